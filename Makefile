@@ -1,0 +1,74 @@
+# Minsheng: two commands.
+#   make run   create .venv, install, migrate, load the demo data once, serve on 127.0.0.1:8000
+#   make test  install the dev tools, lint, run the tests on SQLite (and on PostgreSQL when
+#              TEST_DATABASE_URL is set), install Chromium where apt-get can, run the browser tests
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# pytest-xdist workers; the browser tests run in one process
+WORKERS ?= 2
+
+.PHONY: run test install dev lint test-sqlite test-postgresql test-e2e browser messages demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/minsheng migrate --no-input
+	$(BIN)/minsheng collectstatic --no-input --verbosity 0
+	$(BIN)/minsheng demo
+	EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend} \
+	  $(BIN)/minsheng runserver $(HOST):$(PORT)
+
+demo: install
+	$(BIN)/minsheng migrate --no-input
+	$(BIN)/minsheng demo
+
+lint: dev
+	$(BIN)/ruff check src tests bench
+
+test: lint test-sqlite test-postgresql test-e2e
+
+test-sqlite: dev
+	@echo "== tests on SQLite"
+	$(BIN)/pytest -q -n $(WORKERS) -m "not e2e" tests
+
+test-postgresql: dev
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== tests on PostgreSQL ($$TEST_DATABASE_URL)"; \
+	  DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -q -n $(WORKERS) -m "not e2e" tests; \
+	else echo "== PostgreSQL skipped: set TEST_DATABASE_URL=postgres://user@host:5432/db to run it"; fi
+
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "== installing Debian's chromium"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "apt-get could not install chromium"; \
+	  else echo "chromium is not installed and apt-get is not available to root here"; fi; \
+	fi
+
+test-e2e: dev browser
+	@echo "== browser tests in headless Chromium"
+	$(BIN)/pytest -q -m e2e tests/e2e
+
+messages: dev
+	$(BIN)/python scripts/messages.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

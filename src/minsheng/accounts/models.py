@@ -1,0 +1,53 @@
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.accounts.roles import Role
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in. The role decides the home page and what may be seen; the scope
+    (organisation, department or district) decides which objects."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, db_index=True)
+    email = models.EmailField(_("e-mail"), unique=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    organisation = models.ForeignKey("registry.Organisation", verbose_name=_("organisation"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="users")
+    department = models.ForeignKey("policy.Department", verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="users")
+    district = models.ForeignKey("policy.District", verbose_name=_("district"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="users")
+    person = models.OneToOneField("registry.Person", verbose_name=_("person record"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="user")
+
+    objects = UserManager()
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(condition=~Q(role=Role.APPLICANT) | Q(organisation__isnull=False),
+                                   name="applicant_has_organisation"),
+            models.CheckConstraint(condition=~Q(role=Role.DEPARTMENT_OFFICER) | Q(department__isnull=False),
+                                   name="department_officer_has_department"),
+            models.CheckConstraint(condition=~Q(role=Role.DISTRICT_OFFICER) | Q(district__isnull=False),
+                                   name="district_officer_has_district"),
+        ]
+
+    def __str__(self) -> str:
+        full = f"{self.last_name}{self.first_name}".strip()
+        return full or self.username
+
+    @property
+    def display_name(self) -> str:
+        return str(self)

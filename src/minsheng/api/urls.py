@@ -1,0 +1,17 @@
+"""The API: one router that mounts each app's `api.py`, and the OpenAPI schema with offline docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from minsheng.api.registration import register_all
+
+router = DefaultRouter()
+register_all(router)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[]),
+         name="api-docs"),
+    path("v1/", include(router.urls)),
+]

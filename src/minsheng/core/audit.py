@@ -1,0 +1,174 @@
+"""The audit trail: every write records who, when, from where, what changed, why, and which clause.
+
+`record()` must run inside the transaction of the write it records, so that a failed audit write
+rolls the action back. Each event is chained to the previous one with an HMAC over its canonical
+JSON, keyed by AUDIT_KEY (kept outside the database), so a row cannot be changed, removed or
+inserted without `verify()` naming it.
+"""
+
+import datetime
+import decimal
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files import File
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from minsheng.core import context
+from minsheng.core.models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+HASHED_FIELDS = (
+    "seq", "created_at", "actor_id", "actor_label", "address", "request_id", "action",
+    "target_type", "target_id", "target_label", "old", "new", "reason", "clause", "prev_hash",
+)
+
+
+def _audit_key() -> bytes:
+    return settings.AUDIT_KEY.encode()
+
+
+def to_json_value(value):
+    """Plain JSON for a Python value, so that what is hashed is exactly what the database returns."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _field_value(instance: models.Model, field: models.Field):
+    value = getattr(instance, field.attname)
+    if isinstance(value, File):
+        return value.name or ""
+    if isinstance(value, decimal.Decimal | datetime.date | datetime.time | uuid.UUID):
+        return str(value) if not isinstance(value, datetime.datetime) else value.isoformat()
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict:
+    """The concrete field values of an instance (foreign keys as ids, many-to-many as id lists)."""
+    wanted = set(fields) if fields is not None else None
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if wanted is not None and field.name not in wanted:
+            continue
+        if field.name in {"password", "created_at", "updated_at"}:
+            continue
+        values[field.name] = _field_value(instance, field)
+    if instance.pk:
+        for field in instance._meta.many_to_many:
+            if wanted is None or field.name in wanted:
+                values[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+    return to_json_value(values)
+
+
+def changes(old: dict, new: dict) -> tuple[dict, dict]:
+    """Only the keys whose values differ: what an update event stores."""
+    keys = [k for k in new.keys() | old.keys() if old.get(k) != new.get(k)]
+    return {k: old.get(k) for k in sorted(keys)}, {k: new.get(k) for k in sorted(keys)}
+
+
+def _digest(fields: dict) -> str:
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(_audit_key(), payload.encode(), hashlib.sha256).hexdigest()
+
+
+def _hashed_fields(event: AuditEvent) -> dict:
+    fields = {name: getattr(event, name) for name in HASHED_FIELDS}
+    created = event.created_at
+    if isinstance(created, str):  # raw rows read back from SQLite
+        created = datetime.datetime.fromisoformat(created)
+    fields["created_at"] = created.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return fields
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return _digest(_hashed_fields(event))
+
+
+def record(
+    *,
+    action: str,
+    by=None,
+    target: models.Model | None = None,
+    target_label: str | None = None,
+    old: dict | None = None,
+    new: dict | None = None,
+    reason: str = "",
+    clause: str = "",
+) -> AuditEvent:
+    """Append one event to the chain. Call inside the transaction of the write it records."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record() must run inside the transaction of the write it records")
+    ctx = context.current()
+    actor = by if by is not None and getattr(by, "is_authenticated", False) else None
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"seq": 0, "hash": GENESIS}
+        )
+        event = AuditEvent(
+            seq=head.seq + 1,
+            created_at=timezone.now(),
+            actor=actor,
+            actor_label=actor.get_username() if actor else "",
+            address=ctx.address,
+            request_id=ctx.request_id,
+            action=action,
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None and target.pk is not None else "",
+            target_label=(target_label if target_label is not None else str(target or ""))[:300],
+            old=to_json_value(old) if old is not None else None,
+            new=to_json_value(new) if new is not None else None,
+            reason=reason,
+            clause=clause,
+            prev_hash=head.hash,
+        )
+        event.hash = compute_hash(event)
+        event.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class Finding:
+    seq: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        return f"seq {self.seq}: {self.problem}" if self.seq is not None else self.problem
+
+
+def verify(progress=None) -> Iterator[Finding]:
+    """Walk the chain in order and yield every broken link, naming the row."""
+    expected_seq, previous_hash = 1, GENESIS
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+        if progress is not None:
+            progress(1)
+        if event.seq > expected_seq:
+            missing = f"{expected_seq}" if event.seq == expected_seq + 1 else f"{expected_seq}–{event.seq - 1}"
+            yield Finding(expected_seq, f"removed: rows {missing} are missing before row {event.seq}")
+        elif event.seq < expected_seq:
+            yield Finding(event.seq, "inserted: sequence number out of order")
+            continue
+        if compute_hash(event) != event.hash:
+            yield Finding(event.seq, f"changed: content does not match its hash (id {event.pk}, "
+                                     f"action {event.action})")
+        elif event.prev_hash != previous_hash and event.seq == expected_seq:
+            yield Finding(event.seq, "inserted or re-linked: does not follow the previous row")
+        expected_seq, previous_hash = event.seq + 1, event.hash
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.seq >= expected_seq:
+        yield Finding(expected_seq, f"removed: rows {expected_seq}–{head.seq} are missing at the end")
+    elif head is not None and head.seq and head.seq < expected_seq - 1:
+        yield Finding(head.seq + 1, f"inserted: rows {head.seq + 1}–{expected_seq - 1} lie past the chain head")
+    elif head is not None and head.seq and head.hash != previous_hash:
+        yield Finding(head.seq, "changed: last row does not match the chain head")
+
+
+def history_for(instance: models.Model):
+    """The events of one object, newest first."""
+    return AuditEvent.objects.filter(target_type=instance._meta.label_lower, target_id=str(instance.pk))

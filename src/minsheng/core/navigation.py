@@ -1,0 +1,41 @@
+"""The menu each role sees. Apps add their entries here, so the top bar is one table, not scattered ifs."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.accounts.roles import Role
+
+GOVERNMENT = {Role.OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
+ALL_ROLES = set(Role)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset  # empty: shown to everyone, signed in or not
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+MENU = [
+    NavItem(_("Policy and measures"), "policy:index", frozenset()),
+    NavItem(_("My workspace"), "accounts:home", frozenset(ALL_ROLES)),
+    NavItem(_("Organisations"), "registry:organisation_list", frozenset(GOVERNMENT)),
+    NavItem(_("People"), "registry:person_list", frozenset(GOVERNMENT)),
+    NavItem(_("Innovation carriers"), "registry:carrier_list", frozenset()),
+    NavItem(_("Service institutions"), "registry:service_list", frozenset()),
+    NavItem(_("Shared facilities"), "registry:facility_list", frozenset()),
+    NavItem(_("Cooperation partners"), "registry:partner_list", frozenset(GOVERNMENT)),
+    NavItem(_("Audit trail"), "core:audit_list", frozenset({Role.AUDITOR, Role.ADMIN})),
+]
+
+
+def menu_for(user) -> list[NavItem]:
+    role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
+    return [item for item in MENU if not item.roles or role in item.roles]

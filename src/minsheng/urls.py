@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.core import views as core_views
+
+admin.site.site_header = _("Minsheng administration")
+admin.site.site_title = _("Minsheng")
+
+urlpatterns = [
+    path("", include("minsheng.portal.urls")),
+    path("accounts/", include("minsheng.accounts.urls")),
+    path("policy/", include("minsheng.policy.urls")),
+    path("registry/", include("minsheng.registry.urls")),
+    path("audit/", include("minsheng.core.urls")),
+    path("api/", include("minsheng.api.urls")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "minsheng.core.views.bad_request"
+handler403 = "minsheng.core.views.permission_denied"
+handler404 = "minsheng.core.views.page_not_found"
+handler500 = "minsheng.core.views.server_error"
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
