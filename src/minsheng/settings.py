@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "minsheng.policy",
     "minsheng.registry",
     "minsheng.portal",
+    "minsheng.demo",
 ]
 
 MIDDLEWARE = [
