@@ -1,6 +1,7 @@
 """The policy as data: clauses M01–M24, domains, departments, districts and funding vocabularies.
 
-The defaults ship as a data migration (0002) from ../shared/policy; all of it is editable in admin.
+The defaults ship as a data migration (0002, with 0003 for the later fields) from data/policy_defaults.json,
+which scripts/extract_policy.py builds from ../shared/policy; all of it is editable in admin.
 """
 
 from django.db import models
@@ -18,6 +19,7 @@ class PolicyVersion(models.Model):
     issued_on = models.DateField(_("issued on"))
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective until"), null=True, blank=True)
+    preamble_zh = models.TextField(_("preamble (Chinese)"), blank=True)
 
     class Meta:
         ordering = ["-effective_from"]
@@ -82,12 +84,18 @@ class Department(BilingualNameMixin):
 class District(BilingualNameMixin):
     code = models.CharField(_("code"), max_length=20, unique=True)
     division_code = models.CharField(_("administrative division code"), max_length=6, blank=True)
+    note_zh = models.TextField(_("note (Chinese)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
+
+    @property
+    def note(self) -> str:
+        return self.note_en if (get_language() or "").startswith("en") and self.note_en else self.note_zh
 
 
 class Domain(BilingualNameMixin):
