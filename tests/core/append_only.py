@@ -1,0 +1,60 @@
+"""Switch the audit table's append-only triggers off and on again, for tests only.
+
+Tests use it to tamper with audit rows behind the platform's back. Transactional tests need it too:
+after them Django empties every table (DELETE on SQLite, TRUNCATE on PostgreSQL), which the triggers
+rightly refuse. Import `pytest_runtest_teardown` into a conftest.py so that the tests below it may use
+`transactional_db` or `live_server`.
+"""
+
+import importlib
+
+import pytest
+from django.db import connection
+from pytest_django.plugin import blocking_manager_key
+
+_migration = importlib.import_module("minsheng.core.migrations.0002_audit_append_only")
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences",
+                          "django_db_serialized_rollback"}
+
+
+def disable(using=connection) -> None:
+    """Let UPDATE, DELETE and TRUNCATE through (idempotent)."""
+    with using.cursor() as cursor:
+        if using.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
+        else:
+            for sql in _migration.SQLITE_REVERSE:
+                cursor.execute(sql)
+
+
+def enable(using=connection) -> None:
+    """Put the append-only triggers back exactly as the migration made them (idempotent)."""
+    with using.cursor() as cursor:
+        if using.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER USER")
+        else:
+            for sql in _migration.SQLITE_REVERSE + _migration.SQLITE:
+                cursor.execute(sql)
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def _unblocked(item, action) -> None:
+    with item.config.stash[blocking_manager_key].unblock():
+        action()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Around the teardown of a transactional test: triggers off for Django's flush, back on after it."""
+    transactional = _is_transactional(item)
+    if transactional:
+        _unblocked(item, disable)
+    yield
+    if transactional and nextitem is not None:  # after the last test the test database is gone
+        _unblocked(item, enable)
