@@ -313,12 +313,17 @@ def split_clauses(paras: list[str]) -> tuple[str, list[dict]]:
     return "\n".join(preamble), clauses
 
 
+def sentence(text: str) -> str:
+    """measures.md writes its cells in lower case; a page shows them as sentences."""
+    return text[:1].upper() + text[1:]
+
+
 def measures_table(text: str) -> dict[str, dict]:
     rows = {}
     for line in text.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) == 4 and re.fullmatch(r"M\d{2}", cells[0]):
-            rows[cells[0]] = {"title_zh": cells[1], "asks_en": cells[2], "platform_en": cells[3]}
+            rows[cells[0]] = {"title_zh": cells[1], "asks_en": sentence(cells[2]), "platform_en": sentence(cells[3])}
     if len(rows) != len(NUMERALS):
         raise SystemExit(f"measures.md has {len(rows)} clause rows, expected {len(NUMERALS)}")
     return rows

@@ -1,5 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from minsheng.policy import views
 
 app_name = "policy"
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("reference/", views.reference, name="reference"),
+    path("<str:code>/", views.clause_detail, name="clause_detail"),
+]
