@@ -1,5 +1,9 @@
+import json
+from decimal import Decimal
+
 from django import template
 
+from minsheng.core import queries
 from minsheng.core.audit import history_for
 
 register = template.Library()
@@ -16,6 +20,30 @@ def yuan_to_wan(value):
     """元 shown as 万元 with 2 decimals (officers think in 万元; money is stored in 元)."""
     if value in (None, ""):
         return ""
-    from decimal import Decimal
-
     return f"{Decimal(value) / Decimal(10000):,.2f}"
+
+
+@register.filter
+def model_label(target_type: str) -> str:
+    """`registry.organisation` → the model's name in the page's language."""
+    return queries.model_label(target_type)
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+@register.filter
+def audit_changes(event) -> list[dict]:
+    """The fields an event touched, each with its old and new value as text ("" where there is none)."""
+    old, new = event.old or {}, event.new or {}
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return [{"field": "", "old": _shown(event.old), "new": _shown(event.new)}]
+    return [{"field": key, "old": _shown(old.get(key)), "new": _shown(new.get(key))}
+            for key in sorted(old.keys() | new.keys())]
