@@ -40,7 +40,7 @@ class DemoAccount:
 
 ACCOUNTS = [
     DemoAccount("applicant", Role.APPLICANT, "深圳智慧慢病管理科技有限公司 项目负责人"),
-    DemoAccount("expert", Role.EXPERT, "评审专家（鹏城医科大学）"),
+    DemoAccount("expert", Role.EXPERT, "评审专家（专家库成员）"),
     DemoAccount("officer", Role.OFFICER, "市科技部门 项目主管"),
     DemoAccount("officer2", Role.OFFICER, "市科技部门 复核人"),
     DemoAccount("dept_health", Role.DEPARTMENT_OFFICER, "市卫生人口计生部门"),

@@ -1,0 +1,58 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from stdnum.cn import uscc
+
+from minsheng.accounts.roles import Role
+from minsheng.core import audit
+from minsheng.demo.builder import PASSWORD
+from minsheng.registry.models import (
+    CooperationPartner,
+    InnovationCarrier,
+    Organisation,
+    Person,
+    ServiceInstitution,
+    SharedFacility,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo() -> str:
+    out = io.StringIO()
+    call_command("demo", "--no-progress", stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_demo_builds_a_realistic_world_once():
+    output = run_demo()
+    organisations = Organisation.objects.all()
+    assert 40 <= organisations.count() <= 50
+    assert set(organisations.values_list("kind", flat=True)) == set(Organisation.Kind.values)
+    assert organisations.values("district").distinct().count() == 10
+    assert all(uscc.is_valid(code) for code in organisations.values_list("credit_code", flat=True))
+    assert organisations.filter(state=Organisation.State.PENDING).count() == 3
+    assert Person.objects.count() == 200
+    assert Person.objects.filter(in_expert_pool=True).count() == 60
+    assert all(len(m) == 18 and "********" in m for m in Person.objects.values_list("id_number_masked", flat=True))
+    assert InnovationCarrier.objects.count() >= 15
+    assert ServiceInstitution.objects.count() >= 5
+    assert SharedFacility.objects.count() >= 10
+    assert set(CooperationPartner.objects.values_list("region", flat=True)) == {"HK", "MO", "TW", "abroad"}
+
+    users = get_user_model().objects.all()
+    assert set(users.values_list("role", flat=True)) == set(Role.values)
+    for user in users:
+        assert user.check_password(PASSWORD)
+        assert user.username in output
+    assert PASSWORD in output
+
+    counts = (Organisation.objects.count(), Person.objects.count(), users.count())
+    events = audit.AuditEvent.objects.count()
+    second = run_demo()
+    assert (Organisation.objects.count(), Person.objects.count(), users.count()) == counts
+    assert audit.AuditEvent.objects.count() == events, "a second run writes nothing"
+    assert "applicant" in second
+    assert not list(audit.verify())
