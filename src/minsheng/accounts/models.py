@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.roles import Role
@@ -37,11 +38,18 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(condition=~Q(role=Role.APPLICANT) | Q(organisation__isnull=False),
-                                   name="applicant_has_organisation"),
+                                   name="applicant_has_organisation",
+                                   violation_error_message=_("An applicant must belong to an organisation.")),
             models.CheckConstraint(condition=~Q(role=Role.DEPARTMENT_OFFICER) | Q(department__isnull=False),
-                                   name="department_officer_has_department"),
+                                   name="department_officer_has_department",
+                                   violation_error_message=_("A department officer must belong to a department.")),
             models.CheckConstraint(condition=~Q(role=Role.DISTRICT_OFFICER) | Q(district__isnull=False),
-                                   name="district_officer_has_district"),
+                                   name="district_officer_has_district",
+                                   violation_error_message=_("A district officer must belong to a district.")),
+            # Two accounts must not differ only in the case of their e-mail: the reset mail and the
+            # lockout both treat addresses case-insensitively.
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case",
+                                    violation_error_message=_("This e-mail address is already used by an account.")),
         ]
 
     def __str__(self) -> str:
