@@ -30,3 +30,9 @@ is_government = _has_role(Role.OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_O
                           Role.AUDITOR, Role.ADMIN)
 
 rules.add_perm("accounts.view_audit_trail", is_auditor | is_admin)
+# Any of the platform's roles, signed in and active: what every "my ..." page needs.
+has_a_role = _has_role(*Role)
+
+rules.add_perm("accounts.view_home", has_a_role)
+rules.add_perm("accounts.change_own_profile", has_a_role)
+rules.add_perm("accounts.change_own_password", has_a_role)

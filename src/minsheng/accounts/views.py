@@ -1,0 +1,181 @@
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView
+from django_ratelimit.core import is_ratelimited
+from django_ratelimit.decorators import ratelimit
+
+from minsheng.accounts import queries, services
+from minsheng.accounts.forms import (
+    AccountPasswordChangeForm,
+    AccountPasswordResetForm,
+    AccountSetPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegistrationForm,
+)
+from minsheng.accounts.roles import Role
+from minsheng.core.middleware import client_address
+
+LOGIN_RATE = "30/m"
+REGISTER_RATE = "10/h"
+RESET_ADDRESS_RATE = "10/h"
+RESET_EMAIL_RATE = "3/h"
+
+
+def address_key(group, request) -> str:
+    return client_address(request)
+
+
+def email_key(group, request) -> str:
+    return request.POST.get("email", "").strip().casefold()
+
+
+def rate_limit(*, group: str, rate: str, key=address_key, method: str = "POST"):
+    """Too many requests from one client answer with the platform's 429 page (settings.RATELIMIT_VIEW)."""
+
+    def decorator(view):
+        @ratelimit(group=group, key=key, rate=rate, method=method, block=False)
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if getattr(request, "limited", False):
+                return import_string(settings.RATELIMIT_VIEW)(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@method_decorator(rate_limit(group="accounts.login", rate=LOGIN_RATE), name="dispatch")
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        services.sign_in(request=self.request, user=form.get_user())
+        return redirect(self.get_success_url())
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django 5); records the logout before the session ends."""
+
+    def post(self, request, *args, **kwargs):
+        services.sign_out(request=request)
+        return redirect(self.get_success_url())
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = AccountPasswordChangeForm
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("accounts.change_own_password"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+@method_decorator(rate_limit(group="accounts.password_reset", rate=RESET_ADDRESS_RATE), name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """The answer is the same page whether or not the e-mail belongs to an account."""
+
+    form_class = AccountPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # One mailbox asking too often gets no more mail, without telling the requester.
+        form.throttled = is_ratelimited(self.request, group="accounts.password_reset.email", key=email_key,
+                                        rate=RESET_EMAIL_RATE, method="POST", increment=True)
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = AccountSetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
+@method_decorator(rate_limit(group="accounts.register", rate=REGISTER_RATE), name="dispatch")
+class RegisterView(FormView):
+    """Self-registration of an applicant organisation and its first user; then signed in."""
+
+    form_class = RegistrationForm
+    template_name = "accounts/register.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            messages.info(request, _("You are already signed in. To register another organisation, sign out first."))
+            return redirect("accounts:home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            _organisation, user = form.register()
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        services.sign_in(request=self.request, user=user, reason=_("after self-registration"))
+        messages.success(self.request, _("Your organisation is registered. A programme officer will verify it; "
+                                         "until then you can complete its profile and people."))
+        return redirect("accounts:home")
+
+
+@never_cache
+@login_required
+def home(request):
+    """Each role's own home page, built from its scope."""
+    if not request.user.has_perm("accounts.view_home"):
+        raise PermissionDenied
+    role = request.user.role
+    context = queries.home_context(request.user)
+    return render(request, f"accounts/home/{role}.html", {"role_label": Role(role).label, **context})
+
+
+@never_cache
+@login_required
+@sensitive_post_parameters("current_password")
+def profile(request):
+    if not request.user.has_perm("accounts.change_own_profile"):
+        raise PermissionDenied
+    form = ProfileForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save(by=request.user)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your details are saved."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
