@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.http import HttpResponseServerError, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -54,7 +55,7 @@ def set_language(request):
 
 
 def _error(request, status: int, title: str, message: str):
-    context = {"status": status, "title": title, "message": message}
+    context = {"status": status, "title": title, "message": message, "request_id": getattr(request, "request_id", "")}
     return render(request, "error.html", context, status=status)
 
 
@@ -78,6 +79,7 @@ def server_error(request):
         "title": _("Something went wrong"),
         "message": _("The error has been logged with the request id below. Nothing you submitted was half-saved."),
         "request_id": getattr(request, "request_id", ""),
+        "csrf_token": get_token(request),  # the language switch on the page still works
     }
     try:
         html = loader.render_to_string("error.html", context)

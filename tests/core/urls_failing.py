@@ -1,0 +1,14 @@
+"""The project's URLs and error handlers, plus one view that fails, for the 500 page test."""
+
+from django.urls import path
+
+from minsheng.urls import handler400, handler403, handler404, handler500, urlpatterns
+
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
+
+
+def fail(request):
+    raise RuntimeError("a bug in a view")
+
+
+urlpatterns = [*urlpatterns, path("failing-view/", fail, name="failing_view")]
