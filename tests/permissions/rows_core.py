@@ -1,0 +1,63 @@
+"""Permission rows for the audit trail and the project-level routes (health, language, admin, API, portal)."""
+
+from minsheng.accounts.roles import Role
+from tests.permissions.spec import (
+    ALL_SIGNED_IN,
+    FORBIDDEN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    REDIRECT,
+    Row,
+    everyone,
+    only,
+)
+
+AUDIT_READERS = {Role.AUDITOR, Role.ADMIN}
+
+
+def extend_world(world):
+    from django.db import transaction
+
+    from minsheng.core import audit
+
+    with transaction.atomic():
+        world.audit_event = audit.record(action="registry.organisation.verify", target=world.org_other,
+                                         new={"state": "verified"}, clause="M03", reason="permission matrix")
+
+
+def _event(world):
+    return {"pk": world.audit_event.pk}
+
+
+def _missing_event(world):
+    return {"pk": world.audit_event.pk + 10_000}
+
+
+ROWS = [
+    # The audit trail: auditors and administrators only; anonymous visitors are sent to the login page.
+    Row("core:audit_list", only(AUDIT_READERS)),
+    Row("core:audit_list", only(AUDIT_READERS), query="?action=registry&clause=M03&q=matrix", note="filtered"),
+    Row("core:audit_list", only(AUDIT_READERS, ok=NOT_ALLOWED), method="POST", note="read-only"),
+    Row("core:audit_detail", only(AUDIT_READERS), kwargs=_event),
+    Row("core:audit_detail", only(AUDIT_READERS, ok=NOT_FOUND), kwargs=_missing_event, note="unknown event"),
+    Row("core:audit_detail", only(AUDIT_READERS, ok=NOT_ALLOWED), kwargs=_event, method="POST", note="read-only"),
+    Row("core:audit_verify", only(AUDIT_READERS), method="POST"),
+    Row("core:audit_verify", only(AUDIT_READERS), method="POST", extra={"headers": {"HX-Request": "true"}},
+        note="htmx"),
+    Row("core:audit_verify", only(AUDIT_READERS, ok=NOT_ALLOWED), note="GET"),
+    Row("core:audit_export", only(AUDIT_READERS)),
+    Row("core:audit_export", only(AUDIT_READERS, ok=REDIRECT), query="?date_from=2025-02-30", note="bad filter"),
+    # Django's admin: staff only; everyone else is sent to the admin's own login page.
+    Row("admin:index", only({Role.ADMIN}, denied=REDIRECT)),
+    # Operations and the public parts of the site.
+    Row("healthz", everyone()),
+    Row("healthz", everyone(NOT_ALLOWED), method="POST", note="read-only"),
+    Row("set_language", everyone(REDIRECT), method="POST", data=lambda world: {"language": "en", "next": "/"}),
+    Row("set_language", everyone(NOT_ALLOWED), note="GET"),
+    Row("portal:index", everyone()),
+    # The API: schema and docs are public; the API itself needs a signed-in user (no login redirect).
+    Row("api-schema", everyone()),
+    Row("api-docs", everyone()),
+    Row("api-docs", everyone(), query="?script", note="start-up script"),
+    Row("api-root", only(ALL_SIGNED_IN, anonymous=FORBIDDEN)),
+]
