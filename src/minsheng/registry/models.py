@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.models import BilingualNameMixin, TimeStampedModel
@@ -107,6 +108,14 @@ class Person(TimeStampedModel):
         ordering = ["name", "pk"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name", "id_number_masked"], condition=~Q(id_number_masked=""),
+                name="person_unique_identity_per_organisation",
+                violation_error_message=_("This person (same name and identity number) is already registered "
+                                          "in this organisation."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -157,6 +166,12 @@ class InnovationCarrier(BilingualNameMixin, TimeStampedModel):
         ordering = ["name_zh"]
         verbose_name = _("innovation carrier")
         verbose_name_plural = _("innovation carriers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_zh"], name="carrier_unique_name",
+                violation_error_message=_("An innovation carrier with this Chinese name is already registered."),
+            ),
+        ]
 
 
 class ServiceInstitution(TimeStampedModel):
@@ -210,6 +225,12 @@ class SharedFacility(BilingualNameMixin, TimeStampedModel):
         ordering = ["name_zh"]
         verbose_name = _("shared facility")
         verbose_name_plural = _("shared facilities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "name_zh"], name="facility_unique_name_per_host",
+                violation_error_message=_("This organisation already has a shared facility with this Chinese name."),
+            ),
+        ]
 
 
 class CooperationPartner(BilingualNameMixin, TimeStampedModel):
@@ -240,3 +261,9 @@ class CooperationPartner(BilingualNameMixin, TimeStampedModel):
         ordering = ["region", "name_zh"]
         verbose_name = _("cooperation partner")
         verbose_name_plural = _("cooperation partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_zh"], name="partner_unique_name",
+                violation_error_message=_("A cooperation partner with this Chinese name is already registered."),
+            ),
+        ]
