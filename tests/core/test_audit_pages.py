@@ -93,7 +93,7 @@ def test_bad_filters_get_a_clear_message_and_no_rows(client, auditor, trail):
     response = client.get(LIST, {"date_from": "2025-03-02", "date_to": "2025-03-01"})
     assert response.status_code == 200
     assert rows(response) == []
-    assert "结束日期早于开始日期" in response.content.decode()
+    assert "截止日期早于起始日期" in response.content.decode()
     response = client.get(LIST, {"date_from": "not a date", "clause": "M99"})
     html = response.content.decode()
     assert "输入一个有效的日期" in html

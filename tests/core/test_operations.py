@@ -164,6 +164,8 @@ def production(settings):
 
 def _in(language: str, message: str) -> str:
     with translation.override(language):
+        if message == "Page not found":
+            return translation.pgettext("error page", message)
         return translation.gettext(message)
 
 

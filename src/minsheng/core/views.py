@@ -14,6 +14,7 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -68,7 +69,7 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, _("Page not found"),
+    return _error(request, 404, pgettext("error page", "Page not found"),
                   _("There is no such page, or it is not within what you may see."))
 
 
@@ -167,7 +168,8 @@ def audit_verify(request):
         "checked": len(walked),
         "seconds": seconds,
         "checked_at": timezone.now(),
-        "findings": [{"seq": f.seq, "problem": f.problem, "pk": present.get(f.seq)} for f in findings],
+        "findings": [{"seq": f.seq, "kind": _finding_kind(f), "problem": f.problem, "pk": present.get(f.seq)}
+                     for f in findings],
     }
     template = "core/_audit_verify.html" if request.headers.get("HX-Request") else "core/audit_verify.html"
     return render(request, template, context)
@@ -189,7 +191,7 @@ def audit_export(request):
         messages.error(request, _("%(count)s events match; an export may hold at most %(limit)s. "
                                   "Narrow the filters, for example by date.") % {"count": count, "limit": limit})
         return redirect(back)
-    headers = [_("Sequence"), _("Time"), _("Actor"), _("Address"), _("Action"), _("Kind of record"),
+    headers = [_("Sequence"), _("Time"), _("Actor"), _("Address"), pgettext("audit", "Action"), _("Kind of record"),
                _("Record id"), _("Target"), _("Clause"), _("Reason"), _("Old values"), _("New values"),
                _("Request id"), _("Hash")]
     labels = {}
@@ -206,6 +208,17 @@ def audit_export(request):
         audit.record(action="core.auditevent.export", by=request.user,
                      new={"filters": form.active_filters(), "rows": len(rows)})
         return xlsx_response("audit-trail", _("Audit trail"), headers, rows)
+
+
+def _finding_kind(finding) -> str:
+    """The kind of a broken link in the page's language; the finding's own text stays as the command prints it."""
+    kind = finding.problem.split(":", 1)[0]
+    return {
+        "changed": _("Changed"),
+        "removed": _("Removed"),
+        "inserted": _("Inserted"),
+        "inserted or re-linked": _("Inserted or re-linked"),
+    }.get(kind, kind)
 
 
 def _json(value) -> str:
