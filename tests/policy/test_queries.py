@@ -109,3 +109,7 @@ def test_government_source_codes():
     assert queries.government_source_codes() == {"city_rd", "industry", "district"}
     FundingSource.objects.filter(code="charity").update(is_government=True)
     assert "charity" in queries.government_source_codes()
+
+
+def test_a_clause_links_to_its_page():
+    assert Clause.objects.get(code="M19").get_absolute_url() == "/policy/M19/"

@@ -5,6 +5,7 @@ which scripts/extract_policy.py builds from ../shared/policy; all of it is edita
 """
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,9 @@ class Clause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("policy:clause_detail", args=[self.code])
 
     @property
     def title(self) -> str:
