@@ -173,3 +173,31 @@ def test_admin_is_closed_to_other_roles(client, role):
     client.force_login(user_for_role(role))
     response = client.get(_url(Clause, "changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("code", ["M99", "X1", ""])
+def test_reference_rows_must_cite_an_existing_clause(admin_client, code):
+    response = admin_client.post(_url(FundingMode, "add"), {
+        "name_zh": "新方式", "name_en": "New mode", "code": "new_mode", "clause_code": code, "order": "7"})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "clause_code" in errors
+    assert not FundingMode.objects.filter(code="new_mode").exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_clause_code_is_normalised(admin_client):
+    response = admin_client.post(_url(FundingMode, "add"), {
+        "name_zh": "新方式", "name_en": "New mode", "code": "new_mode", "clause_code": " m17 ", "order": "7"})
+    assert response.status_code == 302
+    assert FundingMode.objects.get(code="new_mode").clause_code == "M17"
+
+
+def test_unknown_clause_message_is_in_chinese(admin_client):
+    response = admin_client.post(_url(Domain, "add"), {
+        "name_zh": "新领域", "name_en": "New", "code": "D11", "clause_code": "M42",
+        "lead_department": str(Department.objects.get(code="sti").pk),
+        "focus_directions-TOTAL_FORMS": "0", "focus_directions-INITIAL_FORMS": "0",
+        "focus_directions-MIN_NUM_FORMS": "0", "focus_directions-MAX_NUM_FORMS": "1000"})
+    assert response.status_code == 200
+    assert "不存在条款 M42" in response.content.decode()

@@ -1,6 +1,8 @@
 """Administration of the policy catalogue. Every edit, inline rows included, records an audit event."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,17 @@ def _clause_of(obj) -> str:
     if isinstance(obj, FocusDirection):
         return obj.domain.clause_code
     return getattr(obj, "clause_code", "")
+
+
+class ClauseCodeForm(forms.ModelForm):
+    """Reference rows cite a clause by its id: the id must name a clause that exists."""
+
+    def clean_clause_code(self):
+        code = (self.cleaned_data.get("clause_code") or "").strip().upper()
+        if not Clause.objects.filter(code=code).exists():
+            raise ValidationError(_("There is no clause %(code)s in any policy version (ids run M01 to M24)."),
+                                  code="unknown_clause", params={"code": code})
+        return code
 
 
 class PolicyAdmin(AuditedModelAdmin):
@@ -113,12 +126,16 @@ class PolicyVersionAdmin(PolicyAdmin):
 
 @admin.register(Clause)
 class ClauseAdmin(PolicyAdmin):
-    list_display = ["code", "title_zh", "title_en", "part", "version"]
+    list_display = ["code", "title_zh", "title_en", "part", "version_code"]
     list_display_links = ["code", "title_zh"]
     list_filter = ["part", "version"]
     search_fields = ["code", "title_zh", "title_en", "text_zh", "asks_en", "platform_zh", "platform_en"]
     list_select_related = ["version"]
     ordering = ["version", "number"]
+    @admin.display(description=_("document number"), ordering="version__code")
+    def version_code(self, obj):
+        return obj.version.code
+
     fieldsets = [
         (None, {"fields": ["version", ("code", "number", "part")]}),
         (_("Title"), {"fields": ["title_zh", "title_en"]}),
@@ -135,6 +152,7 @@ class FocusDirectionInline(admin.TabularInline):
 
 @admin.register(Domain)
 class DomainAdmin(PolicyAdmin):
+    form = ClauseCodeForm
     list_display = ["code", "name_zh", "name_en", "clause_code", "lead_department", "direction_count"]
     list_display_links = ["code", "name_zh"]
     list_filter = ["lead_department"]
@@ -176,6 +194,7 @@ class DistrictAdmin(PolicyAdmin):
 
 @admin.register(FundingMode)
 class FundingModeAdmin(PolicyAdmin):
+    form = ClauseCodeForm
     list_display = ["code", "name_zh", "name_en", "clause_code", "order"]
     list_display_links = ["code", "name_zh"]
     list_filter = ["clause_code"]
@@ -184,6 +203,7 @@ class FundingModeAdmin(PolicyAdmin):
 
 @admin.register(SupportType)
 class SupportTypeAdmin(PolicyAdmin):
+    form = ClauseCodeForm
     list_display = ["code", "name_zh", "name_en", "clause_code", "order"]
     list_display_links = ["code", "name_zh"]
     list_filter = ["clause_code"]
@@ -192,6 +212,7 @@ class SupportTypeAdmin(PolicyAdmin):
 
 @admin.register(FundingSource)
 class FundingSourceAdmin(PolicyAdmin):
+    form = ClauseCodeForm
     list_display = ["code", "name_zh", "name_en", "is_government", "clause_code", "order"]
     list_display_links = ["code", "name_zh"]
     list_filter = ["is_government", "clause_code"]
