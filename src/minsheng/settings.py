@@ -193,6 +193,9 @@ LANGUAGE_COOKIE_NAME = "minsheng_language"
 # --- Static files and uploads ---------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The project's own assets (vendored Bootstrap, HTMX, ECharts; css/; js/): minsheng itself is not an app,
+# so its static folder must be listed for the finders and collectstatic.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": VAR_DIR / "uploads"}},

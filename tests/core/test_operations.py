@@ -214,3 +214,16 @@ def _assert_error_page(response, language: str, title: str) -> None:
     assert f"<h1 class=\"h3\">{expected}</h1>" in html
     assert response["X-Request-ID"] in html
     assert response["Content-Security-Policy"]
+
+
+def test_every_asset_of_the_base_page_is_served(client):
+    """Bootstrap, HTMX and the project's css/js come from this site (no CDN) and are found by staticfiles."""
+    import re
+
+    html = client.get(reverse("portal:index")).content.decode()
+    assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    assert any("htmx" in a for a in assets) and any("bootstrap" in a for a in assets)
+    for asset in assets:
+        assert asset.startswith("/static/"), asset
+        response = client.get(asset)
+        assert response.status_code == 200, asset
