@@ -29,3 +29,28 @@ def test_catalogue_is_complete_and_compiled(folder):
     assert not problems, (f"{len(problems)} problem(s) in the {_name(folder)} catalogue; "
                           "run `.venv/bin/python scripts/messages.py " + _name(folder) + "`, translate, run it again:\n"
                           + "\n".join(problems))
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[_name(f) for f in FOLDERS])
+def test_translations_are_not_overridden(folder):
+    """Django merges all catalogues; an app listed earlier in INSTALLED_APPS (admin, DRF, ...) wins for a msgid
+    both translate. A string whose page shows another catalogue's wording needs a context (pgettext)."""
+    import polib
+    from django.apps import apps
+    from django.utils import translation
+
+    path = messages.po_path(folder)
+    if folder != messages.ROOT and not apps.is_installed(f"minsheng.{folder.name}"):
+        pytest.skip(f"minsheng.{folder.name} is not installed")
+    if not path.exists():
+        pytest.skip("no catalogue")
+    overridden = []
+    with translation.override("zh-hans"):
+        for entry in polib.pofile(str(path)):
+            if entry.msgid_plural or not entry.msgstr or "fuzzy" in entry.flags:
+                continue
+            shown = (translation.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt
+                     else translation.gettext(entry.msgid))
+            if shown != entry.msgstr:
+                overridden.append(f"{entry.msgid!r}: pages show {shown!r}, not {entry.msgstr!r}")
+    assert not overridden, "\n".join(overridden)

@@ -191,8 +191,9 @@ def audit_export(request):
         messages.error(request, _("%(count)s events match; an export may hold at most %(limit)s. "
                                   "Narrow the filters, for example by date.") % {"count": count, "limit": limit})
         return redirect(back)
-    headers = [_("Sequence"), _("Time"), _("Actor"), _("Address"), pgettext("audit", "Action"), _("Kind of record"),
-               _("Record id"), _("Target"), _("Clause"), _("Reason"), _("Old values"), _("New values"),
+    headers = [_("Sequence"), _("Time"), _("Actor"), pgettext("audit", "Address"), pgettext("audit", "Action"),
+               _("Kind of record"), _("Record id"), pgettext("audit", "Target"), _("Clause"),
+               pgettext("audit", "Reason"), _("Old values"), _("New values"),
                _("Request id"), _("Hash")]
     labels = {}
     rows = []
