@@ -1,1 +1,0 @@
-from tests.core.append_only import pytest_runtest_teardown  # noqa: F401 (a pytest hook)
