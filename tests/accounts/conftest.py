@@ -1,8 +1,10 @@
 import re
+import time
 
 import pytest
 from django.urls import reverse
 
+from tests.core.append_only import pytest_runtest_teardown  # noqa: F401 (a pytest hook for transactional tests)
 from tests.factories import PASSWORD, UserFactory
 
 _CSRF = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
@@ -28,3 +30,21 @@ def alice(db):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+class Clock:
+    """The time the cache-based counters (rate limits, lockout, cache expiry) see; it moves only when told,
+    so that a count never straddles the edge of a rate-limit window."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    frozen = Clock()
+    monkeypatch.setattr(time, "time", lambda: frozen.now)
+    return frozen

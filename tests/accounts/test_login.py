@@ -99,7 +99,7 @@ def test_login_page_in_english_when_the_language_is_english(client, alice):
     assert "The username or password is not correct" in response.content.decode()
 
 
-def test_login_posts_are_rate_limited_per_address(client):
+def test_login_posts_are_rate_limited_per_address(client, clock):
     for _ in range(30):
         assert attempt(client, "nobody1").status_code == 200
     response = attempt(client, "nobody1")

@@ -172,6 +172,7 @@ def update_profile(*, user, by, first_name: str, last_name: str, email: str, pho
     email = User.objects.normalize_email(email.strip())
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise ValidationError({"email": _("This e-mail address is already used by another account.")})
-    return update_audited(user, by=by, changes={
+    # A plain instance: request.user is a lazy wrapper, and update_audited works from the model class.
+    return update_audited(User.objects.get(pk=user.pk), by=by, changes={
         "first_name": first_name.strip(), "last_name": last_name.strip(), "email": email, "phone": phone.strip(),
     })

@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import FormView
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
@@ -150,6 +151,7 @@ class RegisterView(FormView):
         return redirect("accounts:home")
 
 
+@require_GET
 @never_cache
 @login_required
 def home(request):
@@ -161,6 +163,7 @@ def home(request):
     return render(request, f"accounts/home/{role}.html", {"role_label": Role(role).label, **context})
 
 
+@require_http_methods(["GET", "POST"])
 @never_cache
 @login_required
 @sensitive_post_parameters("current_password")
