@@ -1,0 +1,1139 @@
+"""Reviewer assignment: the best possible assignment of experts to proposals, with a proof.
+
+Pure Python, numpy and OR-Tools; no Django. One call, :func:`solve`, takes numpy arrays and returns an
+:class:`Assignment`.
+
+Problem. N proposals, M experts, affinities ``A`` (N×M floats), conflicts ``C`` (N×M, True = forbidden).
+Proposal i needs ``k[i]`` distinct reviewers, expert j reviews at most ``Lmax[j]`` and at least ``Lmin[j]``
+proposals, and the ``fixed`` pairs (existing assignments) are kept. The solver maximises, in this order:
+
+1. the number of reviews placed (a complete assignment whenever one exists);
+2. the number of reviews that count towards the experts' minimum loads (all of them whenever the minimums can
+   be met together with 1);
+3. the total affinity (``fair=False``), or first the worst-served proposal's total affinity and then the total
+   (``fair=True``).
+
+What is exact (``optimal=True`` means all of the following were proven in this run):
+
+* Total mode is an integer min-cost flow: source → proposal (capacity k) → expert (capacity 1, cost
+  ``round((a_max − a)·scale)``) → sink. Affinities are rounded to integers with ``COST_RANGE = 10**9`` steps
+  over their range, so the optimum found is exact for the rounded costs and within ``F·span/10**9`` of the
+  optimum for the raw floats (F = number of reviews placed): for affinities in [0, 1] and F = 100,000 that is
+  at most 1e-4 on a total near 10^5. Totals are always recomputed from the chosen pairs in float64.
+* Minimum loads: each expert → sink arc is split into a "must" arc (capacity ``Lmin``, cost 0) and a "rest" arc
+  (capacity ``Lmax − Lmin``, cost B). With B > F·COST_RANGE, any flow with one more unit on must arcs is cheaper
+  than every flow with fewer, whatever its affinity (the affinity part of a cost lies in [0, F·COST_RANGE]), so
+  the min-cost flow meets every minimum whenever that is possible and otherwise meets as many as possible.
+* Pruning keeps the answer exact. The flow is solved on the best ``c`` candidates per proposal (plus the best
+  proposals of any expert that would otherwise be short of candidates). Then
+  (a) if the flow is not complete, a breadth-first search on the residual graph of the *full* instance looks
+  for an augmenting path; any found is added and the flow re-solved, otherwise the reachable set is a minimum
+  cut of the full instance, which proves the flow maximum (and explains who cannot be served);
+  (b) node potentials are computed as shortest-path distances in the residual graph of the pruned network
+  (Bellman–Ford from a virtual root; the residual graph of an optimal flow has no negative cycle), and every
+  pruned pair's reduced cost ``c_ij + π(p_i) − π(e_j)`` is checked over the full N×M matrix in row blocks.
+  Pairs with a negative reduced cost are added back and the flow re-solved. When none remains, the potentials
+  satisfy complementary slackness on the full instance: the flow is a min-cost flow of the full instance.
+* Fair mode, every proposal needing at most one more reviewer: exact and polynomial. The worst proposal's value
+  is its single reviewer's affinity, so "worst ≥ T" holds exactly when only pairs with ``a ≥ T`` are used. A
+  binary search over the distinct affinity values finds the largest T for which a complete flow (meeting the
+  minimums) exists; the exact total-mode flow restricted to pairs ``a ≥ T*`` is then the maximum total among
+  assignments whose worst proposal is ``T*``.
+* Fair mode with k > 1: "every proposal gets k reviewers whose affinities sum to at least T" is NP-hard in
+  general. When the instance has at most ``exact_pairs`` allowed pairs, both stages are solved by CP-SAT over
+  every allowed pair (affinities scaled to integers with 10^6 steps over their largest magnitude), and
+  ``optimal=True`` only when CP-SAT proves both stages optimal within ``time_limit``. Larger instances use an
+  approximation: CP-SAT on the pruned candidate pairs, warm-started from the exact max-total assignment, within
+  the time limit; ``optimal=False``, and ``bound`` holds a certified upper bound on the worst proposal's value
+  from the LP relaxation over the full instance (weak duality from the LP's duals, valid for any multipliers;
+  the LP is solved on the candidates and priced against every pair until no pair can improve it).
+
+When no complete assignment exists, the result is the maximum partial assignment (best affinity among those)
+with one :class:`Explanation` per proposal that is short of reviewers, and one per expert whose minimum load
+cannot be met. Fair mode then returns the total-mode result.
+
+Command line::
+
+    python -m minsheng.review.solver INSTANCE.npz --out RESULT.json [--fair]
+
+INSTANCE.npz holds ``A`` (N×M float), ``C`` (N×M bool), ``k`` (int or N ints), ``Lmax`` (M ints), ``Lmin`` (M
+ints, optional) and optionally ``fixed`` (n×2 ints). The result JSON has ``pairs`` (0-based
+``[proposal, expert]``), ``total``, ``worst_proposal``, ``seconds``, ``optimal`` and, when some proposal cannot
+be served, ``infeasible``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+COST_RANGE = 10**9
+"""Integer steps between the lowest and the highest affinity in the min-cost flow's costs."""
+
+FAIR_SCALE = 10**6
+"""Integer steps for the largest affinity magnitude in the CP-SAT models of fair mode."""
+
+BLOCK_ENTRIES = 1 << 22
+"""Matrix entries processed at once when scanning the full N×M instance (bounds temporary memory)."""
+
+_INT64_HEADROOM = 1 << 62
+
+Progress = Callable[[str], None]
+
+
+class InstanceError(ValueError):
+    """The instance itself is wrong (shapes, indices, a fixed pair that breaks a hard rule)."""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a proposal cannot get all its reviewers, or why an expert's minimum load cannot be met.
+
+    kind is ``"few_experts"`` (fewer non-conflicted experts with free places than reviewers needed),
+    ``"capacity"`` (the experts' load limits add up to less than the reviews needed), ``"hall"`` (the experts open
+    to a group of proposals are full: Hall's condition fails for ``group``) or ``"min_load"``.
+    """
+
+    kind: str
+    message: str
+    proposal: int | None = None
+    expert: int | None = None
+    assigned: int = 0
+    needed: int = 0
+    group: tuple[int, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "proposal": self.proposal,
+            "expert": self.expert,
+            "assigned": self.assigned,
+            "needed": self.needed,
+            "group": list(self.group),
+        }
+
+
+@dataclass
+class Assignment:
+    """The solver's answer. Indices are 0-based; ``pairs`` rows are ``(proposal, expert)`` sorted."""
+
+    pairs: np.ndarray
+    total: float
+    worst_proposal: float
+    per_proposal: np.ndarray
+    loads: np.ndarray
+    optimal: bool
+    seconds: float
+    infeasible: list[Explanation] = field(default_factory=list)
+    fair: bool = False
+    bound: float | None = None
+    """Fair mode: a certified upper bound on the worst proposal's value. Total mode: None."""
+    rounds: int = 0
+    arcs: int = 0
+    """Proposal–expert arcs in the final flow network (after pruning and add-back)."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage of the exact flow: candidates, flow (OR-Tools), augment, potentials, pricing."""
+    duals: tuple[np.ndarray, np.ndarray] | None = None
+    """Total mode, complete assignment: LP dual values (y per proposal, z per expert) in affinity units; feed
+    them to :func:`dual_bound` for an independent upper bound on the LP optimum."""
+
+    @property
+    def complete(self) -> bool:
+        return not any(e.proposal is not None for e in self.infeasible)
+
+    def as_json(self) -> dict:
+        out = {
+            "pairs": self.pairs.tolist(),
+            "total": float(self.total),
+            "worst_proposal": float(self.worst_proposal),
+            "seconds": float(self.seconds),
+            "optimal": bool(self.optimal),
+        }
+        if self.infeasible:
+            out["infeasible"] = [e.as_dict() for e in self.infeasible]
+        if self.bound is not None:
+            out["bound"] = float(self.bound)
+        return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The instance
+# ---------------------------------------------------------------------------------------------------------
+
+
+class _Instance:
+    """Validated arrays plus what remains to assign after the fixed pairs."""
+
+    def __init__(self, A, C, k, Lmax, Lmin, fixed) -> None:
+        A = np.asarray(A)
+        if A.ndim != 2:
+            raise InstanceError("A must be a 2-D matrix of affinities (proposals × experts).")
+        if not np.issubdtype(A.dtype, np.floating):
+            A = A.astype(np.float64)
+        self.A = A
+        N, M = A.shape
+        self.N, self.M = N, M
+        if C is None:
+            C = np.zeros((N, M), dtype=bool)
+        C = np.asarray(C)
+        if C.shape != (N, M):
+            raise InstanceError(f"C has shape {C.shape}, expected {(N, M)}.")
+        if C.dtype != np.bool_:
+            C = C.astype(bool)
+        self.C = C
+        self.k = _int_vector(k, N, "k")
+        self.Lmax = _int_vector(Lmax, M, "Lmax")
+        self.Lmin = _int_vector(0 if Lmin is None else Lmin, M, "Lmin")
+        if (self.k < 0).any() or (self.Lmax < 0).any() or (self.Lmin < 0).any():
+            raise InstanceError("k, Lmax and Lmin must not be negative.")
+        bad = np.nonzero(self.Lmin > self.Lmax)[0]
+        if bad.size:
+            j = bad[0]
+            raise InstanceError(f"Expert {j}: minimum load {self.Lmin[j]} exceeds maximum {self.Lmax[j]}.")
+        self.block_rows = max(1, BLOCK_ENTRIES // max(M, 1))
+
+        lo, hi = math.inf, -math.inf
+        for b0, b1 in self.blocks():
+            block = A[b0:b1]
+            if block.size:
+                lo, hi = min(lo, float(block.min())), max(hi, float(block.max()))
+        if N * M == 0:
+            lo, hi = 0.0, 0.0
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            # min and max propagate NaN, and an infinity would be the min or the max.
+            raise InstanceError("A contains NaN or infinite values.")
+        self.amin, self.amax = lo, hi
+        self.span = hi - lo if hi > lo else 1.0
+
+        fixed = np.asarray(list(fixed) if fixed is not None else [], dtype=np.int64).reshape(-1, 2)
+        if fixed.size:
+            if (fixed < 0).any() or (fixed[:, 0] >= N).any() or (fixed[:, 1] >= M).any():
+                raise InstanceError("A fixed pair names a proposal or expert outside the instance.")
+            if np.unique(fixed, axis=0).shape[0] != fixed.shape[0]:
+                raise InstanceError("The same fixed pair is given twice.")
+            conflicted = C[fixed[:, 0], fixed[:, 1]]
+            if conflicted.any():
+                i, j = fixed[np.argmax(conflicted)]
+                raise InstanceError(f"Fixed pair (proposal {i}, expert {j}) is a conflict of interest.")
+            order = np.lexsort((fixed[:, 1], fixed[:, 0]))
+            fixed = fixed[order]
+        self.fixed = fixed
+        self.fixed_count = np.bincount(fixed[:, 0], minlength=N).astype(np.int64)
+        self.fixed_load = np.bincount(fixed[:, 1], minlength=M).astype(np.int64)
+        over = np.nonzero(self.fixed_count > self.k)[0]
+        if over.size:
+            i = over[0]
+            raise InstanceError(f"Proposal {i} has {self.fixed_count[i]} fixed reviewers but needs only {self.k[i]}.")
+        over = np.nonzero(self.fixed_load > self.Lmax)[0]
+        if over.size:
+            j = over[0]
+            raise InstanceError(f"Expert {j} has {self.fixed_load[j]} fixed proposals, above the limit {self.Lmax[j]}.")
+        self.fixed_value = np.zeros(N, dtype=np.float64)
+        if fixed.size:
+            np.add.at(self.fixed_value, fixed[:, 0], A[fixed[:, 0], fixed[:, 1]].astype(np.float64))
+        # What the flow still has to place.
+        self.kr = self.k - self.fixed_count
+        self.Ur = self.Lmax - self.fixed_load
+        self.Lr = np.maximum(self.Lmin - self.fixed_load, 0)
+        self.demand = int(self.kr.sum())
+        self.scale = COST_RANGE / self.span
+        self.bonus = 0
+        if self.Lr.any():
+            # B > F·COST_RANGE makes a unit on a "must" arc worth more than any affinity difference.
+            self.bonus = (self.demand + 1) * COST_RANGE + 1
+            n_nodes = N + M + 2
+            if self.bonus * (n_nodes + 1) > _INT64_HEADROOM:
+                # Coarsen the affinity resolution so that OR-Tools' cost scaling cannot overflow.
+                steps = max(1, _INT64_HEADROOM // (n_nodes + 1) // (self.demand + 1) - 1)
+                self.scale = steps / self.span
+                self.bonus = (self.demand + 1) * steps + 1
+
+    def blocks(self, rows: int | None = None) -> Iterator[tuple[int, int]]:
+        step = rows or self.block_rows
+        for b0 in range(0, self.N, step):
+            yield b0, min(self.N, b0 + step)
+
+    def cost(self, a: np.ndarray) -> np.ndarray:
+        """Integer min-cost-flow cost of affinities ``a`` (the same rounding everywhere)."""
+        return np.rint((self.amax - a.astype(np.float64)) * self.scale).astype(np.int64)
+
+    def allowed(self, rows, floor: float | None = None) -> np.ndarray:
+        """Pairs the flow may still use, for a row slice or an array of row indices.
+
+        With ``floor``, only pairs that would lift their proposal's value (fixed pairs' affinity plus this pair's)
+        to at least ``floor``: fair mode's threshold when every proposal needs at most one more reviewer.
+        """
+        ok = ~self.C[rows]
+        ok &= (self.Ur > 0)[None, :]
+        ok &= (self.kr[rows] > 0)[:, None]
+        if self.fixed.size:
+            if isinstance(rows, slice):
+                sel = (self.fixed[:, 0] >= rows.start) & (self.fixed[:, 0] < rows.stop)
+                ok[self.fixed[sel, 0] - rows.start, self.fixed[sel, 1]] = False
+            else:
+                rows = np.asarray(rows)
+                pos = np.full(self.N, -1, dtype=np.int64)
+                pos[rows] = np.arange(rows.size)
+                local = pos[self.fixed[:, 0]]
+                sel = local >= 0
+                ok[local[sel], self.fixed[sel, 1]] = False
+        if floor is not None:
+            ok &= (self.fixed_value[rows][:, None] + self.A[rows]) >= floor
+        return ok
+
+    def allowed_at(self, r: np.ndarray, c: np.ndarray, floor: float | None = None) -> np.ndarray:
+        """:meth:`allowed` for the pairs ``(r[e], c[e])`` only."""
+        ok = ~self.C[r, c]
+        ok &= self.Ur[c] > 0
+        ok &= self.kr[r] > 0
+        if self.fixed.size and r.size:
+            keys = self.fixed[:, 0] * self.M + self.fixed[:, 1]
+            key = r.astype(np.int64) * self.M + c
+            pos = np.minimum(np.searchsorted(keys, key), keys.size - 1)
+            ok &= keys[pos] != key
+        if floor is not None:
+            ok &= (self.fixed_value[r] + self.A[r, c]) >= floor
+        return ok
+
+
+def _int_vector(value, n: int, name: str) -> np.ndarray:
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        arr = np.full(n, int(arr), dtype=np.int64)
+    if arr.shape != (n,):
+        raise InstanceError(f"{name} must be one integer or {n} integers, got shape {arr.shape}.")
+    if np.issubdtype(arr.dtype, np.floating) and not np.all(arr == np.round(arr)):
+        raise InstanceError(f"{name} must hold whole numbers.")
+    return arr.astype(np.int64)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Exact max-total flow with pruning and certification
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Flow:
+    rows: np.ndarray  # chosen (non-fixed) pairs
+    cols: np.ndarray
+    certified: bool
+    rounds: int
+    arcs: int
+    must_flow: int
+    reached_p: np.ndarray | None  # source side of the min cut when the flow is not complete
+    reached_e: np.ndarray | None
+    potentials: np.ndarray | None
+    proposal_flow: np.ndarray
+    timings: dict[str, float]
+
+
+class _Clock:
+    """Wall-clock seconds per stage, summed over rounds."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self.last
+        self.last = now
+
+
+def _auto_candidates(inst: _Instance) -> int:
+    kmax = int(inst.kr.max()) if inst.N else 0
+    return max(kmax + 8, 2 * kmax + 4)
+
+
+def _map_blocks(inst: _Instance, fn: Callable[[int, int], object]) -> list:
+    """``fn(b0, b1)`` over row blocks, on a few threads (numpy releases the GIL on large array operations)."""
+    spans = list(inst.blocks())
+    workers = min(len(spans), os.cpu_count() or 1, 4)
+    if workers <= 1:
+        return [fn(b0, b1) for b0, b1 in spans]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda span: fn(*span), spans))
+
+
+def _top_per_row(r: np.ndarray, c: np.ndarray, v: np.ndarray, width: int, descending: bool = True):
+    """Of pairs grouped by row, keep the ``width`` best values per row (highest, or lowest if not descending)."""
+    order = np.lexsort((-v if descending else v, r))
+    r, c = r[order], c[order]
+    first = np.searchsorted(r, r, side="left")
+    keep = (np.arange(r.size) - first) < width
+    return r[keep], c[keep]
+
+
+def _row_candidates(inst: _Instance, c: int, floor, b0: int, b1: int) -> tuple[np.ndarray, np.ndarray]:
+    """Best ``c`` allowed experts for each proposal in rows b0:b1 (fewer if fewer are allowed)."""
+    M = inst.M
+    sl = slice(b0, b1)
+    block = inst.A[sl]
+    if c < M // 8 and M >= 1024:
+        # A threshold per row from a column sample keeps about 3c entries per row; rows left with fewer than c
+        # allowed entries above it fall back to a full partition.
+        sample = np.random.default_rng(M).choice(M, size=1024, replace=False)
+        q = min(1024, max(2, math.ceil(3 * c * 1024 / M)))
+        tau = np.partition(block[:, sample], 1024 - q, axis=1)[:, 1024 - q]
+        r, cc = np.nonzero(block >= tau[:, None])
+        r_abs = r + b0
+        ok = inst.allowed_at(r_abs, cc, floor)
+        r, cc = r[ok], cc[ok]
+        count = np.bincount(r, minlength=b1 - b0)
+        redo = np.nonzero((count < c) & (inst.kr[sl] > 0))[0]
+        if redo.size:
+            keep = ~np.isin(r, redo)
+            r, cc = r[keep], cc[keep]
+            ok = inst.allowed(b0 + redo, floor)
+            vals = np.where(ok, block[redo], -np.inf)
+            idx = np.argpartition(vals, M - c, axis=1)[:, M - c:]
+            good = np.take_along_axis(ok, idx, axis=1)
+            r = np.concatenate([r, np.broadcast_to(redo[:, None], idx.shape)[good]])
+            cc = np.concatenate([cc, idx[good]])
+        r, cc = _top_per_row(r, cc, block[r, cc].astype(np.float64), c)
+        return r.astype(np.int64) + b0, cc.astype(np.int64)
+    ok = inst.allowed(sl, floor)
+    if c >= M:
+        r, cc = np.nonzero(ok)
+    else:
+        vals = np.where(ok, block, -np.inf)
+        idx = np.argpartition(vals, M - c, axis=1)[:, M - c:]
+        keep = np.take_along_axis(ok, idx, axis=1)
+        r = np.broadcast_to(np.arange(b1 - b0)[:, None], idx.shape)[keep]
+        cc = idx[keep]
+    return r.astype(np.int64) + b0, cc.astype(np.int64)
+
+
+def _initial_candidates(inst: _Instance, c: int, floor) -> tuple[np.ndarray, np.ndarray]:
+    N, M = inst.N, inst.M
+    parts = _map_blocks(inst, lambda b0, b1: _row_candidates(inst, c, floor, b0, b1))
+    rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+    cols = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
+    # Experts short of candidates get their best proposals too, so that every expert's places can be used.
+    degree = np.bincount(cols, minlength=M)
+    want = np.minimum(inst.Ur + 2, N)
+    short = np.nonzero((degree < want) & (inst.Ur > 0))[0]
+    if short.size:
+        chunk = max(1, BLOCK_ENTRIES // max(N, 1))
+        extra_r, extra_c = [], []
+        for s0 in range(0, short.size, chunk):
+            js = short[s0:s0 + chunk]
+            sub_ok = ~inst.C[:, js]
+            sub_ok &= (inst.kr > 0)[:, None]
+            if floor is not None:
+                sub_ok &= (inst.fixed_value[:, None] + inst.A[:, js]) >= floor
+            if inst.fixed.size:
+                pos = np.full(M, -1, dtype=np.int64)
+                pos[js] = np.arange(js.size)
+                local = pos[inst.fixed[:, 1]]
+                sel = local >= 0
+                sub_ok[inst.fixed[sel, 0], local[sel]] = False
+            vals = np.where(sub_ok, inst.A[:, js], -np.inf)
+            take = int(min(N, want[js].max()))
+            idx = np.argpartition(vals, N - take, axis=0)[N - take:, :] if take < N else np.broadcast_to(
+                np.arange(N)[:, None], (N, js.size))
+            keep = np.take_along_axis(sub_ok, idx, axis=0)
+            extra_r.append(idx[keep])
+            extra_c.append(np.broadcast_to(js[None, :], idx.shape)[keep])
+        rows = np.concatenate([rows, *extra_r])
+        cols = np.concatenate([cols, *extra_c])
+    return _merge(rows, cols)
+
+
+def _merge(rows: np.ndarray, cols: np.ndarray, more_rows=None, more_cols=None) -> tuple[np.ndarray, np.ndarray]:
+    if more_rows is not None:
+        rows = np.concatenate([rows, more_rows])
+        cols = np.concatenate([cols, more_cols])
+    if rows.size == 0:
+        return rows.astype(np.int64), cols.astype(np.int64)
+    key = rows.astype(np.int64) * (int(cols.max()) + 1 if cols.size else 1) + cols
+    key, first = np.unique(key, return_index=True)
+    return rows[first].astype(np.int64), cols[first].astype(np.int64)
+
+
+def _bellman_ford(n: int, tails: np.ndarray, heads: np.ndarray, costs: np.ndarray) -> np.ndarray:
+    """Shortest distances from a virtual root joined to every node at cost 0 (so all distances ≤ 0)."""
+    if tails.size == 0:
+        return np.zeros(n, dtype=np.int64)
+    order = np.argsort(heads, kind="stable")
+    tails, heads, costs = tails[order], heads[order], costs[order]
+    targets, starts = np.unique(heads, return_index=True)
+    dist = np.zeros(n, dtype=np.int64)
+    for _ in range(n + 1):
+        best = np.minimum.reduceat(dist[tails] + costs, starts)
+        current = dist[targets]
+        better = best < current
+        if not better.any():
+            return dist
+        dist[targets[better]] = best[better]
+    raise RuntimeError("The residual graph has a negative cycle: the flow is not optimal.")
+
+
+def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | None = None,
+               max_rounds: int = 200) -> _Flow:
+    """Lexicographic max (reviews placed, minimum-load reviews, affinity) flow, certified on the full instance."""
+    N, M = inst.N, inst.M
+    s, t = N + M, N + M + 1
+    n_nodes = N + M + 2
+    c = c if c is not None else _auto_candidates(inst)
+    clock = _Clock()
+    rows, cols = _initial_candidates(inst, max(1, c), floor)
+    clock.lap("candidates")
+    kr, Ur, Lr = inst.kr, inst.Ur, inst.Lr
+    certified = False
+    rounds = 0
+    reached_p = reached_e = None
+    dist = None
+    while True:
+        rounds += 1
+        E = rows.size
+        pair_cost = inst.cost(inst.A[rows, cols]) if E else np.zeros(0, np.int64)
+        tails = np.concatenate([np.full(N, s), rows, N + np.arange(M), N + np.arange(M)]).astype(np.int32)
+        heads = np.concatenate([np.arange(N), N + cols, np.full(M, t), np.full(M, t)]).astype(np.int32)
+        caps = np.concatenate([kr, np.ones(E, np.int64), Lr, Ur - Lr]).astype(np.int64)
+        costs = np.concatenate([np.zeros(N, np.int64), pair_cost, np.zeros(M, np.int64),
+                                np.full(M, inst.bonus, np.int64)])
+        mcf = min_cost_flow.SimpleMinCostFlow()
+        mcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+        # Supplies bound the flow; solve_max_flow_with_min_cost pushes as much of it as the network allows.
+        mcf.set_node_supply(s, inst.demand)
+        mcf.set_node_supply(t, -inst.demand)
+        status = mcf.solve_max_flow_with_min_cost()
+        if status != mcf.OPTIMAL:
+            raise RuntimeError(f"OR-Tools min-cost flow failed with status {status}.")
+        flows = np.asarray(mcf.flows(np.arange(mcf.num_arcs())), dtype=np.int64)
+        del mcf
+        clock.lap("flow")
+        fs = flows[:N]
+        fp = flows[N:N + E]
+        fm = flows[N + E:N + E + M]
+        fr = flows[N + E + M:]
+        used = fp > 0
+        chosen_r, chosen_c = rows[used], cols[used]
+        placed = int(fs.sum())
+        if progress:
+            progress(f"round {rounds}: {E:,} arcs, {placed:,}/{inst.demand:,} reviews placed")
+
+        if placed < inst.demand:
+            new_r, new_c, reached_p, reached_e = _augmenting_search(inst, chosen_r, chosen_c, fs, fm + fr, floor)
+            clock.lap("augment")
+            if new_r is not None:
+                rows, cols = _merge(rows, cols, new_r, new_c)
+                if progress:
+                    progress(f"  augmenting paths outside the candidates: +{new_r.size} arcs")
+                continue
+        else:
+            reached_p = reached_e = None
+
+        # Potentials: shortest distances in the residual graph of the pruned network.
+        res_t = [rows[~used], N + cols[used]]
+        res_h = [N + cols[~used], rows[used]]
+        res_c = [pair_cost[~used], -pair_cost[used]]
+        prop = np.arange(N)
+        exp = N + np.arange(M)
+        for mask, tail, head, cost in (
+            (fs < kr, np.full(N, s), prop, 0),
+            (fs > 0, prop, np.full(N, s), 0),
+            (fm < Lr, exp, np.full(M, t), 0),
+            (fm > 0, np.full(M, t), exp, 0),
+            (fr < Ur - Lr, exp, np.full(M, t), inst.bonus),
+            (fr > 0, np.full(M, t), exp, -inst.bonus),
+        ):
+            res_t.append(tail[mask])
+            res_h.append(head[mask])
+            res_c.append(np.full(int(mask.sum()), cost, np.int64))
+        dist = _bellman_ford(n_nodes, np.concatenate(res_t), np.concatenate(res_h), np.concatenate(res_c))
+        clock.lap("potentials")
+        new_r, new_c = _negative_reduced_costs(inst, rows, cols, dist, floor, per_row=max(2, c))
+        clock.lap("pricing")
+        if new_r.size == 0:
+            certified = True
+            break
+        if progress:
+            progress(f"  pruned pairs that could improve the flow: +{new_r.size:,} arcs")
+        rows, cols = _merge(rows, cols, new_r, new_c)
+        if rounds >= max_rounds:
+            break
+    must_flow = int(np.minimum(fm, Lr).sum())
+    return _Flow(rows=chosen_r, cols=chosen_c, certified=certified, rounds=rounds, arcs=int(rows.size),
+                 must_flow=must_flow, reached_p=reached_p, reached_e=reached_e, potentials=dist,
+                 proposal_flow=fs, timings=clock.laps)
+
+
+def _negative_reduced_costs(inst: _Instance, rows, cols, dist, floor, per_row: int):
+    """Pairs outside the network whose reduced cost is negative (they could lower the flow's cost).
+
+    The reduced cost ``round((a_max − a)·s) + π_i − π_j`` is negative only if ``a + π_j/s > a_max + π_i/s`` up
+    to the rounding; a float32 pass with a safe margin keeps the few pairs near or past that line, and the exact
+    integer test runs on those alone.
+    """
+    N, M = inst.N, inst.M
+    pi_p = dist[:N]
+    pi_e = dist[N:N + M]
+    col_shift = pi_e / inst.scale
+    row_line = inst.amax + pi_p / inst.scale
+    magnitude = (1.0 + np.abs(col_shift).max(initial=0) + np.abs(row_line).max(initial=0)
+                 + abs(inst.amin) + abs(inst.amax))
+    margin = 2.0 / inst.scale + 16 * float(np.finfo(np.float32).eps) * magnitude
+    col32 = col_shift.astype(np.float32)
+    line32 = (row_line - margin).astype(np.float32)
+    keys = rows * M + cols
+
+    def scan(b0: int, b1: int):
+        sl = slice(b0, b1)
+        near = np.add(inst.A[sl], col32[None, :], dtype=np.float32)
+        r, cc = np.nonzero(near > line32[b0:b1, None])
+        r += b0
+        rc = inst.cost(inst.A[r, cc]) + pi_p[r] - pi_e[cc]
+        neg = rc < 0
+        r, cc, rc = r[neg], cc[neg], rc[neg]
+        ok = inst.allowed_at(r, cc, floor)
+        key = r * M + cc
+        pos = np.searchsorted(keys, key)
+        pos[pos >= keys.size] = 0
+        ok &= keys[pos] != key if keys.size else ok
+        return r[ok], cc[ok], rc[ok]
+
+    parts = _map_blocks(inst, scan)
+    r = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    cc = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    v = np.concatenate([p[2] for p in parts])
+    if r.size == 0:
+        return r, cc
+    # Keep the most negative few per proposal: enough to make progress, not enough to rebuild a dense graph.
+    return _top_per_row(r, cc, v.astype(np.float64), per_row, descending=False)
+
+
+def _augmenting_search(inst: _Instance, used_r, used_c, fs, loads, floor):
+    """Search the full instance's residual graph from the proposals short of reviewers.
+
+    Returns (rows, cols) of arcs to add when an augmenting path exists, otherwise (None, None, reached proposals,
+    reached experts): the source side of a minimum cut of the full instance.
+    """
+    N, M = inst.N, inst.M
+    reached_p = np.zeros(N, bool)
+    reached_e = np.zeros(M, bool)
+    parent = np.full(M, -1, dtype=np.int64)
+    order = np.argsort(used_c, kind="stable")
+    by_expert_r = used_r[order]
+    by_expert_start = np.searchsorted(used_c[order], np.arange(M + 1))
+    frontier = np.nonzero(fs < inst.kr)[0]
+    reached_p[frontier] = True
+    free = loads < inst.Ur
+    chunk = max(1, BLOCK_ENTRIES // max(M, 1))
+    while frontier.size:
+        new_experts = []
+        for f0 in range(0, frontier.size, chunk):
+            idx = np.sort(frontier[f0:f0 + chunk])
+            ok = inst.allowed(idx, floor)
+            ok &= ~reached_e[None, :]
+            pos = np.full(N, -1, dtype=np.int64)
+            pos[idx] = np.arange(idx.size)
+            local = pos[used_r]
+            sel = local >= 0
+            ok[local[sel], used_c[sel]] = False  # a used pair's forward arc is saturated
+            hit = ok.any(axis=0)
+            js = np.nonzero(hit)[0]
+            if js.size:
+                parent[js] = idx[np.argmax(ok[:, js], axis=0)]
+                reached_e[js] = True
+                new_experts.append(js)
+        if not new_experts:
+            break
+        js = np.concatenate(new_experts)
+        if free[js].any():
+            tree = np.nonzero(reached_e)[0]
+            return parent[tree], tree, None, None
+        nxt = [by_expert_r[by_expert_start[j]:by_expert_start[j + 1]] for j in js]
+        nxt = np.unique(np.concatenate(nxt)) if nxt else np.zeros(0, np.int64)
+        nxt = nxt[~reached_p[nxt]]
+        reached_p[nxt] = True
+        frontier = nxt
+    return None, None, reached_p, reached_e
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Explanations
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _names(items: Sequence[int], limit: int = 10) -> str:
+    items = list(items)
+    text = ", ".join(str(i) for i in items[:limit])
+    if len(items) > limit:
+        text += f" and {len(items) - limit} more"
+    return "{" + text + "}"
+
+
+def _explain(inst: _Instance, flow: _Flow, loads: np.ndarray) -> list[Explanation]:
+    out: list[Explanation] = []
+    fs = flow.proposal_flow
+    short = np.nonzero(fs < inst.kr)[0]
+    if short.size:
+        total_places = int(inst.Ur.sum())
+        group = tuple(int(i) for i in np.nonzero(flow.reached_p)[0]) if flow.reached_p is not None else ()
+        group_experts = np.nonzero(flow.reached_e)[0] if flow.reached_e is not None else np.zeros(0, np.int64)
+        group_arr = np.asarray(group, dtype=np.int64)
+        group_need = int(inst.kr[group_arr].sum()) if group else 0
+        group_got = int(fs[group_arr].sum()) if group else 0
+        for i in short:
+            i = int(i)
+            open_experts = int(inst.allowed(np.array([i]))[0].sum())
+            assigned = int(inst.k[i] - inst.kr[i] + fs[i])
+            needed = int(inst.k[i])
+            if open_experts < inst.kr[i]:
+                conflicted = int(inst.C[i].sum())
+                if open_experts == 0:
+                    msg = (f"Proposal {i} cannot get {needed} reviewers: every expert is conflicted or full "
+                           f"({conflicted} of {inst.M} conflicted).")
+                else:
+                    msg = (f"Proposal {i} cannot get {needed} reviewers: only {open_experts} non-conflicted experts "
+                           f"have free places ({conflicted} of {inst.M} conflicted).")
+                out.append(Explanation("few_experts", msg, proposal=i, assigned=assigned, needed=needed))
+            elif total_places < inst.demand:
+                msg = (f"Proposal {i} gets {assigned} of {needed} reviewers: the experts' load limits leave "
+                       f"{total_places} places (sum of Lmax) for {inst.demand} reviews (N·k).")
+                out.append(Explanation("capacity", msg, proposal=i, assigned=assigned, needed=needed, group=group))
+            else:
+                msg = (f"Proposal {i} gets {assigned} of {needed} reviewers: the experts available to proposals "
+                       f"{_names(group)} are full — they need {group_need} reviews but their "
+                       f"{group_experts.size} open experts can give at most {group_got} (Hall's condition fails).")
+                out.append(Explanation("hall", msg, proposal=i, assigned=assigned, needed=needed, group=group))
+    short_e = np.nonzero(loads < inst.Lmin)[0]
+    if short_e.size:
+        col_open = np.zeros(inst.M, dtype=np.int64)
+        for b0, b1 in inst.blocks():
+            col_open += inst.allowed(slice(b0, b1)).sum(axis=0)
+        col_open += inst.fixed_load
+        for j in short_e:
+            j = int(j)
+            if col_open[j] < inst.Lmin[j]:
+                msg = (f"Expert {j} cannot reach the minimum load {inst.Lmin[j]}: only {col_open[j]} proposals are "
+                       "open to them (not conflicted, still needing reviewers).")
+            elif int(inst.Lmin.sum()) > int(inst.k.sum()):
+                msg = (f"Expert {j} gets {loads[j]} of the minimum {inst.Lmin[j]}: the minimum loads add up to "
+                       f"{int(inst.Lmin.sum())} but only {int(inst.k.sum())} reviews are needed.")
+            else:
+                msg = (f"Expert {j} gets {loads[j]} of the minimum {inst.Lmin[j]}: meeting it would leave another "
+                       "proposal short of reviewers or another expert below their minimum.")
+            out.append(Explanation("min_load", msg, expert=j, assigned=int(loads[j]), needed=int(inst.Lmin[j])))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Results and certificates
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _finish(inst: _Instance, rows, cols, started: float, optimal: bool, explanations, *, fair=False, bound=None,
+            rounds=0, arcs=0, duals=None) -> Assignment:
+    pairs = np.concatenate([inst.fixed, np.stack([rows, cols], axis=1).astype(np.int64)]) if len(rows) else inst.fixed
+    pairs = pairs.reshape(-1, 2)
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    pairs = pairs[order]
+    values = inst.A[pairs[:, 0], pairs[:, 1]].astype(np.float64)
+    per_proposal = np.bincount(pairs[:, 0], weights=values, minlength=inst.N)
+    loads = np.bincount(pairs[:, 1], minlength=inst.M).astype(np.int64)
+    served = inst.k > 0
+    worst = float(per_proposal[served].min()) if served.any() else 0.0
+    return Assignment(pairs=pairs, total=float(values.sum()), worst_proposal=worst, per_proposal=per_proposal,
+                      loads=loads, optimal=optimal, seconds=time.perf_counter() - started,
+                      infeasible=explanations, fair=fair, bound=bound, rounds=rounds, arcs=arcs, duals=duals)
+
+
+def _duals_from_potentials(inst: _Instance, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LP duals of max Σ a·x (Σ_j x_ij = k_i, Σ_i x_ij ≤ Lmax_j, 0 ≤ x ≤ 1) from the flow's potentials."""
+    N, M = inst.N, inst.M
+    r = -dist[:N].astype(np.float64)
+    q = -dist[N:N + M].astype(np.float64)
+    q_t = -float(dist[N + M + 1])
+    alpha = r - q_t
+    beta = np.maximum(q - q_t, 0.0)
+    y = inst.amax - alpha / inst.scale
+    z = beta / inst.scale
+    return y, z
+
+
+def dual_bound(A, C, k, Lmax, y, z, fixed=None) -> float:
+    """Weak-duality upper bound on max Σ a·x over complete assignments (Lmin relaxed), for any y and z ≥ 0.
+
+    ``Σ_i k'_i·y_i + Σ_j Lmax'_j·z_j + Σ_{allowed ij} max(0, a_ij − y_i − z_j)`` plus the fixed pairs'
+    affinity, where primes are what remains after the fixed pairs. It holds whatever produced y and z, so it
+    certifies a total independently of the solver: total == bound proves the total optimal.
+    """
+    inst = _Instance(A, C, k, Lmax, None, fixed)
+    z = np.maximum(np.asarray(z, dtype=np.float64), 0.0)
+    y = np.asarray(y, dtype=np.float64)
+    bound = float(inst.fixed_value.sum()) + float(inst.kr @ y) + float(np.maximum(inst.Ur, 0) @ z)
+    for b0, b1 in inst.blocks():
+        sl = slice(b0, b1)
+        slack = inst.A[sl].astype(np.float64) - y[b0:b1, None] - z[None, :]
+        np.maximum(slack, 0.0, out=slack)
+        slack *= inst.allowed(sl)
+        bound += float(slack.sum())
+    return bound
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Fair mode
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _fair_threshold(inst: _Instance, base: Assignment, started: float, c, progress) -> Assignment:
+    """Exact max-min then max-total when every proposal needs at most one more reviewer (see module docstring)."""
+    need = inst.kr == 1
+    done = (inst.k > 0) & (inst.kr == 0)
+    cap = float(inst.fixed_value[done].min()) if done.any() else math.inf
+    w0 = float(base.per_proposal[need].min()) if need.any() else math.inf
+    hi = cap
+    row_best = np.full(inst.N, -math.inf)
+    for b0, b1 in inst.blocks():
+        sl = slice(b0, b1)
+        ok = inst.allowed(sl)
+        vals = np.where(ok, inst.fixed_value[sl][:, None] + inst.A[sl], -math.inf)
+        row_best[b0:b1] = vals.max(axis=1) if inst.M else -math.inf
+    if need.any():
+        hi = min(hi, float(row_best[need].min()))
+    if not need.any() or w0 >= hi:
+        base.optimal = base.optimal and True
+        base.bound = base.worst_proposal if base.optimal else None
+        base.seconds = time.perf_counter() - started
+        return base
+    values = []
+    for b0, b1 in inst.blocks():
+        sl = slice(b0, b1)
+        ok = inst.allowed(sl)
+        v = inst.fixed_value[sl][:, None] + inst.A[sl]
+        v = v[ok & (v > w0) & (v <= hi)]
+        values.append(np.unique(v))
+    values = np.unique(np.concatenate(values)) if values else np.zeros(0)
+    if np.isfinite(cap) and w0 < cap <= hi:
+        values = np.union1d(values, [cap])
+    lo_i, hi_i = -1, values.size  # values[lo_i] feasible (-1: base's w0), values[hi_i] infeasible
+    best_flow = None
+    certified = base.optimal
+    rounds = base.rounds
+    while hi_i - lo_i > 1:
+        mid = (lo_i + hi_i) // 2
+        threshold = float(values[mid])
+        flow = _max_total(inst, c, floor=threshold)
+        rounds += flow.rounds
+        ok = flow.reached_p is None and flow.must_flow == int(inst.Lr.sum())
+        if progress:
+            progress(f"fair: worst ≥ {threshold:.6f} {'feasible' if ok else 'infeasible'}")
+        if ok:
+            lo_i, best_flow = mid, flow
+            certified = certified and flow.certified
+        else:
+            hi_i = mid
+            # An infeasible threshold is proven by a minimum cut of the full instance (or the must-flow's
+            # certificate), so a flow that is not certified leaves the search unproven.
+            certified = certified and flow.certified
+    if best_flow is None:
+        base.bound = base.worst_proposal if certified else None
+        base.optimal = certified
+        base.seconds = time.perf_counter() - started
+        return base
+    result = _finish(inst, best_flow.rows, best_flow.cols, started, certified and best_flow.certified, [],
+                     fair=True, rounds=rounds, arcs=best_flow.arcs)
+    result.bound = result.worst_proposal if result.optimal else None
+    return result
+
+
+def _fair_pairs(inst: _Instance, base: Assignment, c, exact_pairs: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    count = 0
+    for b0, b1 in inst.blocks():
+        count += int(inst.allowed(slice(b0, b1)).sum())
+        if count > exact_pairs:
+            break
+    if count <= exact_pairs:
+        rs, cs = [], []
+        for b0, b1 in inst.blocks():
+            r, cc = np.nonzero(inst.allowed(slice(b0, b1)))
+            rs.append(r + b0)
+            cs.append(cc)
+        return np.concatenate(rs).astype(np.int64), np.concatenate(cs).astype(np.int64), True
+    width = 2 * (c if c is not None else _auto_candidates(inst))
+    rows, cols = _initial_candidates(inst, width, None)
+    keep = inst.kr[base.pairs[:, 0]] >= 0
+    fixed_set = {(int(i), int(j)) for i, j in inst.fixed}
+    extra = np.array([p for p in base.pairs[keep].tolist() if tuple(p) not in fixed_set], dtype=np.int64).reshape(-1, 2)
+    rows, cols = _merge(rows, cols, extra[:, 0], extra[:, 1])
+    return rows, cols, False
+
+
+def _fair_cpsat(inst: _Instance, base: Assignment, started: float, c, time_limit: float, exact_pairs: int,
+                progress) -> Assignment:
+    """Max-min then max-total with CP-SAT: exact over all pairs for small instances, else on candidates."""
+    from ortools.sat.python import cp_model
+
+    rows, cols, exact = _fair_pairs(inst, base, c, exact_pairs)
+    N = inst.N
+    magnitude = max(abs(inst.amin), abs(inst.amax), 1e-12)
+    scale = FAIR_SCALE / magnitude
+    w = np.rint(inst.A[rows, cols].astype(np.float64) * scale).astype(np.int64)
+    fw = np.zeros(N, dtype=np.int64)
+    if inst.fixed.size:
+        fixed_w = np.rint(inst.A[inst.fixed[:, 0], inst.fixed[:, 1]].astype(np.float64) * scale).astype(np.int64)
+        np.add.at(fw, inst.fixed[:, 0], fixed_w)
+    if progress:
+        progress(f"fair: CP-SAT over {rows.size:,} {'pairs (all allowed)' if exact else 'candidate pairs'}")
+
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{e}") for e in range(rows.size)]
+    row_start = np.searchsorted(rows, np.arange(N + 1))
+    reach = int(np.abs(w).max()) * int(inst.k.max()) if w.size else 0
+    t = model.new_int_var(int(fw.min()) - reach - 1, int(fw.max()) + reach + 1, "t")
+    for i in range(N):
+        a, b = int(row_start[i]), int(row_start[i + 1])
+        if inst.kr[i] > 0:
+            model.add(cp_model.LinearExpr.sum(x[a:b]) == int(inst.kr[i]))
+        if inst.k[i] > 0:
+            model.add(cp_model.LinearExpr.weighted_sum(x[a:b], w[a:b].tolist()) + int(fw[i]) >= t)
+    by_col = np.argsort(cols, kind="stable")
+    col_start = np.searchsorted(cols[by_col], np.arange(inst.M + 1))
+    for j in range(inst.M):
+        members = by_col[col_start[j]:col_start[j + 1]]
+        if members.size:
+            model.add_linear_constraint(cp_model.LinearExpr.sum([x[e] for e in members]), int(inst.Lr[j]),
+                                        int(inst.Ur[j]))
+        elif inst.Lr[j] > 0:
+            return base
+    chosen = {(int(i), int(j)) for i, j in base.pairs.tolist()}
+    for e in range(rows.size):
+        model.add_hint(x[e], (int(rows[e]), int(cols[e])) in chosen)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(2, os.cpu_count() or 2)
+    deadline = started + time_limit
+    solver.parameters.max_time_in_seconds = max(1.0, 0.6 * (deadline - time.perf_counter()))
+    model.maximize(t)
+    status1 = solver.solve(model)
+    if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return base
+    t_best = int(solver.value(t))
+    proven1 = status1 == cp_model.OPTIMAL
+    if progress:
+        progress(f"fair: worst proposal {t_best / scale:.6f} ({'proven' if proven1 else 'not proven'})")
+    stage1 = np.array([solver.boolean_value(v) for v in x], dtype=bool)
+    model.clear_hints()
+    for e in range(rows.size):
+        model.add_hint(x[e], bool(stage1[e]))
+    model.add(t >= t_best)
+    model.maximize(cp_model.LinearExpr.weighted_sum(x, w.tolist()))
+    solver.parameters.max_time_in_seconds = max(1.0, deadline - time.perf_counter())
+    status2 = solver.solve(model)
+    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        picked = np.array([solver.boolean_value(v) for v in x], dtype=bool)
+    else:
+        picked = stage1
+    proven2 = status2 == cp_model.OPTIMAL
+    if progress:
+        progress(f"fair: total {'proven' if proven2 else 'not proven'} optimal under that worst value")
+    optimal = exact and proven1 and proven2
+    result = _finish(inst, rows[picked], cols[picked], started, optimal, [], fair=True, rounds=base.rounds,
+                     arcs=int(rows.size))
+    if result.worst_proposal < base.worst_proposal:
+        # Integer rounding of affinities can only matter within 1e-6 of a tie; keep the better real value.
+        base.seconds = time.perf_counter() - started
+        result = base
+        result.optimal = False
+    if optimal:
+        result.bound = result.worst_proposal
+    else:
+        result.bound = _fair_lp_bound(inst, rows, cols, progress)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _fair_lp_bound(inst: _Instance, rows: np.ndarray, cols: np.ndarray, progress, max_rounds: int = 8) -> float:
+    """Certified upper bound on the worst proposal's value: the max-min LP relaxation over the full instance.
+
+    The LP is solved (HiGHS) on candidate pairs; its duals price every pair of the full instance and pairs that
+    could raise the LP are added, a few rounds. Whatever duals result, the bound returned is the Lagrangian
+    ``Σμf + Σk'y + ΣLmax'z − ΣLmin'ζ + Σ max(0, μ_i a_ij − y_i − z_j + ζ_j)`` over every allowed pair, which by weak
+    duality bounds every fractional (hence every integer) assignment, with μ ≥ 0 summing to 1, z, ζ ≥ 0.
+    """
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix, csr_matrix
+
+    N, M = inst.N, inst.M
+    served = np.nonzero(inst.k > 0)[0]
+    open_rows = np.nonzero(inst.kr > 0)[0]
+    lmin_cols = np.nonzero(inst.Lr > 0)[0]
+    best = math.inf
+    for _ in range(max_rounds):
+        E = rows.size
+        a = inst.A[rows, cols].astype(np.float64)
+        idx = np.arange(E)
+        row_pos = np.full(N, -1)
+        row_pos[open_rows] = np.arange(open_rows.size)
+        A_eq = csr_matrix(coo_matrix((np.ones(E), (row_pos[rows], idx)), shape=(open_rows.size, E + 1)))
+        b_eq = inst.kr[open_rows].astype(np.float64)
+        cap = coo_matrix((np.ones(E), (cols, idx)), shape=(M, E + 1))
+        lpos = np.full(M, -1)
+        lpos[lmin_cols] = np.arange(lmin_cols.size)
+        sel = lpos[cols] >= 0
+        low = coo_matrix((-np.ones(int(sel.sum())), (lpos[cols[sel]], idx[sel])), shape=(lmin_cols.size, E + 1))
+        spos = np.full(N, -1)
+        spos[served] = np.arange(served.size)
+        sel_f = spos[rows] >= 0
+        fair_r = np.concatenate([spos[rows[sel_f]], np.arange(served.size)])
+        fair_c = np.concatenate([idx[sel_f], np.full(served.size, E)])
+        fair_v = np.concatenate([-a[sel_f], np.ones(served.size)])
+        fair = coo_matrix((fair_v, (fair_r, fair_c)), shape=(served.size, E + 1))
+        from scipy.sparse import vstack
+
+        A_ub = csr_matrix(vstack([cap, low, fair]))
+        b_ub = np.concatenate([inst.Ur.astype(np.float64), -inst.Lr[lmin_cols].astype(np.float64),
+                               inst.fixed_value[served]])
+        cost = np.zeros(E + 1)
+        cost[E] = -1.0
+        bounds = np.zeros((E + 1, 2))
+        bounds[:E, 1] = 1.0
+        bounds[E] = (-np.inf, np.inf)
+        res = linprog(cost, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        if res.status != 0:
+            break
+        y = np.zeros(N)
+        y[open_rows] = -res.eqlin.marginals
+        marg = -res.ineqlin.marginals
+        z = np.maximum(marg[:M], 0.0)
+        zeta = np.zeros(M)
+        zeta[lmin_cols] = np.maximum(marg[M:M + lmin_cols.size], 0.0)
+        mu = np.zeros(N)
+        mu[served] = np.maximum(marg[M + lmin_cols.size:], 0.0)
+        if mu.sum() <= 0:
+            break
+        mu /= mu.sum()
+        bound = float(mu @ inst.fixed_value + inst.kr @ y + inst.Ur @ z - inst.Lr @ zeta)
+        add_r, add_c = [], []
+        lo, hi_ = rows, cols
+        for b0, b1 in inst.blocks():
+            sl = slice(b0, b1)
+            gain = mu[b0:b1, None] * inst.A[sl].astype(np.float64) - y[b0:b1, None] - z[None, :] + zeta[None, :]
+            np.maximum(gain, 0.0, out=gain)
+            gain *= inst.allowed(sl)
+            bound += float(gain.sum())
+            l0, l1 = np.searchsorted(lo, [b0, b1])
+            gain[lo[l0:l1] - b0, hi_[l0:l1]] = 0.0
+            r, cc = np.nonzero(gain > 1e-9)
+            add_r.append(r + b0)
+            add_c.append(cc)
+        best = min(best, bound)
+        if progress:
+            progress(f"fair: LP relaxation {-res.fun:.6f}, certified bound {bound:.6f}")
+        new_r = np.concatenate(add_r)
+        if new_r.size == 0:
+            break
+        rows, cols = _merge(rows, cols, new_r, np.concatenate(add_c))
+    return best
+
+# ---------------------------------------------------------------------------------------------------------
+# Public entry point
+# ---------------------------------------------------------------------------------------------------------
+
+
+def solve(A, C=None, k=1, Lmax=None, Lmin=None, fixed=None, fair: bool = False,
+          candidates_per_proposal: int | None = None, *, time_limit: float = 60.0, exact_pairs: int = 20_000,
+          progress: Progress | None = None) -> Assignment:
+    """Assign ``k`` reviewers to every proposal; see the module docstring for the model and what is exact.
+
+    A: N×M affinities (float32 or float64; never copied whole). C: N×M bool conflicts (None = none).
+    k: reviewers per proposal (int or N ints). Lmax / Lmin: per-expert load limits (int or M ints; Lmax None
+    means no limit). fixed: (proposal, expert) pairs to keep. fair: max-min first, then total.
+    candidates_per_proposal: pruning width (None = automatic; the answer is exact whatever it is).
+    time_limit / exact_pairs: fair mode with k > 1 only (CP-SAT time budget; largest instance solved exactly).
+    progress: called with one line of text per solver round.
+    """
+    started = time.perf_counter()
+    A = np.asarray(A)
+    if Lmax is None:
+        Lmax = A.shape[0] if A.ndim == 2 else 0
+    inst = _Instance(A, C, k, Lmax, Lmin, fixed)
+    flow = _max_total(inst, candidates_per_proposal, progress=progress)
+    base = _finish(inst, flow.rows, flow.cols, started, flow.certified, [], rounds=flow.rounds, arcs=flow.arcs)
+    base.timings = flow.timings
+    base.infeasible = _explain(inst, flow, base.loads)
+    complete = flow.reached_p is None
+    if complete and flow.potentials is not None and flow.certified:
+        base.duals = _duals_from_potentials(inst, flow.potentials)
+    if not fair:
+        return base
+    base.fair = True
+    if not complete or flow.must_flow < int(inst.Lr.sum()) or not (inst.k > 0).any():
+        # Nothing to balance: the best partial assignment (or a trivial one) is the answer.
+        return base
+    if (inst.kr <= 1).all():
+        return _fair_threshold(inst, base, started, candidates_per_proposal, progress)
+    return _fair_cpsat(inst, base, started, candidates_per_proposal, time_limit, exact_pairs, progress)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _load_npz(path: str):
+    with np.load(path, allow_pickle=False) as data:
+        missing = [key for key in ("A", "C", "k", "Lmax") if key not in data.files]
+        if missing:
+            raise InstanceError(f"{path} lacks {', '.join(missing)}.")
+        A = data["A"]
+        C = data["C"].astype(bool)
+        k = data["k"]
+        Lmax = data["Lmax"]
+        Lmin = data["Lmin"] if "Lmin" in data.files else None
+        fixed = data["fixed"] if "fixed" in data.files else None
+    return A, C, k, Lmax, Lmin, fixed
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m minsheng.review.solver",
+                                     description="Optimal reviewer assignment for an instance in a .npz file.")
+    parser.add_argument("instance", help=".npz with A (N×M float), C (N×M bool), k, Lmax (M), Lmin (M)")
+    parser.add_argument("--out", required=True, help="where to write the result JSON")
+    parser.add_argument("--fair", action="store_true", help="maximise the worst proposal first, then the total")
+    parser.add_argument("--candidates", type=int, default=None, help="pruning width per proposal (default: auto)")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="fair mode's CP-SAT budget in seconds")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    args = parser.parse_args(argv)
+
+    def report(line: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {line}", file=sys.stderr, flush=True)
+
+    try:
+        A, C, k, Lmax, Lmin, fixed = _load_npz(args.instance)
+        if not args.quiet:
+            per = k.tolist() if k.ndim == 0 else "per proposal"
+            report(f"{A.shape[0]:,} proposals × {A.shape[1]:,} experts, k={per}")
+        result = solve(A, C, k, Lmax, Lmin, fixed, fair=args.fair, candidates_per_proposal=args.candidates,
+                       time_limit=args.time_limit, progress=None if args.quiet else report)
+    except (InstanceError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    tmp = f"{args.out}.tmp{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(result.as_json(), fh)
+    os.replace(tmp, args.out)
+    if not args.quiet:
+        report(f"total {result.total:.6f}, worst proposal {result.worst_proposal:.6f}, "
+               f"optimal={result.optimal}, {result.seconds:.2f}s")
+        for exp in result.infeasible:
+            report(exp.message)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
