@@ -1,6 +1,10 @@
 import pytest
 from django.conf import settings
 
+# Transactional and live-server tests: Django empties every table after them, which the audit table's
+# append-only triggers refuse; this hook switches them off for that flush and back on after it.
+from tests.core.append_only import pytest_runtest_teardown  # noqa: F401
+
 
 def pytest_configure(config):
     # Tests read static files from the source tree; production serves a hashed, collected copy.

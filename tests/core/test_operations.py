@@ -138,7 +138,9 @@ def test_pages_have_no_inline_scripts_or_styles(client):
 
 
 def _deploy_check(**overrides) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DEBUG": "0", "HTTPS": "1", "SECRET_KEY": secrets.token_urlsafe(64),
+    # Only what production would have: no test-runner switches such as DJANGO_ALLOW_ASYNC_UNSAFE.
+    inherited = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "DATABASE_URL", "PYTHONPATH"}}
+    env = {**inherited, "DEBUG": "0", "HTTPS": "1", "SECRET_KEY": secrets.token_urlsafe(64),
            "ALLOWED_HOSTS": "minsheng.example.gov.cn", **overrides}
     return subprocess.run([sys.executable, "-m", "minsheng", "check", "--deploy", "--fail-level", "WARNING"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
