@@ -175,7 +175,8 @@ def _mail_decision(organisation_id: int) -> None:
                            "Reason: %(reason)s\nPlease correct the registration and contact the department.")
         body = body % {"name": organisation.name_zh, "code": organisation.credit_code,
                        "reason": organisation.state_reason}
-    messages = [(f"[{gettext('Minsheng')}] {subject}", body, None, [address]) for address in recipients]
+        subject = "[" + gettext("Minsheng") + "] " + subject
+    messages = [(subject, body, None, [address]) for address in recipients]
     try:
         send_mass_mail(messages, fail_silently=False)
     except Exception:  # the decision stands; a mail failure is logged for the operators

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
@@ -257,8 +257,8 @@ def _carrier_extra(request, carrier):
 
 def _form_title(kind: Kind, obj=None) -> str:
     if obj is None:
-        return _t("New %(kind)s") % {"kind": kind.singular}
-    return _t("Edit %(kind)s") % {"kind": kind.singular}
+        return gettext("New %(kind)s") % {"kind": kind.singular}
+    return gettext("Edit %(kind)s") % {"kind": kind.singular}
 
 
 def _claim_token(request):
@@ -402,7 +402,7 @@ def _names(manager) -> str:
 
 
 def _yes(value: bool) -> str:
-    return _t("Yes") if value else _t("No")
+    return gettext("Yes") if value else gettext("No")
 
 
 def _values(form, *, drop=()) -> dict:
@@ -424,7 +424,7 @@ ORGANISATION = Kind(
     slug="organisation", model=Organisation, listing=queries.ORGANISATIONS, scope=queries.organisations_for,
     public=False, filename="organisations",
     search_hint=_("Name, credit code or address"),
-    columns=(Column(_("name"), "name"), Column(_("unified social credit code"), "credit_code"),
+    columns=(Column(_("Name"), "name"), Column(_("unified social credit code"), "credit_code"),
              Column(_("type"), "kind"), Column(_("district"), "district"), Column(_("verification"), "state"),
              Column(_("updated"), "updated")),
     export_columns=lambda user: [
@@ -515,7 +515,7 @@ def _hosted_new(model):
 CARRIER = Kind(
     slug="carrier", model=InnovationCarrier, listing=queries.CARRIERS, scope=queries.carriers_for, public=True,
     filename="innovation-carriers", clause="M02", search_hint=_("Name, description, host or credit code"),
-    columns=(Column(_("name"), "name"), Column(_("kind"), "kind"), Column(_("level"), "level"),
+    columns=(Column(_("Name"), "name"), Column(_("kind"), "kind"), Column(_("level"), "level"),
              Column(_("domain"), "domain"), Column(_("host organisation"), "host"),
              Column(_("year approved"), "year")),
     export_columns=lambda user: [
@@ -564,7 +564,7 @@ SERVICE = Kind(
 FACILITY = Kind(
     slug="facility", model=SharedFacility, listing=queries.FACILITIES, scope=queries.facilities_for, public=True,
     filename="shared-facilities", clause="M03", search_hint=_("Name, description, host or credit code"),
-    columns=(Column(_("name"), "name"), Column(_("kind"), "kind"), Column(_("domain"), "domain"),
+    columns=(Column(_("Name"), "name"), Column(_("kind"), "kind"), Column(_("domain"), "domain"),
              Column(_("host organisation"), "host"), Column(_("open to outside users"))),
     export_columns=lambda user: [
         ExportColumn(_("Chinese name"), lambda f: f.name_zh),
@@ -600,7 +600,7 @@ def _partner_export(user):
 PARTNER = Kind(
     slug="partner", model=CooperationPartner, listing=queries.PARTNERS, scope=queries.partners_for, public=False,
     filename="cooperation-partners", clause="M22", search_hint=_("Name, country or description"),
-    columns=(Column(_("name"), "name"), Column(_("region"), "region"), Column(_("country"), "country"),
+    columns=(Column(_("Name"), "name"), Column(_("region"), "region"), Column(_("country"), "country"),
              Column(_("kind"), "kind"), Column(_("cooperates with"))),
     export_columns=_partner_export,
     form=lambda user, obj: forms.PartnerForm,
