@@ -56,5 +56,6 @@ def pytest_runtest_teardown(item, nextitem):
     if transactional:
         _unblocked(item, disable)
     yield
-    if transactional and nextitem is not None:  # after the last test the test database is gone
+    # After the last test the test database is gone, unless --reuse-db keeps it for the next run.
+    if transactional and (nextitem is not None or item.config.getoption("reuse_db", default=False)):
         _unblocked(item, enable)
