@@ -2,7 +2,11 @@
 
 Each app lists its rows in `rows_<app>.py` as `ROWS = [Row(...), ...]` and may add objects to the shared
 world with `def extend_world(world): ...`. `test_matrix.py` runs every row for every role and fails when a
-route has no row at all.
+route has no row at all, listing the missing routes under the rows file each belongs in.
+
+The world is built once per module run, inside a transaction rolled back at the end; every row runs in its
+own savepoint and every role inside another, so a row never sees what another row or role wrote. Rows read
+ids from the world (`kwargs=lambda world: {"pk": world.org_own.pk}`), never objects fetched by other rows.
 """
 
 from collections.abc import Callable
