@@ -4,7 +4,6 @@ import time
 import pytest
 from django.urls import reverse
 
-from tests.core.append_only import pytest_runtest_teardown  # noqa: F401 (a pytest hook for transactional tests)
 from tests.factories import PASSWORD, UserFactory
 
 _CSRF = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
