@@ -84,7 +84,7 @@ class Person(TimeStampedModel):
         MALE = "M", _("Male")
         UNSTATED = "", _("Not stated")
 
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("full name"), max_length=60)
     name_en = models.CharField(_("name in English"), max_length=120, blank=True)
     # Only the masked number is kept (PIPL: collect no more than needed); the full number is
     # checked when typed and then discarded.

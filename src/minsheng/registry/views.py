@@ -465,7 +465,7 @@ def _person_values(form, user) -> dict:
 
 def _person_export(user):
     columns = [
-        ExportColumn(_("name"), lambda p: p.name),
+        ExportColumn(_("full name"), lambda p: p.name),
         ExportColumn(_("name in English"), lambda p: p.name_en),
         ExportColumn(_("organisation"), lambda p: _text(p.organisation)),
         ExportColumn(_("professional title"), lambda p: p.get_title_display()),
@@ -491,7 +491,7 @@ def _person_export(user):
 PERSON = Kind(
     slug="person", model=Person, listing=queries.PEOPLE, scope=queries.people_for, public=False,
     filename="people", clause="M21", search_hint=_("Name, expertise, organisation or credit code"),
-    columns=(Column(_("name"), "name"), Column(_("organisation"), "organisation"),
+    columns=(Column(_("full name"), "name"), Column(_("organisation"), "organisation"),
              Column(_("professional title"), "title"), Column(_("position")), Column(_("domains")),
              Column(_("talent tags")), Column(_("updated"), "updated")),
     export_columns=_person_export,
