@@ -4,6 +4,10 @@ Tests use it to tamper with audit rows behind the platform's back. Transactional
 after them Django empties every table (DELETE on SQLite, TRUNCATE on PostgreSQL), which the triggers
 rightly refuse. Import `pytest_runtest_teardown` into a conftest.py so that the tests below it may use
 `transactional_db` or `live_server`.
+
+Such tests should also ask for `serialized_rollback=True` (or the `django_db_serialized_rollback` fixture):
+the flush removes the policy reference data of the data migrations, and a transactional test without it
+makes the next serialized one fail on duplicate content types.
 """
 
 import importlib

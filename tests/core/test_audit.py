@@ -193,7 +193,7 @@ def test_a_failed_audit_write_rolls_an_update_back():
     assert organisation.address == "深圳市南山区科技园"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_record_outside_a_transaction_raises():
     with pytest.raises(RuntimeError, match="inside the transaction"):
         audit.record(action="core.test.step", reason="no transaction")
@@ -247,7 +247,7 @@ def _verify_in_thread(stop: threading.Event, findings: list, errors: list) -> No
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'",
                     reason="SQLite's in-memory test database serialises writers; the race needs PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_appends_keep_one_valid_chain():
     errors, findings, stop = [], [], threading.Event()
     writers = [threading.Thread(target=_append_in_thread, args=(40, f"core.writer{n}", errors)) for n in range(2)]
