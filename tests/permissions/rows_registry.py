@@ -119,6 +119,7 @@ ROWS = [
     # Organisations: government roles read all, an applicant only its own; officers and admins write.
     Row("registry:organisation_list", only(READ_ORGANISATIONS)),
     Row("registry:organisation_export", only(READ_ORGANISATIONS)),
+    Row("registry:organisation_list", everyone(NOT_ALLOWED), method="POST", note="read-only page"),
     Row("registry:organisation_detail", only(READ_ORGANISATIONS), kwargs=pk("org_own"), note="own"),
     Row("registry:organisation_detail", only(READ_ORGANISATIONS, **{A: NOT_FOUND}), kwargs=pk("org_other"),
         note="other"),

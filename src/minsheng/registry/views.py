@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from minsheng.accounts.rules import is_applicant, is_district_officer, is_expert, is_government, is_staff_officer
@@ -66,7 +66,7 @@ class Kind:
     form: Callable                                   # (user, instance) -> form class
     create: Callable                                 # (form, user) -> object
     update: Callable                                 # (form, user, object) -> object
-    clause: str = ""
+    clauses: tuple[str, ...] = ()                    # the measures the kind serves, shown as badges
     filename: str = ""
     search_hint: str | Promise = ""
     list_defaults: Callable | None = None            # user -> filter values pre-selected on the list
@@ -162,6 +162,7 @@ def _export_url(request, kind: Kind) -> str:
     return reverse(f"registry:{kind.slug}_export") + (f"?{query}" if query else "")
 
 
+@require_safe
 def list_view(request, kind: Kind):
     denied = _check_role(request, kind, "view")
     if denied:
@@ -185,6 +186,7 @@ def list_view(request, kind: Kind):
     })
 
 
+@require_safe
 def export_view(request, kind: Kind):
     denied = _check_role(request, kind, "view")
     if denied:
@@ -204,6 +206,7 @@ def export_view(request, kind: Kind):
 
 # --- Detail ---------------------------------------------------------------------------------------
 
+@require_safe
 def detail_view(request, kind: Kind, pk: int):
     denied = _check_role(request, kind, "view")
     if denied:
@@ -272,6 +275,7 @@ def _claim_token(request):
     return key, cache.get(key)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def create_view(request, kind: Kind):
     denied = _check_role(request, kind, "add")
     if denied:
@@ -311,6 +315,7 @@ def create_view(request, kind: Kind):
     })
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_view(request, kind: Kind, pk: int):
     denied = _check_role(request, kind, "change")
     if denied:
@@ -490,7 +495,7 @@ def _person_export(user):
 
 PERSON = Kind(
     slug="person", model=Person, listing=queries.PEOPLE, scope=queries.people_for, public=False,
-    filename="people", clause="M21", search_hint=_("Name, expertise, organisation or credit code"),
+    filename="people", clauses=("M21",), search_hint=_("Name, expertise, organisation or credit code"),
     columns=(Column(_("full name"), "name"), Column(_("organisation"), "organisation"),
              Column(_("professional title"), "title"), Column(_("position")), Column(_("domains")),
              Column(_("talent tags")), Column(_("updated"), "updated")),
@@ -514,7 +519,8 @@ def _hosted_new(model):
 
 CARRIER = Kind(
     slug="carrier", model=InnovationCarrier, listing=queries.CARRIERS, scope=queries.carriers_for, public=True,
-    filename="innovation-carriers", clause="M02", search_hint=_("Name, description, host or credit code"),
+    filename="innovation-carriers", clauses=("M01", "M02", "M04"),
+    search_hint=_("Name, description, host or credit code"),
     columns=(Column(_("Name"), "name"), Column(_("kind"), "kind"), Column(_("level"), "level"),
              Column(_("domain"), "domain"), Column(_("host organisation"), "host"),
              Column(_("year approved"), "year")),
@@ -541,7 +547,7 @@ CARRIER = Kind(
 
 SERVICE = Kind(
     slug="service", model=ServiceInstitution, listing=queries.SERVICE_INSTITUTIONS,
-    scope=queries.service_institutions_for, public=True, filename="service-institutions", clause="M03",
+    scope=queries.service_institutions_for, public=True, filename="service-institutions", clauses=("M03",),
     search_hint=_("Name, credit code or description"),
     columns=(Column(_("organisation"), "name"), Column(_("service"), "service"), Column(_("level"), "level"),
              Column(_("domains served")), Column(_("district"), "district")),
@@ -563,7 +569,7 @@ SERVICE = Kind(
 
 FACILITY = Kind(
     slug="facility", model=SharedFacility, listing=queries.FACILITIES, scope=queries.facilities_for, public=True,
-    filename="shared-facilities", clause="M03", search_hint=_("Name, description, host or credit code"),
+    filename="shared-facilities", clauses=("M03",), search_hint=_("Name, description, host or credit code"),
     columns=(Column(_("Name"), "name"), Column(_("kind"), "kind"), Column(_("domain"), "domain"),
              Column(_("host organisation"), "host"), Column(_("open to outside users"))),
     export_columns=lambda user: [
@@ -599,7 +605,7 @@ def _partner_export(user):
 
 PARTNER = Kind(
     slug="partner", model=CooperationPartner, listing=queries.PARTNERS, scope=queries.partners_for, public=False,
-    filename="cooperation-partners", clause="M22", search_hint=_("Name, country or description"),
+    filename="cooperation-partners", clauses=("M22",), search_hint=_("Name, country or description"),
     columns=(Column(_("Name"), "name"), Column(_("region"), "region"), Column(_("country"), "country"),
              Column(_("kind"), "kind"), Column(_("cooperates with"))),
     export_columns=_partner_export,
