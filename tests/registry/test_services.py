@@ -169,13 +169,13 @@ def test_two_officers_deciding_from_the_same_page_exactly_one_wins(officer):
     assert not events("registry.organisation.reject").exists()
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'",
+                    reason="SQLite's shared in-memory test database locks tables instead of waiting; "
+                           "the race runs on PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_officers_verifying_at_the_same_moment_exactly_one_succeeds():
     """Two threads, two connections, one row: the conditional update lets exactly one through.
     (The stale-copy test above checks the same rule on every database.)"""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite's shared in-memory test database locks tables instead of waiting; "
-                    "the race runs on PostgreSQL")
     organisation = OrganisationFactory(state=Organisation.State.PENDING)
     officers = [user_for_role(Role.OFFICER), user_for_role(Role.OFFICER)]
     barrier = threading.Barrier(2)
