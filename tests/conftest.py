@@ -2,8 +2,9 @@ import pytest
 from django.conf import settings
 
 # Transactional and live-server tests: Django empties every table after them, which the audit table's
-# append-only triggers refuse; this hook switches them off for that flush and back on after it.
-from tests.core.append_only import pytest_runtest_teardown  # noqa: F401
+# append-only triggers refuse; these hooks switch them off for that flush and back on after it, and make
+# such tests restore the migrated reference data (see tests/core/append_only.py).
+from tests.core.append_only import pytest_collection_modifyitems, pytest_runtest_teardown  # noqa: F401
 
 
 def pytest_configure(config):

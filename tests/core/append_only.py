@@ -5,9 +5,9 @@ after them Django empties every table (DELETE on SQLite, TRUNCATE on PostgreSQL)
 rightly refuse. Import `pytest_runtest_teardown` into a conftest.py so that the tests below it may use
 `transactional_db` or `live_server`.
 
-Such tests should also ask for `serialized_rollback=True` (or the `django_db_serialized_rollback` fixture):
-the flush removes the policy reference data of the data migrations, and a transactional test without it
-makes the next serialized one fail on duplicate content types.
+The flush also removes the reference data of the data migrations (policy catalogue), and a transactional
+test without `serialized_rollback` makes the next serialized one fail on duplicate content types; so
+`pytest_collection_modifyitems` gives every `django_db(transaction=True)` test `serialized_rollback=True`.
 """
 
 import importlib
@@ -46,6 +46,17 @@ def _is_transactional(item) -> bool:
     if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
         return True
     return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests restore the migrated data after their flush, whatever order they run in."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or marker.kwargs.get("serialized_rollback"):
+            continue
+        if marker.kwargs.get("transaction") or (marker.args and marker.args[0]):
+            kwargs = {**marker.kwargs, "transaction": True, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 def _unblocked(item, action) -> None:
