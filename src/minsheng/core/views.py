@@ -1,6 +1,7 @@
 import json
 import logging
 import time
+from collections import Counter
 
 from django.conf import settings
 from django.contrib import messages
@@ -103,8 +104,6 @@ def csrf_failure(request, reason=""):
                     "nothing was saved."))
 
 
-
-
 def audit_trail_required(view):
     """Auditors and administrators only: anonymous visitors go to the login page, other roles get 403."""
     return login_required(permission_required("accounts.view_audit_trail", raise_exception=True)(view))
@@ -156,16 +155,16 @@ def audit_verify(request):
     if _limited(request, "core.audit_verify", AUDIT_VERIFY_RATE):
         return rate_limited(request)
     started = time.perf_counter()
-    walked = []
-    findings = list(audit.verify(progress=walked.append))
+    walked = Counter()
+    findings = list(audit.verify(progress=lambda n: walked.update(events=n)))
     seconds = time.perf_counter() - started
     with transaction.atomic():
         audit.record(action="core.auditevent.verify", by=request.user,
-                     new={"events": len(walked), "problems": len(findings)},
+                     new={"events": walked["events"], "problems": len(findings)},
                      reason="; ".join(str(f) for f in findings[:20]))
     present = dict(AuditEvent.objects.filter(seq__in=[f.seq for f in findings if f.seq]).values_list("seq", "pk"))
     context = {
-        "checked": len(walked),
+        "checked": walked["events"],
         "seconds": seconds,
         "checked_at": timezone.now(),
         "findings": [{"seq": f.seq, "kind": _finding_kind(f), "problem": f.problem, "pk": present.get(f.seq)}
