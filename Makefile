@@ -11,7 +11,7 @@ PORT   ?= 8000
 # pytest-xdist workers; the browser tests run in one process
 WORKERS ?= 2
 
-.PHONY: run test install dev lint test-sqlite test-postgresql test-e2e browser messages demo clean
+.PHONY: run test install dev lint test-sqlite test-postgresql test-e2e browser gettext messages demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,30 +44,41 @@ lint: dev
 
 test: lint test-sqlite test-postgresql test-e2e
 
-test-sqlite: dev
+test-sqlite: dev gettext
 	@echo "== tests on SQLite"
 	$(BIN)/pytest -q -n $(WORKERS) -m "not e2e" tests
 
-test-postgresql: dev
+test-postgresql: dev gettext
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== tests on PostgreSQL ($$TEST_DATABASE_URL)"; \
 	  DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -q -n $(WORKERS) -m "not e2e" tests; \
 	else echo "== PostgreSQL skipped: set TEST_DATABASE_URL=postgres://user@host:5432/db to run it"; fi
 
+# Debian packages the tests need, installed with apt-get where it runs as root: Chromium for the browser
+# tests, GNU gettext for the catalogue check.
+APT_INSTALL = apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+
 browser:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    echo "== installing Debian's chromium"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "apt-get could not install chromium"; \
+	    ($(APT_INSTALL) chromium >/dev/null) || echo "apt-get could not install chromium"; \
 	  else echo "chromium is not installed and apt-get is not available to root here"; fi; \
+	fi
+
+gettext:
+	@if ! command -v msgfmt >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "== installing GNU gettext"; \
+	    ($(APT_INSTALL) gettext >/dev/null) || echo "apt-get could not install gettext"; \
+	  else echo "GNU gettext is not installed and apt-get is not available to root here"; fi; \
 	fi
 
 test-e2e: dev browser
 	@echo "== browser tests in headless Chromium"
 	$(BIN)/pytest -q -m e2e tests/e2e
 
-messages: dev
+messages: dev gettext
 	$(BIN)/python scripts/messages.py
 
 clean:
