@@ -880,6 +880,15 @@ def _fair_cpsat(inst: _Instance, base: Assignment, started: float, c, time_limit
 
     rows, cols, exact = _fair_pairs(inst, base, c, exact_pairs)
     N = inst.N
+    bound = None
+    if not exact:
+        bound = _fair_lp_bound(inst, rows, cols, progress)
+        if _reaches(base.worst_proposal, bound):
+            # The max-total assignment already attains the certified bound: it is max-min optimal, and no
+            # assignment has a larger total.
+            base.bound = bound
+            base.seconds = time.perf_counter() - started
+            return base
     magnitude = max(abs(inst.amin), abs(inst.amax), 1e-12)
     scale = FAIR_SCALE / magnitude
     w = np.rint(inst.A[rows, cols].astype(np.float64) * scale).astype(np.int64)
@@ -941,20 +950,31 @@ def _fair_cpsat(inst: _Instance, base: Assignment, started: float, c, time_limit
     proven2 = status2 == cp_model.OPTIMAL
     if progress:
         progress(f"fair: total {'proven' if proven2 else 'not proven'} optimal under that worst value")
-    optimal = exact and proven1 and proven2
-    result = _finish(inst, rows[picked], cols[picked], started, optimal, [], fair=True, rounds=base.rounds,
+    result = _finish(inst, rows[picked], cols[picked], started, False, [], fair=True, rounds=base.rounds,
                      arcs=int(rows.size))
     if result.worst_proposal < base.worst_proposal:
         # Integer rounding of affinities can only matter within 1e-6 of a tie; keep the better real value.
-        base.seconds = time.perf_counter() - started
         result = base
-        result.optimal = False
-    if optimal:
+        proven2 = False
+    if exact and proven1 and proven2:
+        result.optimal = True
         result.bound = result.worst_proposal
     else:
-        result.bound = _fair_lp_bound(inst, rows, cols, progress)
+        if bound is None:
+            bound = _fair_lp_bound(inst, rows, cols, progress)
+        result.bound = bound
+        # A worst value that meets the certified bound is max-min optimal; the total is then proven only if it is
+        # the unconstrained maximum (or CP-SAT proved it over every pair).
+        stage1 = (exact and proven1) or _reaches(result.worst_proposal, bound)
+        stage2 = (exact and proven2) or (base.optimal and result.total >= base.total - 1e-9 * max(1.0, base.total))
+        result.optimal = bool(stage1 and stage2)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _reaches(value: float, bound: float) -> bool:
+    """``value`` meets an upper bound computed in floating point (relative tolerance 1e-9)."""
+    return math.isfinite(bound) and value >= bound - 1e-9 * max(1.0, abs(bound))
 
 
 def _fair_lp_bound(inst: _Instance, rows: np.ndarray, cols: np.ndarray, progress, max_rounds: int = 8) -> float:
