@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "minsheng.accounts",
     "minsheng.policy",
     "minsheng.registry",
+    "minsheng.outcomes",
+    "minsheng.calls",
+    "minsheng.applications",
     "minsheng.portal",
     "minsheng.demo",
 ]

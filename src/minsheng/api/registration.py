@@ -1,12 +1,12 @@
-"""Each app that has an API lists its viewsets in `api.py` as ROUTES = [(prefix, viewset, basename)]."""
+"""Each API module lists its viewsets as ROUTES = [(prefix, viewset, basename)]; API_MODULES names them."""
 
 from importlib import import_module
 
-API_APPS = ["minsheng.policy", "minsheng.registry"]
+API_MODULES = ["minsheng.policy.api", "minsheng.registry.api"]
 
 
 def register_all(router) -> None:
-    for app in API_APPS:
-        module = import_module(f"{app}.api")
+    for name in API_MODULES:
+        module = import_module(name)
         for prefix, viewset, basename in module.ROUTES:
             router.register(prefix, viewset, basename=basename)

@@ -3,6 +3,7 @@
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -29,6 +30,15 @@ REASON = "demo data"
 PEOPLE = 200
 EXPERTS = 60
 LEVEL_WORDS = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
+
+# The later stages of the programme loop each add their demo data in minsheng/demo/<part>.py: a module with
+# STEPS (progress steps it reports) and build(builder), run in this order, each building on those before.
+# A part draws from its own random.Random(SEED + n), so adding a part leaves the others' data unchanged.
+PARTS: list[str] = []
+
+
+def _parts():
+    return [import_module(f"minsheng.demo.{name}") for name in PARTS]
 
 
 @dataclass(frozen=True)
@@ -65,7 +75,8 @@ class DemoBuilder:
     @staticmethod
     def total_steps() -> int:
         return (len(data.ORGANISATIONS) + len(data.PENDING) + PEOPLE + len(data.CARRIERS)
-                + len(data.SERVICE_INSTITUTIONS) + len(data.FACILITIES) + len(data.PARTNERS) + len(ACCOUNTS))
+                + len(data.SERVICE_INSTITUTIONS) + len(data.FACILITIES) + len(data.PARTNERS) + len(ACCOUNTS)
+                + sum(part.STEPS for part in _parts()))
 
     def _ensure(self, model, lookup: dict, build: Callable[[], object], many_to_many=None):
         existing = model.objects.filter(**lookup).first()
@@ -86,6 +97,9 @@ class DemoBuilder:
             self.facilities(organisations)
             self.partners(organisations)
             self.accounts(organisations, people)
+            self.organisation_list, self.person_list = organisations, people
+            for part in _parts():
+                part.build(self)
         return self.created
 
     def organisations(self) -> list[Organisation]:

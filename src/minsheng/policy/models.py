@@ -161,3 +161,39 @@ class FundingSource(BilingualNameMixin):
         ordering = ["order"]
         verbose_name = _("funding source")
         verbose_name_plural = _("funding sources")
+
+
+class RuleTemplate(BilingualNameMixin):
+    """A kind of call rule: the clause it implements, its parameters and how it explains itself.
+
+    The test itself is a pure function in minsheng.applications.eligibility, found by `code`; this row is the
+    editable half: wording, clause, parameter schema, whether calls may pick it. A call chooses templates and
+    sets their parameters (calls.CallRule).
+    """
+
+    class Kind(models.TextChoices):
+        ELIGIBILITY = "eligibility", _("Eligibility (must pass)")
+        PRIORITY = "priority", _("Priority (adds a bonus)")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ELIGIBILITY)
+    clause_code = models.CharField(_("clause"), max_length=8)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    # JSON Schema (draft 2020-12) of the parameters a call sets; the edit page builds its fields from it.
+    params_schema = models.JSONField(_("parameter schema"), default=dict, blank=True)
+    # str.format templates over the rule's parameters and the facts the evaluator found.
+    pass_zh = models.TextField(_("explanation when passed (Chinese)"))
+    pass_en = models.TextField(_("explanation when passed (English)"))
+    fail_zh = models.TextField(_("explanation when failed (Chinese)"))
+    fail_en = models.TextField(_("explanation when failed (English)"))
+    is_active = models.BooleanField(_("calls may choose it"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("rule template")
+        verbose_name_plural = _("rule templates")
+
+    def __str__(self) -> str:
+        return f"{self.clause_code} {self.name}"

@@ -267,3 +267,34 @@ class CooperationPartner(BilingualNameMixin, TimeStampedModel):
                 violation_error_message=_("A cooperation partner with this Chinese name is already registered."),
             ),
         ]
+
+
+class Debarment(TimeStampedModel):
+    """An organisation or person barred from applying for a period, after a failed acceptance or misconduct.
+
+    The eligibility rule "not barred" reads this list; a call's formal check cites M17 (merit selection).
+    """
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="debarments")
+    person = models.ForeignKey(Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="debarments")
+    reason = models.TextField(_("reason"))
+    starts_on = models.DateField(_("barred from"))
+    ends_on = models.DateField(_("barred until"), null=True, blank=True, help_text=_("Empty: until lifted"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("debarment")
+        verbose_name_plural = _("debarments")
+        constraints = [
+            models.CheckConstraint(condition=Q(organisation__isnull=False) | Q(person__isnull=False),
+                                   name="debarment_names_someone"),
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                                   name="debarment_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation or self.person} {self.starts_on}"
