@@ -41,6 +41,7 @@ demo: install
 
 lint: dev
 	$(BIN)/ruff check src tests bench
+	$(BIN)/python scripts/extract_policy.py --check
 
 test: lint test-sqlite test-postgresql test-e2e
 
