@@ -196,6 +196,7 @@ LANGUAGE_COOKIE_NAME = "minsheng_language"
 # --- Static files and uploads ---------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request until collectstatic has run
 # The project's own assets (vendored Bootstrap, HTMX, ECharts; css/; js/): minsheng itself is not an app,
 # so its static folder must be listed for the finders and collectstatic.
 STATICFILES_DIRS = [BASE_DIR / "static"]
