@@ -1,5 +1,6 @@
 # Minsheng: two commands.
 #   make run   create .venv, install, migrate, load the demo data once, serve on 127.0.0.1:8000
+#              (the local demo signs officers in without the second factor; SECOND_FACTOR_REQUIRED=1 to try it)
 #   make test  install the dev tools, lint, run the tests on SQLite (and on PostgreSQL when
 #              TEST_DATABASE_URL is set), install Chromium where apt-get can, run the browser tests
 
@@ -33,6 +34,7 @@ run: install
 	$(BIN)/minsheng collectstatic --no-input --verbosity 0
 	$(BIN)/minsheng demo
 	EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend} \
+	SECOND_FACTOR_REQUIRED=$${SECOND_FACTOR_REQUIRED:-0} \
 	  $(BIN)/minsheng runserver $(HOST):$(PORT)
 
 demo: install

@@ -8,6 +8,8 @@ from tests.core.append_only import pytest_collection_modifyitems, pytest_runtest
 
 
 def pytest_configure(config):
+    # Tests sign officers in with the password alone; tests/accounts/test_second_factor.py turns the step on.
+    settings.SECOND_FACTOR_REQUIRED = False
     # Tests read static files from the source tree; production serves a hashed, collected copy.
     settings.STORAGES = {
         **settings.STORAGES,

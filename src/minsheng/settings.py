@@ -167,6 +167,10 @@ CSRF_COOKIE_HTTPONLY = True
 LOCKOUT_ACCOUNT_FAILURES = 5
 LOCKOUT_ADDRESS_FAILURES = 20
 LOCKOUT_SECONDS = 15 * 60
+# Second sign-in factor (TOTP authenticator) for the roles that decide and watch over money (quality promise 7).
+# `make run` turns it off for the local demo, so the demo accounts sign in with their password alone.
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", default=True)
+SECOND_FACTOR_ROLES = {"officer", "department_officer", "district_officer", "finance", "auditor", "admin"}
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
 # --- Security (production: DEBUG off) -------------------------------------------------------

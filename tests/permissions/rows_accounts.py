@@ -20,6 +20,11 @@ ROWS = [
     Row("accounts:login", VISITORS_ONLY),
     Row("accounts:login", VISITORS_ONLY, method="POST", data=_login("not-the-password"), note="wrong password"),
     Row("accounts:login", everyone(REDIRECT), method="POST", data=_login(PASSWORD), note="right password"),
+    # Without a password step first, the second step sends everyone to sign in.
+    Row("accounts:second_factor", everyone(REDIRECT)),
+    Row("accounts:second_factor", everyone(REDIRECT), method="POST", data=lambda world: {"code": "123456"},
+        note="no pending sign-in"),
+    Row("accounts:second_factor", everyone(NOT_ALLOWED), method="DELETE", note="not a form method"),
     Row("accounts:logout", everyone(REDIRECT), method="POST"),
     Row("accounts:logout", everyone(NOT_ALLOWED), note="GET"),
     Row("accounts:register", VISITORS_ONLY),

@@ -3,8 +3,9 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
+from minsheng.accounts import second_factor
 from minsheng.accounts.models import User
 from minsheng.core import audit
 from minsheng.core.admin import AuditedModelAdmin
@@ -39,6 +40,16 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         (_("Role and scope"), {"fields": ("role", "organisation", "department", "district", "person")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor (lost authenticator)"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        count = sum(second_factor.reset(user, by=request.user, reason="lost authenticator, reset by admin")
+                    for user in queryset)
+        self.message_user(request, ngettext(
+            "%(count)d authenticator removed; its user sets up a new one at the next sign-in.",
+            "%(count)d authenticators removed; their users set up new ones at the next sign-in.", count,
+        ) % {"count": count})
 
     @admin.display(description=pgettext_lazy("person", "name"))
     def display_name(self, obj):

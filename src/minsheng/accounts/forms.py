@@ -46,6 +46,13 @@ def locked_message(lock: lockout.Lock) -> str:
     ) % {"minutes": minutes}
 
 
+class SecondFactorForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(
+        label=_("One-time code"), max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        help_text=_("The 6 digits your authenticator app shows for Minsheng; they change every 30 seconds."))
+
+
 class LoginForm(BootstrapMixin, AuthenticationForm):
     """Django's login form with the lockout in front of it.
 

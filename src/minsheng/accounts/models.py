@@ -59,3 +59,24 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return str(self)
+
+
+class SecondFactor(models.Model):
+    """A time-based one-time-password authenticator (RFC 6238) bound to one account.
+
+    Required at sign-in for the roles in settings.SECOND_FACTOR_ROLES (quality promise 7). `last_step`
+    is the last 30-second step accepted, so a code cannot be used twice, not even within its own window.
+    """
+
+    user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE,
+                                related_name="second_factor")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(_("set up at"), null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("second factor")
+        verbose_name_plural = _("second factors")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -108,7 +108,8 @@ def sign_in(*, request, user, reason: str = "") -> None:
 
 
 @transaction.atomic
-def note_login_failure(*, username: str, lock: lockout.Lock | None, refused_while_locked: bool = False) -> None:
+def note_login_failure(*, username: str, lock: lockout.Lock | None, refused_while_locked: bool = False,
+                       what: str = "") -> None:
     """Record a failed login (no actor: nobody is signed in) and, when this failure set a lock, the lock.
 
     The target is the username as typed: whether such an account exists is not looked up here.
@@ -118,7 +119,7 @@ def note_login_failure(*, username: str, lock: lockout.Lock | None, refused_whil
         audit.record(action="accounts.login.refused", target_label=label,
                      reason=_("sign-in refused: locked after repeated failures"))
         return
-    audit.record(action="accounts.login.failure", target_label=label, reason=_("wrong username or password"))
+    audit.record(action="accounts.login.failure", target_label=label, reason=what or _("wrong username or password"))
     if lock is not None:
         audit.record(action="accounts.lockout", target_label=label, new={
             "scope": lock.scope, "seconds": lock.seconds_left,

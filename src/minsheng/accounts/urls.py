@@ -5,6 +5,7 @@ from minsheng.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/second-factor/", views.second_factor_view, name="second_factor"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("register/", views.RegisterView.as_view(), name="register"),
     path("home/", views.home, name="home"),

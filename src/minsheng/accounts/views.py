@@ -17,7 +17,7 @@ from django.views.generic import FormView
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
-from minsheng.accounts import queries, services
+from minsheng.accounts import lockout, queries, second_factor, services
 from minsheng.accounts.forms import (
     AccountPasswordChangeForm,
     AccountPasswordResetForm,
@@ -25,6 +25,8 @@ from minsheng.accounts.forms import (
     LoginForm,
     ProfileForm,
     RegistrationForm,
+    SecondFactorForm,
+    locked_message,
 )
 from minsheng.accounts.roles import Role
 from minsheng.core.middleware import client_address
@@ -66,8 +68,46 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        services.sign_in(request=self.request, user=form.get_user())
+        user = form.get_user()
+        if second_factor.required_for(user):
+            second_factor.begin(self.request, user, self.get_success_url())
+            return redirect("accounts:second_factor")
+        services.sign_in(request=self.request, user=user)
         return redirect(self.get_success_url())
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@sensitive_post_parameters("code")
+@rate_limit(group="accounts.login", rate=LOGIN_RATE)
+def second_factor_view(request):
+    """The second sign-in step: the authenticator's code, or setting up the authenticator the first time."""
+    user = second_factor.pending_user(request)
+    if user is None:
+        messages.info(request, _("Please sign in with your username and password first."))
+        return redirect("accounts:login")
+    device = second_factor.device_for(user)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        address = client_address(request)
+        lock = lockout.current_lock(username=user.get_username(), address=address)
+        if lock is not None:
+            services.note_login_failure(username=user.get_username(), lock=lock, refused_while_locked=True)
+            form.add_error(None, locked_message(lock))
+        elif second_factor.verify(user, form.cleaned_data["code"]):
+            next_url = second_factor.finish(request)
+            services.sign_in(request=request, user=user, reason=_("password and one-time code"))
+            return redirect(next_url or "accounts:home")
+        else:
+            new_lock = lockout.register_failure(username=user.get_username(), address=address)
+            services.note_login_failure(username=user.get_username(), lock=new_lock, what=_("wrong one-time code"))
+            form.add_error("code", locked_message(new_lock) if new_lock else _(
+                "This code is not correct, or it has already been used. Type the 6 digits your authenticator "
+                "shows now."))
+    context = {"form": form, "device": device, "setting_up": device.confirmed_at is None}
+    if context["setting_up"]:
+        context.update(qr=second_factor.qr_svg(device), secret=second_factor.grouped_secret(device))
+    return render(request, "accounts/second_factor.html", context)
 
 
 class LogoutView(auth_views.LogoutView):
