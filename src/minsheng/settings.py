@@ -8,7 +8,7 @@ ALLOWED_HOSTS    comma-separated; default localhost names
 EMAIL_BACKEND    default: console backend in DEBUG, SMTP otherwise
 EMAIL_HOST ...   the usual Django SMTP settings
 CACHE_URL        redis://... for several application servers; default: local memory
-MINSHENG_VAR     folder for the SQLite file, the secret key and uploads (default: ./var)
+MINSHENG_VAR     folder for the SQLite file, the secret key and uploads (default: var/ of the checkout)
 """
 
 import os
@@ -19,7 +19,10 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("MINSHENG_VAR", Path.cwd() / "var")).resolve()
+# var/ of the checkout when running from one (wherever the command is started), else of the working directory.
+_CHECKOUT = BASE_DIR.parent.parent
+_DEFAULT_VAR = _CHECKOUT / "var" if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd() / "var"
+VAR_DIR = Path(os.environ.get("MINSHENG_VAR", _DEFAULT_VAR)).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
