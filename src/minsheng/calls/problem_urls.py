@@ -1,7 +1,19 @@
 """Livelihood problems (M05): public submission and tracking, department reports, officer triage."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from minsheng.calls import problem_views as views
 
 app_name = "problems"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.problem_list, name="list"),
+    path("new/", views.submit, name="submit"),
+    path("track/", views.track, name="track"),
+    path("export/", views.export, name="export"),
+    path("<int:pk>/", views.problem_detail, name="detail"),
+    path("<int:pk>/accept/", views.accept, name="accept"),
+    path("<int:pk>/reject/", views.reject, name="reject"),
+    path("<int:pk>/merge/", views.merge, name="merge"),
+    path("<int:pk>/topic/", views.make_topic, name="topic"),
+]
