@@ -185,8 +185,7 @@ def own_funding_share(params, facts):
 
 @evaluator("lead_projects_under_way")
 def lead_projects_under_way(params, facts):
-    return Verdict(bool(facts.lead_title) and facts.lead_projects_under_way <= params["max"],
-                   values={"found": facts.lead_projects_under_way})
+    return Verdict(facts.lead_projects_under_way <= params["max"], values={"found": facts.lead_projects_under_way})
 
 
 @evaluator("applications_per_organisation")

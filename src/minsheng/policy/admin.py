@@ -18,6 +18,7 @@ from minsheng.policy.models import (
     FundingMode,
     FundingSource,
     PolicyVersion,
+    RuleTemplate,
     SupportType,
 )
 
@@ -217,3 +218,45 @@ class FundingSourceAdmin(PolicyAdmin):
     list_display_links = ["code", "name_zh"]
     list_filter = ["is_government", "clause_code"]
     search_fields = ["code", "name_zh", "name_en"]
+
+
+class RuleTemplateForm(ClauseCodeForm):
+    """A template must have an evaluator, and its schema must stay inside the subset the call edit page reads."""
+
+    def clean_code(self):
+        from minsheng.applications.eligibility import EVALUATORS
+
+        code = self.cleaned_data.get("code", "")
+        if code not in EVALUATORS:
+            raise ValidationError(_("No rule is programmed for the code “%(code)s”; known codes: %(known)s."),
+                                  code="unknown_rule", params={"code": code, "known": ", ".join(sorted(EVALUATORS))})
+        return code
+
+    def clean_params_schema(self):
+        from minsheng.applications.eligibility import RuleError, check_params
+
+        schema = self.cleaned_data.get("params_schema") or {}
+        try:
+            if not isinstance(schema, dict) or not isinstance(schema.get("properties", {}), dict):
+                raise RuleError("the schema must be an object with properties")
+            defaults = {k: v["default"] for k, v in schema.get("properties", {}).items() if "default" in v}
+            check_params(schema, defaults)
+        except (RuleError, AttributeError, TypeError) as exc:
+            raise ValidationError(_("The parameter schema is not usable: %(error)s"), code="bad_schema",
+                                  params={"error": exc}) from exc
+        return schema
+
+
+@admin.register(RuleTemplate)
+class RuleTemplateAdmin(PolicyAdmin):
+    form = RuleTemplateForm
+    list_display = ["code", "name_zh", "name_en", "kind", "clause_code", "is_active", "order"]
+    list_display_links = ["code", "name_zh"]
+    list_filter = ["kind", "clause_code", "is_active"]
+    search_fields = ["code", "name_zh", "name_en", "description_zh", "description_en"]
+    fieldsets = [
+        (None, {"fields": [("code", "kind", "clause_code"), ("name_zh", "name_en"), ("is_active", "order")]}),
+        (_("Description"), {"fields": ["description_zh", "description_en"]}),
+        (_("Parameters"), {"fields": ["params_schema"]}),
+        (_("Explanations"), {"fields": [("pass_zh", "pass_en"), ("fail_zh", "fail_en")]}),
+    ]
