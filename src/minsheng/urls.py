@@ -17,6 +17,7 @@ urlpatterns = [
     path("calls/", include("minsheng.calls.urls")),
     path("applications/", include("minsheng.applications.urls")),
     path("checks/", include("minsheng.applications.check_urls")),
+    path("ip/", include("minsheng.outcomes.urls")),
     path("audit/", include("minsheng.core.urls")),
     path("api/", include("minsheng.api.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),

@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-API_MODULES = ["minsheng.policy.api", "minsheng.registry.api", "minsheng.calls.problem_api"]
+API_MODULES = ["minsheng.policy.api", "minsheng.registry.api", "minsheng.calls.problem_api", "minsheng.outcomes.api"]
 
 
 def register_all(router) -> None:

@@ -35,6 +35,7 @@ MENU = [
     NavItem(_("Report a problem"), "problems:submit", frozenset()),
     NavItem(_("Livelihood problems"), "problems:list", frozenset({Role.OFFICER, Role.ADMIN, Role.AUDITOR,
                                                                    Role.DEPARTMENT_OFFICER, Role.DISTRICT_OFFICER})),
+    NavItem(_("IP assets"), "ip:list", frozenset(GOVERNMENT | {Role.APPLICANT})),
     NavItem(_("Audit trail"), "core:audit_list", frozenset({Role.AUDITOR, Role.ADMIN})),
 ]
 

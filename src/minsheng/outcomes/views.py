@@ -1,0 +1,192 @@
+"""The IP register's pages (M19): list with search, filters and Excel export, detail, create and edit.
+Thin: scope from queries.py, permissions from rules.py, writes from services.py. The list and form reuse the
+registry's templates, whose shape these pages share."""
+
+import copy
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import is_ratelimited
+
+from minsheng.core.exports import xlsx_response
+from minsheng.core.views import rate_limited
+from minsheng.outcomes import forms, queries, services
+from minsheng.outcomes.models import IPAsset
+from minsheng.registry import queries as listing
+from minsheng.registry.forms import apply_service_errors
+
+EXPORT_RATE = "10/m"
+
+
+@dataclass(frozen=True)
+class ListPage:
+    title: str
+    singular: str
+    listing: listing.Listing
+    slug: str = "ip"
+    clauses: tuple = ("M19",)
+    search_hint: str = _("Title, number, owner or credit code")
+    row_template: str = "outcomes/ip/_row.html"
+
+
+PAGE = ListPage(title=IPAsset._meta.verbose_name_plural, singular=IPAsset._meta.verbose_name,
+                listing=queries.IP_ASSETS)
+COLUMNS = [(_("title"), "title"), (_("kind"), "kind"), (_("number"), "number"), (_("owner"), "owner"),
+           (_("domain"), ""), (_("status"), "status"), (_("granted on"), "granted"), (_("next annual fee due"), "fee")]
+
+
+def _require(request, permission: str):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    return None
+
+
+def _visible(request, pk: int) -> IPAsset:
+    asset = get_object_or_404(queries.ip_assets_for(request.user), pk=pk)
+    if not request.user.has_perm("outcomes.view_ipasset", asset):
+        raise Http404
+    return asset
+
+
+def _columns(state) -> list[dict]:
+    current, descending = state.sort.lstrip("-"), state.sort.startswith("-")
+    links = []
+    for label, sort in COLUMNS:
+        entry = {"label": label, "target": "", "active": False, "descending": False}
+        if sort:
+            active = sort == current
+            entry.update(target=f"-{sort}" if active and not descending else sort, active=active,
+                         descending=active and descending)
+        links.append(entry)
+    return links
+
+
+def _filters(state) -> list[dict]:
+    return [{"name": f.name, "label": f.label,
+             "options": [{"value": v, "label": label, "selected": state.values.get(f.name) == v,
+                          "count": state.counts.get(v, 0) if f.name == PAGE.listing.facet else None}
+                         for v, label in state.choices[f.name]]}
+            for f in PAGE.listing.filters]
+
+
+@require_safe
+def asset_list(request):
+    denied = _require(request, "outcomes.view_ipasset")
+    if denied:
+        return denied
+    state = listing.parse(PAGE.listing, request.GET)
+    queryset = listing.apply(queries.ip_assets_for(request.user), state, with_counts=True)
+    page = Paginator(queryset, listing.PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "registry/list.html", {
+        "kind": PAGE, "state": state, "page_obj": page, "columns": _columns(state), "filters": _filters(state),
+        "export_url": reverse("ip:export") + (f"?{params.urlencode()}" if params else ""),
+        "create_url": reverse("ip:create"), "can_add": request.user.has_perm("outcomes.add_ipasset"),
+    })
+
+
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+@require_safe
+def export(request):
+    denied = _require(request, "outcomes.view_ipasset")
+    if denied:
+        return denied
+    if is_ratelimited(request, group="ip.export", key="user", rate=EXPORT_RATE, increment=True):
+        return rate_limited(request)
+    state = listing.parse(PAGE.listing, request.GET)
+    rows = [[a.title, a.get_kind_display(), a.number, a.owner.name_zh, a.owner.credit_code,
+             a.domain or "", a.get_status_display(), _date(a.filed_on), _date(a.granted_on), _date(a.expires_on),
+             _date(a.next_fee_due)]
+            for a in listing.apply(queries.ip_assets_for(request.user), state)]
+    headers = [_("title"), _("kind"), _("number"), _("owner"), _("unified social credit code"), _("domain"),
+               _("status"), _("filed on"), _("granted on"), _("expires on"), _("next annual fee due")]
+    services.record_export(by=request.user, filters=state.active, rows=len(rows))
+    return xlsx_response("ip-assets", str(PAGE.title), [str(h) for h in headers], rows)
+
+
+@require_safe
+def asset_detail(request, pk: int):
+    denied = _require(request, "outcomes.view_ipasset")
+    if denied:
+        return denied
+    asset = _visible(request, pk)
+    today = timezone.localdate()
+    return render(request, "outcomes/ip/detail.html", {
+        "object": asset, "kind": PAGE,
+        "can_edit": request.user.has_perm("outcomes.change_ipasset", asset),
+        "can_see_history": request.user.has_perm("outcomes.view_ipasset_history", asset),
+        "fee_overdue": bool(asset.next_fee_due and asset.status != IPAsset.Status.LAPSED
+                            and asset.next_fee_due < today),
+        "expired": bool(asset.expires_on and asset.expires_on < today),
+    })
+
+
+def _values(form) -> dict:
+    return dict(form.cleaned_data)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def asset_create(request):
+    denied = _require(request, "outcomes.add_ipasset")
+    if denied:
+        return denied
+    user = request.user
+    if request.method == "POST":
+        form = forms.IPAssetForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                asset = services.create_ip_asset(by=user, values=_values(form))
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Saved: %(name)s.") % {"name": asset})
+                return redirect("ip:detail", pk=asset.pk)
+    else:
+        form = forms.IPAssetForm(user=user)
+    return render(request, "registry/form.html", {
+        "kind": PAGE, "form": form, "object": None, "title": gettext("Register an IP asset"),
+        "cancel_url": reverse("ip:list"), "list_url": reverse("ip:list"),
+    })
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def asset_edit(request, pk: int):
+    denied = _require(request, "outcomes.change_ipasset")
+    if denied:
+        return denied
+    user = request.user
+    asset = _visible(request, pk)
+    if not user.has_perm("outcomes.change_ipasset", asset):
+        raise Http404
+    if request.method == "POST":
+        form = forms.IPAssetForm(request.POST, instance=copy.copy(asset), user=user)
+        if form.is_valid():
+            try:
+                asset = services.update_ip_asset(asset=asset, by=user, changes=_values(form))
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Saved: %(name)s.") % {"name": asset})
+                return redirect("ip:detail", pk=asset.pk)
+    else:
+        form = forms.IPAssetForm(instance=copy.copy(asset), user=user)
+    return render(request, "registry/form.html", {
+        "kind": PAGE, "form": form, "object": asset, "title": gettext("Edit IP asset"),
+        "cancel_url": reverse("ip:detail", kwargs={"pk": asset.pk}), "list_url": reverse("ip:list"),
+    })
