@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.calls.models import MONEY, Call, CallRule, Topic
@@ -252,6 +253,11 @@ class RuleResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clause_code} {'✓' if self.passed else '✗'}"
+
+    @property
+    def explanation(self) -> str:
+        """The explanation in the active language."""
+        return self.explanation_en if (get_language() or "").startswith("en") else self.explanation_zh
 
 
 class CheckDecision(models.Model):
