@@ -1,0 +1,143 @@
+"""The formal check's writes: start it, decide, override failed rules, comment. Each is one transaction with
+its audit events (clause M17 for the decision, the rule's own clause for an override); state changes go through
+states.move, a conditional update, so two officers deciding at once cannot both win."""
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from minsheng.accounts.roles import Role
+from minsheng.applications import check_rules, states  # noqa: F401  (check_rules registers the permissions)
+from minsheng.applications.check_queries import application_results
+from minsheng.applications.models import Application, CheckDecision, Comment, RuleResult
+from minsheng.calls.models import Call
+from minsheng.core import audit
+
+logger = logging.getLogger(__name__)
+State = Application.State
+Decision = CheckDecision.Decision
+TARGET = {Decision.PASS: State.PASSED, Decision.RETURN: State.RETURNED, Decision.REJECT: State.REJECTED}
+REASON_MAX = 2000
+
+
+def _require(by, permission: str, obj=None) -> None:
+    if by is not None and not by.has_perm(permission, obj):
+        raise PermissionDenied(permission)
+
+
+def start_check(call: Call, *, by) -> int:
+    """Move the call's submitted applications to the formal check; from then on they cannot be withdrawn.
+
+    Returns how many moved. An application withdrawn at the same moment simply stays withdrawn.
+    """
+    _require(by, "applications.decide_formal_check")
+    moved = 0
+    with transaction.atomic():
+        for application in Application.objects.filter(call=call, state=State.SUBMITTED).order_by("pk"):
+            try:
+                states.move(application, State.IN_CHECK)
+            except states.TransitionRefused:
+                continue
+            audit.record(action="applications.application.start_check", by=by, target=application,
+                         old={"state": State.SUBMITTED}, new={"state": State.IN_CHECK},
+                         reason=_("Formal check started"), clause=states.clause_of(State.IN_CHECK))
+            moved += 1
+    return moved
+
+
+def decide(application: Application, *, by, decision: str, reason: str = "", deadline: datetime | None = None,
+           overrides: dict[int, str] | None = None) -> CheckDecision:
+    """Pass, return for correction (reason and a future deadline) or reject (reason) one application.
+
+    Passing with failed rules of the latest round needs a written reason per failed rule (`overrides`: rule
+    result id -> reason); each override is marked on the result and audited with the rule's clause. The
+    applicant organisation's applicant users are mailed when the decision is committed.
+    """
+    _require(by, "applications.decide_formal_check", application)
+    if decision not in TARGET:
+        raise ValidationError({"decision": [_("Choose pass, return for correction or reject.")]})
+    reason = (reason or "").strip()[:REASON_MAX]
+    overrides = {int(k): (v or "").strip()[:REASON_MAX] for k, v in (overrides or {}).items()}
+    errors = {}
+    if decision in (Decision.RETURN, Decision.REJECT) and not reason:
+        errors["reason"] = [_("Give the reason: the applicant reads it in the notice.")]
+    if decision == Decision.RETURN:
+        if deadline is None:
+            errors["deadline"] = [_("Set the deadline for the correction.")]
+        elif deadline <= timezone.now():
+            errors["deadline"] = [_("The correction deadline must be in the future.")]
+    elif deadline is not None:
+        deadline = None
+    failed = [r for r in application_results(application) if not r.passed and r.overridden_by_id is None]
+    if decision == Decision.PASS:
+        missing = [r for r in failed if not overrides.get(r.pk)]
+        if missing:
+            errors["overrides"] = [
+                _("Passing an application with a failed rule needs a written reason for each: %(rules)s.")
+                % {"rules": "、".join(f"{r.clause_code} {r.rule.template.name}" for r in missing)}]
+    if errors:
+        raise ValidationError(errors)
+
+    target = TARGET[decision]
+    with transaction.atomic():
+        old = states.move(application, target, state_reason=reason,
+                          correction_deadline=deadline if decision == Decision.RETURN else None)
+        if decision == Decision.PASS:
+            for result in failed:
+                changed = RuleResult.objects.filter(pk=result.pk, overridden_by__isnull=True).update(
+                    overridden_by=by, override_reason=overrides[result.pk])
+                if not changed:    # states.move already serialised deciders; this keeps the row honest
+                    raise states.TransitionRefused(_("Someone else overrode this rule first. Nothing was changed."))
+                audit.record(action="applications.ruleresult.override", by=by, target=application,
+                             old={"rule": result.rule.template.code, "passed": False},
+                             new={"overridden": True, "round": result.round}, reason=overrides[result.pk],
+                             clause=result.clause_code)
+        record = CheckDecision.objects.create(application=application, decision=decision, reason=reason,
+                                              deadline=deadline, decided_by=by)
+        audit.record(action=f"applications.application.check_{decision}", by=by, target=application,
+                     old={"state": old}, new={"state": target, "deadline": deadline.isoformat() if deadline else ""},
+                     reason=reason or _("Passed the formal check"), clause=states.clause_of(target))
+        transaction.on_commit(lambda: mail_decision(record.pk))
+    return record
+
+
+def comment(application: Application, *, by, text: str) -> Comment:
+    _require(by, "applications.comment_on_application", application)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Write the comment first.")]})
+    if len(text) > REASON_MAX:
+        raise ValidationError({"text": [_("A comment has at most %(n)s characters.") % {"n": REASON_MAX}]})
+    with transaction.atomic():
+        note = Comment.objects.create(application=application, author=by, text=text)
+        audit.record(action="applications.comment.create", by=by, target=application, new={"text": text},
+                     reason=_("Comment on an application"), clause="M05")
+    return note
+
+
+def mail_decision(decision_id: int) -> None:
+    """Tell the applicant organisation's applicant users the decision, in Chinese, with every rule's result."""
+    decision = CheckDecision.objects.select_related("application__organisation", "application__call").get(
+        pk=decision_id)
+    application = decision.application
+    recipients = list(application.organisation.users.filter(role=Role.APPLICANT, is_active=True)
+                      .exclude(email="").values_list("email", flat=True))
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"decision": decision, "application": application, "results": application_results(application),
+                   "deadline": timezone.localtime(decision.deadline) if decision.deadline else None}
+        subject = "[" + _("Minsheng") + "] " + _("Formal check of %(number)s: %(decision)s") % {
+            "number": application.number, "decision": decision.get_decision_display()}
+        body = render_to_string("applications/checks/decision_mail.txt", context)
+    try:
+        send_mass_mail([(subject, body, None, [address]) for address in recipients], fail_silently=False)
+    except Exception:   # the decision stands; a mail failure is logged for the operators
+        logger.exception("could not send the formal-check mail for decision %s", decision_id)

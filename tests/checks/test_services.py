@@ -1,0 +1,160 @@
+"""Starting the check, decisions, overrides, races, mail, comments."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from minsheng.accounts.roles import Role
+from minsheng.applications import check_services as services
+from minsheng.applications import states
+from minsheng.applications.models import Application, CheckDecision, RuleResult
+from minsheng.core.models import AuditEvent
+from tests.checks.conftest import submitted
+from tests.factories import user_for_role
+
+pytestmark = pytest.mark.django_db
+State = Application.State
+
+
+def test_start_moves_only_submitted_applications(call, officer):
+    a, b = submitted(call), submitted(call)
+    Application.objects.filter(pk=b.pk).update(state=State.WITHDRAWN)
+    assert services.start_check(call, by=officer) == 1
+    a.refresh_from_db()
+    assert a.state == State.IN_CHECK
+    assert not states.can_move(a, State.WITHDRAWN)     # no withdrawal after the check started
+    assert AuditEvent.objects.filter(action="applications.application.start_check", clause="M17").count() == 1
+
+
+def test_department_officer_cannot_decide(call):
+    application = submitted(call)
+    with pytest.raises(PermissionDenied):
+        services.decide(application, by=user_for_role(Role.DEPARTMENT_OFFICER), decision="reject", reason="x")
+
+
+def test_return_needs_reason_and_future_deadline(call, officer):
+    application = submitted(call)
+    with pytest.raises(ValidationError) as exc:
+        services.decide(application, by=officer, decision="return")
+    assert set(exc.value.message_dict) == {"reason", "deadline"}
+    with pytest.raises(ValidationError) as exc:
+        services.decide(application, by=officer, decision="return", reason="缺少盖章",
+                        deadline=timezone.now() - timedelta(minutes=1))
+    assert "deadline" in exc.value.message_dict
+    application.refresh_from_db()
+    assert application.state == State.SUBMITTED and not CheckDecision.objects.exists()
+
+
+def test_return_with_deadline_and_mail_in_chinese(call, officer, django_capture_on_commit_callbacks):
+    application = submitted(call)
+    deadline = timezone.now() + timedelta(days=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(application, by=officer, decision="return", reason="请补充合作协议", deadline=deadline)
+    application.refresh_from_db()
+    assert application.state == State.RETURNED and application.correction_deadline == deadline
+    assert application.state_reason == "请补充合作协议"
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([application.created_by.email,
+                                                           f"app{application.pk}@example.cn"])
+    message = mail.outbox[0]
+    assert application.number in message.subject
+    assert "请补充合作协议" in message.body and "M19：需要在 D01 领域至少 1 项已授权" in message.body
+    event = AuditEvent.objects.get(action="applications.application.check_return")
+    assert event.clause == "M17" and event.reason == "请补充合作协议"
+
+
+def test_reject_needs_a_reason(call, officer):
+    application = submitted(call)
+    with pytest.raises(ValidationError):
+        services.decide(application, by=officer, decision="reject", reason="  ")
+    services.decide(application, by=officer, decision="reject", reason="不属于指南支持范围")
+    application.refresh_from_db()
+    assert application.state == State.REJECTED
+
+
+def test_pass_with_a_failed_rule_needs_a_written_override(call, officer):
+    application = submitted(call)
+    failed = RuleResult.objects.get(application=application, passed=False)
+    assert failed.clause_code == "M19"
+    with pytest.raises(ValidationError) as exc:
+        services.decide(application, by=officer, decision="pass")
+    assert "overrides" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        services.decide(application, by=officer, decision="pass", overrides={failed.pk: "   "})
+    services.decide(application, by=officer, decision="pass", overrides={failed.pk: "专利已授权，证书在附件中"})
+    failed.refresh_from_db()
+    assert failed.overridden_by == officer and failed.override_reason == "专利已授权，证书在附件中"
+    assert AuditEvent.objects.get(action="applications.ruleresult.override").clause == "M19"
+    application.refresh_from_db()
+    assert application.state == State.PASSED
+
+
+def test_pass_without_failed_rules_needs_no_override(call, officer):
+    from tests.rules.test_facts import _ip
+
+    application = submitted(call)
+    _ip(application.organisation, 1)
+    from minsheng.applications import checks
+    checks.record_submission(application, by=application.created_by)      # round 2: all pass
+    services.decide(application, by=officer, decision="pass")
+    assert Application.objects.get(pk=application.pk).state == State.PASSED
+
+
+def test_second_decision_loses_with_a_clear_message(call, officer):
+    application = submitted(call)
+    services.decide(application, by=officer, decision="reject", reason="重复申报")
+    other = user_for_role(Role.OFFICER)
+    with pytest.raises(states.TransitionRefused):
+        services.decide(Application.objects.get(pk=application.pk), by=other, decision="return", reason="x",
+                        deadline=timezone.now() + timedelta(days=1))
+    assert CheckDecision.objects.count() == 1
+
+
+def test_comment(call):
+    application = submitted(call)
+    officer = user_for_role(Role.DEPARTMENT_OFFICER)
+    with pytest.raises(ValidationError):
+        services.comment(application, by=officer, text=" ")
+    note = services.comment(application, by=officer, text="建议关注基层适用性")
+    assert note.author == officer
+    assert AuditEvent.objects.get(action="applications.comment.create").clause == "M05"
+    with pytest.raises(PermissionDenied):
+        services.comment(application, by=user_for_role(Role.AUDITOR), text="x")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_deciding_at_once_only_one_wins():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    from tests.factories.calls import CallFactory, add_rule
+
+    call = CallFactory()
+    add_rule(call, "verified_organisation")
+    application = submitted(call)
+    officers = [user_for_role(Role.OFFICER), user_for_role(Role.OFFICER)]
+    outcomes = []
+    barrier = threading.Barrier(2)
+
+    def run(officer, decision):
+        try:
+            barrier.wait()
+            services.decide(Application.objects.get(pk=application.pk), by=officer, decision=decision,
+                            reason="并发", deadline=timezone.now() + timedelta(days=3))
+            outcomes.append("won")
+        except states.TransitionRefused:
+            outcomes.append("lost")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(o, d)) for o, d in zip(officers, ["reject", "return"],
+                                                                          strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["lost", "won"]
+    assert CheckDecision.objects.filter(application=application).count() == 1
