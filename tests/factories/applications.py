@@ -40,3 +40,40 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 class SubmittedApplicationFactory(ApplicationFactory):
     state = Application.State.SUBMITTED
     submitted_at = factory.LazyFunction(timezone.now)
+
+
+def complete_application(application: Application, *, own_share: Decimal = Decimal("0.6"),
+                         total: Decimal = Decimal("2000000")) -> Application:
+    """Fill every section of a draft so that it is complete: text, period, indicators, a team with one lead,
+    a budget whose totals agree (city grant + own money, `own_share` of `total` yuan), one promised IP and
+    one milestone inside the period."""
+    from datetime import date
+
+    from minsheng.applications.models import BudgetLine, IPClaim, Milestone, TeamMember
+
+    app = application
+    app.title = app.title or "社区慢病远程管理平台"
+    app.summary = "以社区卫生服务中心为节点，建设高血压、糖尿病远程管理平台，覆盖南山区十个社区。"
+    app.keywords = "慢病管理, 远程医疗, 社区卫生"
+    app.objectives = "建立覆盖十个社区的慢病远程管理体系，服务患者两万人。"
+    app.technical_route = "可穿戴设备采集血压血糖数据，边缘网关上传，云端风险模型分级预警，家庭医生随访。"
+    app.starts_on, app.ends_on = date(2027, 1, 1), date(2028, 12, 31)
+    app.expected_patents, app.expected_people_served = 2, 20000
+    if app.call.topics.exists() and not app.topic_id:
+        app.topic = app.call.topics.first()
+    lead = app.lead or PersonFactory(organisation=app.organisation)
+    app.lead = lead
+    app.save()
+    TeamMember.objects.get_or_create(application=app, person=lead,
+                                     defaults={"role": TeamMember.Role.LEAD, "time_share": 60})
+    own = (total * own_share).quantize(Decimal("0.01"))
+    app.budget_lines.all().delete()
+    app.funding_lines.all().delete()
+    BudgetLine.objects.create(application=app, category=BudgetLine.Category.EQUIPMENT, amount=total / 2)
+    BudgetLine.objects.create(application=app, category=BudgetLine.Category.LABOUR, amount=total - total / 2)
+    FundingLine.objects.create(application=app, source=FundingSource.objects.get(code="city_rd"), amount=total - own)
+    FundingLine.objects.create(application=app, source=FundingSource.objects.get(code="own"), amount=own)
+    IPClaim.objects.create(application=app, kind=IPClaim.Kind.PROMISED, ip_kind="invention_patent", count=2,
+                           description="远程血压管理方法")
+    Milestone.objects.create(application=app, title="平台上线", due_on=date(2027, 12, 31), deliverable="系统")
+    return app

@@ -1,0 +1,54 @@
+// Autosave of an application section: the form is posted in the background a moment after each change,
+// with the version it was made from. A refusal (someone else saved first) stops autosaving and says so;
+// nothing is overwritten. Without JavaScript the Save button posts the same form.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-ms-autosave]");
+  if (!form) { return; }
+  var status = document.querySelector("[data-ms-autosave-status]");
+  var banner = document.querySelector("[data-ms-autosave-error]");
+  var version = form.querySelector("[data-ms-version]");
+  var timer = null, stopped = false, busy = false, again = false;
+
+  function say(text) { if (status) { status.textContent = text; } }
+  function alarm(lines) {
+    banner.textContent = "";
+    lines.forEach(function (line) { var d = document.createElement("div"); d.textContent = line; banner.appendChild(d); });
+    banner.classList.toggle("d-none", lines.length === 0);
+  }
+
+  function save() {
+    if (stopped) { return; }
+    if (busy) { again = true; return; }
+    busy = true;
+    say(form.dataset.msSaving || "…");
+    fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin",
+                        headers: {"X-Autosave": "1", "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value}})
+      .then(function (response) { return response.json().then(function (data) { return [response.status, data]; }); })
+      .then(function (pair) {
+        var code = pair[0], data = pair[1];
+        if (code === 200) {
+          version.value = data.version;
+          alarm([]);
+          say("✓ " + data.saved_at);
+          var percent = document.querySelector("[data-ms-percent]");
+          if (percent) { percent.textContent = data.percent + "%"; }
+          var bar = document.querySelector("[data-ms-progress]");
+          if (bar) { bar.value = data.percent; }
+        } else if (code === 409) {
+          stopped = true;
+          alarm(data.errors);
+          say("✗");
+        } else {
+          alarm(data.errors || []);
+          say("✗");
+        }
+      })
+      .catch(function () { say("✗"); })
+      .finally(function () { busy = false; if (again) { again = false; save(); } });
+  }
+
+  function later() { window.clearTimeout(timer); timer = window.setTimeout(save, 1200); }
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
+})();
