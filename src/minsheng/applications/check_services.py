@@ -53,12 +53,13 @@ def start_check(call: Call, *, by) -> int:
 
 
 def decide(application: Application, *, by, decision: str, reason: str = "", deadline: datetime | None = None,
-           overrides: dict[int, str] | None = None) -> CheckDecision:
+           overrides: dict[int, str] | None = None, notify: bool = True) -> CheckDecision:
     """Pass, return for correction (reason and a future deadline) or reject (reason) one application.
 
     Passing with failed rules of the latest round needs a written reason per failed rule (`overrides`: rule
     result id -> reason); each override is marked on the result and audited with the rule's clause. The
-    applicant organisation's applicant users are mailed when the decision is committed.
+    applicant organisation's applicant users are mailed when the decision is committed (unless `notify` is
+    false: the demo data builder).
     """
     _require(by, "applications.decide_formal_check", application)
     if decision not in TARGET:
@@ -104,7 +105,8 @@ def decide(application: Application, *, by, decision: str, reason: str = "", dea
         audit.record(action=f"applications.application.check_{decision}", by=by, target=application,
                      old={"state": old}, new={"state": target, "deadline": deadline.isoformat() if deadline else ""},
                      reason=reason or _("Passed the formal check"), clause=states.clause_of(target))
-        transaction.on_commit(lambda: mail_decision(record.pk))
+        if notify:
+            transaction.on_commit(lambda: mail_decision(record.pk))
     return record
 
 
