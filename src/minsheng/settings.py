@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "minsheng.outcomes",
     "minsheng.calls",
     "minsheng.applications",
+    "minsheng.review",
     "minsheng.portal",
     "minsheng.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("calls/", include("minsheng.calls.urls")),
     path("applications/", include("minsheng.applications.urls")),
     path("checks/", include("minsheng.applications.check_urls")),
+    path("review/", include("minsheng.review.urls")),
     path("ip/", include("minsheng.outcomes.urls")),
     path("audit/", include("minsheng.core.urls")),
     path("api/", include("minsheng.api.urls")),

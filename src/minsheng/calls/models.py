@@ -131,6 +131,9 @@ class Call(TimeStampedModel):
         help_text=_("Non-city money as a share of the total budget (M17, M20)"))
     reviewers_per_proposal = models.PositiveSmallIntegerField(_("reviewers per proposal"), default=5,
                                                               validators=[MinValueValidator(1)])
+    avoid_same_district = models.BooleanField(
+        _("experts from the applicant's district must not review"), default=False,
+        help_text=_("A conflict of interest when the expert's organisation is in the applicant's district"))
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     review_ends_at = models.DateTimeField(_("review ends"))

@@ -32,6 +32,8 @@ MENU = [
     NavItem(_("Service institutions"), "registry:service_list", frozenset()),
     NavItem(_("Shared facilities"), "registry:facility_list", frozenset()),
     NavItem(_("Cooperation partners"), "registry:partner_list", frozenset(GOVERNMENT)),
+    NavItem(_("Expert pool"), "review:pool_list", frozenset(GOVERNMENT)),
+    NavItem(_("My expert profile"), "review:my_profile", frozenset({Role.EXPERT})),
     NavItem(_("Report a problem"), "problems:submit", frozenset()),
     NavItem(_("Livelihood problems"), "problems:list", frozenset({Role.OFFICER, Role.ADMIN, Role.AUDITOR,
                                                                    Role.DEPARTMENT_OFFICER, Role.DISTRICT_OFFICER})),

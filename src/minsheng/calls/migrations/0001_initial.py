@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                 ('max_grant', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='maximum grant (yuan)')),
                 ('cofunding_ratio', models.DecimalField(decimal_places=2, default=Decimal('0'), help_text='Non-city money as a share of the total budget (M17, M20)', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='required own/co-funding share (%)')),
                 ('reviewers_per_proposal', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(1)], verbose_name='reviewers per proposal')),
+                ('avoid_same_district', models.BooleanField(default=False, help_text="A conflict of interest when the expert's organisation is in the applicant's district", verbose_name="experts from the applicant's district must not review")),
                 ('opens_at', models.DateTimeField(verbose_name='opens')),
                 ('closes_at', models.DateTimeField(verbose_name='closes')),
                 ('review_ends_at', models.DateTimeField(verbose_name='review ends')),

@@ -1,0 +1,245 @@
+"""The expert pool (专家库), avoidance requests (回避申请), declared conflicts and assignments (M17)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.applications.models import Application
+from minsheng.core.models import TimeStampedModel
+from minsheng.policy.models import Domain, FocusDirection
+from minsheng.registry.models import Organisation, Person
+
+YEAR = [MinValueValidator(1950), MaxValueValidator(2100)]
+
+
+class ExpertProfile(TimeStampedModel):
+    """A registry person in the expert pool: what they know, when they can review, how much."""
+
+    class State(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    class Willingness(models.TextChoices):
+        ACTIVE = "active", _("Willing to review")
+        PAUSED = "paused", _("Paused")
+
+    person = models.OneToOneField(Person, verbose_name=_("person"), on_delete=models.PROTECT,
+                                  related_name="expert_profile")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.INVITED, db_index=True)
+    state_reason = models.TextField(_("reason"), blank=True)
+    domains = models.ManyToManyField(Domain, verbose_name=_("domains"), blank=True, related_name="expert_profiles")
+    focus_directions = models.ManyToManyField(FocusDirection, verbose_name=_("focus directions"), blank=True,
+                                              related_name="expert_profiles")
+    keywords = models.CharField(_("keywords"), max_length=500, blank=True,
+                                help_text=_("Separate keywords with commas or 、"))
+    description = models.TextField(_("description of expertise"), blank=True)
+    max_load = models.PositiveSmallIntegerField(_("maximum proposals per round"), default=10,
+                                                validators=[MinValueValidator(1), MaxValueValidator(100)])
+    willingness = models.CharField(_("willingness"), max_length=10, choices=Willingness.choices,
+                                   default=Willingness.ACTIVE)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["person__name", "pk"]
+        verbose_name = _("expert profile")
+        verbose_name_plural = _("expert profiles")
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        text = self.keywords.replace("、", ",").replace("，", ",").replace(";", ",").replace("；", ",")
+        return [k.strip() for k in text.split(",") if k.strip()]
+
+    @property
+    def employer(self):
+        return self.person.organisation
+
+
+class PastEmployer(models.Model):
+    """Where the expert worked before: a registered organisation, or a name when it is not registered."""
+
+    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="past_employers")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="former_experts")
+    name = models.CharField(_("name (if not registered)"), max_length=200, blank=True)
+    from_year = models.PositiveSmallIntegerField(_("from (year)"), validators=YEAR)
+    to_year = models.PositiveSmallIntegerField(_("to (year)"), validators=YEAR)
+
+    class Meta:
+        ordering = ["profile", "-to_year", "pk"]
+        verbose_name = _("past employer")
+        verbose_name_plural = _("past employers")
+        constraints = [
+            models.CheckConstraint(condition=Q(organisation__isnull=False) | ~Q(name=""),
+                                   name="past_employer_names_one",
+                                   violation_error_message=_("Choose an organisation or type its name.")),
+            models.CheckConstraint(condition=Q(to_year__gte=models.F("from_year")), name="past_employer_years_ordered",
+                                   violation_error_message=_("The end year cannot be before the start year.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation or self.name} {self.from_year}–{self.to_year}"
+
+    @property
+    def label(self) -> str:
+        return self.organisation.name_zh if self.organisation_id else self.name
+
+
+class Availability(models.Model):
+    """A period in which the expert can review."""
+
+    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="availability")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+
+    class Meta:
+        ordering = ["profile", "starts_on", "pk"]
+        verbose_name = _("availability window")
+        verbose_name_plural = _("availability windows")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="availability_ordered",
+                                   violation_error_message=_("The end date cannot be before the start date.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on} – {self.ends_on}"
+
+
+class AvoidanceRequest(models.Model):
+    """An applicant asks that an expert not review its application (回避申请), at most three per application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="avoidance_requests")
+    person = models.ForeignKey(Person, verbose_name=_("expert"), on_delete=models.PROTECT,
+                               related_name="avoidance_requests")
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "created_at", "pk"]
+        verbose_name = _("avoidance request")
+        verbose_name_plural = _("avoidance requests")
+        constraints = [models.UniqueConstraint(fields=["application", "person"], name="avoidance_once",
+                                               violation_error_message=_("This expert is already named."))]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} ≠ {self.person}"
+
+
+class ConflictDeclaration(models.Model):
+    """The expert declares a conflict with an organisation or with one application."""
+
+    expert = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="declarations")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="declared_conflicts")
+    application = models.ForeignKey(Application, verbose_name=_("application"), null=True, blank=True,
+                                    on_delete=models.CASCADE, related_name="declared_conflicts")
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["expert", "-created_at", "pk"]
+        verbose_name = _("conflict declaration")
+        verbose_name_plural = _("conflict declarations")
+        constraints = [
+            models.CheckConstraint(condition=Q(organisation__isnull=False) | Q(application__isnull=False),
+                                   name="declaration_names_something",
+                                   violation_error_message=_("Name an organisation or an application.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} ≠ {self.organisation or self.application}"
+
+
+class Assignment(models.Model):
+    """An expert asked to review an application. The assignment pages come with the solver's integration."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        PUBLISHED = "published", _("Published")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        COMPLETED = "completed", _("Completed")
+        EXPIRED = "expired", _("Overdue, replaced")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
+    expert = models.ForeignKey(ExpertProfile, on_delete=models.PROTECT, related_name="assignments")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PROPOSED, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    affinity = models.FloatField(_("affinity"), default=0)
+    due_at = models.DateTimeField(_("review due"), null=True, blank=True)
+    declined_reason = models.TextField(_("reason for declining"), blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+
+    # The states in which the expert works on the application (and may open it).
+    VISIBLE = frozenset({State.PUBLISHED, State.ACCEPTED, State.COMPLETED})
+
+    class Meta:
+        ordering = ["application", "expert", "pk"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [models.UniqueConstraint(fields=["application", "expert"], name="assignment_once")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.expert}"
+
+
+class AssignmentRun(models.Model):
+    """One run of the solver for a call: its quality, kept so the officer can judge it before publishing (M17)."""
+
+    call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, related_name="assignment_runs")
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("run at"), auto_now_add=True)
+    reason = models.CharField(_("why"), max_length=200, blank=True)
+    total = models.FloatField(_("total affinity"), default=0)
+    worst = models.FloatField(_("worst proposal's affinity"), default=0)
+    optimal = models.BooleanField(_("proven optimal"), default=False)
+    complete = models.BooleanField(_("complete"), default=False)
+    conflicts_avoided = models.PositiveIntegerField(_("conflicted pairs avoided"), default=0)
+    seconds = models.FloatField(default=0)
+    explanations = models.JSONField(default=list, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["call", "-created_at", "-pk"]
+        verbose_name = _("assignment run")
+        verbose_name_plural = _("assignment runs")
+
+    def __str__(self) -> str:
+        return f"{self.call_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Review(models.Model):
+    """An expert's written review of one application, following the call's rubric (评审意见)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    class Recommendation(models.TextChoices):
+        FUND = "fund", _("Fund")
+        FUND_WITH_CHANGES = "changes", _("Fund with changes")
+        DO_NOT_FUND = "reject", _("Do not fund")
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
+    scores = models.JSONField(_("scores"), default=dict, blank=True)   # criterion pk (as text) -> score
+    comments = models.TextField(_("comments"), blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=10, choices=Recommendation.choices,
+                                      blank=True)
+    updated_at = models.DateTimeField(_("saved at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["assignment", "pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self) -> str:
+        return f"review {self.pk} of {self.assignment_id}"
