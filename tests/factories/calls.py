@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from minsheng.calls.models import Call, CallRule, Programme
+from minsheng.calls.models import Call, CallRule, Programme, RubricCriterion, Topic
 from minsheng.policy.models import FundingMode, FundingSource, RuleTemplate, SupportType
 from tests.factories import UserFactory, domain
 
@@ -45,6 +45,15 @@ class CallFactory(factory.django.DjangoModelFactory):
     state = Call.State.PUBLISHED
     drafted_by = factory.SubFactory(UserFactory)
 
+    class Params:
+        # Traits: CallFactory(draft=True), (in_review=True), (closed=True), (upcoming=True)
+        draft = factory.Trait(state=Call.State.DRAFT)
+        in_review = factory.Trait(state=Call.State.IN_REVIEW)
+        closed = factory.Trait(opens_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=40)),
+                               closes_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=3)))
+        upcoming = factory.Trait(opens_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=5)),
+                                 closes_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=40)))
+
     @factory.post_generation
     def domains(obj, create, extracted, **kwargs):
         if create:
@@ -61,3 +70,29 @@ def add_rule(call, code: str, order: int | None = None, **params) -> CallRule:
     order = order if order is not None else call.rules.count()
     return CallRule.objects.create(call=call, template=RuleTemplate.objects.get(code=code), params=params,
                                    order=order)
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    call = factory.SubFactory(CallFactory)
+    title = factory.Sequence(lambda n: f"基层慢病远程管理{n:03d}")
+    description = "社区随访与远程监测。"
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RubricCriterion
+
+    call = factory.SubFactory(CallFactory)
+    name_zh = factory.Sequence(lambda n: f"创新性{n}")
+    weight = Decimal("100")
+
+
+def complete(call) -> Call:
+    """Give a call what approval needs: one topic and a rubric whose weights add up to 100."""
+    TopicFactory(call=call)
+    CriterionFactory(call=call, name_zh="创新性", weight=Decimal("60"))
+    CriterionFactory(call=call, name_zh="可行性", weight=Decimal("40"))
+    return call

@@ -2,7 +2,8 @@
 
 from importlib import import_module
 
-API_MODULES = ["minsheng.policy.api", "minsheng.registry.api", "minsheng.calls.problem_api", "minsheng.outcomes.api"]
+API_MODULES = ["minsheng.policy.api", "minsheng.registry.api", "minsheng.calls.problem_api", "minsheng.outcomes.api",
+               "minsheng.calls.api"]
 
 
 def register_all(router) -> None:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from minsheng.calls.models import Problem, ProblemStep
+from minsheng.calls.models import Call, CallRule, Problem, ProblemStep, Programme, RubricCriterion, Topic
 from minsheng.core.admin import AuditedModelAdmin
 
 # --- Livelihood problems (M05) ---------------------------------------------------------------------
@@ -31,3 +31,48 @@ class ProblemAdmin(AuditedModelAdmin):
         return False  # problems come in through the public form, which issues the tracking code
 
 # --- end of livelihood problems ----------------------------------------------------------------------
+
+
+# --- Programmes and calls (M17) -------------------------------------------------------------------
+@admin.register(Programme)
+class ProgrammeAdmin(AuditedModelAdmin):
+    list_display = ["year", "name_zh", "source", "budget"]
+    list_filter = ["year", "source"]
+    search_fields = ["name_zh", "name_en"]
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TopicInline(_ReadOnlyInline):
+    model = Topic
+    fields = ["order", "title", "description"]
+
+
+class CriterionInline(_ReadOnlyInline):
+    model = RubricCriterion
+    fields = ["order", "name_zh", "weight", "scale_min", "scale_max"]
+
+
+class RuleInline(_ReadOnlyInline):
+    model = CallRule
+    fields = ["order", "template", "params"]
+
+
+@admin.register(Call)
+class CallAdmin(AuditedModelAdmin):
+    """Read-mostly: calls are drafted, approved and published on the calls pages, which keep the four eyes."""
+
+    list_display = ["code", "title_zh", "programme", "state", "opens_at", "closes_at"]
+    list_filter = ["state", "programme", "domains"]
+    search_fields = ["code", "title_zh", "title_en"]
+    readonly_fields = ["state", "drafted_by", "approved_by", "published_at", "code"]
+    inlines = [TopicInline, CriterionInline, RuleInline]
