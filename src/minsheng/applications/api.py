@@ -28,17 +28,18 @@ from minsheng.applications.models import (
     RuleResult,
     TeamMember,
 )
+from minsheng.applications.rules import allowed
 from minsheng.calls.models import Call
 
 
 class ApplicationPermission(BasePermission):
     def has_permission(self, request, view):
         if view.action == "create":
-            return request.user.has_perm("applications.add_application")
-        return request.user.has_perm("applications.view_application")
+            return allowed(request.user, "applications.add_application")
+        return allowed(request.user, "applications.view_application")
 
     def has_object_permission(self, request, view, obj):
-        return request.user.has_perm("applications.view_application", obj)
+        return allowed(request.user, "applications.view_application", obj)
 
 
 def _wan(amount) -> str:
@@ -198,7 +199,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def _own(self, perm: str) -> Application:
         application = self.get_object()
-        if not self.request.user.has_perm(perm, application):
+        if not allowed(self.request.user, perm, application):
             raise PermissionDenied
         return application
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from minsheng.applications import checks, forms, pdf, queries, sections, services
 from minsheng.applications.models import Application, Attachment
+from minsheng.applications.rules import allowed
 from minsheng.calls.models import Call
 from minsheng.policy.models import RuleTemplate
 
@@ -21,17 +22,19 @@ PAGE_SIZE = 25
 
 
 def _visible(request, pk: int, perm: str = "applications.view_application") -> Application:
-    """The application when the user may see it (else 404) and has `perm` on it (else 403)."""
+    """The application when the user may see it (else 404) and has `perm` on it (else 403). A role with no
+    access to applications at all gets 403 first, as on every page of the platform."""
+    _require(request, "applications.view_application")
     application = get_object_or_404(queries.applications_for(request.user), pk=pk)
-    if not request.user.has_perm("applications.view_application", application):
+    if not allowed(request.user, "applications.view_application", application):
         raise Http404
-    if not request.user.has_perm(perm, application):
+    if not allowed(request.user, perm, application):
         raise PermissionDenied
     return application
 
 
 def _require(request, perm: str):
-    if not request.user.has_perm(perm):
+    if not allowed(request.user, perm):
         raise PermissionDenied
 
 
@@ -50,8 +53,8 @@ def _context(request, application: Application, **extra) -> dict:
     progress = sections.completeness(application)
     return {"application": application, "progress": progress, "percent": sections.percent(progress),
             "sections": sections.SECTIONS,
-            "can_edit": request.user.has_perm("applications.change_application", application),
-            "can_submit": request.user.has_perm("applications.submit_application", application), **extra}
+            "can_edit": allowed(request.user, "applications.change_application", application),
+            "can_submit": allowed(request.user, "applications.submit_application", application), **extra}
 
 
 # --- List and start ----------------------------------------------------------------------------------
@@ -68,11 +71,12 @@ def application_list(request):
     if call.isdigit():
         queryset = queryset.filter(call_id=int(call))
     page = Paginator(queryset.order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    open_calls = queries.open_calls_for(request.user) if request.user.has_perm("applications.add_application") else []
+    is_applicant = allowed(request.user, "applications.add_application")
+    open_calls = queries.open_calls_for(request.user) if is_applicant else []
     return render(request, "applications/list.html", {
         "page": page, "states": Application.State.choices, "state": state, "open_calls": open_calls,
         "calls": Call.objects.filter(applications__in=queries.applications_for(request.user)).distinct(),
-        "call": call, "is_applicant": request.user.has_perm("applications.add_application")})
+        "call": call, "is_applicant": is_applicant})
 
 
 @login_required
@@ -115,7 +119,7 @@ def application_detail(request, pk: int):
     return render(request, "applications/detail.html", _context(
         request, related, results=results, totals=sections.totals(related),
         totals_message=sections.totals_message(related),
-        can_withdraw=(request.user.has_perm("applications.withdraw_application", application)
+        can_withdraw=(allowed(request.user, "applications.withdraw_application", application)
                       and services.states.can_move(application, Application.State.WITHDRAWN))))
 
 
