@@ -38,6 +38,8 @@ MENU = [
     NavItem(_("Livelihood problems"), "problems:list", frozenset({Role.OFFICER, Role.ADMIN, Role.AUDITOR,
                                                                    Role.DEPARTMENT_OFFICER, Role.DISTRICT_OFFICER})),
     NavItem(_("IP assets"), "ip:list", frozenset(GOVERNMENT | {Role.APPLICANT})),
+    NavItem(_("Calls for proposals"), "calls:list", frozenset()),
+    NavItem(_("Programmes"), "calls:programme_list", frozenset({Role.OFFICER, Role.ADMIN, Role.AUDITOR, Role.FINANCE})),
     NavItem(_("Audit trail"), "core:audit_list", frozenset({Role.AUDITOR, Role.ADMIN})),
 ]
 
