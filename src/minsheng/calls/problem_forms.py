@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.calls import problems
@@ -30,9 +31,8 @@ class ProblemForm(StyledMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["domain"].empty_label = _("Not sure")
         self.fields["district"].empty_label = _("Citywide or not sure")
-        self.fields["title"].min_length = 4
-        self.fields["description"].min_length = 10
-        self.fields["description"].max_length = 5000
+        self.fields["title"].validators.append(MinLengthValidator(4))
+        self.fields["description"].validators += [MinLengthValidator(10), MaxLengthValidator(5000)]
         if user is not None and user.is_authenticated and not self.is_bound:
             self.initial.setdefault("contact_name", user.get_full_name() or user.get_username())
             self.initial.setdefault("contact_email", user.email)

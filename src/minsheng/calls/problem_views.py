@@ -264,9 +264,15 @@ def _triage(request, pk: int, form_name: str, make_form, decide):
     """Shared by the four decisions: scope (404), permission (403), form, service, message, redirect."""
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("problems:detail", kwargs={"pk": pk}))
+    if not request.user.has_perm("calls.triage_problem"):
+        raise PermissionDenied
     problem = _visible(request, pk)
     if not request.user.has_perm("calls.triage_problem", problem):
-        raise PermissionDenied
+        raise Http404
+    seen = request.POST.get("seen", "")
+    if seen in Problem.State.values:
+        # Decide on what the officer saw: if someone else decided since, this decision is refused.
+        problem.state = seen
     form = make_form(problem)
     if form.is_valid():
         try:

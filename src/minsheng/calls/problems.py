@@ -5,8 +5,8 @@ tracking page; a submitter who left an e-mail address is told of each step after
 
 Triage is a small state machine (TRANSITIONS): a received or accepted problem may be accepted, merged into
 another, rejected with a reason, or turned into a topic of a draft call; merged, rejected and topic are final.
-A conditional update (`UPDATE … WHERE state IN (…)`) decides between two officers deciding at once: exactly
-one wins, the other gets a clear message and nothing changes.
+A conditional update (`UPDATE … WHERE state = <the state the officer saw>`) decides between two officers
+deciding at once: exactly one wins, the other gets a clear message and nothing changes.
 
 Merging keeps one invariant: `merged_into` always points at a problem that is not itself merged (a root).
 Merging into a merged problem goes to its root; merging a problem that others were merged into moves them
@@ -194,11 +194,16 @@ def _locked(pks) -> dict[int, Problem]:
 
 def _move(problem: Problem, *, target: str, by, action: str, reason: str = "", note: str = "",
           extra: dict | None = None) -> Problem:
-    """The conditional update that decides the winner, its audit event, public step and mail."""
-    sources = TRANSITIONS[target]
+    """The conditional update that decides the winner, its audit event, public step and mail.
+
+    The step applies to the state the officer saw (`problem.state`, from the page): if the row has moved on
+    since, whoever moved it won and this step is refused, even where the table would allow it from the new state.
+    """
+    old_state = problem.state
     fields = {"state": target, "state_reason": reason, "updated_at": timezone.now(), **(extra or {})}
-    old_state = Problem.objects.filter(pk=problem.pk).values_list("state", flat=True).first()
-    changed = Problem.objects.filter(pk=problem.pk, state__in=sources).update(**fields)
+    changed = 0
+    if old_state in TRANSITIONS[target]:
+        changed = Problem.objects.filter(pk=problem.pk, state=old_state).update(**fields)
     if not changed:
         current = Problem.objects.get(pk=problem.pk)
         raise TransitionRefused(
