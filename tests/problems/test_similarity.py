@@ -8,11 +8,11 @@ from tests.problems.conftest import report
 
 
 def test_rank_similar_is_cosine_best_first_and_drops_unrelated():
-    query = "老人 忘记 服药 血压 提醒".split()
+    query = ["老人", "忘记", "服药", "血压", "提醒"]
     candidates = [
-        "学校 门口 交通 拥堵".split(),
-        "独居 老人 慢病 用药 提醒 药盒".split(),
-        "老人 忘记 服药 血压 提醒 药盒".split(),
+        ["学校", "门口", "交通", "拥堵"],
+        ["独居", "老人", "慢病", "用药", "提醒", "药盒"],
+        ["老人", "忘记", "服药", "血压", "提醒", "药盒"],
     ]
     ranked = problems.rank_similar(query, candidates)
     assert [i for i, _score in ranked] == [2, 1]
@@ -21,7 +21,7 @@ def test_rank_similar_is_cosine_best_first_and_drops_unrelated():
 
 
 def test_identical_texts_score_one():
-    tokens = "海滩 垃圾 清理".split()
+    tokens = ["海滩", "垃圾", "清理"]
     assert problems.rank_similar(tokens, [tokens])[0][1] == pytest.approx(1.0, abs=1e-3)
 
 

@@ -192,7 +192,8 @@ def test_the_officer_turns_a_problem_into_a_topic(client, officer, django_captur
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("problems:topic", args=[problem.pk]),
-                               {"call": call.pk, "title": "老旧小区加装电梯", "description": "低成本方案", "seen": "new"})
+                               {"call": call.pk, "title": "老旧小区加装电梯", "description": "低成本方案",
+                                "seen": "new"})
     assert response.status_code == 302
     topic = call.topics.get()
     assert list(topic.problems.all()) == [problem] and len(mail.outbox) == 1

@@ -140,5 +140,5 @@ def build(builder) -> None:
             number = _number(rng, kind, year)
             dates = _dates(rng, kind, status, year)
             builder._ensure(IPAsset, {"owner": owner, "title": title}, lambda k=kind, n=number, t=title, d=domain,
-                            s=status, x=dates: IPAsset(kind=k, number=n, title=t, owner=owner,
-                                                       domain=builder.domains[d], status=s, **x))
+                            s=status, x=dates, o=owner: IPAsset(kind=k, number=n, title=t, owner=o,
+                                                                domain=builder.domains[d], status=s, **x))
