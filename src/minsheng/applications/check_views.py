@@ -64,13 +64,12 @@ def call_table(request, pk: int):
     rows, by_state, by_rule = queries.call_table(request.user, call, state=state, failing_rule=rule)
     rules = list(call.rules.select_related("template").order_by("order", "pk"))
     top = max([*by_state.values(), *by_rule.values(), 1])
-    chart_states = [(s, by_state.get(s.value, 0), 100 * by_state.get(s.value, 0) // top)
-                    for s in Application.State if s != Application.State.DRAFT]
-    chart_rules = [(r, by_rule.get(r.pk, 0), 100 * by_rule.get(r.pk, 0) // top) for r in rules]
+    chart_states = [(s, by_state.get(s.value, 0), top) for s in Application.State if s != Application.State.DRAFT]
+    chart_rules = [(r, by_rule.get(r.pk, 0), top) for r in rules]
     return render(request, "applications/checks/call_table.html", {
         "call": call, "rows": [(a, [per_rule.get(r.pk) for r in rules]) for a, per_rule in rows], "rules": rules,
         "state": state, "rule": rule, "states": [s for s in Application.State if s != Application.State.DRAFT],
-        "chart_states": chart_states, "chart_rules": chart_rules,
+        "chart_states": chart_states, "chart_rules": chart_rules, "top": top,
         "can_decide": request.user.has_perm(DECIDE),
         "waiting": by_state.get(Application.State.SUBMITTED, 0),
     })
