@@ -1,7 +1,7 @@
 """Who may do what in the formal check (形式审查), as django-rules permissions.
 
-- Programme officers (and administrators) run the check: start it for a call, pass, return for correction, reject, override a failed
-  rule with a written reason; they also comment.
+- Programme officers (and administrators) run the check: start it for a call, pass, return for correction,
+  reject, override a failed rule with a written reason; they also comment.
 - Department officers of a department that co-owns the call (M05) read that call's applications and rule results
   and comment; they do not decide. Which calls they see is the scope's business (check_queries), so an
   application of another call answers 404.
