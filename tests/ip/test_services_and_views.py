@@ -100,7 +100,7 @@ def test_pages_are_scoped_and_the_other_organisations_asset_is_404(client, appli
     assert list(client.get(reverse("ip:list")).context["page_obj"]) == [own]
     assert client.get(reverse("ip:detail", args=[other.pk])).status_code == 404
     assert client.get(reverse("ip:edit", args=[other.pk])).status_code == 404
-    assert client.get("/api/v1/ip/assets/%d/" % other.pk).status_code == 404
+    assert client.get(f"/api/v1/ip/assets/{other.pk}/").status_code == 404
     assert [row["id"] for row in client.get("/api/v1/ip/assets/").json()["results"]] == [own.pk]
 
 
