@@ -40,6 +40,8 @@ MENU = [
     NavItem(_("IP assets"), "ip:list", frozenset(GOVERNMENT | {Role.APPLICANT})),
     NavItem(_("Calls for proposals"), "calls:list", frozenset()),
     NavItem(_("Programmes"), "calls:programme_list", frozenset({Role.OFFICER, Role.ADMIN, Role.AUDITOR, Role.FINANCE})),
+    NavItem(_("My applications"), "applications:list", frozenset({Role.APPLICANT})),
+    NavItem(_("Applications"), "applications:list", frozenset({Role.OFFICER, Role.ADMIN, Role.DEPARTMENT_OFFICER})),
     NavItem(_("Audit trail"), "core:audit_list", frozenset({Role.AUDITOR, Role.ADMIN})),
 ]
 
