@@ -57,16 +57,19 @@ def invite_expert(*, person: Person, by, reason: str = "") -> ExpertProfile:
     profile = ExpertProfile(person=person, keywords=person.expertise, invited_by=by, state=ExpertProfile.State.INVITED)
     try:
         with transaction.atomic():
-            return create_audited(profile, by=by, clause=CLAUSE, reason=reason,
-                                  many_to_many={"domains": list(person.domains.all())})
+            create_audited(profile, by=by, clause=CLAUSE, reason=reason,
+                           many_to_many={"domains": list(person.domains.all())})
+            if not person.in_expert_pool:
+                update_audited(person, by=by, changes={"in_expert_pool": True}, clause=CLAUSE, reason=reason)
+            return profile
     except IntegrityError as exc:   # two officers inviting the same person at once
         raise duplicate from exc
 
 
 @transaction.atomic
 def transition(*, profile: ExpertProfile, target: str, by, reason: str = "") -> ExpertProfile:
-    """Approve, suspend or reinstate an expert. A conditional update decides between two officers at once;
-    the registry's `in_expert_pool` flag follows (True only while active)."""
+    """Approve, suspend or reinstate an expert. A conditional update decides between two officers at once.
+    The registry's `in_expert_pool` flag stays set: a suspended expert is still a member, not assignable."""
     _require(by, "review.manage_pool", profile)
     reason = (reason or "").strip()
     if target == ExpertProfile.State.SUSPENDED and not reason:
@@ -81,7 +84,6 @@ def transition(*, profile: ExpertProfile, target: str, by, reason: str = "") -> 
             _("%(name)s is now “%(state)s”, so this step is not possible. Nothing was changed; reload the page.")
             % {"name": profile.person.name, "state": profile.get_state_display()}, code="stale")
     before = profile.state if profile.state in sources else next(iter(sources))
-    Person.objects.filter(pk=profile.person_id).update(in_expert_pool=target == ExpertProfile.State.ACTIVE)
     profile.refresh_from_db()
     audit.record(action=f"review.expertprofile.{states.TRANSITIONS[(before, target)]}", by=by, target=profile,
                  old={"state": str(before)}, new={"state": str(target), "state_reason": reason},
