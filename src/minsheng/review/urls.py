@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from minsheng.review import views
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("avoid/<int:application_pk>/", views.avoid, name="avoid"),
     path("avoid/<int:application_pk>/<int:pk>/withdraw/", views.avoid_withdraw, name="avoid_withdraw"),
     path("calls/<int:call_pk>/conflicts/", views.call_conflicts, name="call_conflicts"),
+    path("", include("minsheng.review.work_urls")),
 ]

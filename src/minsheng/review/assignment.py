@@ -1,0 +1,340 @@
+"""Assigning experts to a call's applications (M17): run the solver, adjust by hand, publish, accept or decline,
+replace decliners and overdue reviewers. Every write is one transaction with one audit event citing M17.
+
+Who is assigned: the call's applications that passed the formal check, and the pool's active experts
+(queries.active_experts). Affinity comes from review/affinity.py, conflicts from review/conflicts.py, the
+assignment from review/solver.py (exact min-cost flow). Existing assignments that are published, accepted or
+completed are kept as fixed pairs; a declined or expired pair is forbidden; proposed pairs are replaced.
+"""
+
+import logging
+from datetime import timedelta
+
+import numpy as np
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.accounts.roles import Role
+from minsheng.applications.models import Application
+from minsheng.core import audit, clock
+from minsheng.review import queries, solver, work_rules  # noqa: F401  (work_rules registers the permissions)
+from minsheng.review.conflicts import find_conflicts
+from minsheng.review.models import Assignment, AssignmentRun, ExpertProfile
+
+CLAUSE = "M17"
+S = Assignment.State
+KEPT = (S.PUBLISHED, S.ACCEPTED, S.COMPLETED)        # fixed pairs in every run
+LIVE = (S.PROPOSED, *KEPT)                            # pairs that count towards k and the load
+GONE = (S.DECLINED, S.EXPIRED)                        # pairs never proposed again
+REPLACEMENT_DAYS = 7                                  # a replacement reviewer's time when the deadline has passed
+logger = logging.getLogger(__name__)
+
+
+def _require(by, permission: str, obj=None) -> None:
+    if by is not None and not by.has_perm(permission, obj):
+        raise PermissionDenied(permission)
+
+
+def applications_of(call):
+    return list(Application.objects.filter(call=call, state=Application.State.PASSED)
+                .select_related("organisation", "domain", "focus_direction").order_by("number"))
+
+
+def _record(action: str, by, target, reason: str, new: dict | None = None, old: dict | None = None) -> None:
+    audit.record(action=f"review.assignment.{action}", by=by, target=target, new=new or {}, old=old or {},
+                 clause=CLAUSE, reason=reason)
+
+
+def _message(explanation: solver.Explanation, applications) -> str:
+    """The solver's explanation in Chinese, naming the application by its number."""
+    number = applications[explanation.proposal].number
+    if explanation.kind == "few_experts":
+        return gettext("%(number)s can get only %(assigned)s of %(needed)s reviewers: too few experts are free of "
+                       "conflicts and have places left.") % {"number": number, "assigned": explanation.assigned,
+                                                             "needed": explanation.needed}
+    if explanation.kind == "capacity":
+        return gettext("%(number)s gets %(assigned)s of %(needed)s reviewers: the experts' load limits add up to "
+                       "fewer reviews than the call needs.") % {"number": number, "assigned": explanation.assigned,
+                                                                "needed": explanation.needed}
+    others = ", ".join(applications[i].number for i in explanation.group[:8] if i != explanation.proposal)
+    return gettext("%(number)s gets %(assigned)s of %(needed)s reviewers: the experts open to it are already full "
+                   "with other applications (%(others)s).") % {"number": number, "assigned": explanation.assigned,
+                                                                "needed": explanation.needed, "others": others or "—"}
+
+
+def _solve(call, by, *, affected: set[int] | None, reason: str, due_at=None) -> AssignmentRun:
+    """Run the solver for the call and store its proposed pairs. `affected`: application pks to complete (None =
+    every application: proposed pairs are recomputed). Must run inside a transaction holding the call's lock."""
+    applications = applications_of(call)
+    if not applications:
+        raise ValidationError(_("No application of this call has passed the formal check: nothing to assign."))
+    experts = list(queries.active_experts())
+    k = call.reviewers_per_proposal
+    if len(experts) < k:
+        raise ValidationError(_("The call needs %(k)s reviewers per application but the pool has only %(n)s active "
+                                "experts. Approve more experts first.") % {"k": k, "n": len(experts)})
+    if affected is None:
+        Assignment.objects.filter(application__call=call, state=S.PROPOSED).delete()
+    row = {a.pk: i for i, a in enumerate(applications)}
+    col = {e.pk: j for j, e in enumerate(experts)}
+    conflicts = find_conflicts(applications, experts)
+    C = conflicts.matrix.copy()
+    A = queries.call_affinity(applications, experts).scores
+    A = np.asarray(A.toarray() if hasattr(A, "toarray") else A, dtype=np.float64)
+    fixed, have = [], np.zeros(len(applications), dtype=np.int64)
+    for app_id, expert_id, state in Assignment.objects.filter(application__call=call).values_list(
+            "application_id", "expert_id", "state"):
+        i, j = row.get(app_id), col.get(expert_id)
+        if i is None:
+            continue
+        if state in GONE:
+            if j is not None:
+                C[i, j] = True
+        elif j is not None and not C[i, j]:
+            fixed.append((i, j))
+            have[i] += 1
+    wanted = np.full(len(applications), k, dtype=np.int64)
+    if affected is not None:
+        wanted = np.where([a.pk in affected for a in applications], np.maximum(have, k), have)
+    lmax = np.array([e.max_load for e in experts], dtype=np.int64)
+    load = np.bincount([j for _i, j in fixed], minlength=len(experts)) if fixed else np.zeros(len(experts), int)
+    lmax = np.maximum(lmax, load)   # a load limit lowered below what the expert already holds keeps those
+    try:
+        result = solver.solve(A, C, wanted, lmax, fixed=np.array(fixed, dtype=np.int64).reshape(-1, 2))
+    except solver.InstanceError as error:
+        raise ValidationError(_("The assignment cannot be computed: %(error)s") % {"error": error}) from error
+    fixed_set = set(fixed)
+    created = []
+    for i, j in result.pairs.tolist():
+        if (i, j) in fixed_set:
+            continue
+        created.append(Assignment(application=applications[i], expert=experts[j], state=S.PROPOSED,
+                                  affinity=float(A[i, j]), due_at=due_at))
+    Assignment.objects.bulk_create(created)
+    explanations = [{"application": applications[e.proposal].pk, "number": applications[e.proposal].number,
+                     "kind": e.kind, "assigned": e.assigned, "needed": e.needed,
+                     "message": _message(e, applications)} for e in result.infeasible if e.proposal is not None]
+    live = Assignment.objects.filter(application__call=call, state__in=LIVE)
+    per_app = {a.pk: 0.0 for a in applications}
+    for app_id, value in live.values_list("application_id", "affinity"):
+        per_app[app_id] = per_app.get(app_id, 0.0) + value
+    run = AssignmentRun.objects.create(
+        call=call, run_by=by, reason=reason, total=round(sum(per_app.values()), 6),
+        worst=round(min(per_app.values()), 6), optimal=bool(result.optimal), complete=result.complete,
+        conflicts_avoided=int(conflicts.matrix.sum()), seconds=round(result.seconds, 4), explanations=explanations)
+    _record("run", by, call, reason, new={
+        "run": run.pk, "proposed": len(created), "total": run.total, "worst": run.worst, "optimal": run.optimal,
+        "complete": run.complete, "short": [e["number"] for e in explanations]})
+    return run
+
+
+def _lock_call(call):
+    from minsheng.calls.models import Call
+
+    return Call.objects.select_for_update().get(pk=call.pk)
+
+
+@transaction.atomic
+def run(call, *, by) -> AssignmentRun:
+    """Compute a fresh proposal for the whole call, keeping everything already published."""
+    _require(by, "review.assign")
+    call = _lock_call(call)
+    return _solve(call, by, affected=None, reason=gettext("Assignment run by the officer"))
+
+
+def latest_run(call) -> AssignmentRun | None:
+    return AssignmentRun.objects.filter(call=call).first()
+
+
+@transaction.atomic
+def swap(assignment: Assignment, expert: ExpertProfile, *, by) -> Assignment:
+    """Replace the expert of a proposed pair by hand; a conflicted or full expert is refused with the reason."""
+    _require(by, "review.assign")
+    call = _lock_call(assignment.application.call)
+    current = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if current.state != S.PROPOSED:
+        raise ValidationError(_("Only a proposed assignment can be changed; this one is already %(state)s.")
+                              % {"state": current.get_state_display()})
+    if not queries.active_experts().filter(pk=expert.pk).exists():
+        raise ValidationError(_("%(name)s is not an active expert.") % {"name": expert.person.name})
+    if Assignment.objects.filter(application=current.application, expert=expert).exists():
+        raise ValidationError(_("%(name)s is already assigned to (or declined) this application.")
+                              % {"name": expert.person.name})
+    reasons = find_conflicts([current.application], [expert]).reasons.get((0, 0), [])
+    if reasons:
+        raise ValidationError(_("%(name)s cannot review this application (M17): %(reasons)s")
+                              % {"name": expert.person.name, "reasons": "；".join(r.text for r in reasons)})
+    load = Assignment.objects.filter(application__call=call, expert=expert, state__in=LIVE).count()
+    if load >= expert.max_load:
+        raise ValidationError(_("%(name)s already has %(load)s applications in this call, the maximum load.")
+                              % {"name": expert.person.name, "load": load})
+    old_expert = current.expert
+    applications = applications_of(call)
+    index = next((i for i, a in enumerate(applications) if a.pk == current.application_id), 0)
+    value = float(queries.call_affinity(applications, [expert]).scores[index, 0])
+    current.expert, current.affinity = expert, value
+    current.save(update_fields=["expert", "affinity"])
+    _record("swap", by, current, gettext("Changed by hand by the officer"),
+            old={"expert": old_expert.pk}, new={"expert": expert.pk, "affinity": value})
+    return current
+
+
+def expert_email(expert: ExpertProfile) -> str:
+    user = get_user_model().objects.filter(person_id=expert.person_id, role=Role.EXPERT, is_active=True).first()
+    return (user.email if user else "") or expert.person.email
+
+
+def _notify(assignment_ids: list[int]) -> None:
+    """One e-mail per expert naming only the titles of its own applications (never the applicant's reviewers)."""
+    by_expert: dict[int, list[Assignment]] = {}
+    for a in Assignment.objects.filter(pk__in=assignment_ids).select_related("application", "expert__person"):
+        by_expert.setdefault(a.expert_id, []).append(a)
+    for items in by_expert.values():
+        expert = items[0].expert
+        address = expert_email(expert)
+        if not address:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = "[" + gettext("Minsheng") + "] " + gettext("Review invitation")
+            lines = [gettext("You are invited to review these applications:")]
+            for a in items:
+                due = timezone.localtime(a.due_at).strftime("%Y-%m-%d %H:%M") if a.due_at else ""
+                lines.append(f"- {a.application.title} （{gettext('due')} {due}）")
+            lines += ["", gettext("Please accept or decline in your review workspace on the platform.")]
+        try:
+            send_mail(subject, "\n".join(lines), None, [address], fail_silently=False)
+        except Exception:  # the assignment stands; the failure is logged for the operators
+            logger.exception("could not send the review invitation to expert %s", expert.pk)
+
+
+@transaction.atomic
+def publish(call, *, by) -> int:
+    """Publish every proposed pair of the call: the experts are told and may accept or decline."""
+    _require(by, "review.assign")
+    call = _lock_call(call)
+    return _publish(call, by, gettext("Assignment published by the officer"))
+
+
+def _publish(call, by, reason: str) -> int:
+    proposed = list(Assignment.objects.select_for_update().filter(application__call=call, state=S.PROPOSED))
+    if not proposed:
+        raise ValidationError(_("There is no proposed assignment to publish. Run the assignment first."))
+    now = clock.now()
+    for a in proposed:
+        a.state = S.PUBLISHED
+        a.due_at = a.due_at or call.review_ends_at
+    Assignment.objects.bulk_update(proposed, ["state", "due_at"])
+    AssignmentRun.objects.filter(call=call, published_at__isnull=True).update(published_at=now)
+    ids = [a.pk for a in proposed]
+    _record("publish", by, call, reason, new={"published": ids})
+    transaction.on_commit(lambda: _notify(ids))
+    return len(ids)
+
+
+def my_assignment(user, pk: int) -> Assignment:
+    """The expert's own assignment; anybody else's answers 404."""
+    from django.http import Http404
+
+    profile = queries.own_profile(user)
+    assignment = Assignment.objects.filter(pk=pk, expert=profile).select_related("application__call").first() \
+        if profile else None
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+@transaction.atomic
+def respond(assignment: Assignment, *, by, accept: bool, reason: str = "") -> Assignment:
+    """The expert accepts or declines (with a reason); a decline re-solves that application at once."""
+    _require(by, "review.respond")
+    call = _lock_call(assignment.application.call)
+    current = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if by is not None and current.expert.person_id != by.person_id:
+        raise PermissionDenied
+    if current.state != S.PUBLISHED:
+        raise ValidationError(_("This invitation was already answered (%(state)s).")
+                              % {"state": current.get_state_display()})
+    reason = reason.strip()
+    if not accept and not reason:
+        raise ValidationError(_("Say why you decline, so that the officer can find a replacement."))
+    current.state = S.ACCEPTED if accept else S.DECLINED
+    current.declined_reason = "" if accept else reason[:1000]
+    current.responded_at = clock.now()
+    current.save(update_fields=["state", "declined_reason", "responded_at"])
+    _record("accept" if accept else "decline", by, current, reason or gettext("Accepted"),
+            new={"state": current.state})
+    if not accept:
+        _replace(call, by, {current.application_id}, gettext("Re-solve after a decline"), current.due_at)
+    return current
+
+
+def _replace(call, by, affected: set[int], reason: str, due_at) -> AssignmentRun | None:
+    """Find replacements for the affected applications, keeping every other pair, and publish them."""
+    now = clock.now()
+    if due_at is None or due_at <= now:
+        due_at = now + timedelta(days=REPLACEMENT_DAYS)
+    try:
+        with transaction.atomic():
+            result = _solve(call, by, affected=affected, reason=reason, due_at=due_at)
+            if Assignment.objects.filter(application__call=call, state=S.PROPOSED,
+                                         application__in=affected).exists():
+                _publish(call, by, reason)
+    except ValidationError:
+        logger.warning("no replacement could be computed for call %s", call.pk)
+        return None
+    return result
+
+
+def overdue(call):
+    """Accepted or published pairs whose deadline has passed without a submitted review."""
+    return (Assignment.objects.filter(application__call=call, state__in=(S.PUBLISHED, S.ACCEPTED),
+                                      due_at__lt=clock.now())
+            .exclude(review__state="submitted"))
+
+
+@transaction.atomic
+def replace_overdue(call, *, by) -> int:
+    """Expire every overdue pair of the call and re-solve those applications, keeping everyone else."""
+    _require(by, "review.assign")
+    call = _lock_call(call)
+    late = list(overdue(call).select_for_update())
+    if not late:
+        raise ValidationError(_("No review of this call is overdue."))
+    for a in late:
+        a.state = S.EXPIRED
+    Assignment.objects.bulk_update(late, ["state"])
+    _record("expire", by, call, gettext("Review overdue: replaced"), new={"expired": [a.pk for a in late]})
+    _replace(call, by, {a.application_id for a in late}, gettext("Re-solve after an overdue review"), None)
+    return len(late)
+
+
+# --- Quality of the current assignment, for the officer's page --------------------------------------
+
+def quality(call) -> dict:
+    """Per application its live pairs and affinity; per expert its load; the histogram of loads."""
+    applications = applications_of(call)
+    live = list(Assignment.objects.filter(application__call=call, state__in=LIVE)
+                .select_related("expert__person", "expert__person__organisation"))
+    by_app: dict[int, list[Assignment]] = {a.pk: [] for a in applications}
+    loads: dict[int, int] = {}
+    for a in live:
+        by_app.setdefault(a.application_id, []).append(a)
+        loads[a.expert_id] = loads.get(a.expert_id, 0) + 1
+    experts = queries.active_experts().count()
+    histogram: dict[int, int] = {}
+    for n in loads.values():
+        histogram[n] = histogram.get(n, 0) + 1
+    histogram[0] = max(experts - len(loads), 0)
+    rows = [{"application": app, "pairs": by_app.get(app.pk, []),
+             "total": sum(p.affinity for p in by_app.get(app.pk, [])),
+             "short": len(by_app.get(app.pk, [])) < call.reviewers_per_proposal} for app in applications]
+    return {"rows": rows, "histogram": sorted(histogram.items()),
+            "total": sum(r["total"] for r in rows),
+            "worst": min((r["total"] for r in rows), default=0),
+            "proposed": sum(1 for a in live if a.state == S.PROPOSED)}

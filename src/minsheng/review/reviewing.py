@@ -1,0 +1,157 @@
+"""Writing reviews and ranking a call (M17; bonuses M19, M22 …). One transaction and one audit event per write.
+
+A review follows its call's rubric (calls.RubricCriterion: weight, scale). Drafts save whatever is filled in
+(each score still inside its scale); submitting needs every score, a recommendation, and the deadline not passed
+by the server clock (the assignment's due time, which is the call's review end unless a replacement got more
+time). A review is submitted once. The ranking is review/scoring.py over the submitted reviews, with the
+priority bonuses of the formal check (RuleResult.bonus) shown separately, each citing its clause.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.applications.models import RuleResult
+from minsheng.core import audit, clock
+from minsheng.review import scoring, work_rules  # noqa: F401  (work_rules registers the permissions)
+from minsheng.review.models import Assignment, Review
+
+CLAUSE = "M17"
+
+
+def _local(when) -> str:
+    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+
+
+def criteria(call) -> list:
+    return list(call.criteria.order_by("order", "pk"))
+
+
+def deadline(assignment: Assignment):
+    return assignment.due_at or assignment.application.call.review_ends_at
+
+
+def is_open(assignment: Assignment) -> bool:
+    return assignment.state == Assignment.State.ACCEPTED and clock.now() <= deadline(assignment)
+
+
+def parse_scores(call, data) -> dict[str, float]:
+    """Scores from form data `score_<criterion pk>`; a blank is left out, anything else must fit the scale."""
+    scores, errors = {}, []
+    for criterion in criteria(call):
+        raw = str(data.get(f"score_{criterion.pk}", "")).strip()
+        if raw == "":
+            continue
+        try:
+            value = Decimal(raw)
+        except ArithmeticError:
+            errors.append(gettext("%(name)s: “%(value)s” is not a number.") % {"name": criterion.name_zh,
+                                                                             "value": raw[:20]})
+            continue
+        if not value.is_finite() or not criterion.scale_min <= value <= criterion.scale_max:
+            errors.append(gettext("%(name)s: the score must be between %(low)s and %(high)s.")
+                          % {"name": criterion.name_zh, "low": criterion.scale_min, "high": criterion.scale_max})
+            continue
+        scores[str(criterion.pk)] = float(value)
+    if errors:
+        raise ValidationError(errors)
+    return scores
+
+
+@transaction.atomic
+def save(assignment: Assignment, *, by, scores: dict, comments: str, recommendation: str,
+         submit: bool) -> Review:
+    """Save a draft or submit the review of an accepted assignment."""
+    if by is not None and not by.has_perm("review.write_review"):
+        raise PermissionDenied
+    current = Assignment.objects.select_for_update().select_related("application__call").get(pk=assignment.pk)
+    if by is not None and current.expert.person_id != by.person_id:
+        raise PermissionDenied
+    review = Review.objects.select_for_update().filter(assignment=current).first()
+    if review is not None and review.state == Review.State.SUBMITTED:
+        raise ValidationError(_("This review was already submitted on %(when)s; it cannot be changed or submitted "
+                                "again.") % {"when": _local(review.submitted_at)})
+    if current.state != Assignment.State.ACCEPTED:
+        raise ValidationError(_("Accept the invitation before writing the review."))
+    if clock.now() > deadline(current):
+        raise ValidationError(_("The review closed at %(when)s (Beijing time); it can no longer be saved or "
+                                "submitted.") % {"when": _local(deadline(current))})
+    rubric = criteria(current.application.call)
+    if recommendation and recommendation not in Review.Recommendation.values:
+        raise ValidationError(_("Choose a recommendation from the list."))
+    if submit:
+        missing = [c.name_zh for c in rubric if str(c.pk) not in scores]
+        if missing:
+            raise ValidationError(_("Score every criterion before submitting: %(names)s.")
+                                  % {"names": "、".join(missing)})
+        if not recommendation:
+            raise ValidationError(_("Choose a recommendation before submitting."))
+        if not rubric:
+            raise ValidationError(_("The call has no review criteria; ask the programme officer."))
+    created = review is None
+    review = review or Review(assignment=current)
+    old = {} if created else audit.snapshot(review)
+    review.scores, review.comments, review.recommendation = scores, comments.strip()[:5000], recommendation
+    if submit:
+        review.state, review.submitted_at = Review.State.SUBMITTED, clock.now()
+    review.save()
+    if submit:
+        current.state = Assignment.State.COMPLETED
+        current.save(update_fields=["state"])
+    verb = "submit" if submit else ("create" if created else "update")
+    audit.record(action=f"review.review.{verb}", by=by, target=review, old=old, new=audit.snapshot(review),
+                 clause=CLAUSE, reason=gettext("Review submitted") if submit else gettext("Review draft saved"))
+    return review
+
+
+# --- Ranking -------------------------------------------------------------------------------------------
+
+@dataclass
+class RankingRow:
+    application: object
+    result: scoring.ProposalResult
+    reviews: list[Review]
+
+
+def bonuses_of(applications) -> dict[int, list[scoring.Bonus]]:
+    """Priority bonuses from the latest round of each application's formal check, each with its clause."""
+    latest = dict(RuleResult.objects.filter(application__in=applications).values("application_id")
+                  .annotate(last=Max("round")).values_list("application_id", "last"))
+    out: dict[int, list[scoring.Bonus]] = {}
+    for r in (RuleResult.objects.filter(application__in=applications, passed=True, bonus__gt=0)
+              .select_related("rule__template").order_by("rule__order", "pk")):
+        if r.round == latest.get(r.application_id):
+            reason = r.explanation_en if (translation_en()) else r.explanation_zh
+            out.setdefault(r.application_id, []).append(scoring.Bonus(r.clause_code, float(r.bonus), reason))
+    return out
+
+
+def translation_en() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
+
+
+def ranking(call) -> tuple[list[RankingRow], scoring.Ranking]:
+    """The call's ranking over submitted reviews; applications without any valid review come last, unranked."""
+    from minsheng.review.assignment import applications_of
+
+    applications = applications_of(call)
+    rubric = [scoring.Criterion(str(c.pk), float(c.weight), c.scale_min, c.scale_max) for c in criteria(call)]
+    submitted = list(Review.objects.filter(assignment__application__call=call, state=Review.State.SUBMITTED)
+                     .select_related("assignment__expert__person").order_by("pk"))
+    by_pk = {r.pk: r for r in submitted}
+    result = scoring.rank(
+        [scoring.Review(r.pk, r.assignment.application_id, r.assignment.expert_id, r.scores) for r in submitted],
+        rubric, proposals=[a.pk for a in applications], bonuses=bonuses_of(applications)) if rubric else \
+        scoring.Ranking([], {}, 0.0, 0.0)
+    apps = {a.pk: a for a in applications}
+    rows = [RankingRow(apps[p.proposal], p, [by_pk[s.review] for s in p.reviews])
+            for p in result.proposals if p.proposal in apps]
+    return rows, result

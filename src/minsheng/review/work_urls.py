@@ -1,0 +1,22 @@
+"""Assignment, reviewing and ranking routes (included from review/urls.py)."""
+
+from django.urls import path
+
+from minsheng.review import assignment_views, ranking_views, review_views
+
+urlpatterns = [
+    path("assignment/", assignment_views.call_list, name="assignment_calls"),
+    path("assignment/<int:call_pk>/", assignment_views.call_assignment, name="call_assignment"),
+    path("assignment/<int:call_pk>/run/", assignment_views.run, name="assignment_run"),
+    path("assignment/<int:call_pk>/publish/", assignment_views.publish, name="assignment_publish"),
+    path("assignment/<int:call_pk>/overdue/", assignment_views.replace_overdue, name="assignment_overdue"),
+    path("assignment/<int:call_pk>/pairs/<int:pk>/swap/", assignment_views.swap, name="assignment_swap"),
+    path("work/", assignment_views.my_assignments, name="my_assignments"),
+    path("work/invitations/<int:pk>/", assignment_views.respond, name="respond"),
+    path("work/proposals/<int:pk>/", review_views.proposal, name="proposal"),
+    path("work/proposals/<int:pk>/attachments/<int:attachment_pk>/", review_views.attachment,
+         name="proposal_attachment"),
+    path("ranking/<int:call_pk>/", ranking_views.ranking, name="ranking"),
+    path("ranking/<int:call_pk>/export/", ranking_views.ranking_export, name="ranking_export"),
+    path("ranking/<int:call_pk>/applications/<int:pk>/", ranking_views.ranking_reviews, name="ranking_reviews"),
+]

@@ -1,0 +1,172 @@
+"""Assignment in the platform (M17): run, quality, bad input, swap, publish, accept/decline, re-solve."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from minsheng.core.models import AuditEvent
+from minsheng.review import assignment as service
+from minsheng.review.models import Assignment, AssignmentRun, AvoidanceRequest, ExpertProfile
+from tests.factories import PersonFactory
+from tests.factories.review import ExpertProfileFactory
+from tests.factories.review_work import accepted, review_world
+
+pytestmark = pytest.mark.django_db
+S = Assignment.State
+
+
+def pairs(call, states=service.LIVE):
+    return set(Assignment.objects.filter(application__call=call, state__in=states)
+               .values_list("application_id", "expert_id"))
+
+
+def test_run_gives_every_application_k_reviewers_and_records_the_quality():
+    w = review_world(n_applications=3, n_experts=4, k=2)
+    run = service.run(w.call, by=w.officer)
+    assert run.complete and run.optimal and not run.explanations
+    for app in w.applications:
+        assert Assignment.objects.filter(application=app, state=S.PROPOSED).count() == 2
+    q = service.quality(w.call)
+    assert q["proposed"] == 6 and sum(c for _n, c in q["histogram"]) == 4
+    assert abs(q["total"] - run.total) < 1e-6
+    event = AuditEvent.objects.filter(action="review.assignment.run").get()
+    assert event.clause == "M17"
+
+
+def test_a_call_with_fewer_experts_than_k_is_refused_and_nothing_is_written():
+    w = review_world(n_applications=2, n_experts=2, k=3)
+    with pytest.raises(ValidationError, match="only 2 active experts"):
+        service.run(w.call, by=w.officer)
+    assert not Assignment.objects.exists() and not AssignmentRun.objects.exists()
+
+
+def test_every_expert_conflicted_for_one_application_is_explained():
+    w = review_world(n_applications=2, n_experts=3, k=2)
+    target = w.applications[0]
+    for expert in w.experts:
+        AvoidanceRequest.objects.create(application=target, person=expert.person, reason="竞争关系",
+                                        requested_by=target.created_by)
+    run = service.run(w.call, by=w.officer)
+    assert not run.complete
+    assert [e["number"] for e in run.explanations] == [target.number]
+    assert "0 of 2" in run.explanations[0]["message"] or "0" in run.explanations[0]["message"]
+    assert not Assignment.objects.filter(application=target).exists()
+    assert Assignment.objects.filter(application=w.applications[1]).count() == 2
+    assert run.conflicts_avoided == 3
+
+
+def test_a_load_limit_too_small_is_explained():
+    w = review_world(n_applications=4, n_experts=2, k=2, max_load=2)
+    run = service.run(w.call, by=w.officer)
+    assert not run.complete
+    assert len(run.explanations) == 2
+    assert all("load limits" in e["message"] or "full" in e["message"] for e in run.explanations)
+    assert Assignment.objects.count() == 4     # the best partial assignment, each expert at its limit
+
+
+def test_run_keeps_published_pairs_and_replaces_proposed_ones():
+    w = review_world(n_applications=2, n_experts=4, k=2)
+    kept = accepted(w.applications[0], w.experts[3])
+    service.run(w.call, by=w.officer)
+    assert Assignment.objects.get(pk=kept.pk).state == S.ACCEPTED
+    assert Assignment.objects.filter(application=w.applications[0]).count() == 2
+    service.run(w.call, by=w.officer)   # again: proposed pairs replaced, not doubled
+    assert Assignment.objects.filter(application__call=w.call).count() == 4
+
+
+def test_swap_refuses_a_conflicted_expert_with_its_reason():
+    w = review_world(n_applications=1, n_experts=3, k=1)
+    service.run(w.call, by=w.officer)
+    pair = Assignment.objects.get()
+    colleague = ExpertProfileFactory(person=PersonFactory(organisation=w.applications[0].organisation))
+    with pytest.raises(ValidationError, match="申报单位"):
+        service.swap(pair, colleague, by=w.officer)
+    other = next(e for e in w.experts if e.pk != pair.expert_id)
+    service.swap(pair, other, by=w.officer)
+    assert Assignment.objects.get().expert == other
+    assert AuditEvent.objects.filter(action="review.assignment.swap", clause="M17").exists()
+
+
+def test_swap_refuses_a_full_expert():
+    w = review_world(n_applications=2, n_experts=2, k=1, max_load=1)
+    service.run(w.call, by=w.officer)
+    first, second = Assignment.objects.order_by("application_id")
+    with pytest.raises(ValidationError, match="maximum load"):
+        service.swap(first, second.expert, by=w.officer)
+
+
+def test_publish_notifies_each_expert_with_titles_only_and_sets_the_deadline(django_capture_on_commit_callbacks):
+    w = review_world(n_applications=2, n_experts=2, k=2)
+    service.run(w.call, by=w.officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert service.publish(w.call, by=w.officer) == 4
+    assert set(Assignment.objects.values_list("state", flat=True)) == {S.PUBLISHED}
+    assert all(a.due_at == w.call.review_ends_at for a in Assignment.objects.all())
+    assert len(mail.outbox) == 2
+    names = [e.person.name for e in w.experts]
+    for message in mail.outbox:
+        assert w.applications[0].title in message.body
+        assert not any(name in message.body for name in names)       # never another expert's name
+    with pytest.raises(ValidationError, match="no proposed assignment"):
+        service.publish(w.call, by=w.officer)
+
+
+def test_decline_needs_a_reason_and_re_solves_only_that_application(django_capture_on_commit_callbacks):
+    w = review_world(n_applications=3, n_experts=4, k=2)
+    service.run(w.call, by=w.officer)
+    service.publish(w.call, by=w.officer)
+    before = pairs(w.call)
+    pair = Assignment.objects.filter(application=w.applications[0]).first()
+    user = w.users[pair.expert_id]
+    with pytest.raises(ValidationError, match="why you decline"):
+        service.respond(pair, by=user, accept=False, reason="  ")
+    with django_capture_on_commit_callbacks(execute=True):
+        service.respond(pair, by=user, accept=False, reason="出差")
+    after = pairs(w.call)
+    assert before - after == {(pair.application_id, pair.expert_id)}      # everyone else's pair kept
+    new = after - before
+    assert len(new) == 1 and next(iter(new))[0] == pair.application_id
+    assert next(iter(new))[1] != pair.expert_id
+    assert Assignment.objects.get(application=pair.application_id, expert=next(iter(new))[1]).state == S.PUBLISHED
+    with pytest.raises(ValidationError, match="already answered"):
+        service.respond(pair, by=user, accept=True)
+
+
+def test_overdue_reviews_are_replaced_keeping_everyone_else():
+    w = review_world(n_applications=2, n_experts=4, k=2)
+    service.run(w.call, by=w.officer)
+    service.publish(w.call, by=w.officer)
+    for a in Assignment.objects.all():
+        service.respond(a, by=w.users[a.expert_id], accept=True)
+    late = Assignment.objects.filter(application=w.applications[1]).first()
+    Assignment.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    before = pairs(w.call)
+    assert service.replace_overdue(w.call, by=w.officer) == 1
+    assert Assignment.objects.get(pk=late.pk).state == S.EXPIRED
+    after = pairs(w.call)
+    assert before - after == {(late.application_id, late.expert_id)}
+    replacement = Assignment.objects.get(pk__in=Assignment.objects.filter(application=late.application).exclude(
+        pk=late.pk).exclude(expert__in=[p[1] for p in before if p[0] == late.application_id]).values("pk"))
+    assert replacement.due_at > timezone.now() + timedelta(days=6)
+    with pytest.raises(ValidationError, match="overdue"):
+        service.replace_overdue(w.call, by=w.officer)
+
+
+def test_a_suspended_expert_is_not_assigned():
+    w = review_world(n_applications=1, n_experts=3, k=2)
+    ExpertProfile.objects.filter(pk=w.experts[0].pk).update(state=ExpertProfile.State.SUSPENDED)
+    service.run(w.call, by=w.officer)
+    assert not Assignment.objects.filter(expert=w.experts[0]).exists()
+
+
+def test_a_mail_failure_does_not_undo_the_publication(django_capture_on_commit_callbacks):
+    w = review_world(n_applications=1, n_experts=2, k=1)
+    service.run(w.call, by=w.officer)
+    with (mock.patch("minsheng.review.assignment.send_mail", side_effect=OSError("smtp down")),
+          django_capture_on_commit_callbacks(execute=True)):
+        service.publish(w.call, by=w.officer)
+    assert Assignment.objects.get().state == S.PUBLISHED
