@@ -34,6 +34,8 @@ MENU = [
     NavItem(_("Cooperation partners"), "registry:partner_list", frozenset(GOVERNMENT)),
     NavItem(_("Expert pool"), "review:pool_list", frozenset(GOVERNMENT)),
     NavItem(_("My expert profile"), "review:my_profile", frozenset({Role.EXPERT})),
+    NavItem(_("My reviews"), "review:my_assignments", frozenset({Role.EXPERT})),
+    NavItem(_("Reviewer assignment"), "review:assignment_calls", frozenset({Role.OFFICER, Role.ADMIN})),
     NavItem(_("Report a problem"), "problems:submit", frozenset()),
     NavItem(_("Livelihood problems"), "problems:list", frozenset({Role.OFFICER, Role.ADMIN, Role.AUDITOR,
                                                                    Role.DEPARTMENT_OFFICER, Role.DISTRICT_OFFICER})),
