@@ -71,10 +71,8 @@ def test_pass_and_fail(code):
 
 def test_the_m19_example_reads_as_the_issue_says():
     result = e.evaluate(template("ip_in_domain"), {}, replace(GOOD, granted_ip={}))
-    assert result.explanation_zh.startswith("M19：需要在 D01 领域至少 1 项已授权")
-    assert result.explanation_zh.endswith("；找到 0 项")
-    assert result.explanation_en.startswith("M19: needs at least 1 granted")
-    assert result.explanation_en.endswith("in D01; found 0")
+    assert result.explanation_zh == "M19：需要在 D01 领域至少 1 项已授权发明专利；找到 0 项"
+    assert result.explanation_en == "M19: needs at least 1 granted invention patent in D01; found 0"
 
 
 def test_ip_in_domain_uses_given_domains_before_the_calls():
@@ -109,6 +107,12 @@ def test_partner_bonus_mode_always_passes_and_adds_points_only_with_a_partner():
     without = e.evaluate(t, {"mode": "bonus", "bonus_points": 3}, replace(GOOD, partner_regions=()))
     assert without.passed and without.bonus == 0
     assert e.evaluate(t, {"mode": "required"}, replace(GOOD, partner_regions=("MO",))).passed
+
+
+def test_chinese_explanations_name_choices_in_chinese():
+    result = e.evaluate(template("org_type_in"), {"kinds": ["university", "hospital"]}, GOOD)
+    assert result.explanation_zh == "M17：申报单位须为以下类型之一：高等院校、医疗机构；实为企业"
+    assert result.explanation_en == "M17: the applicant must be one of: university, hospital; it is enterprise"
 
 
 def test_not_debarred_names_the_organisation():

@@ -18,6 +18,7 @@ ZERO = Decimal("0")
 # The city's own money: a call's co-funding share counts everything else (district, bank, private, own money).
 CITY_SOURCES = frozenset({"city_rd", "industry"})
 HK_MACAO = frozenset({"HK", "MO"})
+REGIONS = frozenset({"HK", "MO", "TW", "abroad"})
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,19 @@ class Verdict:
     values: dict = field(default_factory=dict)   # what the explanation shows (found, needed, ...)
 
 
+# Chinese names of the choice values the explanations show. Explanations are stored with each result, so the
+# Chinese text must not depend on the state of a translation catalogue when the rule ran.
+ZH_LABELS = {
+    "enterprise": "企业", "university": "高等院校", "institute": "科研机构", "hospital": "医疗机构",
+    "public": "事业单位", "service": "科技服务机构", "other": "其他",
+    "invention_patent": "发明专利", "utility_model": "实用新型专利", "design": "外观设计专利",
+    "software_copyright": "软件著作权", "standard": "标准", "plant_variety": "植物新品种",
+    "ic_layout": "集成电路布图设计",
+    "senior": "正高级职称", "associate": "副高级职称", "intermediate": "中级职称", "junior": "初级职称",
+    "none": "无职称", "HK": "香港", "MO": "澳门", "TW": "台湾", "abroad": "境外",
+}
+
+
 class Label:
     """A choice code shown by its label in the language active when the explanation is rendered."""
 
@@ -93,10 +107,14 @@ class Label:
         self.choices, self.code = choices, code
 
     def __str__(self) -> str:
+        if (translation.get_language() or "").startswith("zh") and self.code in ZH_LABELS:
+            return ZH_LABELS[self.code]
         try:
-            return str(self.choices(self.code).label)
+            label = str(self.choices(self.code).label)
         except ValueError:
             return str(self.code)
+        # inside an English sentence: "a granted invention patent", but "Hong Kong"
+        return label if self.code in REGIONS else label[:1].lower() + label[1:]
 
     def __format__(self, spec) -> str:
         return format(str(self), spec)

@@ -38,7 +38,7 @@ TEMPLATES = [
             "default": ["enterprise", "university", "institute", "hospital"],
             "title_zh": "允许的单位类型", "title_en": "Allowed types"}),
         "pass_zh": "申报单位类型为{found}，属于允许的类型（{kinds}）",
-        "pass_en": "the applicant is a {found}, one of the allowed types ({kinds})",
+        "pass_en": "the applicant is of an allowed type ({found}; allowed: {kinds})",
         "fail_zh": "申报单位须为以下类型之一：{kinds}；实为{found}",
         "fail_en": "the applicant must be one of: {kinds}; it is {found}",
     },
