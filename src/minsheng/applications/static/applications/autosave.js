@@ -8,7 +8,7 @@
   var status = document.querySelector("[data-ms-autosave-status]");
   var banner = document.querySelector("[data-ms-autosave-error]");
   var version = form.querySelector("[data-ms-version]");
-  var timer = null, stopped = false, busy = false, again = false;
+  var timer = null, stopped = false, busy = false, again = false, submitting = false;
 
   function say(text) { if (status) { status.textContent = text; } }
   function alarm(lines) {
@@ -45,10 +45,19 @@
         }
       })
       .catch(function () { say("✗"); })
-      .finally(function () { busy = false; if (again) { again = false; save(); } });
+      .finally(function () {
+        busy = false;
+        if (submitting) { submitting = false; form.submit(); return; }  // with the version just received
+        if (again) { again = false; save(); }
+      });
   }
 
   function later() { window.clearTimeout(timer); timer = window.setTimeout(save, 1200); }
+  // The Save button: no background save may race it, or it would carry an outdated version.
+  form.addEventListener("submit", function (event) {
+    window.clearTimeout(timer);
+    if (busy) { event.preventDefault(); submitting = true; }
+  });
   form.addEventListener("input", later);
   form.addEventListener("change", later);
 })();
