@@ -213,3 +213,27 @@ def test_list_query_count_does_not_grow(client, rows, django_assert_max_num_quer
         CallFactory(co_owners=[department("health")])
     with django_assert_max_num_queries(12):
         assert client.get(reverse("calls:list")).status_code == 200
+
+
+def test_the_edit_page_of_a_draft_keeps_its_topics_problems_and_rules(client, officer, programme, template):
+    from minsheng.calls.models import Problem
+
+    problem = Problem.objects.create(tracking_code="MS-2026-EDIT001", title="社区慢病随访难", description="x",
+                                     state=Problem.State.ACCEPTED)
+    client.force_login(officer)
+    client.post(reverse("calls:create"), form_data(programme, **{"topics-0-problems": [problem.pk]},
+                                                   rule_test_min_patents="on", rule_test_min_patents_min_count="3"))
+    call = Call.objects.get()
+    assert list(call.topics.get().problems.all()) == [problem]
+    text = client.get(reverse("calls:edit", args=[call.pk])).content.decode()
+    assert f'value="{problem.pk}" selected' in text
+    assert 'name="rule_test_min_patents" id="id_rule_test_min_patents" checked' in text or \
+        ('name="rule_test_min_patents"' in text and "checked" in text)
+    assert 'name="rule_test_min_patents_min_count" value="3"' in text
+    assert 'name="budget_wan" value="1000"' in text
+    topic = call.topics.get()
+    data = form_data(programme, **{"topics-INITIAL_FORMS": "1", "topics-0-id": str(topic.pk),
+                                   "topics-0-title": "改名", "topics-0-problems": [problem.pk]})
+    assert client.post(reverse("calls:edit", args=[call.pk]), data).status_code == 302
+    assert call.topics.get().pk == topic.pk and call.topics.get().title == "改名"
+    assert not call.rules.exists()  # unticked: the rule is taken off

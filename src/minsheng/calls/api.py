@@ -27,7 +27,7 @@ def _codes(**kwargs):
     return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class CallTopicSerializer(serializers.ModelSerializer):
     problems = serializers.SerializerMethodField(help_text="Tracking codes of the livelihood problems it answers.")
 
     class Meta:
@@ -40,14 +40,14 @@ class TopicSerializer(serializers.ModelSerializer):
         return [problem.tracking_code for problem in topic.problems.all()]
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CallCriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = RubricCriterion
         fields = ["id", "name_zh", "name_en", "description", "weight", "scale_min", "scale_max", "order"]
         read_only_fields = fields
 
 
-class RuleSerializer(serializers.ModelSerializer):
+class CallRuleSerializer(serializers.ModelSerializer):
     code = serializers.CharField(source="template.code", read_only=True)
     name = serializers.CharField(source="template.name", read_only=True)
     kind = serializers.CharField(source="template.kind", read_only=True)
@@ -66,10 +66,11 @@ class CallSerializer(serializers.ModelSerializer):
     funding_mode = _codes()
     support_type = _codes()
     co_owners = _codes(many=True)
+    state = serializers.CharField(read_only=True, help_text="draft, in_review, published or withdrawn")
     phase = serializers.SerializerMethodField(help_text="open, upcoming or closed, by the server's clock.")
-    topics = TopicSerializer(many=True, read_only=True)
-    criteria = CriterionSerializer(many=True, read_only=True)
-    rules = RuleSerializer(many=True, read_only=True)
+    topics = CallTopicSerializer(many=True, read_only=True)
+    criteria = CallCriterionSerializer(many=True, read_only=True)
+    rules = CallRuleSerializer(many=True, read_only=True)
     rules_explained = serializers.SerializerMethodField(help_text="Each rule in plain words, with its clause.")
 
     class Meta:

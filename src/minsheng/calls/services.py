@@ -204,6 +204,19 @@ def _next_code(year: int) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
+def _create_with_code(values: dict, year: int, *, by, many_to_many: dict) -> Call:
+    """A new draft with the next free call number; a number taken meanwhile (a call of another programme of
+    the same year saved at the same moment) is retried."""
+    for _attempt in range(3):
+        call = Call(**values, code=_next_code(year), drafted_by=by, state=Call.State.DRAFT)
+        try:
+            with transaction.atomic():
+                return create_audited(call, by=by, clause=CLAUSE, many_to_many=many_to_many)
+        except IntegrityError:
+            continue
+    raise ValidationError(_("Could not give the call a number; please save again."))
+
+
 def _sync(model, call: Call, rows: list[dict], *, by) -> None:
     """Make the call's children exactly `rows`: update those that exist, create the new, delete the rest."""
     existing = {obj.pk: obj for obj in model.objects.filter(call=call)}
@@ -254,8 +267,7 @@ def save_call(*, by, content: CallContent, call: Call | None = None) -> Call:
         m2m = {"domains": content.domains, "focus_directions": content.focus_directions,
                "co_owners": content.co_owners}
         if call is None:
-            call = Call(**values, code=_next_code(programme.year), drafted_by=by, state=Call.State.DRAFT)
-            create_audited(call, by=by, clause=CLAUSE, many_to_many=m2m)
+            call = _create_with_code(values, programme.year, by=by, many_to_many=m2m)
             before_owners = set()
         else:
             before_owners = set(call.co_owners.values_list("pk", flat=True))
