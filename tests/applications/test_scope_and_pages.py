@@ -94,3 +94,18 @@ def test_printed_pdf_reads_back_in_chinese(client, applicant, draft):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     for words in [draft.number, "社区慢病远程管理平台", "可穿戴设备采集血压血糖数据", "平台上线", "王主任"]:
         assert words in text
+
+
+def test_the_open_calls_page_links_applicants_to_start(client, applicant, officer, call):
+    client.force_login(applicant)
+    page = client.get(reverse("calls:detail", args=[call.pk])).content.decode()
+    assert f'{reverse("applications:start")}?call={call.pk}' in page
+    client.force_login(officer)
+    assert "data-ms-apply" not in client.get(reverse("calls:detail", args=[call.pk])).content.decode()
+
+
+def test_admin_shows_applications_read_only(client, draft):
+    client.force_login(user_for_role("admin", username="site_admin"))
+    assert draft.number in client.get("/admin/applications/application/").content.decode()
+    page = client.get(f"/admin/applications/application/{draft.pk}/change/")
+    assert page.status_code == 200 and b'name="_save"' not in page.content
