@@ -3,7 +3,7 @@
 from importlib import import_module
 
 API_MODULES = ["minsheng.policy.api", "minsheng.registry.api", "minsheng.calls.problem_api", "minsheng.outcomes.api",
-               "minsheng.calls.api", "minsheng.applications.api",
+               "minsheng.calls.api", "minsheng.applications.api", "minsheng.applications.check_api",
                "minsheng.review.work_api"]
 
 

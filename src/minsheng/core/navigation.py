@@ -44,6 +44,8 @@ MENU = [
     NavItem(_("Programmes"), "calls:programme_list", frozenset({Role.OFFICER, Role.ADMIN, Role.AUDITOR, Role.FINANCE})),
     NavItem(_("My applications"), "applications:list", frozenset({Role.APPLICANT})),
     NavItem(_("Applications"), "applications:list", frozenset({Role.OFFICER, Role.ADMIN, Role.DEPARTMENT_OFFICER})),
+    NavItem(_("Formal check"), "checks:call_list", frozenset({Role.OFFICER, Role.DEPARTMENT_OFFICER, Role.AUDITOR,
+                                                               Role.ADMIN})),
     NavItem(_("Audit trail"), "core:audit_list", frozenset({Role.AUDITOR, Role.ADMIN})),
 ]
 
