@@ -59,3 +59,15 @@ def test_demo_part_without_the_call_does_nothing():
     builder = Builder()
     demo_checks.build(builder)
     assert builder.steps == demo_checks.STEPS and not CheckDecision.objects.exists()
+
+
+def test_demo_part_shows_every_decision_even_when_every_application_meets_the_rules():
+    user_for_role(Role.OFFICER, username="officer")
+    call = CallFactory(title_zh=CLOSED_CALL_TITLE)
+    add_rule(call, "verified_organisation")
+    for _ in range(6):
+        submitted(call)
+    demo_checks.build(Builder())
+    states = Counter(Application.objects.filter(call=call).values_list("state", flat=True))
+    assert states == {"passed": 3, "returned": 1, "rejected": 1, "in_check": 1}
+    assert not RuleResult.objects.filter(overridden_by__isnull=False).exists()

@@ -40,20 +40,22 @@ def build(builder) -> None:
         builder.progress(1)
         return
     deadline = timezone.now() + timedelta(days=7)
-    failing = [a for a in applications if _failed(a)]
-    clean = [a for a in applications if not _failed(a)]
-    # one failed application is passed with an override; the others are returned or rejected in turn
-    if failing:
-        first = failing.pop(0)
-        check_services.decide(first, by=officer, decision="pass", notify=False,
-                              overrides={r.pk: OVERRIDE_REASON for r in _failed(first)})
-    for index, application in enumerate(failing):
-        _return_or_reject(application, officer, index, deadline, rng)
-    # of the clean ones: most pass, one is returned for a missing document anyway, a few wait in the check
-    waiting = max(1, len(clean) // 5) if len(clean) > 2 else 0
-    for index, application in enumerate(clean[:len(clean) - waiting]):
-        if index == 1 or (not failing and index == 2):
-            _return_or_reject(application, officer, index - 1, deadline, rng)
+    # a few stay in the check, undecided; of the rest, those meeting every rule pass, the first with a failed
+    # rule passes over it with a written reason, the others with failed rules are returned (two in three, with
+    # a deadline) or rejected; a call whose applications all meet the rules still shows one of each
+    waiting = max(1, len(applications) // 6) if len(applications) > 3 else 0
+    decided = applications[:len(applications) - waiting]
+    any_failed = any(_failed(a) for a in decided)
+    overridden, turned_down = False, 0
+    for index, application in enumerate(decided):
+        failed = _failed(application)
+        if failed and not overridden:
+            check_services.decide(application, by=officer, decision="pass", notify=False,
+                                  overrides={r.pk: OVERRIDE_REASON for r in failed})
+            overridden = True
+        elif failed or (not any_failed and index in (1, 2)):   # a missing document, found by reading
+            _return_or_reject(application, officer, turned_down, deadline, rng)
+            turned_down += 1
         else:
             check_services.decide(application, by=officer, decision="pass", notify=False)
     builder.progress(1)
@@ -64,7 +66,7 @@ def _failed(application):
 
 
 def _return_or_reject(application, officer, index, deadline, rng):
-    if index % 2 == 0:
+    if index % 3 != 1:      # returned, rejected, returned, ...: two in three are returned with a deadline
         check_services.decide(application, by=officer, decision="return", reason=rng.choice(RETURN_REASONS),
                               deadline=deadline, notify=False)
     else:
