@@ -10,6 +10,7 @@
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import Throttled, ValidationError
@@ -23,7 +24,7 @@ from minsheng.policy.models import District, Domain
 from minsheng.registry import queries
 from minsheng.registry.api import _list_parameters
 
-LIMITED = "Too many requests from your address; please wait a few minutes and try again."
+LIMITED = _("You have sent too many requests in a short time. Please wait a few minutes and try again.")
 
 
 class PublicProblemSerializer(serializers.ModelSerializer):
