@@ -170,3 +170,16 @@ def test_a_mail_failure_does_not_undo_the_publication(django_capture_on_commit_c
           django_capture_on_commit_callbacks(execute=True)):
         service.publish(w.call, by=w.officer)
     assert Assignment.objects.get().state == S.PUBLISHED
+
+
+def test_a_decline_publishes_only_its_own_replacement():
+    w = review_world(n_applications=2, n_experts=5, k=2)
+    service.run(w.call, by=w.officer)
+    service.publish(w.call, by=w.officer)
+    taken = set(Assignment.objects.filter(application=w.applications[1]).values_list("expert_id", flat=True))
+    spare = next(e for e in w.experts if e.pk not in taken)
+    pending = Assignment.objects.create(application=w.applications[1], expert=spare, state=S.PROPOSED)
+    pair = Assignment.objects.filter(application=w.applications[0], state=S.PUBLISHED).first()
+    service.respond(pair, by=w.users[pair.expert_id], accept=False, reason="回避")
+    assert Assignment.objects.get(pk=pending.pk).state == S.PROPOSED      # the officer's own draft is left alone
+    assert Assignment.objects.filter(application=w.applications[0], state=S.PUBLISHED).count() == 2

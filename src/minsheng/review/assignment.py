@@ -221,8 +221,11 @@ def publish(call, *, by) -> int:
     return _publish(call, by, gettext("Assignment published by the officer"))
 
 
-def _publish(call, by, reason: str) -> int:
-    proposed = list(Assignment.objects.select_for_update().filter(application__call=call, state=S.PROPOSED))
+def _publish(call, by, reason: str, applications: set[int] | None = None) -> int:
+    proposed = Assignment.objects.select_for_update().filter(application__call=call, state=S.PROPOSED)
+    if applications is not None:    # a re-solve publishes only its own replacements
+        proposed = proposed.filter(application__in=applications)
+    proposed = list(proposed)
     if not proposed:
         raise ValidationError(_("There is no proposed assignment to publish. Run the assignment first."))
     now = clock.now()
@@ -284,7 +287,7 @@ def _replace(call, by, affected: set[int], reason: str, due_at) -> AssignmentRun
             result = _solve(call, by, affected=affected, reason=reason, due_at=due_at)
             if Assignment.objects.filter(application__call=call, state=S.PROPOSED,
                                          application__in=affected).exists():
-                _publish(call, by, reason)
+                _publish(call, by, reason, affected)
     except ValidationError:
         logger.warning("no replacement could be computed for call %s", call.pk)
         return None

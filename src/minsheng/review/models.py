@@ -194,7 +194,8 @@ class AssignmentRun(models.Model):
     """One run of the solver for a call: its quality, kept so the officer can judge it before publishing (M17)."""
 
     call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, related_name="assignment_runs")
-    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                               blank=True)   # None: the platform itself (demo data, a scheduled re-solve)
     created_at = models.DateTimeField(_("run at"), auto_now_add=True)
     reason = models.CharField(_("why"), max_length=200, blank=True)
     total = models.FloatField(_("total affinity"), default=0)

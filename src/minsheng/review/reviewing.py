@@ -146,6 +146,8 @@ def ranking(call) -> tuple[list[RankingRow], scoring.Ranking]:
     rubric = [scoring.Criterion(str(c.pk), float(c.weight), c.scale_min, c.scale_max) for c in criteria(call)]
     submitted = list(Review.objects.filter(assignment__application__call=call, state=Review.State.SUBMITTED)
                      .select_related("assignment__expert__person").order_by("pk"))
+    # A review that no longer fits the rubric (a criterion added after it was submitted) is not valid.
+    submitted = [r for r in submitted if _fits(r.scores, rubric)]
     by_pk = {r.pk: r for r in submitted}
     result = scoring.rank(
         [scoring.Review(r.pk, r.assignment.application_id, r.assignment.expert_id, r.scores) for r in submitted],
@@ -155,3 +157,11 @@ def ranking(call) -> tuple[list[RankingRow], scoring.Ranking]:
     rows = [RankingRow(apps[p.proposal], p, [by_pk[s.review] for s in p.reviews])
             for p in result.proposals if p.proposal in apps]
     return rows, result
+
+
+def _fits(scores: dict, rubric: list) -> bool:
+    try:
+        scoring.weighted_score(scores, rubric)
+    except scoring.ScoringError:
+        return False
+    return True
