@@ -2,12 +2,14 @@
 404 outside the assignment, and reviewer identity kept from other experts and from applicants."""
 
 from datetime import timedelta
+from io import BytesIO
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from minsheng.accounts.roles import Role
 from minsheng.review import assignment as service
@@ -141,6 +143,11 @@ def test_applicants_never_see_a_reviewer_name(client, world):
         body = response.content.decode(errors="replace")
         for name in names:
             assert name not in body, (url, name)
+    pdf = client.get(reverse("applications:pdf", kwargs={"pk": application.pk}))
+    assert pdf.status_code == 200
+    text = "".join(p.extract_text() or "" for p in PdfReader(BytesIO(pdf.content)).pages)
+    assert application.number in text
+    assert not [name for name in names if name in text]
     # The review pages themselves: 403 for an applicant, never a name.
     for name in ("review:my_assignments",):
         response = client.get(reverse(name))
