@@ -159,6 +159,7 @@ def test_explanation_naming_an_unknown_value_fails_loudly():
 
 def test_every_schema_default_is_valid_for_the_call_form():
     for t in RuleTemplate.objects.all():
+        e.check_schema(t.params_schema)
         props = t.params_schema["properties"]
         defaults = {k: v["default"] for k, v in props.items() if "default" in v}
         e.check_params(t.params_schema, defaults)

@@ -269,6 +269,23 @@ def check_params(schema: dict, params: dict) -> dict:
     return out
 
 
+def check_schema(schema: dict) -> None:
+    """RuleError unless the schema stays inside the subset the call edit page and check_params understand."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("properties", {}), dict):
+        raise RuleError("the schema must be an object with properties")
+    for name, spec in schema.get("properties", {}).items():
+        kind = spec.get("type") if isinstance(spec, dict) else None
+        if kind not in ("integer", "number", "string", "array", "boolean"):
+            raise RuleError(f"{name}: unsupported schema type {kind!r}")
+        if kind == "array" and not (spec.get("items") or {}).get("enum"):
+            raise RuleError(f"{name}: an array must list its allowed values (items.enum)")
+        if "default" in spec:
+            _check_value(name, spec, spec["default"])
+    unknown = set(schema.get("required", [])) - set(schema.get("properties", {}))
+    if unknown:
+        raise RuleError(f"required but not defined: {', '.join(sorted(unknown))}")
+
+
 def _check_value(name, spec, value):
     kind = spec.get("type")
     if kind in ("integer", "number"):

@@ -233,14 +233,11 @@ class RuleTemplateForm(ClauseCodeForm):
         return code
 
     def clean_params_schema(self):
-        from minsheng.applications.eligibility import RuleError, check_params
+        from minsheng.applications.eligibility import RuleError, check_schema
 
         schema = self.cleaned_data.get("params_schema") or {}
         try:
-            if not isinstance(schema, dict) or not isinstance(schema.get("properties", {}), dict):
-                raise RuleError("the schema must be an object with properties")
-            defaults = {k: v["default"] for k, v in schema.get("properties", {}).items() if "default" in v}
-            check_params(schema, defaults)
+            check_schema(schema)
         except (RuleError, AttributeError, TypeError) as exc:
             raise ValidationError(_("The parameter schema is not usable: %(error)s"), code="bad_schema",
                                   params={"error": exc}) from exc
