@@ -41,6 +41,15 @@ DESCRIPTIONS = {
     "D10": ("长期从事城市内涝预警、地质灾害监测和应急指挥系统研究",
             "熟悉灾情预测预警模型和应急救援装备，能评判防灾减灾项目的预警精度与响应流程"),
 }
+# The themes the demo calls ask about (health; elderly care and rehabilitation; community services), so that
+# experts of those domains share words with the applications and the affinity explains itself.
+THEMES = {
+    "D01": ["慢病管理", "远程随访", "分级诊疗", "健康档案", "隐私计算", "新生儿筛查", "遗传代谢病", "院前急救",
+            "急诊联动", "居家康复", "康复护理", "智慧养老", "跌倒监测", "认知障碍", "早期筛查", "康复外骨骼",
+            "脑卒中", "压疮预警", "失能老人", "智能照护"],
+    "D04": ["智慧养老", "社区服务", "养老机构", "智慧消防", "需求分级", "网格化管理"],
+    "D08": ["快速检测", "农药残留", "兽药残留", "追溯编码", "食品安全"],
+}
 STATES = ["invited"] * 3 + ["suspended"] * 2
 SUSPEND_REASON = "上一轮评审中两份评审意见逾期未提交，暂停入库资格一年。"
 DECLARATION_REASONS = ["配偶在该单位任职。", "曾与该单位签订技术顾问协议，尚在履行期内。",
@@ -65,9 +74,13 @@ def build(builder) -> None:
         codes = [d.code for d in person.domains.all()] or ["D01"]
         if index % 3 == 0 and "D01" not in codes:     # health is the demo's main call: give it enough experts
             codes.append("D01")
-        keywords = list(dict.fromkeys(person.keywords + rng.sample(data.EXPERTISE[codes[-1]], k=2)))
+        themes = [t for code in codes for t in THEMES.get(code, [])]
+        themed = rng.sample(themes, k=min(3, len(themes)))
+        keywords = list(dict.fromkeys(person.keywords + rng.sample(data.EXPERTISE[codes[-1]], k=2) + themed))
         field_of_work, judgement = DESCRIPTIONS[codes[0]]
         description = f"{field_of_work}。{judgement}。"
+        if themed:
+            description += f"近三年主要关注{'、'.join(themed)}等方向。"
         if len(codes) > 1:
             description += f"近年也参与{DESCRIPTIONS[codes[1]][0].removeprefix('长期从事')}。"
         state = STATES[index - 1] if 1 <= index <= len(STATES) else "active"   # the demo expert (first) is active
