@@ -19,8 +19,9 @@ from minsheng.review.views import _errors, permission
 @require_safe
 @permission("review.assign")
 def call_list(request):
-    calls = (Call.objects.annotate(passed=Count("applications", filter=Q(applications__state=Application.State.PASSED)),
-                                   assigned=Count("applications__assignments", filter=Q(
+    passed = Q(applications__state=Application.State.PASSED)
+    calls = (Call.objects.annotate(passed=Count("applications", filter=passed, distinct=True),
+                                   assigned=Count("applications__assignments", distinct=True, filter=Q(
                                        applications__assignments__state__in=service.LIVE)))
              .filter(passed__gt=0).order_by("-closes_at", "pk"))
     return render(request, "review/assignment_calls.html", {"calls": calls})
