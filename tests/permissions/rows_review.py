@@ -72,6 +72,7 @@ ROWS = [
     Row("review:my_declarations", only(EXPERT)),
     Row("review:my_declarations", only(EXPERT, ok=302), method="POST",
         data=lambda w: {"organisation": w.org_own.name_zh, "reason": "亲属任职"}),
+    Row("review:avoid_index", only({Role.APPLICANT})),
     Row("review:avoid", only({Role.APPLICANT}), kwargs=lambda w: {"application_pk": w.application_own.pk}),
     Row("review:avoid", only({Role.APPLICANT}, ok=302), method="POST", data=_avoid_data,
         kwargs=lambda w: {"application_pk": w.application_own.pk}),

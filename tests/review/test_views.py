@@ -172,3 +172,12 @@ def test_an_expert_with_no_profile_text_scores_zero_and_is_flagged():
     assert scores.scores[0, 0] == 0.0 and scores.scores[0, 1] > 0
     explanation = scores.explain(0, 0)
     assert explanation.empty_profile and explanation.terms == []
+
+
+def test_avoid_index_lists_only_the_own_organisations_applications(client):
+    own = ApplicationFactory()
+    other = ApplicationFactory()
+    client.force_login(user_for_role(Role.APPLICANT, organisation=own.organisation))
+    page = client.get(reverse("review:avoid_index")).content.decode()
+    assert f'data-ms-avoid-application="{own.pk}"' in page
+    assert f'data-ms-avoid-application="{other.pk}"' not in page

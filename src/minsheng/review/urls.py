@@ -16,6 +16,7 @@ urlpatterns = [
     path("me/availability/", views.my_availability_add, name="my_availability_add"),
     path("me/availability/<int:pk>/delete/", views.my_availability_delete, name="my_availability_delete"),
     path("me/declarations/", views.my_declarations, name="my_declarations"),
+    path("avoid/", views.avoid_index, name="avoid_index"),
     path("avoid/<int:application_pk>/", views.avoid, name="avoid"),
     path("avoid/<int:application_pk>/<int:pk>/withdraw/", views.avoid_withdraw, name="avoid_withdraw"),
     path("calls/<int:call_pk>/conflicts/", views.call_conflicts, name="call_conflicts"),

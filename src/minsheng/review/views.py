@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -271,6 +272,15 @@ def my_declarations(request):
 
 
 # --- Avoidance requests (回避申请) -------------------------------------------------------------------
+
+@require_safe
+@permission("review.request_avoidance")
+def avoid_index(request):
+    applications = (queries.applications_for_applicant(request.user).exclude(state=Application.State.WITHDRAWN)
+                    .annotate(named=Count("avoidance_requests")).order_by("-updated_at"))
+    return render(request, "review/avoid_index.html", {
+        "applications": applications, "open_states": services.AVOIDANCE_STATES, "max": services.MAX_AVOIDANCE})
+
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission("review.request_avoidance")
