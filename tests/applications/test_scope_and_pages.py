@@ -55,7 +55,8 @@ def test_department_officers_see_only_co_owned_calls_read_only(client, draft):
 def test_experts_see_nothing(client, draft):
     client.force_login(user_for_role("expert"))
     assert client.get(reverse("applications:list")).status_code == 403
-    assert client.get(reverse("applications:detail", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("applications:detail", args=[draft.pk])).status_code == 403  # no access at all
+    assert client.get(f"/api/v1/applications/{draft.pk}/").status_code == 403
 
 
 def test_start_from_an_open_call(client, applicant, call):
