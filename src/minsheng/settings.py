@@ -251,6 +251,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "state" or "kind" field with their own choices: name each set once.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStateEnum": "minsheng.applications.models.Application.State",
+        "AssignmentStateEnum": "minsheng.review.models.Assignment.State",
+        "ReviewStateEnum": "minsheng.review.models.Review.State",
+        "CallStateEnum": "minsheng.calls.models.Call.State",
+        "IPKindEnum": "minsheng.outcomes.models.IPAsset.Kind",
+    },
 }
 
 # --- Logging: one JSON object per line, with the request id ---------------------------------

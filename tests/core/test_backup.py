@@ -64,7 +64,7 @@ def test_the_drill_restores_into_a_fresh_database_and_finds_it_identical(world, 
 
 def test_the_drill_names_what_differs_after_a_restore(world, uploads, tmp_path):
     path = backup.create(tmp_path / "backups")
-    names, manifest, data = _archive(path)
+    _names, manifest, data = _archive(path)
     for row in data:
         if row["model"] == "registry.organisation" and row["fields"]["name_zh"] == "深圳市备份测试科技有限公司":
             row["fields"]["name_zh"] = "被改动的单位"

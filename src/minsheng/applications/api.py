@@ -81,7 +81,7 @@ class IPClaimSerializer(serializers.ModelSerializer):
         fields = ["kind", "asset", "ip_kind", "count", "description"]
 
 
-class PartnerSerializer(serializers.ModelSerializer):
+class ApplicationPartnerSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="partner.name_zh", read_only=True)
     region = serializers.CharField(source="partner.region", read_only=True)
 
@@ -102,7 +102,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "original_name", "content_type", "size", "sha256", "uploaded_at"]
 
 
-class RuleResultSerializer(serializers.ModelSerializer):
+class ApplicantRuleResultSerializer(serializers.ModelSerializer):
     """A rule's verdict as the applicant sees it: no overriding officer, only whether it was overridden."""
 
     overridden = serializers.SerializerMethodField()
@@ -132,10 +132,10 @@ class ApplicationSerializer(ApplicationListSerializer):
     budget_lines = BudgetSerializer(many=True, read_only=True)
     funding_lines = FundingSerializer(many=True, read_only=True)
     ip_claims = IPClaimSerializer(many=True, read_only=True)
-    partners = PartnerSerializer(many=True, read_only=True)
+    partners = ApplicationPartnerSerializer(many=True, read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
-    rule_results = RuleResultSerializer(many=True, read_only=True)
+    rule_results = ApplicantRuleResultSerializer(many=True, read_only=True)
     completeness = serializers.SerializerMethodField()
     expected_revenue_wan = serializers.SerializerMethodField()
 

@@ -306,7 +306,7 @@ def replace_overdue(call, *, by) -> int:
     """Expire every overdue pair of the call and re-solve those applications, keeping everyone else."""
     _require(by, "review.assign")
     call = _lock_call(call)
-    late = list(overdue(call).select_for_update())
+    late = list(overdue(call).select_for_update(of=("self",)))
     if not late:
         raise ValidationError(_("No review of this call is overdue."))
     for a in late:
