@@ -7,6 +7,7 @@ from stdnum.cn import uscc
 
 from minsheng.accounts.roles import Role
 from minsheng.core import audit
+from minsheng.demo.applications import ORGANISATION_ACCOUNT_PREFIX
 from minsheng.demo.builder import PASSWORD
 from minsheng.registry.models import (
     CooperationPartner,
@@ -46,7 +47,11 @@ def test_demo_builds_a_realistic_world_once():
     assert set(users.values_list("role", flat=True)) == set(Role.values)
     for user in users:
         assert user.check_password(PASSWORD)
-        assert user.username in output
+    role_accounts = users.exclude(username__startswith=ORGANISATION_ACCOUNT_PREFIX)
+    assert all(username in output for username in role_accounts.values_list("username", flat=True))
+    organisation_accounts = sorted(users.filter(username__startswith=ORGANISATION_ACCOUNT_PREFIX)
+                                   .values_list("username", flat=True))
+    assert organisation_accounts[0] in output and organisation_accounts[-1] in output
     assert PASSWORD in output
 
     counts = (Organisation.objects.count(), Person.objects.count(), users.count())

@@ -14,9 +14,7 @@ that signing in as another organisation shows that it sees only its own applicat
 """
 
 import random
-from contextlib import contextmanager
 from datetime import timedelta
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.utils.datastructures import MultiValueDict
@@ -24,12 +22,15 @@ from django.utils.datastructures import MultiValueDict
 from minsheng.accounts.roles import Role
 from minsheng.applications import services
 from minsheng.applications.models import Application
+from minsheng.core import clock
 from minsheng.demo.builder import PASSWORD, SEED
 from minsheng.demo.calls import closed_call, demo_call
 from minsheng.outcomes.models import IPAsset
 from minsheng.registry.models import CooperationPartner, Organisation, Person
 
 STEPS = 30
+ORGANISATION_ACCOUNT_PREFIX = "demo_applicant_"
+CLOSED_CALL_KINDS = {"enterprise", "university", "institute", "hospital"}   # its org_type_in rule (demo/calls.py)
 DEMO_ORGANISATION = "深圳智慧慢病管理科技有限公司"
 
 # (title, summary, objectives, technical route, keywords)
@@ -80,21 +81,14 @@ DEMO_DRAFT = ("基于多源体征数据的社区慢病智能管理与家庭医�
 TASKS = ["总体方案与技术路线", "算法研发", "系统开发与集成", "临床与社区示范", "数据分析与评价", "质量与项目管理"]
 
 
-@contextmanager
-def _clock_at(moment):
-    """Submissions made "then": the server's clock as it was before the call closed."""
-    with mock.patch("minsheng.core.clock.now", return_value=moment):
-        yield
-
-
 def _user_for(organisation: Organisation, index: int):
     User = get_user_model()
     if organisation.name_zh == DEMO_ORGANISATION:
         return User.objects.get(username="applicant")
     user, created = User.objects.get_or_create(
-        username=f"demo_applicant_{index:02d}",
+        username=f"{ORGANISATION_ACCOUNT_PREFIX}{index:02d}",
         defaults={"role": Role.APPLICANT, "organisation": organisation, "last_name": organisation.name_zh[:4],
-                  "first_name": "申报员", "email": f"demo_applicant_{index:02d}@demo.minsheng.cn"})
+                  "first_name": "申报员", "email": f"{ORGANISATION_ACCOUNT_PREFIX}{index:02d}@demo.minsheng.cn"})
     if created:
         user.set_password(PASSWORD)
         user.save()
@@ -171,10 +165,17 @@ def _ensure(call, organisation, user, text, rng, **fill) -> tuple[Application, b
     existing = Application.objects.filter(call=call, title=text[0]).first()
     if existing is not None:
         return existing, False
-    with _clock_at(call.opens_at + timedelta(days=1)):
+    with clock.reading(call.opens_at + timedelta(days=1)):
         app = services.start(call, by=user, title=text[0])
     _fill(app, user, text, rng, **fill)
     return app, True
+
+
+def _meets_closed_call_rules(organisation: Organisation) -> bool:
+    """The closed call's organisation types and its M19 rule: a granted invention patent in D01."""
+    return (organisation.kind in CLOSED_CALL_KINDS
+            and organisation.ip_assets.filter(kind=IPAsset.Kind.INVENTION_PATENT, status=IPAsset.Status.GRANTED,
+                                              domain__code="D01").exists())
 
 
 def build(builder) -> None:
@@ -194,10 +195,12 @@ def build(builder) -> None:
     _ensure(open_call, demo_org, users[demo_org.pk], DEMO_DRAFT, rng, own_percent=40, complete=False)
     builder.progress(1)
 
-    # The closed call: 22 applications from as many organisations, submitted before the close.
+    # The closed call: 22 applications from as many organisations, submitted before the close; those that meet
+    # the call's organisation-type and M19 rules first, so that most pass the formal check and go to review.
     closing = closed.closes_at
+    applicants = sorted(others, key=lambda o: not _meets_closed_call_rules(o))
     for index in range(22):
-        organisation = others[index % len(others)]
+        organisation = applicants[index % len(applicants)]
         text = ELDERLY[index % len(ELDERLY)]
         variant = index // len(ELDERLY)
         if variant:
@@ -206,7 +209,7 @@ def build(builder) -> None:
         app, created = _ensure(closed, organisation, users[organisation.pk], text, rng, own_percent=own_percent,
                                complete=index != 21, with_ip=index not in (5, 13))
         if created and index != 21:   # the last one stays a draft that was never submitted
-            with _clock_at(closing - timedelta(hours=rng.randint(2, 200), minutes=rng.randint(0, 59))):
+            with clock.reading(closing - timedelta(hours=rng.randint(2, 200), minutes=rng.randint(0, 59))):
                 services.submit(app, by=users[organisation.pk])
             if index == 17:
                 services.withdraw(app, by=users[organisation.pk],

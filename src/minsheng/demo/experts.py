@@ -102,7 +102,9 @@ def build(builder) -> None:
                         lambda p=profile, s=start, e=end: Availability(profile=p, starts_on=s, ends_on=e))
 
     # Past employers: the first ones at organisations that applied (recently: a conflict; one in 2021: outside
-    # the three-year window), the rest elsewhere.
+    # the three-year window), the rest elsewhere. Their own generator: the profiles above draw only when created,
+    # so a second run must not shift these draws.
+    rng = random.Random(SEED + 91)
     for index in range(EMPLOYERS):
         profile = profiles[(index * 3 + 1) % len(profiles)]
         if index < len(applicant_orgs) and index < 6:

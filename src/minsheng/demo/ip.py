@@ -97,6 +97,13 @@ ASSETS = {
     "深圳天眼灾害预警科技有限公司": [
         (K.INVENTION_PATENT, "D10", S.GRANTED, "一种边坡位移北斗监测与滑坡预警方法", 2020),
     ],
+    # Applicants to the closed elderly-care call that meet M19 with one patent in D01 each.
+    "宝安区康复医院": [(K.INVENTION_PATENT, "D01", S.GRANTED, "一种脑卒中后上肢康复训练装置及其控制方法", 2018)],
+    "深圳市急救医疗中心": [(K.INVENTION_PATENT, "D01", S.GRANTED, "一种居家老人院前急救呼叫与定位方法", 2019)],
+    "龙岗区妇幼保健院": [(K.INVENTION_PATENT, "D01", S.GRANTED, "一种高危孕产妇风险分级预警方法", 2020)],
+    "深圳湾师范学院": [(K.INVENTION_PATENT, "D01", S.GRANTED, "一种面向老年人的认知训练人机交互方法", 2020)],
+    "深圳市绿色建筑研究院": [(K.INVENTION_PATENT, "D01", S.GRANTED, "一种适老化住宅居住环境评估方法", 2021)],
+    "深圳安居智能家居有限公司": [(K.INVENTION_PATENT, "D01", S.GRANTED, "一种独居老人异常行为识别与看护方法", 2021)],
     # Fail cases for M19: only a utility model, only a filed application, only a software copyright.
     "深圳市第一民生医院": [(K.UTILITY_MODEL, "D01", S.GRANTED, "一种输液提醒报警器", 2021)],
     "南山区中医院": [(K.INVENTION_PATENT, "D01", S.FILED, "一种艾灸温度智能控制装置", 2024)],
