@@ -1,4 +1,4 @@
-"""Demo applications (申报, M17): about 30 over the demo calls, written through the same services as the pages.
+"""Demo applications (申报, M17): 36 over the two demo calls, written through the same services as the pages.
 
 - The open smart-healthcare call: the demo account `applicant`'s organisation, 深圳智慧慢病管理科技有限公司,
   has a partly complete draft (summary, objectives, team and budget done; technical route and milestones
@@ -28,7 +28,9 @@ from minsheng.demo.calls import closed_call, demo_call
 from minsheng.outcomes.models import IPAsset
 from minsheng.registry.models import CooperationPartner, Organisation, Person
 
-STEPS = 30
+CLOSED_CALL_APPLICATIONS = 28
+OPEN_CALL_APPLICATIONS = 7
+STEPS = 1 + CLOSED_CALL_APPLICATIONS + OPEN_CALL_APPLICATIONS
 ORGANISATION_ACCOUNT_PREFIX = "demo_applicant_"
 CLOSED_CALL_KINDS = {"enterprise", "university", "institute", "hospital"}   # its org_type_in rule (demo/calls.py)
 DEMO_ORGANISATION = "深圳智慧慢病管理科技有限公司"
@@ -195,20 +197,21 @@ def build(builder) -> None:
     _ensure(open_call, demo_org, users[demo_org.pk], DEMO_DRAFT, rng, own_percent=40, complete=False)
     builder.progress(1)
 
-    # The closed call: 22 applications from as many organisations, submitted before the close; those that meet
+    # The closed call: 28 applications from as many organisations, submitted before the close; those that meet
     # the call's organisation-type and M19 rules first, so that most pass the formal check and go to review.
     closing = closed.closes_at
     applicants = sorted(others, key=lambda o: not _meets_closed_call_rules(o))
-    for index in range(22):
+    last = CLOSED_CALL_APPLICATIONS - 1
+    for index in range(CLOSED_CALL_APPLICATIONS):
         organisation = applicants[index % len(applicants)]
         text = ELDERLY[index % len(ELDERLY)]
         variant = index // len(ELDERLY)
         if variant:
-            text = (f"{text[0]}（{['二期', '深化', '推广'][variant - 1]}）", *text[1:])
+            text = (f"{text[0]}（{['二期', '深化', '推广', '区域示范'][variant - 1]}）", *text[1:])
         own_percent = 10 if index in (3, 11) else rng.choice([30, 40, 50, 60])   # two fail the 20% own share
         app, created = _ensure(closed, organisation, users[organisation.pk], text, rng, own_percent=own_percent,
-                               complete=index != 21, with_ip=index not in (5, 13))
-        if created and index != 21:   # the last one stays a draft that was never submitted
+                               complete=index != last, with_ip=index not in (5, 13))
+        if created and index != last:   # the last one stays a draft that was never submitted
             with clock.reading(closing - timedelta(hours=rng.randint(2, 200), minutes=rng.randint(0, 59))):
                 services.submit(app, by=users[organisation.pk])
             if index == 17:
@@ -217,7 +220,7 @@ def build(builder) -> None:
             builder.progress(1)
 
     # The open call: drafts from other organisations, one submitted now, one withdrawn.
-    for index in range(7):
+    for index in range(OPEN_CALL_APPLICATIONS):
         organisation = others[(index + 5) % len(others)]
         text = HEALTH[index % len(HEALTH)]
         if index >= len(HEALTH):

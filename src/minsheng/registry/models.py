@@ -180,7 +180,7 @@ class ServiceInstitution(TimeStampedModel):
     class Service(models.TextChoices):
         TRADING = "trading", _("Technology trading")
         CONSULTING = "consulting", _("S&T consulting")
-        IP = "ip", _("Intellectual property")
+        IP = "ip", _("Intellectual property services")
         VENTURE = "venture", _("Venture capital")
         INCUBATOR = "incubator", _("Incubator")
         TRANSFER = "transfer", _("Technology transfer")
