@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.calls.models import MONEY, Call, CallRule, Topic
@@ -22,7 +22,7 @@ class Application(TimeStampedModel):
         IN_CHECK = "in_check", _("In formal check")
         RETURNED = "returned", _("Returned for correction")
         PASSED = "passed", _("Passed the formal check")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("application state", "Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications")
@@ -213,7 +213,7 @@ class Attachment(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     file = models.FileField(_("file"), upload_to="applications/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=60)
+    content_type = models.CharField(pgettext_lazy("file", "type"), max_length=60)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -266,7 +266,7 @@ class CheckDecision(models.Model):
     class Decision(models.TextChoices):
         PASS = "pass", _("Pass")
         RETURN = "return", _("Return for correction")
-        REJECT = "reject", _("Reject")
+        REJECT = "reject", pgettext_lazy("formal check decision", "Reject")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="check_decisions")
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)

@@ -1,6 +1,7 @@
 """The whole application as a PDF (申报书), built with the shared Chinese PDF helpers. No reviewer data."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from minsheng.applications.forms import wan
 from minsheng.applications.models import Application
@@ -25,7 +26,7 @@ def render(application: Application) -> bytes:
             (_("Project lead"), app.lead.name if app.lead else ""),
             (_("Keywords"), app.keywords),
         ]),
-        pdf.heading(_("Summary")), pdf.paragraph(app.summary),
+        pdf.heading(pgettext("application section", "Summary")), pdf.paragraph(app.summary),
         pdf.heading(_("Objectives")), pdf.paragraph(app.objectives),
         pdf.heading(_("Technical route")), pdf.paragraph(app.technical_route),
         pdf.heading(_("Expected indicators")),
@@ -35,7 +36,7 @@ def render(application: Application) -> bytes:
             (_("People served"), app.expected_people_served), (_("Revenue (万元)"), wan(app.expected_revenue)),
         ]),
         pdf.heading(_("Team")),
-        pdf.table([_("Name"), _("Organisation"), _("Role"), _("Task"), _("Time share (%)")],
+        pdf.table([pgettext("person", "Name"), _("Organisation"), _("Role"), _("Task"), _("Time share (%)")],
                   [[m.person.name, m.person.organisation.name_zh if m.person.organisation else "",
                     m.get_role_display(), m.task, m.time_share] for m in app.team.all()]),
         pdf.heading(_("Budget by category (万元)")),

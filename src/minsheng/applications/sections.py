@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications import forms as f
@@ -45,7 +45,7 @@ class Bundle:
         for part in self.parts.values():
             forms = part.forms if hasattr(part, "forms") else [part]
             for number, form in enumerate(forms, 1):
-                prefix = f"{gettext('Row')} {number}: " if hasattr(part, "forms") else ""
+                prefix = gettext("Row %(number)d: ") % {"number": number} if hasattr(part, "forms") else ""
                 for name, errors in form.errors.items():
                     label = form.fields[name].label if name in form.fields else ""
                     messages += [f"{prefix}{label}: {e}" if label else f"{prefix}{e}" for e in errors]
@@ -264,7 +264,8 @@ def _milestones_missing(app):
     if app.starts_on and app.ends_on:
         outside = [m for m in milestones if not app.starts_on <= m.due_on <= app.ends_on]
         if outside:
-            return [gettext("%(n)s milestones lie outside the project period") % {"n": len(outside)}]
+            return [ngettext("%(n)d milestone lies outside the project period",
+                             "%(n)d milestones lie outside the project period", len(outside)) % {"n": len(outside)}]
     return []
 
 
