@@ -67,8 +67,9 @@ def test_flags_for_too_few_reviews_disagreement_and_unnormalisable_reviewers():
     ranking = rank(reviews, RUBRIC, proposals=["empty"], min_reviews=3, disagreement_spread=30)
     by = {r.proposal: r for r in ranking.proposals}
     assert not by["p"].enough_reviews and by["p"].disagreement
-    assert any("disagree" in f for f in by["p"].flags)
-    assert any("could not be normalised" in f for f in by["q"].flags)
+    assert [f.code for f in by["p"].flags][:2] == ["few_reviews", "disagreement"]
+    assert by["p"].flags[0].values == {"count": 2, "needed": 3}
+    assert "not_normalised" in [f.code for f in by["q"].flags]
     assert by["empty"].rank is None and by["empty"].final is None and ranking.proposals[-1].proposal == "empty"
 
 

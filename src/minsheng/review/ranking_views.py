@@ -38,7 +38,7 @@ def ranking_export(request, call_pk: int):
              r.application.organisation.name_zh, len(r.result.reviews), _num(r.result.weighted_mean),
              _num(r.result.normalised_mean), _num(r.result.spread),
              "；".join(f"{b.clause} +{b.points:g}" for b in r.result.bonuses), _num(r.result.bonus_total),
-             _num(r.result.final), "；".join(r.result.flags)] for r in rows]
+             _num(r.result.final), "；".join(r.flag_texts)] for r in rows]
     return xlsx_response(f"ranking-{call.code}", _("Ranking"), headers, data)
 
 

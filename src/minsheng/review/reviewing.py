@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import RuleResult
@@ -117,6 +117,21 @@ class RankingRow:
     application: object
     result: scoring.ProposalResult
     reviews: list[Review]
+
+    @property
+    def flag_texts(self) -> list[str]:
+        return [flag_text(f) for f in self.result.flags]
+
+
+def flag_text(flag: scoring.Flag) -> str:
+    """A ranking flag in the reader's language."""
+    if flag.code == "few_reviews":
+        return ngettext("only %(count)d valid review, %(needed)d needed",
+                        "only %(count)d valid reviews, %(needed)d needed", flag.values["count"]) % flag.values
+    if flag.code == "disagreement":
+        return gettext("reviewers disagree: spread %(spread).2f above %(limit)g") % flag.values
+    return gettext("some reviewers could not be normalised (too few reviews in their round, or all their scores "
+                   "equal): their raw scores are used")
 
 
 def bonuses_of(applications) -> dict[int, list[scoring.Bonus]]:

@@ -78,6 +78,14 @@ class ReviewerStats:
 
 
 @dataclass
+class Flag:
+    """Why a proposal's numbers need a second look: `few_reviews`, `disagreement` or `not_normalised`, with the
+    values that tripped it (the platform words them in the reader's language)."""
+    code: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass
 class ProposalResult:
     proposal: Hashable
     reviews: list[ReviewScore]
@@ -91,7 +99,7 @@ class ProposalResult:
     disagreement: bool
     rank: int | None = None
     tie: bool = False
-    flags: list[str] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
 
 
 @dataclass
@@ -181,11 +189,11 @@ def rank(reviews: Iterable[Review], criteria: Sequence[Criterion], *, proposals:
                                 final, enough_reviews=len(scored) >= min_reviews,
                                 disagreement=spread is not None and spread > disagreement_spread)
         if not result.enough_reviews:
-            result.flags.append(f"only {len(scored)} valid review(s), {min_reviews} needed")
+            result.flags.append(Flag("few_reviews", {"count": len(scored), "needed": min_reviews}))
         if result.disagreement:
-            result.flags.append(f"reviewers disagree: spread {spread:.{ROUND}f} > {disagreement_spread:g}")
+            result.flags.append(Flag("disagreement", {"spread": round(spread, ROUND), "limit": disagreement_spread}))
         if any(not s.normalised_by_reviewer for s in scored):
-            result.flags.append("some reviewers could not be normalised (too few reviews or all scores equal)")
+            result.flags.append(Flag("not_normalised"))
         results.append(result)
 
     ranked = sorted((r for r in results if r.final is not None),

@@ -130,7 +130,7 @@ class RankingViewSet(viewsets.ViewSet):
                  "tie": r.result.tie, "reviews": len(r.result.reviews), "weighted_mean": r.result.weighted_mean,
                  "normalised_mean": r.result.normalised_mean,
                  "bonuses": [{"clause": b.clause, "points": b.points, "reason": b.reason} for b in r.result.bonuses],
-                 "final": r.result.final, "flags": r.result.flags} for r in rows]
+                 "final": r.result.final, "flags": r.flag_texts} for r in rows]
         return Response(RankingRowSerializer(data, many=True).data)
 
 
