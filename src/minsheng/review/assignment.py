@@ -205,7 +205,7 @@ def _notify(assignment_ids: list[int]) -> None:
             lines = [gettext("You are invited to review these applications:")]
             for a in items:
                 due = timezone.localtime(a.due_at).strftime("%Y-%m-%d %H:%M") if a.due_at else ""
-                lines.append(f"- {a.application.title} （{gettext('due')} {due}）")
+                lines.append(gettext("- %(title)s (review due %(due)s)") % {"title": a.application.title, "due": due})
             lines += ["", gettext("Please accept or decline in your review workspace on the platform.")]
         try:
             send_mail(subject, "\n".join(lines), None, [address], fail_silently=False)

@@ -31,7 +31,7 @@ def ranking(request, call_pk: int):
 def ranking_export(request, call_pk: int):
     call = get_object_or_404(Call, pk=call_pk)
     rows, _result = reviewing.ranking(call)
-    headers = [_("Rank"), _("Tie"), _("Application number"), _("Project title"), _("Applicant"),
+    headers = [_("Rank"), _("Tie"), _("Application number"), _("Project title"), _("Applicant organisation"),
                _("Valid reviews"), _("Raw weighted mean"), _("Normalised mean"), _("Spread"), _("Bonuses"),
                _("Bonus total"), _("Final score"), _("Flags")]
     data = [[r.result.rank or "", _("tie") if r.result.tie else "", r.application.number, r.application.title,
