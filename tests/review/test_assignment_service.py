@@ -39,7 +39,7 @@ def test_run_gives_every_application_k_reviewers_and_records_the_quality():
 
 def test_a_call_with_fewer_experts_than_k_is_refused_and_nothing_is_written():
     w = review_world(n_applications=2, n_experts=2, k=3)
-    with pytest.raises(ValidationError, match="only 2 active experts"):
+    with pytest.raises(ValidationError, match="仅有 2 名在库专家"):
         service.run(w.call, by=w.officer)
     assert not Assignment.objects.exists() and not AssignmentRun.objects.exists()
 
@@ -64,7 +64,7 @@ def test_a_load_limit_too_small_is_explained():
     run = service.run(w.call, by=w.officer)
     assert not run.complete
     assert len(run.explanations) == 2
-    assert all("load limits" in e["message"] or "full" in e["message"] for e in run.explanations)
+    assert all("评审量上限之和" in e["message"] or "占满名额" in e["message"] for e in run.explanations)
     assert Assignment.objects.count() == 4     # the best partial assignment, each expert at its limit
 
 
@@ -95,7 +95,7 @@ def test_swap_refuses_a_full_expert():
     w = review_world(n_applications=2, n_experts=2, k=1, max_load=1)
     service.run(w.call, by=w.officer)
     first, second = Assignment.objects.order_by("application_id")
-    with pytest.raises(ValidationError, match="maximum load"):
+    with pytest.raises(ValidationError, match="已达评审量上限"):
         service.swap(first, second.expert, by=w.officer)
 
 
@@ -111,7 +111,7 @@ def test_publish_notifies_each_expert_with_titles_only_and_sets_the_deadline(dja
     for message in mail.outbox:
         assert w.applications[0].title in message.body
         assert not any(name in message.body for name in names)       # never another expert's name
-    with pytest.raises(ValidationError, match="no proposed assignment"):
+    with pytest.raises(ValidationError, match="没有可发布的拟分配结果"):
         service.publish(w.call, by=w.officer)
 
 
@@ -122,7 +122,7 @@ def test_decline_needs_a_reason_and_re_solves_only_that_application(django_captu
     before = pairs(w.call)
     pair = Assignment.objects.filter(application=w.applications[0]).first()
     user = w.users[pair.expert_id]
-    with pytest.raises(ValidationError, match="why you decline"):
+    with pytest.raises(ValidationError, match="请说明谢绝理由"):
         service.respond(pair, by=user, accept=False, reason="  ")
     with django_capture_on_commit_callbacks(execute=True):
         service.respond(pair, by=user, accept=False, reason="出差")
@@ -132,7 +132,7 @@ def test_decline_needs_a_reason_and_re_solves_only_that_application(django_captu
     assert len(new) == 1 and next(iter(new))[0] == pair.application_id
     assert next(iter(new))[1] != pair.expert_id
     assert Assignment.objects.get(application=pair.application_id, expert=next(iter(new))[1]).state == S.PUBLISHED
-    with pytest.raises(ValidationError, match="already answered"):
+    with pytest.raises(ValidationError, match="该邀请已答复"):
         service.respond(pair, by=user, accept=True)
 
 
@@ -152,7 +152,7 @@ def test_overdue_reviews_are_replaced_keeping_everyone_else():
     replacement = Assignment.objects.get(pk__in=Assignment.objects.filter(application=late.application).exclude(
         pk=late.pk).exclude(expert__in=[p[1] for p in before if p[0] == late.application_id]).values("pk"))
     assert replacement.due_at > timezone.now() + timedelta(days=6)
-    with pytest.raises(ValidationError, match="overdue"):
+    with pytest.raises(ValidationError, match="没有逾期未完成的评审"):
         service.replace_overdue(w.call, by=w.officer)
 
 

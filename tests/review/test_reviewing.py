@@ -92,10 +92,10 @@ def test_a_score_outside_the_scale_gets_a_clear_message_and_nothing_saved(client
 
 def test_submission_needs_every_score_and_a_recommendation(world):
     user = world.users[world.experts[0].pk]
-    with pytest.raises(ValidationError, match="every criterion"):
+    with pytest.raises(ValidationError, match="请对每项评审指标评分"):
         reviewing.save(world.pair, by=user, scores={str(world.criteria[0].pk): 5}, comments="", recommendation="fund",
                        submit=True)
-    with pytest.raises(ValidationError, match="recommendation"):
+    with pytest.raises(ValidationError, match="请选择评审建议"):
         reviewing.save(world.pair, by=user, scores={str(c.pk): 5 for c in world.criteria}, comments="",
                        recommendation="", submit=True)
 
