@@ -34,10 +34,10 @@ def test_real_files_are_stored_under_a_generated_name(client, applicant, draft, 
 
 
 @pytest.mark.parametrize("name, content, words", [
-    ("申报书.pdf", EXE, "not a PDF, PNG or JPEG"),             # a renamed program
-    ("setup.exe", EXE, "not a PDF, PNG or JPEG"),
-    ("说明.pdf", "这只是文本".encode(), "not a PDF, PNG or JPEG"),  # a renamed text file
-    ("扫描件.pdf", PNG, "its content is PNG"),                 # a real image named as a PDF
+    ("申报书.pdf", EXE, "不是 PDF、PNG 或 JPEG"),             # a renamed program
+    ("setup.exe", EXE, "不是 PDF、PNG 或 JPEG"),
+    ("说明.pdf", "这只是文本".encode(), "不是 PDF、PNG 或 JPEG"),  # a renamed text file
+    ("扫描件.pdf", PNG, "其内容为 PNG"),                 # a real image named as a PDF
 ])
 def test_a_file_that_is_not_what_its_name_says_is_refused(client, applicant, draft, name, content, words):
     client.force_login(applicant)
