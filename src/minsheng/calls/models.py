@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.models import TimeStampedModel
@@ -24,7 +24,7 @@ class Problem(TimeStampedModel):
 
     class State(models.TextChoices):
         NEW = "new", _("Received")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("problem state", "Accepted")
         MERGED = "merged", _("Merged")
         REJECTED = "rejected", _("Not taken up")
         TOPIC = "topic", _("Became a call topic")
