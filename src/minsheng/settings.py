@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "minsheng.calls",
     "minsheng.applications",
     "minsheng.review",
+    "minsheng.funding",
     "minsheng.portal",
     "minsheng.demo",
 ]
@@ -191,6 +192,9 @@ if not DEBUG and env_bool("HTTPS", default=False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 RATELIMIT_VIEW = "minsheng.core.views.rate_limited"
+# Behind a load balancer or reverse proxy: how many proxies append to X-Forwarded-For, so that rate limits and the
+# login lockout count the client's address rather than the proxy's (0: believe only REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
