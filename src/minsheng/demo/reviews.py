@@ -38,7 +38,7 @@ def build(builder) -> None:
         builder.progress(1)
         _answer(call, rng)
         builder.progress(1)
-        _review(call, rng)
+        _review(call, rng, officer)
         builder.progress(1)
 
 
@@ -66,8 +66,9 @@ def _answer(call, rng) -> None:
                 assignment.respond(pair, by=by, accept=True)
 
 
-def _review(call, rng) -> None:
-    """Submitted reviews from reviewers of different severity; some drafts; some overdue (deadline passed)."""
+def _review(call, rng, officer) -> None:
+    """Submitted reviews from reviewers of different severity; some drafts; two overdue (deadline passed), of which
+    the officer has already replaced the first (its pair expired, a replacement published) and not yet the other."""
     criteria = reviewing.criteria(call)
     quality = {}
     severity = {}
@@ -97,3 +98,5 @@ def _review(call, rng) -> None:
         else:
             # Overdue: the expert was given an earlier deadline (a replacement's week) that has now passed.
             Assignment.objects.filter(pk=pair.pk).update(due_at=clock.now() - timedelta(days=2))
+            if not Assignment.objects.filter(application__call=call, state=Assignment.State.EXPIRED).exists():
+                assignment.replace_overdue(call, by=officer)
