@@ -76,7 +76,6 @@ INSTALLED_APPS = [
     "minsheng.applications",
     "minsheng.review",
     "minsheng.funding",
-    "minsheng.contracts",
     "minsheng.portal",
     "minsheng.demo",
 ]
