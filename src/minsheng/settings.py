@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "minsheng.applications",
     "minsheng.review",
     "minsheng.funding",
+    "minsheng.contracts",
     "minsheng.portal",
     "minsheng.demo",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("checks/", include("minsheng.applications.check_urls")),
     path("review/", include("minsheng.review.urls")),
     path("ip/", include("minsheng.outcomes.urls")),
+    path("contracts/", include("minsheng.contracts.urls")),
     path("audit/", include("minsheng.core.urls")),
     path("api/", include("minsheng.api.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),

@@ -46,6 +46,9 @@ MENU = [
     NavItem(_("Applications"), "applications:list", frozenset({Role.OFFICER, Role.ADMIN, Role.DEPARTMENT_OFFICER})),
     NavItem(_("Formal check"), "checks:call_list", frozenset({Role.OFFICER, Role.DEPARTMENT_OFFICER, Role.AUDITOR,
                                                                Role.ADMIN})),
+    NavItem(_("Projects and task books"), "contracts:project_list", frozenset({Role.APPLICANT, Role.OFFICER,
+                                                                             Role.FINANCE, Role.AUDITOR, Role.ADMIN})),
+    NavItem(_("Disbursement queue"), "contracts:finance_queue", frozenset({Role.FINANCE})),
     NavItem(_("Audit trail"), "core:audit_list", frozenset({Role.AUDITOR, Role.ADMIN})),
 ]
 

@@ -1,0 +1,155 @@
+"""The task book and disbursement API, scoped and permitted exactly like the pages (queries.py, rules.py).
+
+- `contracts/task-books`: read the versions of the projects one may see (an applicant its own organisation's,
+  officers, finance, auditors and administrators every one); `.../pdf/` downloads a signed version's PDF.
+- `contracts/disbursements`: read the tranches; finance approves a requested one with `.../approve/` (never
+  one it requested itself: 403; over the grant or no longer requested: 409).
+Outside the scope an object answers 404.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from minsheng.applications.forms import wan
+from minsheng.contracts import queries, services
+from minsheng.contracts.models import (
+    TaskBook,
+    TaskBookBudgetLine,
+    TaskBookFundingLine,
+    TaskBookIndicator,
+    TaskBookMilestone,
+    Tranche,
+)
+from minsheng.contracts.rules import allowed
+
+
+class ContractsPermission(BasePermission):
+    def has_permission(self, request, view):
+        perm = "contracts.approve_tranche" if view.action == "approve" else "contracts.view_project"
+        return allowed(request.user, perm)
+
+
+class TaskBookIndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskBookIndicator
+        fields = ["code", "name", "target", "unit"]
+
+
+class TaskBookMilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskBookMilestone
+        fields = ["title", "due_on", "deliverable"]
+
+
+class TaskBookBudgetSerializer(serializers.ModelSerializer):
+    amount_wan = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TaskBookBudgetLine
+        fields = ["category", "requested", "amount", "amount_wan"]
+
+    def get_amount_wan(self, line) -> str:
+        return wan(line.amount)
+
+
+class TaskBookFundingSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = TaskBookFundingLine
+        fields = ["source", "provider", "amount"]
+
+
+class TaskBookSerializer(serializers.ModelSerializer):
+    project_number = serializers.CharField(source="project.number", read_only=True)
+    organisation_name = serializers.CharField(source="project.organisation.name_zh", read_only=True)
+    indicators = TaskBookIndicatorSerializer(many=True, read_only=True)
+    milestones = TaskBookMilestoneSerializer(many=True, read_only=True)
+    budget_lines = TaskBookBudgetSerializer(many=True, read_only=True)
+    funding_lines = TaskBookFundingSerializer(many=True, read_only=True)
+    has_pdf = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TaskBook
+        fields = ["id", "project", "project_number", "organisation_name", "number", "state", "revision",
+                  "change_reason", "title", "objectives", "technical_route", "starts_on", "ends_on", "grant", "team",
+                  "ip_claims", "ip_clause", "data_clause", "split", "issued_at", "confirmed_at", "signed_at",
+                  "pdf_sha256", "has_pdf", "indicators", "milestones", "budget_lines", "funding_lines"]
+        read_only_fields = fields
+
+    def get_has_pdf(self, book) -> bool:
+        return bool(book.pdf_sha256)
+
+
+class DisbursementSerializer(serializers.ModelSerializer):
+    project_number = serializers.CharField(source="project.number", read_only=True)
+
+    class Meta:
+        model = Tranche
+        fields = ["id", "project", "project_number", "task_book", "order", "condition", "percent", "amount", "state",
+                  "requested_at", "request_note", "approved_at", "paid_on", "bank_reference"]
+        read_only_fields = fields
+
+
+def _error(error) -> dict:
+    messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+    return {"detail": " ".join(messages), "code": getattr(error, "code", None) or "refused"}
+
+
+class TaskBookViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ContractsPermission]
+    serializer_class = TaskBookSerializer
+    queryset = TaskBook.objects.none()   # for the schema; get_queryset scopes
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return (queries.task_books_for(self.request.user).defer("pdf").order_by("project__number", "number")
+                .prefetch_related("indicators", "milestones", "budget_lines", "funding_lines__source"))
+
+    @extend_schema(summary="The signed PDF of a task book version", responses={
+        (200, "application/pdf"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="Not signed, or unknown")})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        book = self.get_object()
+        content = TaskBook.objects.filter(pk=book.pk).values_list("pdf", flat=True).first()
+        if not content:
+            raise Http404
+        response = HttpResponse(bytes(content), content_type="application/pdf")
+        response["Content-Disposition"] = (f'attachment; filename="task-book-{book.project.number}-'
+                                           f'v{book.number}.pdf"')
+        return response
+
+
+class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ContractsPermission]
+    serializer_class = DisbursementSerializer
+    queryset = Tranche.objects.none()   # for the schema; get_queryset scopes
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return queries.tranches_for(self.request.user).order_by("project__number", "order")
+
+    @extend_schema(summary="Approve a requested tranche (finance; never one you requested)", request=None,
+                   responses={200: DisbursementSerializer, 403: OpenApiResponse(description="You requested it"),
+                              409: OpenApiResponse(description="Over the grant, or no longer requested")})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        tranche = self.get_object()
+        try:
+            services.approve_tranche(tranche, by=request.user)
+        except DjangoPermissionDenied as error:
+            return Response(_error(error), status=status.HTTP_403_FORBIDDEN)
+        except ValidationError as error:
+            return Response(_error(error), status=status.HTTP_409_CONFLICT)
+        return Response(DisbursementSerializer(self.get_queryset().get(pk=tranche.pk)).data)
+
+
+ROUTES = [("contracts/task-books", TaskBookViewSet, "contracts-task-book"),
+          ("contracts/disbursements", DisbursementViewSet, "contracts-disbursement")]

@@ -1,0 +1,110 @@
+"""Reads the pages and the API share, scoped to what the user may see: an applicant its own organisation's
+projects; officers, finance, auditors and administrators every project; nobody else any (404 outside)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from minsheng.accounts.rules import is_admin, is_applicant, is_auditor, is_finance, is_officer
+from minsheng.contracts.models import TaskBook, Tranche
+from minsheng.funding.models import Project
+
+ZERO = Decimal("0")
+
+
+def projects_for(user) -> QuerySet[Project]:
+    queryset = Project.objects.select_related("call", "organisation", "lead")
+    if is_officer(user) or is_finance(user) or is_auditor(user) or is_admin(user):
+        return queryset
+    if is_applicant(user) and user.organisation_id:
+        return queryset.filter(organisation_id=user.organisation_id)
+    return queryset.none()
+
+
+def task_books_for(user) -> QuerySet[TaskBook]:
+    return TaskBook.objects.filter(project__in=projects_for(user)).select_related(
+        "project", "project__organisation", "project__call")
+
+
+def tranches_for(user) -> QuerySet[Tranche]:
+    return Tranche.objects.filter(project__in=projects_for(user)).select_related(
+        "project", "project__organisation", "project__call", "requested_by", "approved_by")
+
+
+def current_book(project: Project) -> TaskBook | None:
+    """The version in force (signed), else the one being prepared."""
+    books = list(project.task_books.all())
+    return (next((b for b in books if b.state == TaskBook.State.SIGNED), None)
+            or next((b for b in books if b.state in (TaskBook.State.DRAFT, TaskBook.State.CONFIRMED)), None))
+
+
+@dataclass
+class Money:
+    """A project's, call's or source's money, in yuan."""
+
+    grant: Decimal = ZERO
+    requested: Decimal = ZERO
+    approved: Decimal = ZERO
+    paid: Decimal = ZERO
+    projects: int = 0
+
+    @property
+    def committed(self) -> Decimal:
+        return self.approved + self.paid
+
+    @property
+    def paid_share(self) -> int:
+        return int(self.paid * 100 / self.grant) if self.grant else 0
+
+
+def tranche_sums(projects) -> dict[int, dict[str, Decimal]]:
+    """project id → {state: amount} of its tranches."""
+    sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    rows = (Tranche.objects.filter(project__in=projects).values("project_id", "state")
+            .annotate(total=Sum("amount")).order_by())
+    for row in rows:
+        sums[row["project_id"]][row["state"]] = row["total"]
+    return sums
+
+
+def money_of(project: Project) -> Money:
+    sums = tranche_sums([project]).get(project.pk, {})
+    return Money(grant=project.grant, requested=sums.get("requested", ZERO), approved=sums.get("approved", ZERO),
+                 paid=sums.get("paid", ZERO), projects=1)
+
+
+@dataclass
+class Overview:
+    calls: list = field(default_factory=list)     # [(call, Money)]
+    sources: list = field(default_factory=list)   # [(source, funding total, paid share of the grant)]
+    total: Money = field(default_factory=Money)
+
+
+def overview(projects: QuerySet[Project]) -> Overview:
+    """Totals per call and per funding source. The grant is paid from the government sources: a project's paid
+    money is attributed to its government lines in proportion to their amounts."""
+    projects = list(projects.select_related("call").prefetch_related("funding_lines__source"))
+    sums = tranche_sums(projects)
+    calls: dict[int, tuple] = {}
+    sources: dict[int, list] = {}
+    total = Money()
+    for project in projects:
+        own = sums.get(project.pk, {})
+        entry = calls.setdefault(project.call_id, (project.call, Money()))[1]
+        for money in (entry, total):
+            money.grant += project.grant
+            money.requested += own.get("requested", ZERO)
+            money.approved += own.get("approved", ZERO)
+            money.paid += own.get("paid", ZERO)
+            money.projects += 1
+        lines = list(project.funding_lines.all())
+        government = sum((line.amount for line in lines if line.source.is_government), ZERO)
+        for line in lines:
+            row = sources.setdefault(line.source_id, [line.source, ZERO, ZERO])
+            row[1] += line.amount
+            if line.source.is_government and government:
+                row[2] += (own.get("paid", ZERO) * line.amount / government).quantize(Decimal("0.01"))
+    return Overview(calls=sorted(calls.values(), key=lambda pair: pair[0].code),
+                    sources=sorted(sources.values(), key=lambda row: (row[0].order, row[0].pk)), total=total)

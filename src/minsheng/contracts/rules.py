@@ -1,0 +1,44 @@
+"""Who may do what with task books and disbursements (M17), as django-rules permissions.
+
+Without an object a permission answers whether the role may use the page at all (403 otherwise). Views and
+the API first narrow to queries.projects_for, so a project outside the user's scope answers 404 before any
+check: an applicant sees only its own organisation's projects.
+
+- Programme officers issue task books, set the disbursement split, countersign, start a new version and
+  request tranches.
+- Applicants of the project's organisation edit the draft's budget by category and confirm the task book;
+  they can never countersign.
+- Finance approves requested tranches (never one it requested itself) and records payments.
+- Auditors and administrators read everything; nobody else reads anything here.
+"""
+
+import rules
+
+from minsheng.accounts.rules import is_admin, is_applicant, is_auditor, is_finance, is_officer
+
+
+@rules.predicate
+def of_own_organisation(user, project) -> bool:
+    if project is None:
+        return True
+    return bool(user.organisation_id) and project.organisation_id == user.organisation_id
+
+
+reads_money = is_officer | is_finance | is_auditor | is_admin
+
+rules.add_perm("contracts.view_project", reads_money | (is_applicant & of_own_organisation))
+rules.add_perm("contracts.issue_task_book", is_officer)
+rules.add_perm("contracts.countersign_task_book", is_officer)
+rules.add_perm("contracts.change_split", is_officer)
+rules.add_perm("contracts.confirm_task_book", is_applicant & of_own_organisation)
+rules.add_perm("contracts.change_budget", is_applicant & of_own_organisation)
+rules.add_perm("contracts.request_tranche", is_officer)
+rules.add_perm("contracts.approve_tranche", is_finance)
+rules.add_perm("contracts.record_payment", is_finance)
+rules.add_perm("contracts.view_finance", reads_money)
+
+
+def allowed(user, perm: str, obj=None) -> bool:
+    """The rule itself, not user.has_perm: a superuser's blanket permissions must not let an administrator
+    confirm, sign or approve money."""
+    return rules.has_perm(perm, user, obj)

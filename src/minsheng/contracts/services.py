@@ -1,0 +1,399 @@
+"""Writes on task books and disbursements (M17). Each runs in one transaction with its audit event; states
+change only through states.move (a conditional update), so a double click or a race cannot apply a step twice.
+
+Money never exceeds the grant: an approval locks the project's row and re-counts the approved and paid
+tranches inside the transaction, so two approvals at once queue and the second sees the first.
+"""
+
+import hashlib
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from minsheng.applications.forms import wan
+from minsheng.applications.models import BudgetLine
+from minsheng.contracts import clauses, money, states
+from minsheng.contracts.models import (
+    TaskBook,
+    TaskBookBudgetLine,
+    TaskBookFundingLine,
+    TaskBookIndicator,
+    TaskBookMilestone,
+    Tranche,
+)
+from minsheng.contracts.rules import allowed
+from minsheng.core import audit, clock
+from minsheng.funding.models import Project
+
+Book = TaskBook.State
+Money = Tranche.State
+CLAUSE = "M17"
+
+
+class StaleVersion(ValidationError):
+    """The task book changed after the version the user read."""
+
+
+def _require(user, perm: str, obj=None) -> None:
+    if not allowed(user, perm, obj):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def lock_project(pk: int) -> Project:
+    """The project's row, locked for the rest of the transaction (only its own row on PostgreSQL: the lock
+    must not reach the joined tables)."""
+    queryset = Project.objects.all()
+    if connection.features.has_select_for_update_of:
+        queryset = queryset.select_for_update(of=("self",))
+    else:
+        queryset = queryset.select_for_update()
+    return queryset.get(pk=pk)
+
+
+# --- Generation ----------------------------------------------------------------------------------
+
+# (code, Chinese name kept in the contract, application field, unit, shown in 万元)
+INDICATORS = [
+    ("patents", "发明专利申请", "expected_patents", "项", False),
+    ("standards", "标准", "expected_standards", "项", False),
+    ("products", "新产品", "expected_products", "个", False),
+    ("sites", "示范点", "expected_sites", "个", False),
+    ("people_served", "服务人数", "expected_people_served", "人", False),
+    ("revenue", "新增销售收入", "expected_revenue", "万元", True),
+]
+
+
+def _default_split() -> list[dict]:
+    return [{"condition": condition, "percent": percent} for condition, percent in money.DEFAULT_SPLIT]
+
+
+@transaction.atomic
+def issue(project: Project, *, by) -> TaskBook:
+    """Generate version 1 of the project's task book from its approved application and money, as a draft."""
+    _require(by, "contracts.issue_task_book")
+    project = lock_project(project.pk)
+    if project.state != Project.State.APPROVED:
+        raise ValidationError(_("Only an approved project that has not started gets a first task book."),
+                              code="state")
+    if TaskBook.objects.filter(project=project).exists():
+        raise ValidationError(_("This project's task book has already been issued."), code="exists")
+    funding = list(project.funding_lines.select_related("source").order_by("source__order", "pk"))
+    if not funding:
+        raise ValidationError(_("The project has no approved funding lines; its task book cannot be generated."),
+                              code="funding")
+    application = project.application
+    total = sum((line.amount for line in funding), Decimal("0"))
+    with translation.override("zh-hans"):
+        book = TaskBook.objects.create(
+            project=project, number=1, title=project.title or application.title, objectives=application.objectives,
+            technical_route=application.technical_route, starts_on=application.starts_on,
+            ends_on=application.ends_on, grant=project.grant,
+            team=[{"name": m.person.name, "role": m.get_role_display(), "task": m.task, "time_share": m.time_share}
+                  for m in application.team.select_related("person")],
+            ip_claims=[{"kind": c.kind, "ip_kind": c.get_ip_kind_display(),
+                        "text": str(c.asset) if c.asset_id else f"{c.count} × {c.description}"}
+                       for c in application.ip_claims.select_related("asset")],
+            ip_clause=clauses.IP_CLAUSE, data_clause=clauses.DATA_CLAUSE, split=_default_split(),
+            issued_by=by, issued_at=clock.now())
+    requested = {line.category: line.amount for line in application.budget_lines.all()}
+    if not requested:
+        requested = {BudgetLine.Category.EQUIPMENT.value: Decimal("0")}
+    scaled = money.scale_budget(requested, total)
+    TaskBookBudgetLine.objects.bulk_create(
+        TaskBookBudgetLine(task_book=book, category=category, amount=amount, requested=requested[category])
+        for category, amount in scaled.items())
+    TaskBookFundingLine.objects.bulk_create(
+        TaskBookFundingLine(task_book=book, source=line.source, provider=line.provider, amount=line.amount)
+        for line in funding)
+    TaskBookMilestone.objects.bulk_create(
+        TaskBookMilestone(task_book=book, title=m.title, due_on=m.due_on, deliverable=m.deliverable)
+        for m in application.milestones.all())
+    TaskBookIndicator.objects.bulk_create(
+        TaskBookIndicator(task_book=book, code=code, name=name, unit=unit,
+                          target=(getattr(application, field) / money.HUNDRED / money.HUNDRED) if in_wan
+                          else Decimal(getattr(application, field)))
+        for code, name, field, unit, in_wan in INDICATORS if getattr(application, field))
+    audit.record(action="contracts.taskbook.issue", by=by, target=book,
+                 new={"project": project.number, "version": 1, "total": str(total), "grant": str(project.grant),
+                      "budget": {k: str(v) for k, v in scaled.items()}},
+                 clause=CLAUSE, reason=_("Task book generated from the approved application"))
+    return book
+
+
+@transaction.atomic
+def revise(task_book: TaskBook, *, by, reason: str) -> TaskBook:
+    """Start the next version from the signed one: a draft the applicant confirms and the officer signs again."""
+    _require(by, "contracts.issue_task_book")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Please give the reason for the new version."), code="reason")
+    lock_project(task_book.project_id)
+    signed = TaskBook.objects.filter(pk=task_book.pk).first()
+    if signed is None or signed.state != Book.SIGNED:
+        raise ValidationError(_("Only the signed version of a task book can be changed into a new version."),
+                              code="state")
+    if TaskBook.objects.filter(project_id=signed.project_id, state__in=[Book.DRAFT, Book.CONFIRMED]).exists():
+        raise ValidationError(_("A new version of this task book is already being prepared."), code="open")
+    old_pk = signed.pk
+    book = TaskBook.objects.get(pk=old_pk)
+    book.pk = None
+    book._state.adding = True
+    book.number = signed.number + 1
+    book.state, book.revision, book.change_reason = Book.DRAFT, 1, reason
+    book.issued_by, book.issued_at = by, clock.now()
+    book.confirmed_by = book.confirmed_at = book.signed_by = book.signed_at = book.pdf = None
+    book.pdf_sha256 = ""
+    book.save(force_insert=True)
+    for model in (TaskBookBudgetLine, TaskBookFundingLine, TaskBookMilestone, TaskBookIndicator):
+        rows = list(model.objects.filter(task_book_id=old_pk).order_by("pk"))
+        for row in rows:
+            row.pk, row.task_book = None, book
+        model.objects.bulk_create(rows)
+    audit.record(action="contracts.taskbook.revise", by=by, target=book,
+                 new={"project": signed.project.number, "version": book.number, "from": signed.number},
+                 clause=CLAUSE, reason=reason)
+    return book
+
+
+# --- Editing the draft ---------------------------------------------------------------------------
+
+def last_change(task_book: TaskBook):
+    return audit.history_for(task_book).order_by("-seq").select_related("actor").first()
+
+
+def _stale(task_book: TaskBook) -> StaleVersion:
+    event = last_change(task_book)
+    who = (getattr(event.actor, "display_name", "") or event.actor_label) if event else _("another user")
+    when = timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S") if event else ""
+    return StaleVersion(
+        _("%(who)s changed this task book at %(when)s, after you opened it. Nothing was confirmed or saved: "
+          "reload the page, read the task book as it is now, and try again.") % {"who": who, "when": when},
+        code="stale")
+
+
+def _lock_draft(task_book: TaskBook, revision: int) -> TaskBook:
+    locked = TaskBook.objects.select_for_update().select_related("project").get(pk=task_book.pk)
+    if locked.state != Book.DRAFT:
+        raise ValidationError(_("This task book is “%(state)s” and can no longer be changed.")
+                              % {"state": locked.get_state_display()}, code="not_editable")
+    if locked.revision != revision:
+        raise _stale(locked)
+    return locked
+
+
+def totals(task_book: TaskBook) -> tuple[Decimal, Decimal]:
+    """(budget by category, funding by source), in yuan."""
+    budget = task_book.budget_lines.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    funds = task_book.funding_lines.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    return budget, funds
+
+
+def totals_message(budget: Decimal, funds: Decimal) -> str:
+    if budget == funds:
+        return ""
+    return _("The budget by category adds up to %(budget)s 万元 but the approved funding by source to %(funds)s "
+             "万元; they must agree.") % {"budget": wan(budget), "funds": wan(funds)}
+
+
+def _bump(locked: TaskBook) -> None:
+    TaskBook.objects.filter(pk=locked.pk).update(revision=locked.revision + 1)
+    locked.revision += 1
+
+
+@transaction.atomic
+def save_budget(task_book: TaskBook, *, amounts: dict[str, Decimal], revision: int, by) -> TaskBook:
+    """The applicant re-divides the budget by category (yuan); the total must stay that of the funding lines."""
+    _require(by, "contracts.change_budget", task_book.project)
+    locked = _lock_draft(task_book, revision)
+    lines = {line.category: line for line in locked.budget_lines.all()}
+    unknown = set(amounts) - set(BudgetLine.Category.values)
+    if unknown or any(v is None or v < 0 for v in amounts.values()):
+        raise ValidationError(_("Each category needs an amount of zero or more."), code="invalid")
+    new_total = sum(amounts.values(), Decimal("0"))
+    _budget, funds = totals(locked)
+    message = totals_message(new_total, funds)
+    if message:
+        raise ValidationError(message, code="totals")
+    before = {c: str(line.amount) for c, line in lines.items()}
+    for category, amount in amounts.items():
+        if category in lines:
+            if lines[category].amount != amount:
+                TaskBookBudgetLine.objects.filter(pk=lines[category].pk).update(amount=amount)
+        elif amount:
+            TaskBookBudgetLine.objects.create(task_book=locked, category=category, amount=amount)
+    after = {line.category: str(line.amount) for line in locked.budget_lines.all()}
+    old, new = audit.changes(before, after)
+    if new:
+        _bump(locked)
+        audit.record(action="contracts.taskbook.budget", by=by, target=locked, old=old, new=new, clause="M20",
+                     reason=_("Budget by category"))
+    task_book.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def set_split(task_book: TaskBook, *, percents: dict[str, int], revision: int, by) -> TaskBook:
+    """The officer sets the tranches as shares of the grant per condition (zero leaves one out); 100 % in all."""
+    _require(by, "contracts.change_split")
+    locked = _lock_draft(task_book, revision)
+    if Tranche.objects.filter(project_id=locked.project_id).exists():
+        raise ValidationError(_("The tranches of this project were fixed when its first task book was signed; "
+                                "change them through a change request."), code="fixed")
+    split = [{"condition": c, "percent": int(percents.get(c) or 0)} for c in Tranche.Condition.values
+             if int(percents.get(c) or 0)]
+    problem = money.check_split([s["percent"] for s in split])
+    if problem:
+        raise ValidationError(_("The tranches must together be exactly 100 %% of the grant (each between 1 and "
+                                "100 %%); they add up to %(total)s %%.")
+                              % {"total": sum(int(v or 0) for v in percents.values())}, code="split")
+    if split != locked.split:
+        old = locked.split
+        TaskBook.objects.filter(pk=locked.pk).update(split=split)
+        _bump(locked)
+        audit.record(action="contracts.taskbook.split", by=by, target=locked, old={"split": old},
+                     new={"split": split}, clause=CLAUSE, reason=_("Disbursement split"))
+    task_book.refresh_from_db()
+    return locked
+
+
+# --- Confirmation and signature ------------------------------------------------------------------
+
+@transaction.atomic
+def confirm(task_book: TaskBook, *, revision: int, by) -> TaskBook:
+    """The applicant confirms the version it read; a task book changed since then is refused (StaleVersion)."""
+    _require(by, "contracts.confirm_task_book", task_book.project)
+    locked = _lock_draft(task_book, revision)
+    message = totals_message(*totals(locked))
+    if message:
+        raise ValidationError(message, code="totals")
+    states.move(locked, Book.CONFIRMED, confirmed_by=by, confirmed_at=clock.now())
+    audit.record(action="contracts.taskbook.confirm", by=by, target=locked, old={"state": Book.DRAFT},
+                 new={"state": Book.CONFIRMED, "revision": revision}, clause=CLAUSE,
+                 reason=_("Confirmed by the applicant"))
+    task_book.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def countersign(task_book: TaskBook, *, by) -> TaskBook:
+    """The officer countersigns: the version is frozen as a PDF, the one signed before it is superseded, the
+    project starts (approved → under way) and, on the first signature, its tranches are planned."""
+    from minsheng.contracts import pdf
+
+    _require(by, "contracts.countersign_task_book")
+    if getattr(by, "organisation_id", None):   # never the applicant's side, whatever its role says
+        raise PermissionDenied(_("The applicant cannot countersign its own task book."))
+    project = lock_project(task_book.project_id)
+    locked = TaskBook.objects.select_for_update().get(pk=task_book.pk)
+    if locked.state != Book.CONFIRMED:
+        raise states.TransitionRefused(
+            _("Only a task book the applicant has confirmed can be countersigned; this one is “%(state)s”.")
+            % {"state": locked.get_state_display()}, code="state")
+    signed_at = clock.now()
+    locked.signed_by, locked.signed_at = by, signed_at
+    content = pdf.render(locked)
+    digest = hashlib.sha256(content).hexdigest()
+    previous = list(TaskBook.objects.filter(project=project, state=Book.SIGNED).exclude(pk=locked.pk))
+    for old in previous:
+        states.move(old, Book.SUPERSEDED)
+        audit.record(action="contracts.taskbook.supersede", by=by, target=old, old={"state": Book.SIGNED},
+                     new={"state": Book.SUPERSEDED, "by_version": locked.number}, clause=CLAUSE)
+    states.move(locked, Book.SIGNED, signed_by=by, signed_at=signed_at, pdf=content, pdf_sha256=digest)
+    audit.record(action="contracts.taskbook.sign", by=by, target=locked, old={"state": Book.CONFIRMED},
+                 new={"state": Book.SIGNED, "version": locked.number, "pdf_sha256": digest}, clause=CLAUSE,
+                 reason=_("Countersigned by the programme office"))
+    started = Project.objects.filter(pk=project.pk, state=Project.State.APPROVED).update(
+        state=Project.State.UNDER_WAY)
+    if started:
+        audit.record(action="funding.project.start", by=by, target=project,
+                     old={"state": Project.State.APPROVED}, new={"state": Project.State.UNDER_WAY},
+                     clause=CLAUSE, reason=_("The task book was signed; the project is under way"))
+    if not Tranche.objects.filter(project=project).exists():
+        amounts = money.split_amounts(project.grant, [s["percent"] for s in locked.split])
+        for order, (part, amount) in enumerate(zip(locked.split, amounts, strict=True), start=1):
+            tranche = Tranche.objects.create(project=project, task_book=locked, order=order,
+                                             condition=part["condition"], percent=part["percent"], amount=amount)
+            audit.record(action="contracts.tranche.plan", by=by, target=tranche,
+                         new={"order": order, "condition": part["condition"], "percent": part["percent"],
+                              "amount": str(amount)}, clause=CLAUSE)
+    task_book.refresh_from_db()
+    return locked
+
+
+# --- Disbursement --------------------------------------------------------------------------------
+
+def committed(project: Project) -> Decimal:
+    """The approved and paid money of the project, in yuan."""
+    return (Tranche.objects.filter(project=project, state__in=states.COMMITTED)
+            .aggregate(s=Sum("amount"))["s"] or Decimal("0"))
+
+
+@transaction.atomic
+def request_tranche(tranche: Tranche, *, by, note: str = "") -> Tranche:
+    """An officer asks finance to pay a planned tranche; after signing, the basis must be written down."""
+    _require(by, "contracts.request_tranche")
+    note = (note or "").strip()
+    project = lock_project(tranche.project_id)
+    if project.state != Project.State.UNDER_WAY:
+        raise ValidationError(_("Money is disbursed only once the task book is signed."), code="not_started")
+    locked = Tranche.objects.select_for_update().get(pk=tranche.pk)
+    if locked.condition != Tranche.Condition.SIGNING and not note:
+        raise ValidationError(_("Say on what basis this tranche is due (for example the mid-term check or the "
+                                "acceptance it follows)."), code="note")
+    states.move(locked, Money.REQUESTED, requested_by=by, requested_at=clock.now(), request_note=note)
+    audit.record(action="contracts.tranche.request", by=by, target=locked, old={"state": Money.PLANNED},
+                 new={"state": Money.REQUESTED, "amount": str(locked.amount)}, clause=CLAUSE, reason=note)
+    tranche.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def approve_tranche(tranche: Tranche, *, by) -> Tranche:
+    """Finance approves a requested tranche: never the requester, never over the grant (re-counted under the
+    project's row lock, so two approvals at once cannot both pass)."""
+    _require(by, "contracts.approve_tranche")
+    project = lock_project(tranche.project_id)
+    locked = Tranche.objects.select_for_update().get(pk=tranche.pk)
+    if locked.requested_by_id == by.pk:
+        raise PermissionDenied(_("You requested this tranche, so another person must approve it."))
+    if locked.state != Money.REQUESTED:
+        raise states.TransitionRefused(
+            _("This tranche is now “%(state)s”, so it cannot be approved. Nothing was changed; reload the page.")
+            % {"state": locked.get_state_display()}, code="stale")
+    already = committed(project)
+    if money.exceeds(project.grant, already, locked.amount):
+        raise ValidationError(
+            _("Approving %(amount)s 万元 would take the money approved and paid to %(total)s 万元, over the "
+              "project's grant of %(grant)s 万元. Nothing was approved.")
+            % {"amount": wan(locked.amount), "total": wan(already + locked.amount), "grant": wan(project.grant)},
+            code="over_grant")
+    states.move(locked, Money.APPROVED, approved_by=by, approved_at=clock.now())
+    audit.record(action="contracts.tranche.approve", by=by, target=locked, old={"state": Money.REQUESTED},
+                 new={"state": Money.APPROVED, "amount": str(locked.amount),
+                      "committed": str(already + locked.amount), "grant": str(project.grant)}, clause=CLAUSE)
+    tranche.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def record_payment(tranche: Tranche, *, by, paid_on, reference: str) -> Tranche:
+    """Finance records that an approved tranche was paid, with the date and the bank's reference."""
+    _require(by, "contracts.record_payment")
+    reference = (reference or "").strip()
+    if not reference or paid_on is None:
+        raise ValidationError(_("Give the payment date and the bank reference."), code="required")
+    locked = Tranche.objects.select_for_update().get(pk=tranche.pk)
+    if locked.approved_at and paid_on < timezone.localdate(locked.approved_at):
+        raise ValidationError(_("A tranche cannot be paid before it was approved."), code="date")
+    if paid_on > timezone.localdate(clock.now()):
+        raise ValidationError(_("The payment date cannot be in the future."), code="date")
+    states.move(locked, Money.PAID, paid_on=paid_on, bank_reference=reference[:60], paid_recorded_by=by)
+    audit.record(action="contracts.tranche.pay", by=by, target=locked, old={"state": Money.APPROVED},
+                 new={"state": Money.PAID, "paid_on": paid_on, "bank_reference": reference[:60],
+                      "amount": str(locked.amount)}, clause=CLAUSE)
+    tranche.refresh_from_db()
+    return locked

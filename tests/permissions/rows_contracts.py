@@ -1,0 +1,117 @@
+"""Permission rows for task books and disbursements (M17). Officers issue, set the split, countersign, start new
+versions and request tranches; the applicant's organisation edits the draft's budget and confirms; finance
+approves and records payments; auditors and administrators read. Another organisation's project answers 404
+to an applicant."""
+
+from minsheng.accounts.roles import Role
+from tests.permissions.spec import NOT_ALLOWED, NOT_FOUND, Row, everyone, only
+
+APPLICANT_ROLE, OFFICER_ROLE = str(Role.APPLICANT), str(Role.OFFICER)
+READERS = {Role.APPLICANT, Role.OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
+MONEY = {Role.OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
+OFFICER, APPLICANT, FINANCE = {Role.OFFICER}, {Role.APPLICANT}, {Role.FINANCE}
+
+
+def extend_world(world):
+    from django.utils import timezone
+
+    from minsheng.contracts import services
+    from minsheng.contracts.models import Tranche
+    from tests.factories import user_for_role
+    from tests.factories.contracts import approved_project
+
+    officer, applicant = world.users[OFFICER_ROLE], world.users[APPLICANT_ROLE]
+    world.c_fresh = approved_project(organisation=world.org_own)
+    world.c_draft = services.issue(approved_project(organisation=world.org_own), by=officer)
+    signed_project = approved_project(organisation=world.org_own)
+    book = services.issue(signed_project, by=officer)
+    services.confirm(book, revision=1, by=applicant)
+    world.c_signed = services.countersign(book, by=officer)
+    first, second, third = Tranche.objects.filter(project=signed_project).order_by("order")
+    services.request_tranche(first, by=officer)
+    Tranche.objects.filter(pk=second.pk).update(state=Tranche.State.APPROVED, requested_by=officer,
+                                                requested_at=timezone.now(), request_note="中期检查通过",
+                                                approved_by=user_for_role(Role.FINANCE), approved_at=timezone.now())
+    world.c_requested, world.c_approved, world.c_planned = first, second, third
+    other_project = approved_project(organisation=world.org_other)
+    world.c_other_confirmed = services.issue(other_project, by=officer)
+    services.confirm(world.c_other_confirmed, revision=1,
+                     by=user_for_role(Role.APPLICANT, organisation=world.org_other))
+    world.c_other_project = other_project
+    world.c_call = signed_project.call
+
+
+def pk(name):
+    return lambda world: {"pk": getattr(world, name).pk}
+
+
+def project_of(name):
+    return lambda world: {"pk": getattr(world, name).project_id}
+
+
+def _today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+def readers(**overrides):
+    return only(READERS, **overrides)
+
+
+def api(roles, **overrides):
+    return only(roles, anonymous=403, **overrides)
+
+
+ROWS = [
+    Row("contracts:project_list", readers()),
+    Row("contracts:project", readers(), kwargs=project_of("c_signed")),
+    Row("contracts:project", readers(applicant=NOT_FOUND), kwargs=pk("c_other_project"),
+        note="another organisation's"),
+    Row("contracts:project", readers(ok=NOT_FOUND), kwargs=lambda w: {"pk": 999999}, note="unknown"),
+    Row("contracts:issue", only(OFFICER, ok=302), kwargs=pk("c_fresh"), method="POST"),
+    Row("contracts:issue", everyone(NOT_ALLOWED), kwargs=pk("c_fresh"), note="GET"),
+    Row("contracts:task_book", readers(), kwargs=pk("c_draft")),
+    Row("contracts:task_book", readers(), kwargs=pk("c_signed"), note="signed"),
+    Row("contracts:task_book", readers(applicant=NOT_FOUND), kwargs=pk("c_other_confirmed"),
+        note="another organisation's"),
+    Row("contracts:budget", only(APPLICANT, ok=302), kwargs=pk("c_draft"), method="POST",
+        data=lambda w: {"revision": 1, "equipment": "120", "labour": "80"}),
+    Row("contracts:budget", only(APPLICANT, ok=NOT_FOUND), kwargs=pk("c_other_confirmed"), method="POST",
+        data=lambda w: {"revision": 1, "equipment": "200"}, note="another organisation's"),
+    Row("contracts:split", only(OFFICER, ok=302), kwargs=pk("c_draft"), method="POST",
+        data=lambda w: {"revision": 1, "signing": 60, "midterm": 20, "acceptance": 20}),
+    Row("contracts:confirm", only(APPLICANT, ok=302), kwargs=pk("c_draft"), method="POST",
+        data=lambda w: {"revision": 1}),
+    Row("contracts:confirm", only(APPLICANT, ok=NOT_FOUND), kwargs=pk("c_other_confirmed"), method="POST",
+        data=lambda w: {"revision": 1}, note="another organisation's"),
+    Row("contracts:confirm", everyone(NOT_ALLOWED), kwargs=pk("c_draft"), note="GET"),
+    Row("contracts:countersign", only(OFFICER, ok=302), kwargs=pk("c_other_confirmed"), method="POST"),
+    Row("contracts:revise", only(OFFICER, ok=302), kwargs=pk("c_signed"), method="POST",
+        data=lambda w: {"reason": "调整里程碑"}),
+    Row("contracts:pdf", readers(), kwargs=pk("c_signed")),
+    Row("contracts:pdf", readers(ok=NOT_FOUND), kwargs=pk("c_draft"), note="not signed"),
+    Row("contracts:tranche_request", only(OFFICER, ok=302), kwargs=pk("c_planned"), method="POST",
+        data=lambda w: {"note": "验收通过"}),
+    Row("contracts:tranche_approve", only(FINANCE, ok=302), kwargs=pk("c_requested"), method="POST"),
+    Row("contracts:tranche_approve", only(FINANCE, ok=NOT_FOUND), kwargs=lambda w: {"pk": 999999}, method="POST",
+        note="unknown"),
+    Row("contracts:tranche_pay", only(FINANCE, ok=302), kwargs=pk("c_approved"), method="POST",
+        data=lambda w: {"paid_on": _today(),
+                        "reference": "ICBC-0001"}),
+    Row("contracts:finance_queue", only(MONEY)),
+    Row("contracts:overview", only(MONEY)),
+    Row("contracts:call_export", only(MONEY), kwargs=lambda w: {"call_pk": w.c_call.pk}),
+    Row("contracts:call_export", only(MONEY, ok=NOT_FOUND), kwargs=lambda w: {"call_pk": 999999}, note="unknown"),
+    Row("contracts-task-book-list", api(READERS)),
+    Row("contracts-task-book-detail", api(READERS), kwargs=pk("c_signed")),
+    Row("contracts-task-book-detail", api(READERS, applicant=NOT_FOUND), kwargs=pk("c_other_confirmed"),
+        note="another organisation's"),
+    Row("contracts-task-book-pdf", api(READERS), kwargs=pk("c_signed")),
+    Row("contracts-task-book-pdf", api(READERS, ok=NOT_FOUND), kwargs=pk("c_draft"), note="not signed"),
+    Row("contracts-disbursement-list", api(READERS)),
+    Row("contracts-disbursement-detail", api(READERS), kwargs=pk("c_requested")),
+    Row("contracts-disbursement-approve", api(FINANCE), kwargs=pk("c_requested"), method="POST"),
+    Row("contracts-disbursement-list", api(READERS, ok=NOT_ALLOWED), method="POST", data=lambda w: {},
+        content_type="application/json", note="read-only"),
+]
