@@ -1,0 +1,66 @@
+"""Task book and money in a real browser: the officer issues the task book, the applicant confirms it, the officer
+countersigns (the project starts) and requests the first tranche, finance approves it from its queue."""
+
+import pytest
+from playwright.sync_api import expect
+
+from minsheng.accounts.roles import Role
+from minsheng.contracts.models import TaskBook, Tranche
+from minsheng.funding.models import Project
+from tests.e2e.test_foundation import sign_in
+from tests.factories import user_for_role
+from tests.factories.contracts import approved_project
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def world(db):
+    project = approved_project()
+    return {"project": project,
+            "officer": user_for_role(Role.OFFICER, username="e2e_officer"),
+            "applicant": user_for_role(Role.APPLICANT, username="e2e_applicant", organisation=project.organisation),
+            "finance": user_for_role(Role.FINANCE, username="e2e_finance")}
+
+
+def _sign_out(page):
+    page.context.clear_cookies()
+
+
+def test_confirm_countersign_and_first_tranche(page, world):
+    project = world["project"]
+    sign_in(page, "e2e_officer")
+    page.goto("/contracts/")
+    page.get_by_role("link", name=project.number).click()
+    page.click("form[data-ms-issue] button")
+    expect(page.locator("[data-ms-book-state]").first).to_have_attribute("data-ms-book-state", "draft")
+    _sign_out(page)
+
+    sign_in(page, "e2e_applicant")
+    page.goto("/accounts/home/")
+    page.locator("[data-ms-home-contracts] a").first.click()
+    page.locator(f"[data-ms-project='{project.number}'] [data-ms-book-state]").click()
+    expect(page.locator("[data-ms-indicators]")).to_contain_text("服务人数")
+    page.click("form[data-ms-confirm-form] button")
+    expect(page.locator("[data-ms-book-state]").first).to_have_attribute("data-ms-book-state", "confirmed")
+    _sign_out(page)
+
+    sign_in(page, "e2e_officer")
+    book = TaskBook.objects.get(project=project)
+    page.goto(f"/contracts/task-books/{book.pk}/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("form[data-ms-sign-form] button")
+    expect(page.locator("[data-ms-signed]")).to_be_visible()
+    page.goto(f"/contracts/projects/{project.pk}/")
+    expect(page.locator("[data-ms-project-state]")).to_have_attribute("data-ms-project-state", "under_way")
+    page.click("form[data-ms-request='1'] button")
+    expect(page.locator("[data-ms-tranche='1']")).to_have_attribute("data-ms-tranche-state", "requested")
+    _sign_out(page)
+
+    sign_in(page, "e2e_finance")
+    page.goto("/contracts/finance/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-ms-queue=requested] form[data-ms-approve='1'] button")
+    expect(page.locator("[data-ms-queue=approved] [data-ms-tranche='1']")).to_be_visible()
+    assert Project.objects.get(pk=project.pk).state == Project.State.UNDER_WAY
+    assert Tranche.objects.get(project=project, order=1).state == Tranche.State.APPROVED
