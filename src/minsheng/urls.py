@@ -18,6 +18,7 @@ urlpatterns = [
     path("applications/", include("minsheng.applications.urls")),
     path("checks/", include("minsheng.applications.check_urls")),
     path("review/", include("minsheng.review.urls")),
+    path("funding/", include("minsheng.funding.urls")),
     path("ip/", include("minsheng.outcomes.urls")),
     path("contracts/", include("minsheng.contracts.urls")),
     path("audit/", include("minsheng.core.urls")),

@@ -1,0 +1,90 @@
+"""Reads of funding plans and projects, scoped to what the user may see (anything else answers 404)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from minsheng.accounts.rules import is_applicant, is_government
+from minsheng.calls.models import Call
+from minsheng.funding.leverage import Money
+from minsheng.funding.models import CoFunding, FundingPlan, Objection, PlanLine, Project
+
+S = FundingPlan.State
+PUBLIC_STATES = (S.NOTICE, S.DECIDED)
+
+
+def calls_for(user) -> QuerySet[Call]:
+    """The calls whose funding an officer may open: every call for government users."""
+    if not is_government(user):
+        return Call.objects.none()
+    return Call.objects.select_related("programme__source", "support_type")
+
+
+def plans_for(user) -> QuerySet[FundingPlan]:
+    if not is_government(user):
+        return FundingPlan.objects.none()
+    return FundingPlan.objects.select_related("call__programme__source", "call__support_type", "proposed_by",
+                                              "approved_by", "decided_by")
+
+
+def lines_of(plan: FundingPlan) -> list[PlanLine]:
+    return list(plan.lines.select_related("application__organisation__district", "application__lead")
+                .prefetch_related(Prefetch("cofunding", queryset=CoFunding.objects.select_related("source")))
+                .order_by("rank", "pk"))
+
+
+def line_money(line: PlanLine, own_source) -> Money:
+    money = Money()
+    if line.funded:
+        money.add(own_source.code, line.grant, own_source.is_government)
+        for item in line.cofunding.all():
+            money.add(item.source.code, item.amount, item.source.is_government)
+    return money
+
+
+@dataclass
+class PlanView:
+    plan: FundingPlan
+    rows: list[tuple[PlanLine, Money]]
+    money: Money
+    total: Decimal
+    cutoff: int | None
+
+
+def plan_view(plan: FundingPlan) -> PlanView:
+    from minsheng.funding.services import cutoff_rank, funded_total
+
+    lines = lines_of(plan)
+    source = plan.call.programme.source
+    rows, whole = [], Money()
+    for line in lines:
+        money = line_money(line, source)
+        whole.merge(money)
+        rows.append((line, money))
+    return PlanView(plan=plan, rows=rows, money=whole, total=funded_total(lines), cutoff=cutoff_rank(lines))
+
+
+def public_plans() -> QuerySet[FundingPlan]:
+    """Plans published for public notice (and their approved successors): what the portal lists."""
+    return (FundingPlan.objects.filter(state__in=PUBLIC_STATES).select_related("call__programme")
+            .order_by("-notice_starts_at", "pk"))
+
+
+def public_lines(plan: FundingPlan) -> list[PlanLine]:
+    """The funded, not withdrawn lines of a plan: the only rows the notice shows."""
+    return [line for line in plan.lines.select_related("application__organisation", "application__lead")
+            .order_by("rank", "pk") if line.funded]
+
+
+def objections_of(plan: FundingPlan) -> QuerySet[Objection]:
+    return plan.objections.select_related("line__application", "handled_by").order_by("lodged_at", "pk")
+
+
+def projects_for(user) -> QuerySet[Project]:
+    base = Project.objects.select_related("call", "organisation", "lead", "application")
+    if is_government(user):
+        return base
+    if is_applicant(user) and user.organisation_id:
+        return base.filter(organisation_id=user.organisation_id)
+    return Project.objects.none()

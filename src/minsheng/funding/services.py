@@ -1,0 +1,481 @@
+"""Every write of a funding plan (资助方案), its co-funding, notice, objections and the approval of projects (立项).
+
+Each function is one transaction with one audit event citing its clause (M17 for the plan and the decision, M20 for
+co-funding); state moves go through states.move (a conditional update), so double clicks and races leave one
+winner. Amounts are Decimal yuan.
+"""
+
+import logging
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from minsheng.accounts.roles import Role
+from minsheng.applications.forms import wan
+from minsheng.applications.models import Application
+from minsheng.applications.models import FundingLine as ApplicationFunding
+from minsheng.calls.models import Call
+from minsheng.core import audit, clock
+from minsheng.funding import calendar, rules, states  # noqa: F401  (rules registers the permissions)
+from minsheng.funding.models import (
+    CoFunding,
+    Confirmation,
+    FundingPlan,
+    Objection,
+    PlanLine,
+    Project,
+    ProjectFunding,
+)
+from minsheng.policy.models import FundingSource
+
+logger = logging.getLogger(__name__)
+S = FundingPlan.State
+REASON_MAX = 2000
+DISTRICT_SOURCE = "district"
+
+
+def _require(by, permission: str, obj=None) -> None:
+    if by is not None and not by.has_perm(permission, obj):
+        raise PermissionDenied(permission)
+
+
+def _actor(by):
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def _record(action: str, by, target, reason: str, *, clause: str = "M17", old=None, new=None) -> None:
+    audit.record(action=f"funding.{action}", by=by, target=target, old=old or {}, new=new or {}, clause=clause,
+                 reason=reason)
+
+
+def _lock(plan: FundingPlan) -> FundingPlan:
+    return FundingPlan.objects.select_for_update(of=("self",)).select_related("call__programme__source").get(
+        pk=plan.pk)
+
+
+def _text(value: str, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(message)
+    if len(text) > REASON_MAX:
+        raise ValidationError(_("At most %(n)s characters.") % {"n": REASON_MAX})
+    return text
+
+
+# --- Reads the services share -----------------------------------------------------------------------------------
+
+def frozen_ranking(call) -> list[dict] | None:
+    """The review panel's frozen final list of the call, or None while there is no frozen panel."""
+    from minsheng.review.models import Panel
+
+    panel = Panel.objects.filter(call=call, state=Panel.State.FROZEN).first()
+    return list(panel.final_list) if panel is not None else None
+
+
+def requested_grant(application: Application, call) -> Decimal:
+    """What the application asks of the call's own source (the programme's); if none, of all government sources."""
+    lines = ApplicationFunding.objects.filter(application=application)
+    own = lines.filter(source_id=call.programme.source_id).aggregate(s=Sum("amount"))["s"]
+    if own:
+        return own
+    return lines.filter(source__is_government=True).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+
+
+def funded_total(lines) -> Decimal:
+    return sum((line.grant for line in lines if line.funded), Decimal("0"))
+
+
+def check_lines(plan: FundingPlan, lines: list[PlanLine]) -> dict[int, str]:
+    """Every rule a line breaks, by line id: maximum grant, the request, a cut without its reason, partial funding.
+    The envelope is checked on the total (key 0)."""
+    call = plan.call
+    errors: dict[int, str] = {}
+    for line in lines:
+        if line.grant < 0:
+            errors[line.pk] = _("A grant cannot be negative.")
+        elif line.grant > call.max_grant:
+            errors[line.pk] = _("%(grant)s 万元 is more than the call's maximum grant of %(max)s 万元.") % {
+                "grant": wan(line.grant), "max": wan(call.max_grant)}
+        elif line.grant > line.requested:
+            errors[line.pk] = _("%(grant)s 万元 is more than the %(requested)s 万元 requested.") % {
+                "grant": wan(line.grant), "requested": wan(line.requested)}
+        elif line.is_cut and not plan.allow_partial:
+            errors[line.pk] = _("This call does not allow partial funding: fund the request in full or not at all.")
+        elif line.is_cut and not line.cut_reason.strip():
+            errors[line.pk] = _("Give the reason for cutting the requested %(requested)s 万元 to %(grant)s 万元.") % {
+                "grant": wan(line.grant), "requested": wan(line.requested)}
+    total = funded_total(lines)
+    if total > call.budget:
+        errors[0] = _("The plan grants %(total)s 万元 in all, more than the call's envelope of %(envelope)s 万元.") % {
+            "total": wan(total), "envelope": wan(call.budget)}
+    return errors
+
+
+def suggestion(plan: FundingPlan, lines: list[PlanLine]) -> dict[int, tuple[Decimal, str]]:
+    """Fill the envelope in rank order: each gets its request, capped at the maximum grant and at what is left;
+    a line that would get only part of its request gets it only where partial funding is allowed."""
+    call = plan.call
+    left = call.budget
+    out: dict[int, tuple[Decimal, str]] = {}
+    for line in sorted(lines, key=lambda x: (x.rank, x.pk)):
+        if line.withdrawn:
+            out[line.pk] = (Decimal("0"), "")
+            continue
+        wanted = min(line.requested, call.max_grant)
+        grant = min(wanted, left) if plan.allow_partial else (wanted if wanted <= left else Decimal("0"))
+        if grant < line.requested and grant > 0 and not plan.allow_partial:
+            grant = Decimal("0")
+        reason = ""
+        if 0 < grant < line.requested:
+            reason = (_("Capped at the call's maximum grant.") if grant == call.max_grant and grant < left
+                      else _("Funded with what was left of the envelope."))
+        out[line.pk] = (grant, reason)
+        left -= grant
+    return out
+
+
+def cutoff_rank(lines: list[PlanLine]) -> int | None:
+    """The rank of the last funded line: the cut-off line is drawn below it."""
+    funded = [line.rank for line in lines if line.funded]
+    return max(funded) if funded else None
+
+
+# --- The plan ------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_plan(call, *, by) -> FundingPlan:
+    """Start the call's plan from its panel's frozen ranking; each ranked application gets a line with its request."""
+    _require(by, "funding.manage_plan")
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if FundingPlan.objects.filter(call=call).exists():
+        raise ValidationError(_("This call already has a funding plan."))
+    ranking = frozen_ranking(call)
+    if not ranking:
+        raise ValidationError(_("The review panel's ranking of this call must be frozen before a funding plan can "
+                                "be made."))
+    plan = FundingPlan.objects.create(call=call, created_by=_actor(by))
+    applications = Application.objects.in_bulk([entry["application"] for entry in ranking])
+    for entry in ranking:
+        application = applications.get(entry["application"])
+        if application is None or application.state != Application.State.PASSED:
+            continue
+        PlanLine.objects.create(plan=plan, application=application, rank=entry["rank"],
+                                final_score=Decimal(str(entry["final"])).quantize(Decimal("0.001")),
+                                requested=requested_grant(application, call))
+    _record("plan.create", by, plan, _("Funding plan started from the frozen ranking"),
+            new={"call": call.pk, "lines": plan.lines.count()})
+    return plan
+
+
+@transaction.atomic
+def update_plan(plan: FundingPlan, *, by, grants: dict[int, tuple[Decimal, str]], allow_partial: bool | None = None,
+                notice_days: int | None = None, reason: str = "") -> FundingPlan:
+    """Set the grants (and cut reasons) of a draft plan; all or nothing: any broken rule refuses the whole change."""
+    _require(by, "funding.manage_plan")
+    plan = _lock(plan)
+    if plan.state != S.DRAFT:
+        raise ValidationError(_("Only a draft plan can be changed; this one is “%(state)s”.")
+                              % {"state": plan.get_state_display()})
+    if allow_partial is not None:
+        plan.allow_partial = allow_partial
+    if notice_days is not None:
+        if not 1 <= notice_days <= 30:
+            raise ValidationError(_("The notice lasts between 1 and 30 working days."))
+        plan.notice_days = notice_days
+    lines = list(plan.lines.select_related("application"))
+    before = {line.pk: (line.grant, line.cut_reason) for line in lines}
+    for line in lines:
+        if line.pk in grants:
+            grant, cut = grants[line.pk]
+            line.grant = (grant or Decimal("0")).quantize(Decimal("0.01"))
+            line.cut_reason = (cut or "").strip()[:REASON_MAX] if 0 < line.grant < line.requested else ""
+    errors = check_lines(plan, lines)
+    if errors:
+        raise ValidationError({str(k): [v] for k, v in errors.items()})
+    changed = {}
+    for line in lines:
+        if before[line.pk] != (line.grant, line.cut_reason):
+            line.save(update_fields=["grant", "cut_reason"])
+            changed[line.application.number] = {"grant": line.grant, "cut_reason": line.cut_reason,
+                                                "was": before[line.pk][0]}
+    FundingPlan.objects.filter(pk=plan.pk).update(allow_partial=plan.allow_partial, notice_days=plan.notice_days)
+    _record("plan.update", by, plan, reason or _("Funding plan changed"),
+            new={"lines": changed, "allow_partial": plan.allow_partial, "notice_days": plan.notice_days,
+                 "total": funded_total(lines)})
+    return plan
+
+
+def apply_suggestion(plan: FundingPlan, *, by) -> FundingPlan:
+    """Fill the envelope in rank order (see `suggestion`) and save it as the draft."""
+    lines = list(plan.lines.all())
+    return update_plan(plan, by=by, grants=suggestion(plan, lines),
+                       reason=_("Envelope filled in rank order (suggestion)"))
+
+
+@transaction.atomic
+def propose(plan: FundingPlan, *, by, reason: str = "") -> FundingPlan:
+    _require(by, "funding.manage_plan")
+    plan = _lock(plan)
+    lines = list(plan.lines.all())
+    errors = check_lines(plan, lines)
+    if errors:
+        raise ValidationError(list(errors.values()))
+    if not any(line.funded for line in lines):
+        raise ValidationError(_("The plan funds no application yet."))
+    states.move(plan, S.PROPOSED, proposed_by=_actor(by), proposed_at=clock.now())
+    _record("plan.propose", by, plan, reason or _("Funding plan proposed"), old={"state": S.DRAFT},
+            new={"state": S.PROPOSED, "total": funded_total(lines),
+                 "funded": [line.application_id for line in lines if line.funded]})
+    return plan
+
+
+@transaction.atomic
+def return_plan(plan: FundingPlan, *, by, reason: str) -> FundingPlan:
+    """Send a proposed plan back to draft, with the reason; the departments' confirmations lapse."""
+    _require(by, "funding.approve_plan")
+    reason = _text(reason, _("Give the reason for returning the plan."))
+    plan = _lock(plan)
+    states.move(plan, S.DRAFT, proposed_by=None, proposed_at=None)
+    lapsed = list(plan.confirmations.values_list("department_id", flat=True))
+    plan.confirmations.all().delete()
+    _record("plan.return", by, plan, reason, old={"state": S.PROPOSED, "confirmations": lapsed},
+            new={"state": S.DRAFT})
+    return plan
+
+
+@transaction.atomic
+def confirm(plan: FundingPlan, *, by, note: str = "") -> Confirmation:
+    """A co-owning department confirms its part of the proposed plan."""
+    _require(by, "funding.confirm_plan", plan)
+    if not by.department_id or not plan.call.co_owners.filter(pk=by.department_id).exists():
+        raise PermissionDenied("funding.confirm_plan")    # only a co-owning department's officer, never an admin
+    plan = _lock(plan)
+    if plan.state != S.PROPOSED:
+        raise ValidationError(_("Only a proposed plan can be confirmed."))
+    if Confirmation.objects.filter(plan=plan, department_id=by.department_id).exists():
+        raise ValidationError(_("Your department has already confirmed this plan."))
+    item = Confirmation.objects.create(plan=plan, department_id=by.department_id, confirmed_by=by,
+                                       confirmed_at=clock.now(), note=(note or "").strip()[:REASON_MAX])
+    _record("plan.confirm", by, plan, item.note or _("Department confirmed its part of the plan"), clause="M05",
+            new={"department": by.department_id})
+    return item
+
+
+def missing_confirmations(plan: FundingPlan):
+    done = plan.confirmations.values_list("department_id", flat=True)
+    return plan.call.co_owners.exclude(pk__in=done)
+
+
+def notice_period(start: datetime, days: int) -> tuple[datetime, bool]:
+    """When a notice published at `start` ends: midnight (Asia/Shanghai) after its last working day."""
+    local = timezone.localtime(start)
+    last, fallback = calendar.notice_end(local.date(), days)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=local.tzinfo)
+    return end, fallback
+
+
+@transaction.atomic
+def approve(plan: FundingPlan, *, by, reason: str) -> FundingPlan:
+    """The second officer approves the proposed plan, which publishes it for public notice (公示)."""
+    _require(by, "funding.approve_plan")
+    reason = _text(reason, _("Give the reason for the approval."))
+    plan = _lock(plan)
+    if plan.state == S.PROPOSED and by is not None and plan.proposed_by_id == by.pk:
+        raise ValidationError(_("You proposed this plan, so another officer must approve it (four eyes)."))
+    if plan.state == S.PROPOSED:
+        missing = list(missing_confirmations(plan))
+        if missing:
+            raise ValidationError(_("Waiting for the co-owning departments to confirm: %(names)s.")
+                                  % {"names": "、".join(d.name for d in missing)})
+    now = clock.now()
+    ends, fallback = notice_period(now, plan.notice_days)
+    states.move(plan, S.NOTICE, approved_by=_actor(by), approved_at=now, approval_reason=reason,
+                notice_starts_at=now, notice_ends_at=ends, notice_fallback=fallback)
+    _record("plan.approve", by, plan, reason, old={"state": S.PROPOSED},
+            new={"state": S.NOTICE, "notice_starts_at": now, "notice_ends_at": ends, "weekday_fallback": fallback})
+    return plan
+
+
+# --- Co-funding ------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def add_cofunding(line: PlanLine, *, by, source: FundingSource, provider: str, amount: Decimal) -> CoFunding:
+    """Record money from another source for a funded line: district officers commit their district's special
+    funds to their district's organisations; officers record every other source except the call's own."""
+    line = PlanLine.objects.select_related("application__organisation", "plan__call__programme").get(pk=line.pk)
+    if source.code == DISTRICT_SOURCE:
+        _require(by, "funding.commit_district_funds", line)
+    else:
+        _require(by, "funding.record_cofunding")
+        if source.pk == line.plan.call.programme.source_id:
+            raise ValidationError(_("The call's own source is the grant itself; set it in the plan."))
+    plan = _lock(line.plan)
+    if plan.state not in (S.DRAFT, S.PROPOSED):
+        raise ValidationError(_("Co-funding can be recorded only before the plan is approved."))
+    if not line.funded:
+        raise ValidationError(_("Co-funding can be recorded only for an application the plan funds."))
+    provider = _text(provider, _("Name the provider of the money."))[:200]
+    if amount is None or amount <= 0:
+        raise ValidationError(_("Enter an amount above zero."))
+    item = CoFunding.objects.create(line=line, source=source, provider=provider, amount=amount.quantize(
+        Decimal("0.01")), recorded_by=_actor(by), recorded_at=clock.now())
+    _record("cofunding.add", by, plan, _("Co-funding recorded"), clause="M20",
+            new={"application": line.application.number, "source": source.code, "provider": provider,
+                 "amount": item.amount})
+    return item
+
+
+@transaction.atomic
+def remove_cofunding(item: CoFunding, *, by) -> None:
+    item = CoFunding.objects.select_related("line__application__organisation", "line__plan", "source").get(
+        pk=item.pk)
+    if item.source.code == DISTRICT_SOURCE:
+        _require(by, "funding.commit_district_funds", item.line)
+    else:
+        _require(by, "funding.record_cofunding")
+    plan = _lock(item.line.plan)
+    if plan.state not in (S.DRAFT, S.PROPOSED):
+        raise ValidationError(_("Co-funding can be changed only before the plan is approved."))
+    _record("cofunding.remove", by, plan, _("Co-funding removed"), clause="M20",
+            old={"application": item.line.application.number, "source": item.source.code,
+                 "provider": item.provider, "amount": item.amount})
+    item.delete()
+
+
+# --- Notice and objections -----------------------------------------------------------------------------------------
+
+def notice_open(plan: FundingPlan, now: datetime | None = None) -> bool:
+    now = now or clock.now()
+    return plan.state == S.NOTICE and plan.notice_ends_at is not None and now < plan.notice_ends_at
+
+
+@transaction.atomic
+def lodge_objection(plan: FundingPlan, *, contact: str, text: str, name: str = "",
+                    line: PlanLine | None = None) -> Objection:
+    """Anyone may object while the notice runs (server clock); the contact is required."""
+    plan = _lock(plan)
+    if not notice_open(plan):
+        raise ValidationError(_("The public notice of this plan is over; objections are no longer accepted."))
+    contact = _text(contact, _("Leave a telephone number or e-mail address so that we can answer you."))[:200]
+    text = _text(text, _("Write what your objection is."))
+    if line is not None and (line.plan_id != plan.pk or not line.funded):
+        raise ValidationError(_("Choose a project of this notice."))
+    item = Objection.objects.create(plan=plan, line=line, name=(name or "").strip()[:100], contact=contact,
+                                    text=text, lodged_at=clock.now())
+    _record("objection.lodge", None, item, _("Objection lodged during the public notice"),
+            new={"plan": plan.pk, "line": line.pk if line else None})
+    return item
+
+
+@transaction.atomic
+def handle_objection(objection: Objection, *, by, handling: str, withdraw: bool = False) -> Objection:
+    """Record how an objection was handled; optionally withdraw its project from the plan."""
+    _require(by, "funding.handle_objection")
+    handling = _text(handling, _("Write how the objection was handled."))
+    plan = _lock(objection.plan)
+    if plan.state != S.NOTICE:
+        raise ValidationError(_("Objections are handled while the plan is in public notice."))
+    now = clock.now()
+    if not Objection.objects.filter(pk=objection.pk, state=Objection.State.OPEN).update(
+            state=Objection.State.HANDLED, handling=handling, handled_by=_actor(by), handled_at=now):
+        raise ValidationError(_("This objection has already been handled; nothing was changed."))
+    objection.refresh_from_db()
+    withdrawn = None
+    if withdraw:
+        if objection.line is None:
+            raise ValidationError(_("This objection names no project to withdraw."))
+        PlanLine.objects.filter(pk=objection.line_id).update(withdrawn=True, withdrawn_reason=handling)
+        withdrawn = objection.line.application.number
+    _record("objection.handle", by, objection, handling,
+            old={"state": Objection.State.OPEN}, new={"state": Objection.State.HANDLED, "withdrawn": withdrawn})
+    return objection
+
+
+@transaction.atomic
+def withdraw_line(line: PlanLine, *, by, reason: str) -> PlanLine:
+    """Take a project off a plan in notice (after an objection, or a fact found meanwhile)."""
+    _require(by, "funding.handle_objection")
+    reason = _text(reason, _("Give the reason for withdrawing the project."))
+    plan = _lock(line.plan)
+    if plan.state != S.NOTICE:
+        raise ValidationError(_("A project can be withdrawn only while the plan is in public notice."))
+    if not PlanLine.objects.filter(pk=line.pk, withdrawn=False).update(withdrawn=True, withdrawn_reason=reason):
+        raise ValidationError(_("This project was already withdrawn."))
+    line.refresh_from_db()
+    _record("plan.withdraw", by, plan, reason, old={"withdrawn": False},
+            new={"application": line.application.number, "withdrawn": True})
+    return line
+
+
+# --- Approval of the projects (立项) --------------------------------------------------------------------------------
+
+def project_number(call, year: int, index: int) -> str:
+    return f"XM{year}-{call.pk:04d}-{index:03d}"
+
+
+@transaction.atomic
+def decide(plan: FundingPlan, *, by, reason: str = "") -> list[Project]:
+    """After the notice, with no open objection: each funded line becomes a numbered Project with its money."""
+    _require(by, "funding.decide")
+    plan = _lock(plan)
+    if plan.state != S.NOTICE:
+        raise ValidationError(_("Projects are approved after the public notice of an approved plan."))
+    now = clock.now()
+    if now < plan.notice_ends_at:
+        raise ValidationError(_("The public notice runs until %(when)s; approve the projects after it.")
+                              % {"when": timezone.localtime(plan.notice_ends_at).strftime("%Y-%m-%d %H:%M")})
+    open_count = plan.objections.filter(state=Objection.State.OPEN).count()
+    if open_count:
+        raise ValidationError(_("%(n)s objection(s) are still open: record how each was handled first.")
+                              % {"n": open_count})
+    states.move(plan, S.DECIDED, decided_by=_actor(by), decided_at=now)
+    call = plan.call
+    year = timezone.localtime(now).year
+    source = call.programme.source
+    lines = [line for line in plan.lines.select_related("application__organisation", "application__lead")
+             .prefetch_related("cofunding__source") if line.funded]
+    projects = []
+    for index, line in enumerate(lines, start=1):
+        app = line.application
+        government = line.grant + sum((c.amount for c in line.cofunding.all() if c.source.is_government),
+                                      Decimal("0"))
+        project = Project.objects.create(
+            application=app, call=call, organisation=app.organisation, lead=app.lead,
+            number=project_number(call, year, index), title=app.title[:200], grant=government,
+            approved_at=now, approved_by=_actor(by))
+        ProjectFunding.objects.create(project=project, source=source, provider=call.programme.name_zh[:200],
+                                      amount=line.grant)
+        for item in line.cofunding.all():
+            ProjectFunding.objects.create(project=project, source=item.source, provider=item.provider,
+                                          amount=item.amount)
+        projects.append(project)
+    _record("plan.decide", by, plan, reason or _("Projects approved after the public notice"),
+            old={"state": S.NOTICE},
+            new={"state": S.DECIDED, "projects": {p.number: p.application_id for p in projects}})
+    ids = [p.pk for p in projects]
+    transaction.on_commit(lambda: [mail_decision(pk) for pk in ids])
+    return projects
+
+
+def mail_decision(project_id: int) -> None:
+    """Tell the organisation's applicant users that their project was approved, with its number and grant."""
+    project = Project.objects.select_related("organisation", "call", "application").get(pk=project_id)
+    recipients = list(project.organisation.users.filter(role=Role.APPLICANT, is_active=True)
+                      .exclude(email="").values_list("email", flat=True))
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = "[" + _("Minsheng") + "] " + _("Project approved: %(number)s") % {"number": project.number}
+        body = render_to_string("funding/decision_mail.txt", {"project": project, "grant": wan(project.grant)})
+    try:
+        send_mass_mail([(subject, body, None, [address]) for address in recipients], fail_silently=False)
+    except Exception:   # the decision stands; a mail failure is logged for the operators
+        logger.exception("could not send the approval mail for project %s", project_id)

@@ -1,0 +1,359 @@
+"""The officers' funding pages: calls, one call's plan (grants, cuts, co-funding, four eyes, notice, objections,
+立项), the Excel export, projects and their decision PDF. Thin: scope from queries, writes from services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+from django_ratelimit.core import is_ratelimited
+
+from minsheng.applications.forms import wan
+from minsheng.core import audit
+from minsheng.core.exports import xlsx_response
+from minsheng.core.views import rate_limited
+from minsheng.funding import pdf, queries, services
+from minsheng.funding.forms import CoFundingForm, HandleForm, PlanForm, ReasonForm
+from minsheng.funding.models import CoFunding, FundingPlan, Objection, PlanLine
+from minsheng.policy.models import FundingSource
+
+S = FundingPlan.State
+EXPORT_RATE = "10/m"
+
+
+def _allow(user, permission, obj=None):
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _call(request, call_pk):
+    _allow(request.user, "funding.view_plan")
+    return get_object_or_404(queries.calls_for(request.user), pk=call_pk)
+
+
+def _plan(request, call_pk):
+    return get_object_or_404(queries.plans_for(request.user), call_id=call_pk)
+
+
+def _errors(request, exc: ValidationError):
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def cofunding_sources(user, plan):
+    """The sources this user may record: district officers their district's funds, officers every other source."""
+    sources = FundingSource.objects.exclude(pk=plan.call.programme.source_id)
+    if user.has_perm("funding.record_cofunding"):
+        return sources.exclude(code=services.DISTRICT_SOURCE)
+    if user.has_perm("funding.commit_district_funds"):
+        return sources.filter(code=services.DISTRICT_SOURCE)
+    return sources.none()
+
+
+def _chart(view) -> dict:
+    """Running total of grants in rank order against the envelope (万元), for the ECharts line."""
+    running, labels, totals = 0, [], []
+    for line, _money in view.rows:
+        if line.funded:
+            running += line.grant
+        labels.append(f"{line.rank}. {line.application.number}")
+        totals.append(float(wan(running)))
+    return {"labels": labels, "running": totals, "envelope": float(wan(view.plan.call.budget)),
+            "envelope_label": _("Envelope"), "running_label": _("Running total")}
+
+
+@require_safe
+@login_required
+def call_list(request):
+    _allow(request.user, "funding.view_plan")
+    from minsheng.review.models import Panel
+
+    frozen = Panel.objects.filter(state=Panel.State.FROZEN).values_list("call_id", flat=True)
+    plans = {p.call_id: p for p in queries.plans_for(request.user)}
+    calls = queries.calls_for(request.user).filter(pk__in=[*frozen, *plans]).order_by("-closes_at")
+    return render(request, "funding/call_list.html", {"rows": [(c, plans.get(c.pk)) for c in calls]})
+
+
+def _page(request, call, plan, *, form=None, status=200):
+    user = request.user
+    context = {"call": call, "plan": plan, "ranking_frozen": services.frozen_ranking(call) is not None,
+               "can_manage": user.has_perm("funding.manage_plan")}
+    if plan is not None:
+        view = queries.plan_view(plan)
+        sources = cofunding_sources(user, plan)
+        district_lines = ({line.pk for line, _m in view.rows if user.has_perm("funding.commit_district_funds", line)}
+                          if user.has_perm("funding.commit_district_funds") else set())
+        own = plan.call.programme.source
+        shares = view.money.shares()
+        if form is None and plan.state == S.DRAFT and context["can_manage"]:
+            form = PlanForm(plan=plan, lines=[line for line, _m in view.rows])
+        context["rows"] = [(line, money, form[f"grant_{line.pk}"] if form else None,
+                            form[f"reason_{line.pk}"] if form else None) for line, money in view.rows]
+        context.update({
+            "view": view, "chart": _chart(view), "own_source": own,
+            "shares": [(s.name, shares[s.code]) for s in FundingSource.objects.all() if s.code in shares],
+            "form": form,
+            "cofunding_form": CoFundingForm(sources=sources, envelope=call.budget) if sources.exists() else None,
+            "cofunding_open": plan.state in (S.DRAFT, S.PROPOSED),
+            "district_lines": district_lines, "may_record": user.has_perm("funding.record_cofunding"),
+            "can_approve": user.has_perm("funding.approve_plan") and plan.state == S.PROPOSED,
+            "own_proposal": plan.proposed_by_id == user.pk,
+            "can_confirm": (plan.state == S.PROPOSED and user.has_perm("funding.confirm_plan", plan)
+                            and not plan.confirmations.filter(department_id=user.department_id).exists()),
+            "confirmations": plan.confirmations.select_related("department", "confirmed_by"),
+            "missing": services.missing_confirmations(plan),
+            "objections": queries.objections_of(plan),
+            "open_objections": plan.objections.filter(state=Objection.State.OPEN).count(),
+            "notice_open": services.notice_open(plan),
+            "can_handle": user.has_perm("funding.handle_objection") and plan.state == S.NOTICE,
+            "can_decide": user.has_perm("funding.decide") and plan.state == S.NOTICE,
+            "handle_form": HandleForm(), "reason_form": ReasonForm(),
+            "projects": plan.call.projects.all() if plan.state == S.DECIDED else [],
+        })
+    return render(request, "funding/plan.html", context, status=status)
+
+
+@require_safe
+@login_required
+def plan(request, call_pk: int):
+    call = _call(request, call_pk)
+    return _page(request, call, getattr(call, "funding_plan", None) if hasattr(call, "funding_plan") else None)
+
+
+def _post(request, call_pk, permission, action, success):
+    """Run one service on the call's plan; messages for the result; back to the plan page."""
+    _allow(request.user, permission)
+    plan = _plan(request, call_pk)
+    try:
+        action(plan)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect("funding:plan", call_pk=call_pk)
+
+
+@require_POST
+@login_required
+def plan_create(request, call_pk: int):
+    _allow(request.user, "funding.manage_plan")
+    call = _call(request, call_pk)
+    try:
+        services.create_plan(call, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Funding plan started from the frozen ranking."))
+    return redirect("funding:plan", call_pk=call.pk)
+
+
+@require_POST
+@login_required
+def plan_save(request, call_pk: int):
+    _allow(request.user, "funding.manage_plan")
+    plan = _plan(request, call_pk)
+    lines = queries.lines_of(plan)
+    form = PlanForm(request.POST, plan=plan, lines=lines)
+    if form.is_valid():
+        try:
+            services.update_plan(plan, by=request.user, grants=form.grants(),
+                                 allow_partial=form.cleaned_data["allow_partial"],
+                                 notice_days=form.cleaned_data["notice_days"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for key, errors in exc.message_dict.items():
+                    name = f"grant_{key}"
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Funding plan saved."))
+            return redirect("funding:plan", call_pk=call_pk)
+    return _page(request, plan.call, plan, form=form, status=400)
+
+
+@require_POST
+@login_required
+def plan_suggest(request, call_pk: int):
+    return _post(request, call_pk, "funding.manage_plan", lambda p: services.apply_suggestion(p, by=request.user),
+                 _("The envelope was filled in rank order; check the cuts and their reasons."))
+
+
+@require_POST
+@login_required
+def plan_propose(request, call_pk: int):
+    return _post(request, call_pk, "funding.manage_plan", lambda p: services.propose(p, by=request.user),
+                 _("Plan proposed; another officer must approve it."))
+
+
+def _reason(request):
+    form = ReasonForm(request.POST)
+    return form.cleaned_data["reason"] if form.is_valid() else ""
+
+
+@require_POST
+@login_required
+def plan_return(request, call_pk: int):
+    return _post(request, call_pk, "funding.approve_plan",
+                 lambda p: services.return_plan(p, by=request.user, reason=_reason(request)),
+                 _("Plan returned to draft."))
+
+
+@require_POST
+@login_required
+def plan_confirm(request, call_pk: int):
+    _allow(request.user, "funding.view_plan")
+    plan = _plan(request, call_pk)
+    _allow(request.user, "funding.confirm_plan", plan)
+    return _post(request, call_pk, "funding.view_plan",
+                 lambda p: services.confirm(p, by=request.user, note=request.POST.get("note", "")),
+                 _("Your department's part of the plan is confirmed."))
+
+
+@require_POST
+@login_required
+def plan_approve(request, call_pk: int):
+    return _post(request, call_pk, "funding.approve_plan",
+                 lambda p: services.approve(p, by=request.user, reason=_reason(request)),
+                 _("Plan approved and published for public notice."))
+
+
+@require_POST
+@login_required
+def plan_decide(request, call_pk: int):
+    return _post(request, call_pk, "funding.decide",
+                 lambda p: services.decide(p, by=request.user, reason=_reason(request)),
+                 _("Projects approved; the applicants have been told by e-mail."))
+
+
+@require_POST
+@login_required
+def cofunding_add(request, call_pk: int, pk: int):
+    _allow(request.user, "funding.view_plan")
+    plan = _plan(request, call_pk)
+    line = get_object_or_404(PlanLine.objects.select_related("application__organisation"), plan=plan, pk=pk)
+    sources = cofunding_sources(request.user, plan)
+    if not sources.exists():
+        raise PermissionDenied
+    form = CoFundingForm(request.POST, sources=sources, envelope=plan.call.budget)
+    if form.is_valid():
+        try:
+            services.add_cofunding(line, by=request.user, source=form.cleaned_data["source"],
+                                   provider=form.cleaned_data["provider"], amount=form.cleaned_data["amount"])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Co-funding recorded."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("funding:plan", call_pk=call_pk)
+
+
+@require_POST
+@login_required
+def cofunding_remove(request, call_pk: int, pk: int):
+    _allow(request.user, "funding.view_plan")
+    plan = _plan(request, call_pk)
+    item = get_object_or_404(CoFunding, line__plan=plan, pk=pk)
+    try:
+        services.remove_cofunding(item, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Co-funding removed."))
+    return redirect("funding:plan", call_pk=call_pk)
+
+
+@require_POST
+@login_required
+def objection_handle(request, call_pk: int, pk: int):
+    _allow(request.user, "funding.handle_objection")
+    plan = _plan(request, call_pk)
+    objection = get_object_or_404(Objection, plan=plan, pk=pk)
+    form = HandleForm(request.POST)
+    handling = form.cleaned_data["handling"] if form.is_valid() else ""
+    try:
+        services.handle_objection(objection, by=request.user, handling=handling,
+                                  withdraw=bool(form.is_valid() and form.cleaned_data["withdraw"]))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The handling of the objection is recorded."))
+    return redirect("funding:plan", call_pk=call_pk)
+
+
+@require_safe
+@login_required
+def export(request, call_pk: int):
+    _allow(request.user, "funding.export_decisions")
+    plan = _plan(request, call_pk)
+    if is_ratelimited(request, group="funding.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
+        return rate_limited(request)
+    view = queries.plan_view(plan)
+    with transaction.atomic():
+        audit.record(action="funding.plan.export", by=request.user, target=plan, new={"rows": len(view.rows)},
+                     reason=_("Funding decisions export"), clause="M20")
+    sources = list(FundingSource.objects.all())
+    projects = {p.application_id: p.number for p in plan.call.projects.all()}
+    headers = [_("Rank"), _("Application number"), _("Project number"), _("Project title"),
+               _("Applicant organisation"), _("District"), _("Requested (万元)"), _("Grant (万元)"),
+               _("Reason for the cut"), _("Withdrawn"), *[f"{s.name} (万元)" for s in sources],
+               _("Government money (万元)"), _("Non-government money (万元)"), _("Leverage ratio")]
+
+    def rows():
+        for line, money in view.rows:
+            app = line.application
+            yield [line.rank, app.number, projects.get(app.pk, ""), app.title, app.organisation.name_zh,
+                   app.organisation.district.name if app.organisation.district else "", float(wan(line.requested)),
+                   float(wan(line.grant)), line.cut_reason, _("yes") if line.withdrawn else "",
+                   *[float(wan(money.by_source.get(s.code, 0))) for s in sources],
+                   float(wan(money.public)), float(wan(money.private)),
+                   "" if money.ratio is None else float(money.ratio)]
+        whole = view.money
+        yield ["", "", "", _("Whole call"), "", "", "", float(wan(view.total)), "", "",
+               *[float(wan(whole.by_source.get(s.code, 0))) for s in sources],
+               float(wan(whole.public)), float(wan(whole.private)), "" if whole.ratio is None else float(whole.ratio)]
+
+    return xlsx_response(f"funding-{plan.call.code}", _("Funding decisions"), headers, rows())
+
+
+@require_safe
+@login_required
+def project_list(request):
+    _allow(request.user, "funding.view_project")
+    projects = queries.projects_for(request.user).order_by("-approved_at", "number")
+    return render(request, "funding/project_list.html", {"projects": projects})
+
+
+def _project(request, pk):
+    _allow(request.user, "funding.view_project")
+    project = get_object_or_404(queries.projects_for(request.user), pk=pk)
+    _allow(request.user, "funding.view_project", project)
+    return project
+
+
+@require_safe
+@login_required
+def project_detail(request, pk: int):
+    project = _project(request, pk)
+    lines = list(project.funding_lines.select_related("source"))
+    from minsheng.funding.leverage import Money
+
+    money = Money()
+    for line in lines:
+        money.add(line.source.code, line.amount, line.source.is_government)
+    return render(request, "funding/project_detail.html", {"project": project, "lines": lines, "money": money})
+
+
+@require_safe
+@login_required
+def project_pdf(request, pk: int):
+    project = _project(request, pk)
+    response = HttpResponse(pdf.render(project), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{project.number}.pdf"'
+    return response
