@@ -422,7 +422,7 @@ def project_number(call, year: int, index: int) -> str:
 
 
 @transaction.atomic
-def decide(plan: FundingPlan, *, by, reason: str = "") -> list[Project]:
+def decide(plan: FundingPlan, *, by, reason: str = "", notify: bool = True) -> list[Project]:
     """After the notice, with no open objection: each funded line becomes a numbered Project with its money."""
     _require(by, "funding.decide")
     plan = _lock(plan)
@@ -461,7 +461,8 @@ def decide(plan: FundingPlan, *, by, reason: str = "") -> list[Project]:
             old={"state": S.NOTICE},
             new={"state": S.DECIDED, "projects": {p.number: p.application_id for p in projects}})
     ids = [p.pk for p in projects]
-    transaction.on_commit(lambda: [mail_decision(pk) for pk in ids])
+    if notify:
+        transaction.on_commit(lambda: [mail_decision(pk) for pk in ids])
     return projects
 
 
