@@ -263,6 +263,9 @@ SPECTACULAR_SETTINGS = {
         "ReviewStateEnum": "minsheng.review.models.Review.State",
         "CallStateEnum": "minsheng.calls.models.Call.State",
         "IPKindEnum": "minsheng.outcomes.models.IPAsset.Kind",
+        "FundingPlanStateEnum": "minsheng.funding.models.FundingPlan.State",
+        "ObjectionStateEnum": "minsheng.funding.models.Objection.State",
+        "ProjectStateEnum": "minsheng.funding.models.Project.State",
     },
 }
 

@@ -3,7 +3,7 @@ confirm, district officers commit their district's funds, the public reads notic
 their own organisation's projects (another organisation's answers 404)."""
 
 from minsheng.accounts.roles import Role
-from tests.permissions.spec import GOVERNMENT, NOT_ALLOWED, NOT_FOUND, REDIRECT, Row, everyone, only
+from tests.permissions.spec import FORBIDDEN, GOVERNMENT, NOT_ALLOWED, NOT_FOUND, REDIRECT, Row, everyone, only
 
 A = str(Role.APPLICANT)
 STAFF = {Role.OFFICER, Role.ADMIN}
@@ -46,7 +46,12 @@ def line_kw(world):
     return {"call_pk": world.fund_draft.call_id, "pk": world.fund_line.pk}
 
 
+def api(roles, **overrides):
+    return only(roles, anonymous=FORBIDDEN, **overrides)
+
+
 POST = dict(method="POST")
+JSON = dict(method="POST", content_type="application/json")
 ROWS = [
     Row("funding:call_list", only(GOVERNMENT)),
     Row("funding:plan", only(GOVERNMENT), kwargs=call("fund_draft"), note="draft"),
@@ -87,4 +92,20 @@ ROWS = [
     Row("portal:notice_detail", everyone(NOT_FOUND), kwargs=pk("fund_draft"), note="draft: not public"),
     Row("portal:notice_detail", everyone(REDIRECT), kwargs=pk("fund_notice"), **POST, note="objection",
         data=lambda w: {"contact": "13800000000", "text": "对公示项目有异议"}),
+
+    Row("funding-plan-list", api(GOVERNMENT)),
+    Row("funding-plan-detail", api(GOVERNMENT), kwargs=pk("fund_draft")),
+    Row("funding-plan-approve", api(STAFF, ok=409), kwargs=pk("fund_draft"), **JSON, note="draft: 409",
+        data=lambda w: {"reason": "同意"}),
+    Row("funding-notice-list", everyone()),
+    Row("funding-notice-detail", everyone(), kwargs=pk("fund_notice")),
+    Row("funding-notice-detail", everyone(NOT_FOUND), kwargs=pk("fund_draft"), note="draft: not public"),
+    Row("funding-objection-list", api(GOVERNMENT)),
+    Row("funding-objection-detail", api(GOVERNMENT), kwargs=pk("fund_objection")),
+    Row("funding-objection-list", everyone(201), **JSON, note="public create",
+        data=lambda w: {"plan": w.fund_notice.pk, "contact": "13800000000", "text": "对公示项目有异议"}),
+    Row("funding-project-list", api(GOVERNMENT | {Role.APPLICANT})),
+    Row("funding-project-detail", api(GOVERNMENT | {Role.APPLICANT}), kwargs=pk("fund_project_own"), note="own"),
+    Row("funding-project-detail", api(GOVERNMENT | {Role.APPLICANT}, **{A: NOT_FOUND}),
+        kwargs=pk("fund_project_other"), note="other organisation"),
 ]

@@ -4,7 +4,7 @@ from importlib import import_module
 
 API_MODULES = ["minsheng.policy.api", "minsheng.registry.api", "minsheng.calls.problem_api", "minsheng.outcomes.api",
                "minsheng.calls.api", "minsheng.applications.api", "minsheng.applications.check_api",
-               "minsheng.review.work_api", "minsheng.contracts.api"]
+               "minsheng.review.work_api", "minsheng.funding.api", "minsheng.contracts.api"]
 
 
 def register_all(router) -> None:
