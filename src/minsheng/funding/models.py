@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minsheng.core.models import TimeStampedModel
 
@@ -15,7 +16,7 @@ class Project(TimeStampedModel):
     """An application approved for funding (立项, M17): what the task book, the money and later execution hang on."""
 
     class State(models.TextChoices):
-        APPROVED = "approved", _("Approved")  # 已立项: waiting for its signed task book
+        APPROVED = "approved", pgettext_lazy("project state", "Approved")  # 已立项: waiting for its signed task book
         UNDER_WAY = "under_way", _("Under way")  # 执行中: its task book is signed
 
     application = models.OneToOneField("applications.Application", verbose_name=_("application"),
@@ -36,7 +37,7 @@ class Project(TimeStampedModel):
     class Meta:
         ordering = ["number"]
         verbose_name = _("project")
-        verbose_name_plural = _("projects")
+        verbose_name_plural = pgettext_lazy("funding", "projects")
 
     def __str__(self):
         return f"{self.number} {self.title}"
@@ -69,7 +70,7 @@ class FundingPlan(TimeStampedModel):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        PROPOSED = "proposed", _("Proposed")
+        PROPOSED = "proposed", pgettext_lazy("funding plan state", "Proposed")
         NOTICE = "notice", _("In public notice")
         DECIDED = "decided", _("Projects approved")
 
@@ -198,7 +199,7 @@ class Objection(models.Model):
                              related_name="objections")
     line = models.ForeignKey(PlanLine, verbose_name=_("project"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="objections")
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(_("objector's name"), max_length=100, blank=True)
     contact = models.CharField(_("contact"), max_length=200)
     text = models.TextField(_("objection"))
     lodged_at = models.DateTimeField(_("lodged at"))

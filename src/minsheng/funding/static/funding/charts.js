@@ -7,6 +7,7 @@
     var source = document.getElementById(node.getAttribute("data-ms-funding-chart"));
     if (!source) { return; }
     var data = JSON.parse(source.textContent);
+    if (!node.style.height) { node.style.height = "260px"; }
     var chart = window.echarts.init(node);
     chart.setOption({
       grid: { left: 50, right: 20, top: 30, bottom: 70 },
