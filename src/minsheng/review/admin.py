@@ -6,6 +6,7 @@ from minsheng.review.models import (
     AvoidanceRequest,
     ConflictDeclaration,
     ExpertProfile,
+    Panel,
 )
 
 
@@ -39,3 +40,20 @@ class AssignmentAdmin(AuditedModelAdmin):
     list_display = ["application", "expert", "state", "created_at"]
     list_filter = ["state"]
     raw_id_fields = ["application", "expert"]
+
+
+@admin.register(Panel)
+class PanelAdmin(admin.ModelAdmin):
+    """Read-only: a panel changes only through its pages, which check the state and write the audit trail."""
+
+    list_display = ["call", "state", "convened_at", "frozen_at"]
+    list_filter = ["state"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -12,7 +12,7 @@ from minsheng.applications.models import Application
 from minsheng.calls.models import Call
 from minsheng.review import assignment as service
 from minsheng.review import queries, reviewing
-from minsheng.review.models import Assignment, ExpertProfile
+from minsheng.review.models import Assignment, ExpertProfile, PanelMember
 from minsheng.review.views import _errors, permission
 
 
@@ -119,7 +119,11 @@ def my_assignments(request):
             review = getattr(a, "review", None)
             items.append({"assignment": a, "review": review, "deadline": reviewing.deadline(a),
                           "open": reviewing.is_open(a)})
-    return render(request, "review/my_assignments.html", {"profile": profile, "items": items})
+    panels = []
+    if profile is not None and profile.state == ExpertProfile.State.ACTIVE:
+        panels = list(PanelMember.objects.filter(expert=profile).select_related("panel__call")
+                      .order_by("-panel__convened_at", "pk"))
+    return render(request, "review/my_assignments.html", {"profile": profile, "items": items, "panels": panels})
 
 
 @require_POST

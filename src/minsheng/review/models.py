@@ -244,3 +244,93 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"review {self.pk} of {self.assignment_id}"
+
+
+# --- The review panel (会评) -------------------------------------------------------------------------------
+
+PANEL_SCALE = (0, 100)   # written scores and panel adjustments share the 0–100 scale of scoring.weighted_score
+
+
+class Panel(models.Model):
+    """The panel meeting of a call after the written round (会评, M17): members vote and adjust, the officer
+    records the minutes and freezes the final ranked list, which is kept as it was at that moment."""
+
+    class State(models.TextChoices):
+        CONVENED = "convened", _("Convened")
+        IN_SESSION = "session", _("In session")
+        FROZEN = "frozen", _("Frozen")
+
+    call = models.OneToOneField("calls.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="panel")
+    convened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("convened by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    convened_at = models.DateTimeField(_("convened at"))
+    meets_at = models.DateTimeField(_("meeting time"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.CONVENED,
+                             db_index=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+    frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("frozen by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    # The final ranked list as it was frozen: [{rank, tie, application, number, title, written, adjustment,
+    # adjusted_by, final, votes: {fund, reserve, reject}}, ...]. Written once, by the freeze.
+    final_list = models.JSONField(_("frozen ranking"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-convened_at", "pk"]
+        verbose_name = _("review panel")
+        verbose_name_plural = _("review panels")
+
+    def __str__(self) -> str:
+        return f"panel of {self.call_id}"
+
+
+class PanelMember(models.Model):
+    """An expert of the pool sitting on a panel. A member conflicted with an application never sees it."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
+    expert = models.ForeignKey(ExpertProfile, verbose_name=_("expert"), on_delete=models.PROTECT,
+                               related_name="panel_seats")
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["panel", "pk"]
+        verbose_name = _("panel member")
+        verbose_name_plural = _("panel members")
+        constraints = [models.UniqueConstraint(fields=["panel", "expert"], name="panel_member_once",
+                                               violation_error_message=_("This expert is already a member."))]
+
+    def __str__(self) -> str:
+        return f"{self.panel_id}: {self.expert}"
+
+
+class PanelVote(models.Model):
+    """A member's vote on one application, with an optional adjusted score; editable until the panel is frozen."""
+
+    class Vote(models.TextChoices):
+        FUND = "fund", _("Fund")
+        RESERVE = "reserve", _("Reserve")
+        DO_NOT_FUND = "reject", _("Do not fund")
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="votes")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="panel_votes")
+    vote = models.CharField(_("vote"), max_length=10, choices=Vote.choices)
+    adjusted_score = models.DecimalField(_("adjusted score"), max_digits=5, decimal_places=2, null=True,
+                                         blank=True, validators=[MinValueValidator(PANEL_SCALE[0]),
+                                                                 MaxValueValidator(PANEL_SCALE[1])])
+    reason = models.TextField(_("reason"), blank=True)
+    updated_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    class Meta:
+        ordering = ["panel", "application", "member", "pk"]
+        verbose_name = _("panel vote")
+        verbose_name_plural = _("panel votes")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "application"], name="panel_vote_once"),
+            models.CheckConstraint(condition=Q(adjusted_score__isnull=True)
+                                   | Q(adjusted_score__gte=PANEL_SCALE[0], adjusted_score__lte=PANEL_SCALE[1]),
+                                   name="panel_vote_score_in_scale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} on {self.application_id}: {self.vote}"

@@ -15,3 +15,7 @@ rules.add_perm("review.assign", is_staff_officer)
 rules.add_perm("review.view_ranking", is_staff_officer)
 rules.add_perm("review.respond", is_expert)
 rules.add_perm("review.write_review", is_expert)
+# The review panel (会评): officers convene, run and freeze it; an expert sits on it only as a named member, and
+# `panel.member_of` / `panel.visible_applications` decide the rest (a conflicted application is absent, 404).
+rules.add_perm("review.manage_panel", is_staff_officer)
+rules.add_perm("review.sit_on_panel", is_expert)

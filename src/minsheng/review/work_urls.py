@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from minsheng.review import assignment_views, ranking_views, review_views
+from minsheng.review import assignment_views, panel_views, ranking_views, review_views
 
 urlpatterns = [
     path("assignment/", assignment_views.call_list, name="assignment_calls"),
@@ -19,4 +19,13 @@ urlpatterns = [
     path("ranking/<int:call_pk>/", ranking_views.ranking, name="ranking"),
     path("ranking/<int:call_pk>/export/", ranking_views.ranking_export, name="ranking_export"),
     path("ranking/<int:call_pk>/applications/<int:pk>/", ranking_views.ranking_reviews, name="ranking_reviews"),
+    path("panel/<int:call_pk>/", panel_views.panel, name="panel"),
+    path("panel/<int:call_pk>/convene/", panel_views.convene, name="panel_convene"),
+    path("panel/<int:call_pk>/members/", panel_views.member_add, name="panel_member_add"),
+    path("panel/<int:call_pk>/members/<int:pk>/remove/", panel_views.member_remove, name="panel_member_remove"),
+    path("panel/<int:call_pk>/open/", panel_views.open_session, name="panel_open"),
+    path("panel/<int:call_pk>/minutes/", panel_views.minutes, name="panel_minutes"),
+    path("panel/<int:call_pk>/freeze/", panel_views.freeze, name="panel_freeze"),
+    path("panel/<int:call_pk>/member/", panel_views.member_page, name="panel_member"),
+    path("panel/<int:call_pk>/member/<int:pk>/vote/", panel_views.member_vote, name="panel_vote"),
 ]
