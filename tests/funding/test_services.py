@@ -252,6 +252,7 @@ def test_pdf_text_is_chinese():
     with translation.override("zh-hans"):
         data = pdf.render(project)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "立项决定书" in text and "杠杆率" in text
     assert project.organisation.name_zh in text
     assert project.title in text
     assert "250" in text
