@@ -11,12 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from pypdf import PdfReader
 
 from minsheng.accounts.roles import Role
+from minsheng.applications.models import Application
 from minsheng.core import clock
 from minsheng.core.models import AuditEvent
 from minsheng.funding import calendar, pdf, services, states
 from minsheng.funding.models import FundingPlan, Objection, Project, ProjectFunding
-from minsheng.policy.models import Department, FundingSource
+from minsheng.policy.models import Department, FundingSource, SupportType
+from minsheng.review.models import Panel
 from tests.factories import OrganisationFactory, user_for_role
+from tests.factories.applications import ApplicationFactory
 from tests.factories.funding import WAN, frozen_call
 
 pytestmark = pytest.mark.django_db
@@ -75,11 +78,13 @@ def test_a_cut_needs_its_reason():
     assert line.grant == 200 * WAN and line.cut_reason == "预算偏高"
 
 
-def test_partial_funding_refused_when_the_plan_does_not_allow_it():
+def test_partial_funding_refused_when_the_call_does_not_allow_it():
     world = frozen_call()
+    world.call.allow_partial_funding = False
+    world.call.save()
     plan = services.create_plan(world.call, by=world.officer)
     with pytest.raises(ValidationError, match="partial"):
-        services.update_plan(plan, by=world.officer, allow_partial=False, grants=grants(plan, (200, "预算偏高")))
+        services.update_plan(plan, by=world.officer, grants=grants(plan, (200, "预算偏高")))
 
 
 def test_suggestion_fills_the_envelope_in_rank_order():
@@ -88,10 +93,20 @@ def test_suggestion_fills_the_envelope_in_rank_order():
     services.apply_suggestion(plan, by=world.officer)
     got = [(line.grant / WAN, bool(line.cut_reason)) for line in plan.lines.order_by("rank")]
     assert got == [(250, True), (250, False), (100, True), (0, False)]
-    plan.allow_partial = False
-    plan.save()
+    world.call.allow_partial_funding = False
+    world.call.save()
+    plan.refresh_from_db()
     services.apply_suggestion(plan, by=world.officer)
     assert [line.grant / WAN for line in plan.lines.order_by("rank")] == [0, 250, 200, 150]
+
+
+def test_suggestion_leaves_a_remainder_below_half_a_request_unspent():
+    world = frozen_call()
+    world.call.budget = 560 * WAN    # after 250 + 250, 60 is left: under half of 200 and of 150
+    world.call.save()
+    plan = services.create_plan(world.call, by=world.officer)
+    services.apply_suggestion(plan, by=world.officer)
+    assert [line.grant / WAN for line in plan.lines.order_by("rank")] == [250, 250, 0, 0]
 
 
 def test_proposer_cannot_approve_and_another_officer_can():
@@ -256,3 +271,18 @@ def test_pdf_text_is_chinese():
     assert project.organisation.name_zh in text
     assert project.title in text
     assert "250" in text
+
+
+def test_a_stable_support_plan_starts_from_the_passed_applications_without_a_ranking():
+    world = frozen_call(support_type=SupportType.objects.get(code="stable"))
+    Panel.objects.filter(call=world.call).delete()
+    late = ApplicationFactory(call=world.call, state=Application.State.IN_CHECK)
+    with pytest.raises(ValidationError, match="1 application is still in the formal check"):
+        services.create_plan(world.call, by=world.officer)
+    late.state = Application.State.REJECTED
+    late.save()
+    plan = services.create_plan(world.call, by=world.officer)
+    by_number = sorted(world.applications, key=lambda a: a.number)
+    assert [line.application for line in plan.lines.order_by("rank")] == by_number
+    event = AuditEvent.objects.get(action="funding.plan.create")
+    assert event.new["support_type"] == "stable" and "stable support" in event.reason

@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from minsheng.funding import services
+from minsheng.funding import queries, services
 from minsheng.funding.models import FundingPlan, Objection
+from minsheng.policy.models import SupportType
+from minsheng.review.models import Panel
 from tests.factories.funding import WAN, decided_plan, frozen_call, plan_in_notice
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,7 @@ def test_officer_builds_saves_and_proposes(client, django_assert_max_num_queries
     plan = FundingPlan.objects.get(call=world.call)
     lines = list(plan.lines.order_by("rank"))
     url = reverse("funding:plan_save", kwargs={"call_pk": world.call.pk})
-    data = {"notice_days": 5, "allow_partial": "on", f"grant_{lines[0].pk}": "200", f"reason_{lines[0].pk}": ""}
+    data = {"notice_days": 5, f"grant_{lines[0].pk}": "200", f"reason_{lines[0].pk}": ""}
     page = client.post(url, data)
     assert page.status_code == 400 and "invalid-feedback" in page.content.decode()
     data[f"grant_{lines[0].pk}"] = "2000000"           # yuan typed into a 万元 field
@@ -80,3 +82,33 @@ def test_projects_and_pdf(client):
     export = client.get(reverse("funding:export", kwargs={"call_pk": world.call.pk}))
     assert export.status_code == 200 and "spreadsheet" in export["Content-Type"]
     assert services.frozen_ranking(world.call)
+
+
+def test_stable_support_call_is_listed_planned_without_a_ranking_and_shown_beside_competitive(client):
+    competitive = frozen_call()
+    services.apply_suggestion(services.create_plan(competitive.call, by=competitive.officer), by=competitive.officer)
+    stable = frozen_call(requests_wan=(100, 80), budget_wan=130, max_grant_wan=100,
+                         programme=competitive.call.programme, support_type=SupportType.objects.get(code="stable"))
+    Panel.objects.filter(call=stable.call).delete()
+    client.force_login(stable.officer)
+    listing = client.get(reverse("funding:call_list")).content.decode()
+    assert f'data-ms-call="{stable.call.code}"' in listing and f'data-ms-call="{competitive.call.code}"' in listing
+    url = reverse("funding:plan", kwargs={"call_pk": stable.call.pk})
+    body = client.get(url).content.decode()
+    assert "data-ms-stable" in body and "data-ms-plan-create" in body and "通过形式审查" in body
+    client.post(reverse("funding:plan_create", kwargs={"call_pk": stable.call.pk}))
+    client.post(reverse("funding:plan_suggest", kwargs={"call_pk": stable.call.pk}))
+    plan = FundingPlan.objects.get(call=stable.call)
+    assert [line.grant / WAN for line in plan.lines.order_by("rank")] == [100, 0]  # 30 left: under half of 80
+    body = client.get(url).content.decode()
+    assert 'data-ms-envelope="stable"' in body and 'data-ms-envelope="competitive"' in body
+    assert "data-ms-envelope-chart" in body
+    envelopes = {e.support_type.code: e for e in queries.programme_envelopes(stable.call.programme)}
+    assert envelopes["stable"].envelope == 130 * WAN and envelopes["stable"].planned == 100 * WAN
+    assert envelopes["competitive"].planned == 600 * WAN and envelopes["competitive"].approved == 0
+
+
+def test_partial_funding_is_the_calls_published_rule(client):
+    world = frozen_call(allow_partial_funding=False)
+    page = client.get(reverse("calls:detail", kwargs={"pk": world.call.pk}))
+    assert "全额资助或不予资助" in page.content.decode()

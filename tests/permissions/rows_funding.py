@@ -60,7 +60,7 @@ ROWS = [
         note="GET"),
     Row("funding:plan_create", only(STAFF, ok=REDIRECT), kwargs=lambda w: {"call_pk": w.fund_frozen_call.pk}, **POST),
     Row("funding:plan_save", only(STAFF, ok=REDIRECT), kwargs=call("fund_draft"), **POST,
-        data=lambda w: {"notice_days": 5, "allow_partial": "on"}),
+        data=lambda w: {"notice_days": 5}),
     Row("funding:plan_suggest", only(STAFF, ok=REDIRECT), kwargs=call("fund_draft"), **POST),
     Row("funding:plan_propose", only(STAFF, ok=REDIRECT), kwargs=call("fund_draft"), **POST),
     Row("funding:plan_return", only(STAFF, ok=REDIRECT), kwargs=call("fund_draft"), **POST,

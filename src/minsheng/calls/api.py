@@ -76,9 +76,9 @@ class CallSerializer(serializers.ModelSerializer):
     class Meta:
         model = Call
         fields = ["id", "code", "title_zh", "title_en", "description", "programme", "domains", "focus_directions",
-                  "funding_mode", "support_type", "budget", "max_grant", "cofunding_ratio", "reviewers_per_proposal",
-                  "opens_at", "closes_at", "review_ends_at", "notice_at", "co_owners", "state", "phase",
-                  "published_at", "topics", "criteria", "rules", "rules_explained"]
+                  "funding_mode", "support_type", "budget", "max_grant", "cofunding_ratio", "allow_partial_funding",
+                  "reviewers_per_proposal", "opens_at", "closes_at", "review_ends_at", "notice_at", "co_owners",
+                  "state", "phase", "published_at", "topics", "criteria", "rules", "rules_explained"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))

@@ -83,8 +83,8 @@ class CallForm(Styled, forms.ModelForm):
     class Meta:
         model = Call
         fields = ["programme", "title_zh", "title_en", "description", "domains", "focus_directions", "funding_mode",
-                  "support_type", "cofunding_ratio", "reviewers_per_proposal", "opens_at", "closes_at",
-                  "review_ends_at", "notice_at", "co_owners"]
+                  "support_type", "cofunding_ratio", "allow_partial_funding", "reviewers_per_proposal", "opens_at",
+                  "closes_at", "review_ends_at", "notice_at", "co_owners"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "domains": forms.CheckboxSelectMultiple,

@@ -60,6 +60,8 @@ def render_guide(call: Call) -> bytes:
         (_("Budget envelope"), f"{yuan_to_wan(call.budget)} 万元"),
         (_("Maximum grant per project"), f"{yuan_to_wan(call.max_grant)} 万元"),
         (_("Required own/co-funding share"), f"{call.cofunding_ratio.normalize():f}%"),
+        (_("Partial funding"), _("A grant may be less than the request") if call.allow_partial_funding
+         else _("Requests are funded in full or not at all")),
         (_("Reviewers per proposal"), call.reviewers_per_proposal),
         (_("Co-owning departments (M05)"), "、".join(d.name for d in call.co_owners.all()) or "—"),
     ]))

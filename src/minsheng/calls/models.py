@@ -129,6 +129,9 @@ class Call(TimeStampedModel):
         _("required own/co-funding share (%)"), max_digits=5, decimal_places=2, default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("Non-city money as a share of the total budget (M17, M20)"))
+    allow_partial_funding = models.BooleanField(
+        _("partial funding allowed"), default=True,
+        help_text=_("Whether the funding plan may grant an application less than it requests (M17)."))
     reviewers_per_proposal = models.PositiveSmallIntegerField(_("reviewers per proposal"), default=5,
                                                               validators=[MinValueValidator(1)])
     avoid_same_district = models.BooleanField(

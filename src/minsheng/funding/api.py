@@ -64,6 +64,7 @@ class FundingPlanLineSerializer(serializers.ModelSerializer):
 
 class FundingPlanSerializer(serializers.ModelSerializer):
     call_code = serializers.CharField(source="call.code", read_only=True)
+    allow_partial = serializers.BooleanField(source="call.allow_partial_funding", read_only=True)
     lines = FundingPlanLineSerializer(many=True, read_only=True)
     total = serializers.SerializerMethodField()
     leverage = serializers.SerializerMethodField()

@@ -10,15 +10,13 @@ from minsheng.registry.forms import StyledMixin
 
 
 class PlanForm(StyledMixin, forms.Form):
-    """The grant (万元) and, for a cut, the reason of every line; the plan's partial-funding and notice settings."""
+    """The grant (万元) and, for a cut, the reason of every line; the plan's notice period."""
 
-    allow_partial = forms.BooleanField(label=_("Partial funding allowed"), required=False)
     notice_days = forms.IntegerField(label=_("Notice period (working days)"), min_value=1, max_value=30)
 
     def __init__(self, *args, plan, lines, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan, self.lines = plan, lines
-        self.fields["allow_partial"].initial = plan.allow_partial
         self.fields["notice_days"].initial = plan.notice_days
         for line in lines:
             self.fields[f"grant_{line.pk}"] = WanField(label=_("Grant (万元)"), initial=wan(line.grant))

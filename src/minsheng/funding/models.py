@@ -77,8 +77,6 @@ class FundingPlan(TimeStampedModel):
     call = models.OneToOneField("calls.Call", verbose_name=_("call"), on_delete=models.PROTECT,
                                 related_name="funding_plan")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
-    allow_partial = models.BooleanField(_("partial funding allowed"), default=True,
-                                        help_text=_("Whether an application may be funded below its request."))
     notice_days = models.PositiveSmallIntegerField(_("notice period (working days)"), default=5,
                                                    validators=[MinValueValidator(1), MaxValueValidator(30)])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from minsheng.accounts.rules import is_applicant, is_government
 from minsheng.calls.models import Call
 from minsheng.funding.leverage import Money
 from minsheng.funding.models import CoFunding, FundingPlan, Objection, PlanLine, Project
+from minsheng.policy.models import SupportType
 
 S = FundingPlan.State
 PUBLIC_STATES = (S.NOTICE, S.DECIDED)
@@ -63,6 +64,39 @@ def plan_view(plan: FundingPlan) -> PlanView:
         whole.merge(money)
         rows.append((line, money))
     return PlanView(plan=plan, rows=rows, money=whole, total=funded_total(lines), cutoff=cutoff_rank(lines))
+
+
+@dataclass
+class Envelope:
+    """One support type's share of a programme (M17): its calls' envelopes and what their plans grant."""
+
+    support_type: SupportType
+    calls: int
+    envelope: Decimal
+    planned: Decimal    # granted by plans not yet decided (draft, proposed, in notice)
+    approved: Decimal   # granted to approved projects
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.envelope - self.planned - self.approved
+
+
+def programme_envelopes(programme) -> list[Envelope]:
+    """Stable support and competitive selection side by side within one programme (M17), each with its own
+    envelope: the sum of its (not withdrawn) calls' envelopes."""
+    zero = Decimal("0")
+    calls = programme.calls.exclude(state=Call.State.WITHDRAWN)
+    granted = PlanLine.objects.filter(plan__call__in=calls, withdrawn=False, grant__gt=0)
+    out = []
+    for support_type in SupportType.objects.filter(pk__in=calls.values("support_type")):
+        own = calls.filter(support_type=support_type)
+        sums = granted.filter(plan__call__support_type=support_type).aggregate(
+            planned=Sum("grant", filter=~Q(plan__state=S.DECIDED)), approved=Sum("grant", filter=Q(
+                plan__state=S.DECIDED)))
+        out.append(Envelope(support_type=support_type, calls=own.count(),
+                            envelope=own.aggregate(s=Sum("budget"))["s"] or zero,
+                            planned=sums["planned"] or zero, approved=sums["approved"] or zero))
+    return out
 
 
 def public_plans() -> QuerySet[FundingPlan]:

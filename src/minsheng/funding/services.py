@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from minsheng.accounts.roles import Role
 from minsheng.applications.forms import wan
@@ -40,6 +41,10 @@ logger = logging.getLogger(__name__)
 S = FundingPlan.State
 REASON_MAX = 2000
 DISTRICT_SOURCE = "district"
+STABLE_SUPPORT = "stable"
+# The suggestion does not fund a remainder below this share of the request: a project given a fraction of its
+# budget cannot deliver what it promised, so the money goes on down the ranking instead.
+MIN_PARTIAL_SHARE = Decimal("0.5")
 
 
 def _require(by, permission: str, obj=None) -> None:
@@ -72,12 +77,47 @@ def _text(value: str, message: str) -> str:
 
 # --- Reads the services share -----------------------------------------------------------------------------------
 
+def not_ready_message(call) -> str:
+    if not is_stable_support(call):
+        return _("The review panel's ranking of this call must be frozen before a funding plan can be made.")
+    pending = checks_pending(call)
+    if pending:
+        return ngettext("%(n)s application is still in the formal check; a stable-support plan is made once every "
+                        "check is over.", "%(n)s applications are still in the formal check; a stable-support "
+                        "plan is made once every check is over.", pending) % {"n": pending}
+    return _("No application of this call has passed the formal check.")
+
+
 def frozen_ranking(call) -> list[dict] | None:
     """The review panel's frozen final list of the call, or None while there is no frozen panel."""
     from minsheng.review.models import Panel
 
     panel = Panel.objects.filter(call=call, state=Panel.State.FROZEN).first()
     return list(panel.final_list) if panel is not None else None
+
+
+def is_stable_support(call) -> bool:
+    """Stable support (稳定支持, M17) is not selected by competitive review: its plan needs no ranking."""
+    return call.support_type.code == STABLE_SUPPORT
+
+
+def checks_pending(call) -> int:
+    """Applications of the call whose formal check is not over (submitted, in check, returned for correction)."""
+    return Application.objects.filter(call=call, state__in=[
+        Application.State.SUBMITTED, Application.State.IN_CHECK, Application.State.RETURNED]).count()
+
+
+def plan_basis(call) -> list[dict] | None:
+    """What a plan starts from, as [{"application", "rank", "final"}], or None while it is not ready: the frozen
+    ranking of a competitive call; for stable support, the applications that passed the formal check, by number,
+    once no check is pending."""
+    if not is_stable_support(call):
+        return frozen_ranking(call)
+    if checks_pending(call):
+        return None
+    passed = Application.objects.filter(call=call, state=Application.State.PASSED).order_by("number")
+    return [{"application": pk, "rank": rank, "final": 0}
+            for rank, pk in enumerate(passed.values_list("pk", flat=True), start=1)]
 
 
 def requested_grant(application: Application, call) -> Decimal:
@@ -107,7 +147,7 @@ def check_lines(plan: FundingPlan, lines: list[PlanLine]) -> dict[int, str]:
         elif line.grant > line.requested:
             errors[line.pk] = _("%(grant)s 万元 is more than the %(requested)s 万元 requested.") % {
                 "grant": wan(line.grant), "requested": wan(line.requested)}
-        elif line.is_cut and not plan.allow_partial:
+        elif line.is_cut and not call.allow_partial_funding:
             errors[line.pk] = _("This call does not allow partial funding: fund the request in full or not at all.")
         elif line.is_cut and not line.cut_reason.strip():
             errors[line.pk] = _("Give the reason for cutting the requested %(requested)s 万元 to %(grant)s 万元.") % {
@@ -120,18 +160,21 @@ def check_lines(plan: FundingPlan, lines: list[PlanLine]) -> dict[int, str]:
 
 
 def suggestion(plan: FundingPlan, lines: list[PlanLine]) -> dict[int, tuple[Decimal, str]]:
-    """Fill the envelope in rank order: each gets its request, capped at the maximum grant and at what is left;
-    a line that would get only part of its request gets it only where partial funding is allowed."""
+    """Fill the envelope in rank order: each gets its request, capped at the maximum grant and at what is left.
+    What is left goes to a line only where the call allows partial funding and only if it is at least
+    MIN_PARTIAL_SHARE of the request; otherwise the line gets nothing and the money goes on down the ranking."""
     call = plan.call
     left = call.budget
     out: dict[int, tuple[Decimal, str]] = {}
     for line in sorted(lines, key=lambda x: (x.rank, x.pk)):
-        if line.withdrawn:
-            out[line.pk] = (Decimal("0"), "")
-            continue
         wanted = min(line.requested, call.max_grant)
-        grant = min(wanted, left) if plan.allow_partial else (wanted if wanted <= left else Decimal("0"))
-        if grant < line.requested and grant > 0 and not plan.allow_partial:
+        if line.withdrawn or wanted <= 0 or (wanted < line.requested and not call.allow_partial_funding):
+            grant = Decimal("0")
+        elif wanted <= left:
+            grant = wanted
+        elif call.allow_partial_funding and left >= line.requested * MIN_PARTIAL_SHARE:
+            grant = left
+        else:
             grant = Decimal("0")
         reason = ""
         if 0 < grant < line.requested:
@@ -152,15 +195,14 @@ def cutoff_rank(lines: list[PlanLine]) -> int | None:
 
 @transaction.atomic
 def create_plan(call, *, by) -> FundingPlan:
-    """Start the call's plan from its panel's frozen ranking; each ranked application gets a line with its request."""
+    """Start the call's plan from its basis (`plan_basis`); each application gets a line with its request."""
     _require(by, "funding.manage_plan")
-    call = Call.objects.select_for_update().get(pk=call.pk)
+    call = Call.objects.select_for_update().select_related("support_type").get(pk=call.pk)
     if FundingPlan.objects.filter(call=call).exists():
         raise ValidationError(_("This call already has a funding plan."))
-    ranking = frozen_ranking(call)
+    ranking = plan_basis(call)
     if not ranking:
-        raise ValidationError(_("The review panel's ranking of this call must be frozen before a funding plan can "
-                                "be made."))
+        raise ValidationError(not_ready_message(call))
     plan = FundingPlan.objects.create(call=call, created_by=_actor(by))
     applications = Application.objects.in_bulk([entry["application"] for entry in ranking])
     for entry in ranking:
@@ -170,22 +212,22 @@ def create_plan(call, *, by) -> FundingPlan:
         PlanLine.objects.create(plan=plan, application=application, rank=entry["rank"],
                                 final_score=Decimal(str(entry["final"])).quantize(Decimal("0.001")),
                                 requested=requested_grant(application, call))
-    _record("plan.create", by, plan, _("Funding plan started from the frozen ranking"),
-            new={"call": call.pk, "lines": plan.lines.count()})
+    _record("plan.create", by, plan, _("Funding plan started from the applications that passed the formal check "
+                                       "(stable support)") if is_stable_support(call)
+            else _("Funding plan started from the frozen ranking"),
+            new={"call": call.pk, "lines": plan.lines.count(), "support_type": call.support_type.code})
     return plan
 
 
 @transaction.atomic
-def update_plan(plan: FundingPlan, *, by, grants: dict[int, tuple[Decimal, str]], allow_partial: bool | None = None,
-                notice_days: int | None = None, reason: str = "") -> FundingPlan:
+def update_plan(plan: FundingPlan, *, by, grants: dict[int, tuple[Decimal, str]], notice_days: int | None = None,
+                reason: str = "") -> FundingPlan:
     """Set the grants (and cut reasons) of a draft plan; all or nothing: any broken rule refuses the whole change."""
     _require(by, "funding.manage_plan")
     plan = _lock(plan)
     if plan.state != S.DRAFT:
         raise ValidationError(_("Only a draft plan can be changed; this one is “%(state)s”.")
                               % {"state": plan.get_state_display()})
-    if allow_partial is not None:
-        plan.allow_partial = allow_partial
     if notice_days is not None:
         if not 1 <= notice_days <= 30:
             raise ValidationError(_("The notice lasts between 1 and 30 working days."))
@@ -206,9 +248,9 @@ def update_plan(plan: FundingPlan, *, by, grants: dict[int, tuple[Decimal, str]]
             line.save(update_fields=["grant", "cut_reason"])
             changed[line.application.number] = {"grant": line.grant, "cut_reason": line.cut_reason,
                                                 "was": before[line.pk][0]}
-    FundingPlan.objects.filter(pk=plan.pk).update(allow_partial=plan.allow_partial, notice_days=plan.notice_days)
+    FundingPlan.objects.filter(pk=plan.pk).update(notice_days=plan.notice_days)
     _record("plan.update", by, plan, reason or _("Funding plan changed"),
-            new={"lines": changed, "allow_partial": plan.allow_partial, "notice_days": plan.notice_days,
+            new={"lines": changed, "notice_days": plan.notice_days,
                  "total": funded_total(lines)})
     return plan
 

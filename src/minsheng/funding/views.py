@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from minsheng.applications.forms import wan
+from minsheng.applications.models import Application
 from minsheng.core import audit
 from minsheng.core.exports import xlsx_response
 from minsheng.core.views import rate_limited
@@ -65,6 +67,14 @@ def _chart(view) -> dict:
             "envelope_label": _("Envelope"), "running_label": _("Running total")}
 
 
+def _envelope_chart(envelopes) -> dict:
+    """Per support type of the programme: approved, planned and still free money (万元), as stacked bars."""
+    return {"labels": [e.support_type.name for e in envelopes],
+            "series": [{"name": name, "data": [float(wan(max(getattr(e, field), 0))) for e in envelopes]}
+                       for name, field in ((_("Approved projects"), "approved"), (_("In plans"), "planned"),
+                                           (_("Not yet planned"), "remaining"))]}
+
+
 @require_safe
 @login_required
 def call_list(request):
@@ -72,15 +82,23 @@ def call_list(request):
     from minsheng.review.models import Panel
 
     frozen = Panel.objects.filter(state=Panel.State.FROZEN).values_list("call_id", flat=True)
+    stable = Application.objects.filter(state=Application.State.PASSED,
+                                        call__support_type__code=services.STABLE_SUPPORT).values_list("call_id")
     plans = {p.call_id: p for p in queries.plans_for(request.user)}
-    calls = queries.calls_for(request.user).filter(pk__in=[*frozen, *plans]).order_by("-closes_at")
+    calls = queries.calls_for(request.user).filter(Q(pk__in=[*frozen, *plans]) | Q(pk__in=stable)).order_by(
+        "-closes_at")
     return render(request, "funding/call_list.html", {"rows": [(c, plans.get(c.pk)) for c in calls]})
 
 
 def _page(request, call, plan, *, form=None, status=200):
     user = request.user
-    context = {"call": call, "plan": plan, "ranking_frozen": services.frozen_ranking(call) is not None,
-               "can_manage": user.has_perm("funding.manage_plan")}
+    envelopes = queries.programme_envelopes(call.programme)
+    context = {"call": call, "plan": plan, "can_manage": user.has_perm("funding.manage_plan"),
+               "stable": services.is_stable_support(call), "envelopes": envelopes,
+               "envelope_chart": _envelope_chart(envelopes)}
+    if plan is None:
+        context["ready"] = bool(services.plan_basis(call))
+        context["not_ready"] = "" if context["ready"] else services.not_ready_message(call)
     if plan is not None:
         view = queries.plan_view(plan)
         sources = cofunding_sources(user, plan)
@@ -146,7 +164,7 @@ def plan_create(request, call_pk: int):
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("Funding plan started from the frozen ranking."))
+        messages.success(request, _("Funding plan started."))
     return redirect("funding:plan", call_pk=call.pk)
 
 
@@ -160,7 +178,6 @@ def plan_save(request, call_pk: int):
     if form.is_valid():
         try:
             services.update_plan(plan, by=request.user, grants=form.grants(),
-                                 allow_partial=form.cleaned_data["allow_partial"],
                                  notice_days=form.cleaned_data["notice_days"])
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):

@@ -1,15 +1,23 @@
-// The funding plan's chart: running total of grants in rank order against the envelope, drawn from JSON the page
-// carries (no inline scripts: the CSP forbids them). <div data-ms-funding-chart="id of a json_script element">
+// The funding plan's charts, drawn from JSON the page carries (no inline scripts: the CSP forbids them):
+// <div data-ms-funding-chart="id of a json_script element">: running total of grants in rank order against the
+// envelope; <div data-ms-envelope-chart="id">: per support type, approved, planned and unplanned money, stacked.
 (function () {
   "use strict";
   if (!window.echarts) { return; }
-  document.querySelectorAll("[data-ms-funding-chart]").forEach(function (node) {
-    var source = document.getElementById(node.getAttribute("data-ms-funding-chart"));
-    if (!source) { return; }
-    var data = JSON.parse(source.textContent);
-    if (!node.style.height) { node.style.height = "260px"; }
-    var chart = window.echarts.init(node);
-    chart.setOption({
+
+  function draw(selector, height, option) {
+    document.querySelectorAll("[" + selector + "]").forEach(function (node) {
+      var source = document.getElementById(node.getAttribute(selector));
+      if (!source) { return; }
+      if (!node.style.height) { node.style.height = height; }
+      var chart = window.echarts.init(node);
+      chart.setOption(option(JSON.parse(source.textContent)));
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  draw("data-ms-funding-chart", "260px", function (data) {
+    return {
       grid: { left: 50, right: 20, top: 30, bottom: 70 },
       tooltip: { trigger: "axis" },
       legend: { data: [data.running_label, data.envelope_label] },
@@ -20,7 +28,20 @@
         { name: data.envelope_label, type: "line", symbol: "none", lineStyle: { type: "dashed", color: "#333" },
           data: data.labels.map(function () { return data.envelope; }) }
       ]
-    });
-    window.addEventListener("resize", function () { chart.resize(); });
+    };
+  });
+
+  var colours = ["#2f7d32", "#b8312f", "#c9c9c9"];
+  draw("data-ms-envelope-chart", "180px", function (data) {
+    return {
+      grid: { left: 90, right: 30, top: 30, bottom: 30 },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { data: data.series.map(function (s) { return s.name; }) },
+      xAxis: { type: "value", name: "万元" },
+      yAxis: { type: "category", data: data.labels },
+      series: data.series.map(function (s, i) {
+        return { name: s.name, type: "bar", stack: "envelope", data: s.data, itemStyle: { color: colours[i] } };
+      })
+    };
   });
 })();
