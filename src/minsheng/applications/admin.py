@@ -4,18 +4,7 @@ changes through its pages (sections.py, services.py); states change only through
 from django.contrib import admin
 
 from minsheng.applications.models import Application, Attachment, BudgetLine, FundingLine, TeamMember
-from minsheng.core.admin import AuditedModelAdmin
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from minsheng.core.admin import AuditedModelAdmin, ReadOnlyInline
 
 
 class TeamInline(ReadOnlyInline):
