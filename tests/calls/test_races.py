@@ -1,12 +1,10 @@
 """Two people acting on one call at the same moment: exactly one wins (conditional update), the other gets a
 clear message; two drafts racing for the last of a programme's envelope: the row lock lets one through."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from minsheng.accounts.roles import Role
 from minsheng.calls import services
@@ -15,34 +13,7 @@ from minsheng.core.models import AuditEvent
 from tests.calls.conftest import content
 from tests.factories import user_for_role
 from tests.factories.calls import CallFactory, ProgrammeFactory, complete
-
-POSTGRES_ONLY = pytest.mark.skipif("connection.vendor != 'postgresql'",
-                                   reason="SQLite's shared in-memory test database locks tables instead of "
-                                          "waiting; the race runs on PostgreSQL")
-
-
-def _race(actions):
-    barrier = threading.Barrier(len(actions))
-    outcomes = []
-
-    def run(action):
-        try:
-            barrier.wait(timeout=10)
-            action()
-            outcomes.append("won")
-        except ValidationError:
-            outcomes.append("refused")
-        except Exception as exc:  # anything else fails the test, shown in the assertion
-            outcomes.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
+from tests.races import postgresql_only, race
 
 
 @pytest.mark.django_db
@@ -56,7 +27,7 @@ def test_a_stale_copy_cannot_publish_twice(officer, officer2):
     assert not AuditEvent.objects.filter(action="calls.call.return").exists()
 
 
-@POSTGRES_ONLY
+@postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_approvers_at_the_same_moment_exactly_one_publishes():
     drafter = user_for_role(Role.OFFICER)
@@ -64,15 +35,15 @@ def test_two_approvers_at_the_same_moment_exactly_one_publishes():
     approvers = [user_for_role(Role.OFFICER), user_for_role(Role.OFFICER)]
     actions = [lambda user=user: services.publish_call(call=Call.objects.get(pk=call.pk), by=user)
                for user in approvers]
-    assert _race(actions) == ["refused", "won"]
+    assert race(actions) == ["refused", "won"]
     assert AuditEvent.objects.filter(action="calls.call.publish").count() == 1
 
 
-@POSTGRES_ONLY
+@postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_drafts_racing_for_the_last_of_the_envelope():
     programme = ProgrammeFactory(budget=Decimal("15000000"))  # room for one call of 1,000 万元, not two
     officers = [user_for_role(Role.OFFICER), user_for_role(Role.OFFICER)]
     actions = [lambda user=user: services.save_call(by=user, content=content(programme)) for user in officers]
-    assert _race(actions) == ["refused", "won"]
+    assert race(actions) == ["refused", "won"]
     assert Call.objects.filter(programme=programme).count() == 1

@@ -1,12 +1,10 @@
 """Starting the check, decisions, overrides, races, mail, comments."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from minsheng.accounts.roles import Role
@@ -16,6 +14,7 @@ from minsheng.applications.models import Application, CheckDecision, RuleResult
 from minsheng.core.models import AuditEvent
 from tests.checks.conftest import submitted
 from tests.factories import user_for_role
+from tests.races import postgresql_only, race
 
 pytestmark = pytest.mark.django_db
 State = Application.State
@@ -126,9 +125,7 @@ def test_comment(call):
         services.comment(application, by=user_for_role(Role.AUDITOR), text="x")
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'",
-                    reason="SQLite's shared in-memory test database locks tables instead of waiting; "
-                           "the race runs on PostgreSQL")
+@postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_officers_deciding_at_once_only_one_wins():
     from tests.factories.calls import CallFactory, add_rule
@@ -137,25 +134,9 @@ def test_two_officers_deciding_at_once_only_one_wins():
     add_rule(call, "verified_organisation")
     application = submitted(call)
     officers = [user_for_role(Role.OFFICER), user_for_role(Role.OFFICER)]
-    outcomes = []
-    barrier = threading.Barrier(2)
-
-    def run(officer, decision):
-        try:
-            barrier.wait()
-            services.decide(Application.objects.get(pk=application.pk), by=officer, decision=decision,
-                            reason="并发", deadline=timezone.now() + timedelta(days=3))
-            outcomes.append("won")
-        except states.TransitionRefused:
-            outcomes.append("lost")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(o, d)) for o, d in zip(officers, ["reject", "return"],
-                                                                          strict=True)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["lost", "won"]
+    actions = [lambda o=officer, d=decision: services.decide(
+        Application.objects.get(pk=application.pk), by=o, decision=d, reason="并发",
+        deadline=timezone.now() + timedelta(days=3)) for officer, decision in zip(officers, ["reject", "return"],
+                                                                              strict=True)]
+    assert race(actions) == ["refused", "won"]
     assert CheckDecision.objects.filter(application=application).count() == 1

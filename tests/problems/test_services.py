@@ -2,12 +2,10 @@
 table; merging (into itself refused, chains resolved to the root, followers moved along); topics only in
 draft calls; two officers deciding at once."""
 
-import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from minsheng.accounts.roles import Role
 from minsheng.calls import problems
@@ -16,6 +14,7 @@ from minsheng.core.models import AuditEvent
 from tests.factories import domain, user_for_role
 from tests.factories.calls import CallFactory
 from tests.problems.conftest import report
+from tests.races import postgresql_only, race
 
 pytestmark = pytest.mark.django_db
 S = Problem.State
@@ -194,36 +193,16 @@ def test_two_officers_merging_two_problems_into_each_other_one_wins(officer, off
     assert Problem.objects.get(pk=b.pk).state == S.NEW
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'",
-                    reason="SQLite's shared in-memory test database locks tables instead of waiting; "
-                           "the race runs on PostgreSQL")
+@postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_officers_merging_crosswise_at_the_same_moment_leave_no_loop():
     """Two threads, two connections: a into b and b into a at once; exactly one merge happens."""
     a, b = report(title="问题甲"), report(title="问题乙")
     officers = [user_for_role(Role.OFFICER), user_for_role(Role.OFFICER)]
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def merge(user, source, target):
-        try:
-            stale_source, stale_target = Problem.objects.get(pk=source.pk), Problem.objects.get(pk=target.pk)
-            barrier.wait(timeout=10)
-            problems.merge_problem(problem=stale_source, into=stale_target, by=user)
-            outcomes.append("won")
-        except ValidationError:
-            outcomes.append("refused")
-        except Exception as exc:
-            outcomes.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=merge, args=(officers[0], a, b)),
-               threading.Thread(target=merge, args=(officers[1], b, a))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes) == ["refused", "won"]
+    stale = [(Problem.objects.get(pk=a.pk), Problem.objects.get(pk=b.pk)),
+             (Problem.objects.get(pk=b.pk), Problem.objects.get(pk=a.pk))]
+    actions = [lambda u=user, s=source, t=target: problems.merge_problem(problem=s, into=t, by=u)
+               for user, (source, target) in zip(officers, stale, strict=True)]
+    assert race(actions) == ["refused", "won"]
     assert Problem.objects.filter(state=S.MERGED).count() == 1
     assert events("calls.problem.merge").count() == 1

@@ -1,11 +1,9 @@
 """The registry's services: every write audited with its clause, verification decided by one conditional update."""
 
-import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from minsheng.accounts.roles import Role
 from minsheng.core.models import AuditEvent
@@ -19,6 +17,7 @@ from tests.factories import (
     domain,
     user_for_role,
 )
+from tests.races import postgresql_only, race
 
 pytestmark = pytest.mark.django_db
 
@@ -169,37 +168,17 @@ def test_two_officers_deciding_from_the_same_page_exactly_one_wins(officer):
     assert not events("registry.organisation.reject").exists()
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'",
-                    reason="SQLite's shared in-memory test database locks tables instead of waiting; "
-                           "the race runs on PostgreSQL")
+@postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_officers_verifying_at_the_same_moment_exactly_one_succeeds():
     """Two threads, two connections, one row: the conditional update lets exactly one through.
     (The stale-copy test above checks the same rule on every database.)"""
     organisation = OrganisationFactory(state=Organisation.State.PENDING)
     officers = [user_for_role(Role.OFFICER), user_for_role(Role.OFFICER)]
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def decide(user):
-        try:
-            stale = Organisation.objects.get(pk=organisation.pk)
-            barrier.wait(timeout=10)
-            services.verify_organisation(organisation=stale, by=user)
-            outcomes.append("won")
-        except services.TransitionRefused:
-            outcomes.append("refused")
-        except Exception as exc:  # anything else is a failure of the test, shown in the assertion
-            outcomes.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=decide, args=(user,)) for user in officers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes) == ["refused", "won"]
+    stale = [Organisation.objects.get(pk=organisation.pk) for _ in officers]
+    actions = [lambda u=user, o=copy: services.verify_organisation(organisation=o, by=u)
+               for user, copy in zip(officers, stale, strict=True)]
+    assert race(actions) == ["refused", "won"]
     assert events("registry.organisation.verify").count() == 1
 
 

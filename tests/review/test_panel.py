@@ -1,12 +1,10 @@
 """The review panel (会评, M17): convening, members, the session, votes and adjusted scores with their reasons,
 minutes, the frozen final list; conflicted members never see an application; the member page is anonymised."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.http import Http404
 from django.urls import reverse
 
@@ -15,6 +13,7 @@ from minsheng.review import panel as service
 from minsheng.review.models import ConflictDeclaration, ExpertProfile, Panel, PanelVote
 from tests.factories.review import ExpertProfileFactory, expert_user
 from tests.factories.review_work import accepted, review_world, submitted_review
+from tests.races import postgresql_only, race
 
 pytestmark = pytest.mark.django_db
 
@@ -208,9 +207,7 @@ def test_the_state_move_is_conditional_so_a_stale_copy_loses(world):
     assert AuditEvent.objects.filter(action="review.panel.freeze").count() == 1
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'",
-                    reason="SQLite's shared in-memory test database locks tables instead of waiting; "
-                           "the race runs on PostgreSQL (the stale-copy test covers the conditional update)")
+@postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_parallel_freezes_leave_one_winner():
     w = review_world(n_applications=2, n_experts=4, k=3)
@@ -220,26 +217,7 @@ def test_two_parallel_freezes_leave_one_winner():
             submitted_review(accepted(app, w.experts[j]), {c1: 5 + i + j, c2: 6})
     panel = convened(w, 3)
     service.record_minutes(panel, by=w.officer, minutes="纪要")
-    barrier, outcomes = threading.Barrier(2), []
-
-    def attempt():
-        try:
-            barrier.wait(timeout=10)
-            service.freeze(Panel.objects.get(pk=panel.pk), by=w.officer)
-            outcomes.append("ok")
-        except ValidationError:
-            outcomes.append("refused")
-        except Exception as exc:  # shown in the assertion
-            outcomes.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert sorted(outcomes) == ["ok", "refused"]
+    assert race([lambda: service.freeze(Panel.objects.get(pk=panel.pk), by=w.officer)] * 2) == ["refused", "won"]
     assert AuditEvent.objects.filter(action="review.panel.freeze").count() == 1
 
 

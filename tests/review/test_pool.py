@@ -1,11 +1,9 @@
 """The expert pool: invite, approve, suspend, reinstate (audited, M17); experts keep their own profiles;
 avoidance requests (at most three, also under a race)."""
 
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from minsheng.accounts.roles import Role
 from minsheng.applications.models import Application
@@ -15,6 +13,7 @@ from minsheng.review.models import AvoidanceRequest, ExpertProfile
 from tests.factories import PersonFactory, domain, user_for_role
 from tests.factories.applications import ApplicationFactory, SubmittedApplicationFactory
 from tests.factories.review import ExpertProfileFactory, expert_user
+from tests.races import postgresql_only, race
 
 pytestmark = pytest.mark.django_db
 
@@ -145,33 +144,14 @@ def test_only_the_applicant_organisation_and_only_before_the_check():
     assert AvoidanceRequest.objects.filter(application=application).count() == 1
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'",
-                    reason="SQLite's shared in-memory test database locks tables instead of waiting; "
-                           "the race runs on PostgreSQL")
+@postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_four_requests_at_the_same_moment_only_three_are_kept():
     application = ApplicationFactory()
     experts = [ExpertProfileFactory() for _ in range(5)]
     users = [applicant_of(application) for _ in range(5)]
-    barrier = threading.Barrier(5)
-    outcomes = []
-
-    def send(user, expert):
-        try:
-            barrier.wait(timeout=10)
-            services.request_avoidance(application=application, person=expert.person, reason="并发", by=user)
-            outcomes.append("kept")
-        except ValidationError as exc:
-            outcomes.append(exc.code)
-        except Exception as exc:  # shown in the assertion
-            outcomes.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(u, e)) for u, e in zip(users, experts, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes) == ["kept", "kept", "kept", "limit", "limit"]
+    actions = [lambda u=user, e=expert: services.request_avoidance(application=application, person=e.person,
+                                                                    reason="并发", by=u)
+               for user, expert in zip(users, experts, strict=True)]
+    assert race(actions) == ["refused", "refused", "won", "won", "won"]
     assert AvoidanceRequest.objects.filter(application=application).count() == 3
