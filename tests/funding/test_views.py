@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from minsheng.funding import queries, services
 from minsheng.funding.models import FundingPlan, Objection
-from minsheng.policy.models import SupportType
+from minsheng.policy.models import FundingSource, SupportType
 from minsheng.review.models import Panel
 from tests.factories.funding import WAN, decided_plan, frozen_call, plan_in_notice
 
@@ -112,3 +112,18 @@ def test_partial_funding_is_the_calls_published_rule(client):
     world = frozen_call(allow_partial_funding=False)
     page = client.get(reverse("calls:detail", kwargs={"pk": world.call.pk}))
     assert "全额资助或不予资助" in page.content.decode()
+
+
+def test_co_funding_typed_in_yuan_is_refused_with_the_figure_meant_and_nothing_recorded(client):
+    world = frozen_call()
+    plan = services.create_plan(world.call, by=world.officer)
+    services.apply_suggestion(plan, by=world.officer)
+    line = plan.lines.get(rank=2)
+    client.force_login(world.officer)
+    url = reverse("funding:cofunding_add", kwargs={"call_pk": world.call.pk, "pk": line.pk})
+    bank = FundingSource.objects.get(code="bank_loan")
+    page = client.post(url, {"source": bank.pk, "provider": "招商银行", "amount": "3000000"}, follow=True)
+    assert "您是否按元填写了" in page.content.decode() and not line.cofunding.exists()
+    page = client.post(url, {"source": bank.pk, "provider": "招商银行", "amount": "300"}, follow=True)
+    assert "配套资金已登记" in page.content.decode()
+    assert line.cofunding.get().amount == 300 * WAN

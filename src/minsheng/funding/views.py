@@ -141,12 +141,10 @@ def plan(request, call_pk: int):
     return _page(request, call, getattr(call, "funding_plan", None) if hasattr(call, "funding_plan") else None)
 
 
-def _post(request, call_pk, permission, action, success):
-    """Run one service on the call's plan; messages for the result; back to the plan page."""
-    _allow(request.user, permission)
-    plan = _plan(request, call_pk)
+def _run(request, call_pk, action, success):
+    """Run one service; its refusal or `success` as messages; back to the plan page."""
     try:
-        action(plan)
+        action()
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -154,18 +152,19 @@ def _post(request, call_pk, permission, action, success):
     return redirect("funding:plan", call_pk=call_pk)
 
 
+def _post(request, call_pk, permission, action, success):
+    """Run one service on the call's plan (see `_run`)."""
+    _allow(request.user, permission)
+    plan = _plan(request, call_pk)
+    return _run(request, call_pk, lambda: action(plan), success)
+
+
 @require_POST
 @login_required
 def plan_create(request, call_pk: int):
     _allow(request.user, "funding.manage_plan")
     call = _call(request, call_pk)
-    try:
-        services.create_plan(call, by=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Funding plan started."))
-    return redirect("funding:plan", call_pk=call.pk)
+    return _run(request, call.pk, lambda: services.create_plan(call, by=request.user), _("Funding plan started."))
 
 
 @require_POST
@@ -256,19 +255,13 @@ def cofunding_add(request, call_pk: int, pk: int):
     if not sources.exists():
         raise PermissionDenied
     form = CoFundingForm(request.POST, sources=sources, envelope=plan.call.budget)
-    if form.is_valid():
-        try:
-            services.add_cofunding(line, by=request.user, source=form.cleaned_data["source"],
-                                   provider=form.cleaned_data["provider"], amount=form.cleaned_data["amount"])
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("Co-funding recorded."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("funding:plan", call_pk=call_pk)
+    if not form.is_valid():
+        _errors(request, ValidationError(form.errors))
+        return redirect("funding:plan", call_pk=call_pk)
+    data = form.cleaned_data
+    return _run(request, call_pk, lambda: services.add_cofunding(
+        line, by=request.user, source=data["source"], provider=data["provider"], amount=data["amount"]),
+        _("Co-funding recorded."))
 
 
 @require_POST
@@ -277,13 +270,7 @@ def cofunding_remove(request, call_pk: int, pk: int):
     _allow(request.user, "funding.view_plan")
     plan = _plan(request, call_pk)
     item = get_object_or_404(CoFunding, line__plan=plan, pk=pk)
-    try:
-        services.remove_cofunding(item, by=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Co-funding removed."))
-    return redirect("funding:plan", call_pk=call_pk)
+    return _run(request, call_pk, lambda: services.remove_cofunding(item, by=request.user), _("Co-funding removed."))
 
 
 @require_POST
@@ -293,15 +280,10 @@ def objection_handle(request, call_pk: int, pk: int):
     plan = _plan(request, call_pk)
     objection = get_object_or_404(Objection, plan=plan, pk=pk)
     form = HandleForm(request.POST)
-    handling = form.cleaned_data["handling"] if form.is_valid() else ""
-    try:
-        services.handle_objection(objection, by=request.user, handling=handling,
-                                  withdraw=bool(form.is_valid() and form.cleaned_data["withdraw"]))
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("The handling of the objection is recorded."))
-    return redirect("funding:plan", call_pk=call_pk)
+    valid = form.is_valid()
+    return _run(request, call_pk, lambda: services.handle_objection(
+        objection, by=request.user, handling=form.cleaned_data["handling"] if valid else "",
+        withdraw=bool(valid and form.cleaned_data["withdraw"])), _("The handling of the objection is recorded."))
 
 
 @require_safe
