@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from minsheng.calls import services
 from minsheng.calls.models import Call, Problem, Programme
+from minsheng.core import clock
 from minsheng.demo.builder import SEED
 from minsheng.policy.models import Department, FundingMode, FundingSource, RuleTemplate, SupportType
 
@@ -83,6 +84,15 @@ def _topics(rows, problems: list[Problem]) -> list[dict]:
 def _criteria(rows=RUBRIC) -> list[dict]:
     return [{"name_zh": zh, "name_en": en, "description": "", "weight": Decimal(weight), "scale_min": 0,
              "scale_max": 10} for zh, en, weight in rows]
+
+
+def publish_past_call(content: services.CallContent, *, by, approver, at: datetime) -> Call:
+    """A call of an earlier round: drafted and submitted by `by`, approved by `approver`, all at `at` (the clock
+    set back to then, before the call opened)."""
+    with clock.reading(at):
+        call = services.save_call(by=by, content=content)
+        call = services.submit_call(call=call, by=by, enforce_deadline=False)
+        return services.publish_call(call=call, by=approver, enforce_deadline=False)
 
 
 def demo_call() -> Call | None:
