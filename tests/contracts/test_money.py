@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minsheng.contracts.money import DEFAULT_SPLIT, check_split, exceeds, room_left, scale_budget, split_amounts
+from minsheng.contracts.money import (
+    DEFAULT_SPLIT,
+    check_split,
+    exceeds,
+    room_left,
+    scale_budget,
+    spending_problem,
+    split_amounts,
+)
 
 D = Decimal
 
@@ -65,3 +73,33 @@ def test_never_over_the_grant():
     assert room_left(D("100"), D("120")) == D("0")
     assert not exceeds(D("100"), D("60"), D("40"))
     assert exceeds(D("100"), D("60"), D("40.01"))
+
+
+def _spend(amount, *, category="equipment", paid="400000", spent="0", in_category="0",
+           budget=(("equipment", "1000000"), ("travel", "0"))):
+    return spending_problem(amount=D(amount), category=category, paid=D(paid), spent=D(spent),
+                            budget={k: D(v) for k, v in budget}, spent_in_category=D(in_category))
+
+
+def test_spending_only_money_received_and_within_the_category_budget():
+    assert _spend("400000") == ""
+    assert _spend("400000.01") == "paid"
+    assert _spend("100000", spent="300000.01") == "paid"
+    assert _spend("0") == "amount" and _spend("-5") == "amount"
+    assert _spend("10", category="travel") == "category"        # budgeted at zero
+    assert _spend("10", category="labour") == "category"        # not in the budget at all
+    assert _spend("60", budget=(("equipment", "100"),), in_category="50") == "budget"
+    assert _spend("50", budget=(("equipment", "100"),), in_category="50") == ""
+
+
+@given(st.lists(st.integers(min_value=-10**6, max_value=10**7), max_size=30), st.integers(min_value=0, max_value=10**8))
+def test_accepted_spending_never_passes_the_money_paid(amounts, paid_cents):
+    paid = D(paid_cents) / 100
+    budget = {"equipment": D("1000000")}
+    spent = D("0")
+    for cents in amounts:
+        amount = D(cents) / 100
+        if not spending_problem(amount=amount, category="equipment", paid=paid, spent=spent, budget=budget,
+                                spent_in_category=spent):
+            spent += amount
+        assert D("0") <= spent <= paid and spent <= budget["equipment"]

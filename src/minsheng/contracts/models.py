@@ -4,7 +4,9 @@ A task book is versioned: version 1 is generated from the approved application w
 a later change starts the next version from the signed one. Each version goes draft → confirmed by the
 applicant → signed by the officer, who freezes it as a PDF (bytes and sha256 kept); the version signed before
 it becomes superseded. The disbursement tranches are planned from the split of the first signed version and
-each goes planned → requested (officer) → approved (finance, never the requester) → paid.
+each goes planned → requested (officer) → approved (finance, never the requester) → paid; finance may return a
+request to the officer with a reason (requested → planned), and the officer may request it again. The money the
+project spends is recorded as expenditures (经费支出) by budget category, append-only.
 """
 
 from decimal import Decimal
@@ -184,6 +186,11 @@ class Tranche(models.Model):
     bank_reference = models.CharField(_("bank reference"), max_length=60, blank=True)
     paid_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("payment recorded by"),
                                          null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The last time finance sent a request back to the officer; kept when the officer requests again.
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("returned by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for the return"), blank=True)
 
     class Meta:
         ordering = ["project", "order"]
@@ -193,3 +200,51 @@ class Tranche(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.number} #{self.order}"
+
+
+class Expenditure(models.Model):
+    """Money a project spent (经费支出), by budget category, in yuan, with its date, description and voucher.
+
+    The rule, checked by services.record_expenditure under the project's row lock (so two records at once queue
+    and the second sees the first), with the arithmetic in money.spending_problem:
+    - a project spends only money it has received: at every moment the sum of its records is at most the sum of
+      its paid tranches (the government grant paid out; the organisation's own and co-funding money is not
+      accounted for here);
+    - only in a category of the budget of the task book in force, and never beyond that category's amount;
+    - dated on or after the project's first payment and never in the future.
+
+    Records are never changed or deleted (append-only money): a wrong one is cancelled by a reversing record
+    (冲销) of the opposite amount in the same category, which names the record it reverses (at most one reversal
+    per record, never a reversal of a reversal), and the right one is then recorded anew.
+    """
+
+    project = models.ForeignKey("funding.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="expenditures")
+    category = models.CharField(_("category"), max_length=20, choices=BudgetLine.Category.choices)
+    # positive for money spent, negative for a reversal
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    spent_on = models.DateField(_("date"))
+    description = models.CharField(_("spent on"), max_length=300)
+    voucher = models.CharField(_("voucher reference"), max_length=60, blank=True)
+    reverses = models.OneToOneField("self", verbose_name=_("reverses"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="reversal")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["project", "spent_on", "pk"]
+        verbose_name = _("expenditure")
+        verbose_name_plural = _("expenditures")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(reverses__isnull=True, amount__gt=0) | Q(reverses__isnull=False, amount__lt=0)),
+                name="expenditure_spent_positive_reversal_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.number} {self.spent_on} {self.amount}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None

@@ -6,6 +6,8 @@
   takes the rounding remainder, so the tranches add up to the grant exactly.
 - `room_left`: how much of a grant is not yet approved or paid; `exceeds` says whether one more amount would
   take the approved and paid money over the grant.
+- `spending_problem`: whether one more expenditure keeps a project's spending within the money paid to it and
+  within the budget of its category.
 """
 
 from collections.abc import Mapping, Sequence
@@ -76,3 +78,24 @@ def room_left(grant: Decimal, committed: Decimal) -> Decimal:
 def exceeds(grant: Decimal, committed: Decimal, amount: Decimal) -> bool:
     """Whether approving `amount` on top of `committed` would take the money over the grant."""
     return _cents(committed) + _cents(amount) > _cents(grant)
+
+
+def spending_problem(*, amount: Decimal, category: str, paid: Decimal, spent: Decimal,
+                     budget: Mapping[str, Decimal], spent_in_category: Decimal) -> str:
+    """Empty when spending `amount` in `category` is allowed, otherwise the problem:
+
+    - "amount": not a positive amount;
+    - "category": the category has no money in the budget;
+    - "paid": the spending would pass the money paid to the project (only money received is spent);
+    - "budget": the category's spending would pass its budget.
+    """
+    amount = _cents(amount)
+    if amount <= ZERO:
+        return "amount"
+    if _cents(budget.get(category, ZERO)) <= ZERO:
+        return "category"
+    if _cents(spent) + amount > _cents(paid):
+        return "paid"
+    if _cents(spent_in_category) + amount > _cents(budget[category]):
+        return "budget"
+    return ""

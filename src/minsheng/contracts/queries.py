@@ -8,7 +8,9 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 
 from minsheng.accounts.rules import is_admin, is_applicant, is_auditor, is_finance, is_officer
-from minsheng.contracts.models import TaskBook, Tranche
+from minsheng.applications.models import BudgetLine
+from minsheng.contracts import money as arithmetic
+from minsheng.contracts.models import Expenditure, TaskBook, Tranche
 from minsheng.funding.models import Project
 
 ZERO = Decimal("0")
@@ -30,7 +32,12 @@ def task_books_for(user) -> QuerySet[TaskBook]:
 
 def tranches_for(user) -> QuerySet[Tranche]:
     return Tranche.objects.filter(project__in=projects_for(user)).select_related(
-        "project", "project__organisation", "project__call", "requested_by", "approved_by")
+        "project", "project__organisation", "project__call", "requested_by", "approved_by", "returned_by")
+
+
+def expenditures_for(user) -> QuerySet[Expenditure]:
+    return Expenditure.objects.filter(project__in=projects_for(user)).select_related(
+        "project", "project__organisation", "project__call", "recorded_by", "reverses")
 
 
 def current_book(project: Project) -> TaskBook | None:
@@ -48,6 +55,7 @@ class Money:
     requested: Decimal = ZERO
     approved: Decimal = ZERO
     paid: Decimal = ZERO
+    spent: Decimal = ZERO
     projects: int = 0
 
     @property
@@ -57,6 +65,11 @@ class Money:
     @property
     def paid_share(self) -> int:
         return int(self.paid * 100 / self.grant) if self.grant else 0
+
+    @property
+    def spent_share(self) -> int:
+        """The money spent as a share of the money paid, in whole per cent."""
+        return int(self.spent * 100 / self.paid) if self.paid else 0
 
 
 def tranche_sums(projects) -> dict[int, dict[str, Decimal]]:
@@ -69,24 +82,63 @@ def tranche_sums(projects) -> dict[int, dict[str, Decimal]]:
     return sums
 
 
+def spent_sums(projects) -> dict[int, Decimal]:
+    """project id → the money it spent (reversals deducted)."""
+    rows = (Expenditure.objects.filter(project__in=projects).values("project_id").annotate(total=Sum("amount"))
+            .order_by())
+    return {row["project_id"]: row["total"] for row in rows}
+
+
 def money_of(project: Project) -> Money:
     sums = tranche_sums([project]).get(project.pk, {})
     return Money(grant=project.grant, requested=sums.get("requested", ZERO), approved=sums.get("approved", ZERO),
-                 paid=sums.get("paid", ZERO), projects=1)
+                 paid=sums.get("paid", ZERO), spent=spent_sums([project]).get(project.pk, ZERO), projects=1)
+
+
+@dataclass
+class CategoryMoney:
+    """One budget category of a project, in yuan: its budget, its share of the money paid, the money spent."""
+
+    category: str
+    label: str
+    budget: Decimal
+    paid: Decimal
+    spent: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.budget - self.spent
+
+
+def by_category(book: TaskBook | None, paid: Decimal, project: Project) -> list[CategoryMoney]:
+    """Budget, paid and spent per category of the task book in force. Tranches are paid for the whole project,
+    not per category: the money paid is shared out in proportion to the budget (money.scale_budget), so the
+    shares add up to the money paid exactly. A category spent in but missing from the budget is listed too."""
+    lines = {line.category: line for line in book.budget_lines.all()} if book else {}
+    shares = arithmetic.scale_budget({c: line.amount for c, line in lines.items()}, paid) if lines else {}
+    spent = dict(Expenditure.objects.filter(project=project).values_list("category").annotate(s=Sum("amount"))
+                 .order_by())
+    rows = [CategoryMoney(c, line.get_category_display(), line.amount, shares.get(c, ZERO), spent.get(c, ZERO))
+            for c, line in lines.items()]
+    labels = dict(BudgetLine.Category.choices)
+    rows += [CategoryMoney(c, str(labels.get(c, c)), ZERO, ZERO, amount)
+             for c, amount in spent.items() if c not in lines]
+    return rows
 
 
 @dataclass
 class Overview:
     calls: list = field(default_factory=list)     # [(call, Money)]
-    sources: list = field(default_factory=list)   # [(source, funding total, paid share of the grant)]
+    sources: list = field(default_factory=list)   # [(source, funding total, paid share, spent share)]
     total: Money = field(default_factory=Money)
 
 
 def overview(projects: QuerySet[Project]) -> Overview:
     """Totals per call and per funding source. The grant is paid from the government sources: a project's paid
-    money is attributed to its government lines in proportion to their amounts."""
+    and spent money is attributed to its government lines in proportion to their amounts."""
     projects = list(projects.select_related("call").prefetch_related("funding_lines__source"))
     sums = tranche_sums(projects)
+    spending = spent_sums(projects)
     calls: dict[int, tuple] = {}
     sources: dict[int, list] = {}
     total = Money()
@@ -98,13 +150,15 @@ def overview(projects: QuerySet[Project]) -> Overview:
             money.requested += own.get("requested", ZERO)
             money.approved += own.get("approved", ZERO)
             money.paid += own.get("paid", ZERO)
+            money.spent += spending.get(project.pk, ZERO)
             money.projects += 1
         lines = list(project.funding_lines.all())
         government = sum((line.amount for line in lines if line.source.is_government), ZERO)
         for line in lines:
-            row = sources.setdefault(line.source_id, [line.source, ZERO, ZERO])
+            row = sources.setdefault(line.source_id, [line.source, ZERO, ZERO, ZERO])
             row[1] += line.amount
             if line.source.is_government and government:
                 row[2] += (own.get("paid", ZERO) * line.amount / government).quantize(Decimal("0.01"))
+                row[3] += (spending.get(project.pk, ZERO) * line.amount / government).quantize(Decimal("0.01"))
     return Overview(calls=sorted(calls.values(), key=lambda pair: pair[0].code),
                     sources=sorted(sources.values(), key=lambda row: (row[0].order, row[0].pk)), total=total)

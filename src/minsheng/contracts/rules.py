@@ -8,7 +8,10 @@ check: an applicant sees only its own organisation's projects.
   request tranches.
 - Applicants of the project's organisation edit the draft's budget by category and confirm the task book;
   they can never countersign.
-- Finance approves requested tranches (never one it requested itself) and records payments.
+- Finance approves requested tranches (never one it requested itself) or returns them to the officer with a
+  reason, and records payments.
+- The project's organisation (its applicant accounts) and finance record the money spent by budget category,
+  and cancel a wrong record by reversing it.
 - Auditors and administrators read everything; nobody else reads anything here.
 """
 
@@ -34,7 +37,9 @@ rules.add_perm("contracts.confirm_task_book", is_applicant & of_own_organisation
 rules.add_perm("contracts.change_budget", is_applicant & of_own_organisation)
 rules.add_perm("contracts.request_tranche", is_officer)
 rules.add_perm("contracts.approve_tranche", is_finance)
+rules.add_perm("contracts.return_tranche", is_finance)
 rules.add_perm("contracts.record_payment", is_finance)
+rules.add_perm("contracts.record_expenditure", is_finance | (is_applicant & of_own_organisation))
 rules.add_perm("contracts.view_finance", reads_money)
 
 

@@ -2,7 +2,8 @@
 change only through states.move (a conditional update), so a double click or a race cannot apply a step twice.
 
 Money never exceeds the grant: an approval locks the project's row and re-counts the approved and paid
-tranches inside the transaction, so two approvals at once queue and the second sees the first.
+tranches inside the transaction, so two approvals at once queue and the second sees the first. Spending never
+exceeds the money paid, in the same way: an expenditure locks the project's row and re-counts what was spent.
 """
 
 import hashlib
@@ -18,6 +19,7 @@ from minsheng.applications.forms import wan
 from minsheng.applications.models import BudgetLine
 from minsheng.contracts import clauses, money, states
 from minsheng.contracts.models import (
+    Expenditure,
     TaskBook,
     TaskBookBudgetLine,
     TaskBookFundingLine,
@@ -380,6 +382,30 @@ def approve_tranche(tranche: Tranche, *, by) -> Tranche:
 
 
 @transaction.atomic
+def return_tranche(tranche: Tranche, *, by, reason: str) -> Tranche:
+    """Finance sends a requested tranche back to the officer (requested → planned) with the reason, which the
+    officer reads on the project page before requesting it again."""
+    _require(by, "contracts.return_tranche")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the request goes back to the programme officer."), code="reason")
+    lock_project(tranche.project_id)
+    locked = Tranche.objects.select_for_update().get(pk=tranche.pk)
+    if locked.state != Money.REQUESTED:
+        raise states.TransitionRefused(
+            _("This tranche is now “%(state)s”, so it cannot be returned. Nothing was changed; reload the page.")
+            % {"state": locked.get_state_display()}, code="stale")
+    old = {"state": locked.state, "requested_by": locked.requested_by_id,
+           "requested_at": locked.requested_at, "request_note": locked.request_note}
+    states.move(locked, Money.PLANNED, returned_by=by, returned_at=clock.now(), return_reason=reason,
+                requested_by=None, requested_at=None, request_note="")
+    audit.record(action="contracts.tranche.return", by=by, target=locked, old=old,
+                 new={"state": Money.PLANNED, "amount": str(locked.amount)}, clause=CLAUSE, reason=reason)
+    tranche.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
 def record_payment(tranche: Tranche, *, by, paid_on, reference: str) -> Tranche:
     """Finance records that an approved tranche was paid, with the date and the bank's reference."""
     _require(by, "contracts.record_payment")
@@ -397,3 +423,106 @@ def record_payment(tranche: Tranche, *, by, paid_on, reference: str) -> Tranche:
                       "amount": str(locked.amount)}, clause=CLAUSE)
     tranche.refresh_from_db()
     return locked
+
+
+# --- Expenditure ---------------------------------------------------------------------------------
+
+def _sum(queryset) -> Decimal:
+    return (queryset.aggregate(s=Sum("amount"))["s"] or Decimal("0")).quantize(money.CENT)
+
+
+def spent(project: Project) -> Decimal:
+    """The money the project spent (reversals deducted), in yuan."""
+    return _sum(Expenditure.objects.filter(project=project))
+
+
+def paid(project: Project) -> Decimal:
+    """The money paid to the project, in yuan."""
+    return _sum(Tranche.objects.filter(project=project, state=Money.PAID))
+
+
+def _signed_budget(project: Project) -> dict[str, Decimal]:
+    book = TaskBook.objects.filter(project=project, state=Book.SIGNED).first()
+    return {line.category: line.amount for line in book.budget_lines.all()} if book else {}
+
+
+@transaction.atomic
+def record_expenditure(project: Project, *, by, category: str, amount: Decimal, spent_on, description: str,
+                       voucher: str = "") -> Expenditure:
+    """The project's organisation or finance records money spent in a budget category. The rule (see the
+    Expenditure model): only money received, only within the category's budget, dated between the first payment
+    and today; the project's row is locked while the spending is re-counted."""
+    _require(by, "contracts.record_expenditure", project)
+    description, voucher = (description or "").strip(), (voucher or "").strip()
+    if not description or spent_on is None or amount is None:
+        raise ValidationError(_("Give the date, the category, the amount and what the money was spent on."),
+                              code="required")
+    project = lock_project(project.pk)
+    first_paid = (Tranche.objects.filter(project=project, state=Money.PAID).order_by("paid_on")
+                  .values_list("paid_on", flat=True).first())
+    if spent_on > timezone.localdate(clock.now()):
+        raise ValidationError(_("The date of an expenditure cannot be in the future."), code="date")
+    if first_paid is not None and spent_on < first_paid:
+        raise ValidationError(_("Money is spent only after it was received: the project's first payment was on "
+                                "%(date)s.") % {"date": first_paid.isoformat()}, code="date")
+    budget = _signed_budget(project)
+    received, already = paid(project), spent(project)
+    in_category = _sum(Expenditure.objects.filter(project=project, category=category))
+    problem = money.spending_problem(amount=amount, category=category, paid=received, spent=already,
+                                     budget=budget, spent_in_category=in_category)
+    if problem:
+        raise ValidationError(_spending_message(problem, amount=amount, category=category, paid=received,
+                                                spent=already, budget=budget, in_category=in_category),
+                              code=problem)
+    expenditure = Expenditure.objects.create(
+        project=project, category=category, amount=amount, spent_on=spent_on, description=description[:300],
+        voucher=voucher[:60], recorded_by=by, recorded_at=clock.now())
+    audit.record(action="contracts.expenditure.record", by=by, target=expenditure,
+                 new={"project": project.number, "category": category, "amount": str(expenditure.amount),
+                      "spent_on": spent_on, "voucher": expenditure.voucher,
+                      "spent": str(already + expenditure.amount), "paid": str(received)},
+                 clause="M20", reason=expenditure.description)
+    return expenditure
+
+
+def _spending_message(problem: str, *, amount, category, paid, spent, budget, in_category) -> str:
+    label = BudgetLine.Category(category).label if category in BudgetLine.Category.values else category
+    if problem == "amount":
+        return _("The amount spent must be more than zero.")
+    if problem == "category":
+        return _("The task book in force has no budget for “%(category)s”; money can be spent only in a budgeted "
+                 "category.") % {"category": label}
+    if problem == "paid":
+        return _("Recording %(amount)s 万元 would take the money spent to %(total)s 万元, more than the %(paid)s 万元 "
+                 "paid to the project so far. Only money received can be spent. Nothing was recorded.") % {
+            "amount": wan(amount), "total": wan(spent + amount), "paid": wan(paid)}
+    return _("Recording %(amount)s 万元 would take the spending on “%(category)s” to %(total)s 万元, over its "
+             "budget of %(budget)s 万元. Nothing was recorded.") % {
+        "amount": wan(amount), "category": label, "total": wan(in_category + amount),
+        "budget": wan(budget.get(category, 0))}
+
+
+@transaction.atomic
+def reverse_expenditure(expenditure: Expenditure, *, by, reason: str) -> Expenditure:
+    """Cancel a wrong record by a reversing one (the opposite amount, same category, dated today); records are
+    never changed or deleted. A record is reversed at most once, and a reversal is never reversed."""
+    _require(by, "contracts.record_expenditure", expenditure.project)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why this record is reversed."), code="reason")
+    lock_project(expenditure.project_id)
+    original = Expenditure.objects.select_for_update().get(pk=expenditure.pk)
+    if original.is_reversal:
+        raise ValidationError(_("A reversal cannot itself be reversed; record the right amount anew."),
+                              code="reversal")
+    if Expenditure.objects.filter(reverses=original).exists():
+        raise ValidationError(_("This record has already been reversed."), code="reversed")
+    reversal = Expenditure.objects.create(
+        project_id=original.project_id, category=original.category, amount=-original.amount,
+        spent_on=timezone.localdate(clock.now()), description=reason[:300], voucher=original.voucher,
+        reverses=original, recorded_by=by, recorded_at=clock.now())
+    audit.record(action="contracts.expenditure.reverse", by=by, target=reversal,
+                 old={"expenditure": original.pk, "amount": str(original.amount)},
+                 new={"category": original.category, "amount": str(reversal.amount), "reverses": original.pk},
+                 clause="M20", reason=reason)
+    return reversal

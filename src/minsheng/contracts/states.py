@@ -21,6 +21,7 @@ BOOK_TRANSITIONS: dict[str, frozenset] = {
     Book.SUPERSEDED: frozenset({Book.SIGNED}),       # a later version was signed
 }
 TRANCHE_TRANSITIONS: dict[str, frozenset] = {
+    Money.PLANNED: frozenset({Money.REQUESTED}),     # finance returns the request to the officer, with a reason
     Money.REQUESTED: frozenset({Money.PLANNED}),     # an officer requests it
     Money.APPROVED: frozenset({Money.REQUESTED}),    # finance approves (never the requester)
     Money.PAID: frozenset({Money.APPROVED}),         # finance records the payment
