@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from minsheng.core.models import AuditEvent
+from minsheng.policy.models import SupportType
 from minsheng.review import assignment as service
 from minsheng.review.models import Assignment, AssignmentRun, AvoidanceRequest, ExpertProfile
 from tests.factories import PersonFactory
@@ -183,3 +184,12 @@ def test_a_decline_publishes_only_its_own_replacement():
     service.respond(pair, by=w.users[pair.expert_id], accept=False, reason="回避")
     assert Assignment.objects.get(pk=pending.pk).state == S.PROPOSED      # the officer's own draft is left alone
     assert Assignment.objects.filter(application=w.applications[0], state=S.PUBLISHED).count() == 2
+
+
+def test_a_stable_support_call_is_not_assigned_to_experts():
+    w = review_world(n_applications=2, n_experts=4, k=2)
+    w.call.support_type = SupportType.objects.get(code="stable")
+    w.call.save()
+    with pytest.raises(ValidationError, match="稳定支持类申报指南不经专家评审择优"):
+        service.run(w.call, by=w.officer)
+    assert not Assignment.objects.exists() and not AssignmentRun.objects.exists()

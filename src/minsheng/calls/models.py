@@ -78,6 +78,9 @@ class ProblemStep(models.Model):
         return f"{self.problem_id} {self.state}"
 
 
+STABLE_SUPPORT = "stable"   # the SupportType code of stable support (M17)
+
+
 class Programme(TimeStampedModel):
     """A year's money from one source (计划 / 专项), split into calls."""
 
@@ -167,6 +170,11 @@ class Call(TimeStampedModel):
     @property
     def title(self) -> str:
         return self.title_en if (get_language() or "").startswith("en") and self.title_en else self.title_zh
+
+    @property
+    def is_stable_support(self) -> bool:
+        """Stable support (稳定支持, M17) is not selected by competitive review: no rubric, no ranking."""
+        return self.support_type.code == STABLE_SUPPORT
 
 
 class Topic(models.Model):

@@ -292,7 +292,7 @@ def _ready_for_approval(call: Call, enforce_deadline: bool = True) -> None:
     if not call.topics.exists():
         problems.append(_("add at least one topic"))
     total = call.criteria.aggregate(total=Sum("weight"))["total"]
-    if total != 100:
+    if total != 100 and not (total is None and call.is_stable_support):   # stable support has no expert review
         problems.append(_("set review criteria whose weights add up to 100"))
     if enforce_deadline and call.closes_at <= timezone.now():
         problems.append(_("move the closing time into the future"))

@@ -41,7 +41,6 @@ logger = logging.getLogger(__name__)
 S = FundingPlan.State
 REASON_MAX = 2000
 DISTRICT_SOURCE = "district"
-STABLE_SUPPORT = "stable"
 # The suggestion does not fund a remainder below this share of the request: a project given a fraction of its
 # budget cannot deliver what it promised, so the money goes on down the ranking instead.
 MIN_PARTIAL_SHARE = Decimal("0.5")
@@ -78,7 +77,7 @@ def _text(value: str, message: str) -> str:
 # --- Reads the services share -----------------------------------------------------------------------------------
 
 def not_ready_message(call) -> str:
-    if not is_stable_support(call):
+    if not call.is_stable_support:
         return _("The review panel's ranking of this call must be frozen before a funding plan can be made.")
     pending = checks_pending(call)
     if pending:
@@ -96,11 +95,6 @@ def frozen_ranking(call) -> list[dict] | None:
     return list(panel.final_list) if panel is not None else None
 
 
-def is_stable_support(call) -> bool:
-    """Stable support (稳定支持, M17) is not selected by competitive review: its plan needs no ranking."""
-    return call.support_type.code == STABLE_SUPPORT
-
-
 def checks_pending(call) -> int:
     """Applications of the call whose formal check is not over (submitted, in check, returned for correction)."""
     return Application.objects.filter(call=call, state__in=[
@@ -111,7 +105,7 @@ def plan_basis(call) -> list[dict] | None:
     """What a plan starts from, as [{"application", "rank", "final"}], or None while it is not ready: the frozen
     ranking of a competitive call; for stable support, the applications that passed the formal check, by number,
     once no check is pending."""
-    if not is_stable_support(call):
+    if not call.is_stable_support:
         return frozen_ranking(call)
     if checks_pending(call):
         return None
@@ -213,7 +207,7 @@ def create_plan(call, *, by) -> FundingPlan:
                                 final_score=Decimal(str(entry["final"])).quantize(Decimal("0.001")),
                                 requested=requested_grant(application, call))
     _record("plan.create", by, plan, _("Funding plan started from the applications that passed the formal check "
-                                       "(stable support)") if is_stable_support(call)
+                                       "(stable support)") if call.is_stable_support
             else _("Funding plan started from the frozen ranking"),
             new={"call": call.pk, "lines": plan.lines.count(), "support_type": call.support_type.code})
     return plan

@@ -14,6 +14,7 @@ from django_ratelimit.core import is_ratelimited
 
 from minsheng.applications.forms import wan
 from minsheng.applications.models import Application
+from minsheng.calls.models import STABLE_SUPPORT
 from minsheng.core import audit
 from minsheng.core.exports import xlsx_response
 from minsheng.core.views import rate_limited
@@ -83,7 +84,7 @@ def call_list(request):
 
     frozen = Panel.objects.filter(state=Panel.State.FROZEN).values_list("call_id", flat=True)
     stable = Application.objects.filter(state=Application.State.PASSED,
-                                        call__support_type__code=services.STABLE_SUPPORT).values_list("call_id")
+                                        call__support_type__code=STABLE_SUPPORT).values_list("call_id")
     plans = {p.call_id: p for p in queries.plans_for(request.user)}
     calls = queries.calls_for(request.user).filter(Q(pk__in=[*frozen, *plans]) | Q(pk__in=stable)).order_by(
         "-closes_at")
@@ -94,7 +95,7 @@ def _page(request, call, plan, *, form=None, status=200):
     user = request.user
     envelopes = queries.programme_envelopes(call.programme)
     context = {"call": call, "plan": plan, "can_manage": user.has_perm("funding.manage_plan"),
-               "stable": services.is_stable_support(call), "envelopes": envelopes,
+               "stable": call.is_stable_support, "envelopes": envelopes,
                "envelope_chart": _envelope_chart(envelopes)}
     if plan is None:
         context["ready"] = bool(services.plan_basis(call))

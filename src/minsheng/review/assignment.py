@@ -145,6 +145,9 @@ def run(call, *, by) -> AssignmentRun:
     """Compute a fresh proposal for the whole call, keeping everything already published."""
     _require(by, "review.assign")
     call = _lock_call(call)
+    if call.is_stable_support:
+        raise ValidationError(_("Stable-support calls are not selected by expert review (M17); their funding plan "
+                                "starts from the applications that passed the formal check."))
     return _solve(call, by, affected=None, reason=gettext("Assignment run by the officer"))
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from minsheng.applications.models import Application
-from minsheng.calls.models import Call
+from minsheng.calls.models import STABLE_SUPPORT, Call
 from minsheng.review import assignment as service
 from minsheng.review import queries, reviewing
 from minsheng.review.models import Assignment, ExpertProfile, PanelMember
@@ -23,7 +23,7 @@ def call_list(request):
     calls = (Call.objects.annotate(passed=Count("applications", filter=passed, distinct=True),
                                    assigned=Count("applications__assignments", distinct=True, filter=Q(
                                        applications__assignments__state__in=service.LIVE)))
-             .filter(passed__gt=0).order_by("-closes_at", "pk"))
+             .filter(passed__gt=0).exclude(support_type__code=STABLE_SUPPORT).order_by("-closes_at", "pk"))
     return render(request, "review/assignment_calls.html", {"calls": calls})
 
 

@@ -34,7 +34,7 @@
   var colours = ["#2f7d32", "#b8312f", "#c9c9c9"];
   draw("data-ms-envelope-chart", "180px", function (data) {
     return {
-      grid: { left: 90, right: 30, top: 30, bottom: 30 },
+      grid: { left: 90, right: 60, top: 30, bottom: 30 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { data: data.series.map(function (s) { return s.name; }) },
       xAxis: { type: "value", name: "万元" },
