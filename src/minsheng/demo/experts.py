@@ -9,6 +9,7 @@ import random
 from minsheng.applications.models import Application
 from minsheng.demo import data
 from minsheng.demo.builder import SEED
+from minsheng.demo.calls import closed_call, demo_call
 from minsheng.policy.models import FocusDirection
 from minsheng.review.models import Availability, AvoidanceRequest, ConflictDeclaration, ExpertProfile, PastEmployer
 
@@ -62,8 +63,12 @@ def build(builder) -> None:
     rng = random.Random(SEED + 90)
     experts = [p for p in builder.person_list if p.in_expert_pool][:EXPERTS]
     organisations = [o for o in builder.organisation_list if o.state == "verified"]
-    applications = list(Application.objects.exclude(state__in=[Application.State.DRAFT, Application.State.WITHDRAWN])
-                        .select_related("organisation", "created_by").order_by("number"))
+    # Only the applications of the calls built before this part: later parts add calls and applicants, which
+    # must not change the conflicts chosen here when the demo is run again.
+    calls = [call.pk for call in (closed_call(), demo_call()) if call is not None]
+    applications = list(Application.objects.filter(call__in=calls).exclude(
+        state__in=[Application.State.DRAFT, Application.State.WITHDRAWN])
+        .select_related("organisation", "created_by").order_by("number"))
     applicant_orgs = list({a.organisation_id: a.organisation for a in applications}.values())
     focus = {}
     for direction in FocusDirection.objects.select_related("domain"):
