@@ -1,15 +1,16 @@
 """Permission rows for task books and disbursements (M17). Officers issue, set the split, countersign, start new
 versions and request tranches; the applicant's organisation edits the draft's budget and confirms; finance
-approves and records payments; auditors and administrators read. Another organisation's project answers 404
-to an applicant."""
+approves or returns requests and records payments; the project's organisation and finance record and reverse
+expenditures; auditors and administrators read. Another organisation's project answers 404 to an applicant."""
 
 from minsheng.accounts.roles import Role
 from tests.permissions.spec import NOT_ALLOWED, NOT_FOUND, Row, everyone, only
 
-APPLICANT_ROLE, OFFICER_ROLE = str(Role.APPLICANT), str(Role.OFFICER)
+APPLICANT_ROLE, OFFICER_ROLE, FINANCE_ROLE = str(Role.APPLICANT), str(Role.OFFICER), str(Role.FINANCE)
 READERS = {Role.APPLICANT, Role.OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
 MONEY = {Role.OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
 OFFICER, APPLICANT, FINANCE = {Role.OFFICER}, {Role.APPLICANT}, {Role.FINANCE}
+SPENDERS = {Role.APPLICANT, Role.FINANCE}
 
 
 def extend_world(world):
@@ -39,6 +40,44 @@ def extend_world(world):
                      by=user_for_role(Role.APPLICANT, organisation=world.org_other))
     world.c_other_project = other_project
     world.c_call = signed_project.call
+    finance = world.users[FINANCE_ROLE]
+    world.c_paid = _paid(approved_project(organisation=world.org_own), officer, applicant, finance)
+    world.c_expense = _spend(world.c_paid, applicant)
+    world.c_other_paid = _paid(approved_project(organisation=world.org_other), officer,
+                               user_for_role(Role.APPLICANT, organisation=world.org_other), finance)
+    world.c_other_expense = _spend(world.c_other_paid, finance)
+
+
+def _paid(project, officer, applicant, finance):
+    """A project under way whose first tranche is paid."""
+    from django.utils import timezone
+
+    from minsheng.contracts import services
+    from minsheng.contracts.models import Tranche
+
+    book = services.issue(project, by=officer)
+    services.confirm(book, revision=1, by=applicant)
+    services.countersign(book, by=officer)
+    first = Tranche.objects.filter(project=project).order_by("order").first()
+    services.request_tranche(first, by=officer)
+    services.approve_tranche(first, by=finance)
+    services.record_payment(first, by=finance, paid_on=timezone.localdate(), reference="ICBC-MATRIX")
+    return project
+
+
+def _spend(project, by):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from minsheng.contracts import services
+
+    return services.record_expenditure(project, by=by, category="equipment", amount=Decimal("10000"),
+                                       spent_on=timezone.localdate(), description="矩阵支出", voucher="记-M")
+
+
+def _expense_data(world):
+    return {"spent_on": _today(), "category": "equipment", "amount": "1", "description": "矩阵支出"}
 
 
 def pk(name):
@@ -96,6 +135,19 @@ ROWS = [
     Row("contracts:tranche_approve", only(FINANCE, ok=302), kwargs=pk("c_requested"), method="POST"),
     Row("contracts:tranche_approve", only(FINANCE, ok=NOT_FOUND), kwargs=lambda w: {"pk": 999999}, method="POST",
         note="unknown"),
+    Row("contracts:tranche_return", only(FINANCE, ok=302), kwargs=pk("c_requested"), method="POST",
+        data=lambda w: {"reason": "请补充拨付依据"}),
+    Row("contracts:tranche_return", only(FINANCE, ok=NOT_FOUND), kwargs=lambda w: {"pk": 999999}, method="POST",
+        data=lambda w: {"reason": "x"}, note="unknown"),
+    Row("contracts:tranche_return", everyone(NOT_ALLOWED), kwargs=pk("c_requested"), note="GET"),
+    Row("contracts:expenditure_add", only(SPENDERS, ok=302), kwargs=pk("c_paid"), method="POST", data=_expense_data),
+    Row("contracts:expenditure_add", only(SPENDERS, ok=302, applicant=NOT_FOUND), kwargs=pk("c_other_paid"),
+        method="POST", data=_expense_data, note="another organisation's"),
+    Row("contracts:expenditure_add", everyone(NOT_ALLOWED), kwargs=pk("c_paid"), note="GET"),
+    Row("contracts:expenditure_reverse", only(SPENDERS, ok=302), kwargs=pk("c_expense"), method="POST",
+        data=lambda w: {"reason": "录入错误"}),
+    Row("contracts:expenditure_reverse", only(SPENDERS, ok=302, applicant=NOT_FOUND), kwargs=pk("c_other_expense"),
+        method="POST", data=lambda w: {"reason": "录入错误"}, note="another organisation's"),
     Row("contracts:tranche_pay", only(FINANCE, ok=302), kwargs=pk("c_approved"), method="POST",
         data=lambda w: {"paid_on": _today(),
                         "reference": "ICBC-0001"}),
@@ -103,6 +155,9 @@ ROWS = [
     Row("contracts:overview", only(MONEY)),
     Row("contracts:call_export", only(MONEY), kwargs=lambda w: {"call_pk": w.c_call.pk}),
     Row("contracts:call_export", only(MONEY, ok=NOT_FOUND), kwargs=lambda w: {"call_pk": 999999}, note="unknown"),
+    Row("contracts:call_expenditures", only(MONEY), kwargs=lambda w: {"call_pk": w.c_paid.call_id}),
+    Row("contracts:call_expenditures", only(MONEY, ok=NOT_FOUND), kwargs=lambda w: {"call_pk": 999999},
+        note="unknown"),
     Row("contracts-task-book-list", api(READERS)),
     Row("contracts-task-book-detail", api(READERS), kwargs=pk("c_signed")),
     Row("contracts-task-book-detail", api(READERS, applicant=NOT_FOUND), kwargs=pk("c_other_confirmed"),
@@ -112,6 +167,14 @@ ROWS = [
     Row("contracts-disbursement-list", api(READERS)),
     Row("contracts-disbursement-detail", api(READERS), kwargs=pk("c_requested")),
     Row("contracts-disbursement-approve", api(FINANCE), kwargs=pk("c_requested"), method="POST"),
+    Row("contracts-disbursement-return", api(FINANCE), kwargs=pk("c_requested"), method="POST",
+        data=lambda w: {"reason": "请补充拨付依据"}, content_type="application/json"),
+    Row("contracts-expenditure-list", api(READERS)),
+    Row("contracts-expenditure-detail", api(READERS), kwargs=pk("c_expense")),
+    Row("contracts-expenditure-detail", api(READERS, applicant=NOT_FOUND), kwargs=pk("c_other_expense"),
+        note="another organisation's"),
+    Row("contracts-expenditure-list", api(READERS, ok=NOT_ALLOWED), method="POST", data=lambda w: {},
+        content_type="application/json", note="read-only"),
     Row("contracts-disbursement-list", api(READERS, ok=NOT_ALLOWED), method="POST", data=lambda w: {},
         content_type="application/json", note="read-only"),
 ]

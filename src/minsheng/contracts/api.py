@@ -3,7 +3,9 @@
 - `contracts/task-books`: read the versions of the projects one may see (an applicant its own organisation's,
   officers, finance, auditors and administrators every one); `.../pdf/` downloads a signed version's PDF.
 - `contracts/disbursements`: read the tranches; finance approves a requested one with `.../approve/` (never
-  one it requested itself: 403; over the grant or no longer requested: 409).
+  one it requested itself: 403; over the grant or no longer requested: 409), or returns it to the officer with
+  `.../return/` and a reason (no reason or no longer requested: 409).
+- `contracts/expenditures`: read the money spent by budget category, reversals included (negative amounts).
 Outside the scope an object answers 404.
 """
 
@@ -20,6 +22,7 @@ from rest_framework.response import Response
 from minsheng.applications.forms import wan
 from minsheng.contracts import queries, services
 from minsheng.contracts.models import (
+    Expenditure,
     TaskBook,
     TaskBookBudgetLine,
     TaskBookFundingLine,
@@ -29,11 +32,12 @@ from minsheng.contracts.models import (
 )
 from minsheng.contracts.rules import allowed
 
+ACTION_PERMS = {"approve": "contracts.approve_tranche", "send_back": "contracts.return_tranche"}
+
 
 class ContractsPermission(BasePermission):
     def has_permission(self, request, view):
-        perm = "contracts.approve_tranche" if view.action == "approve" else "contracts.view_project"
-        return allowed(request.user, perm)
+        return allowed(request.user, ACTION_PERMS.get(view.action, "contracts.view_project"))
 
 
 class TaskBookIndicatorSerializer(serializers.ModelSerializer):
@@ -94,8 +98,27 @@ class DisbursementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tranche
         fields = ["id", "project", "project_number", "task_book", "order", "condition", "percent", "amount", "state",
-                  "requested_at", "request_note", "approved_at", "paid_on", "bank_reference"]
+                  "requested_at", "request_note", "approved_at", "paid_on", "bank_reference", "returned_at",
+                  "return_reason"]
         read_only_fields = fields
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class ExpenditureSerializer(serializers.ModelSerializer):
+    project_number = serializers.CharField(source="project.number", read_only=True)
+    amount_wan = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Expenditure
+        fields = ["id", "project", "project_number", "category", "amount", "amount_wan", "spent_on", "description",
+                  "voucher", "reverses", "recorded_at"]
+        read_only_fields = fields
+
+    def get_amount_wan(self, expenditure) -> str:
+        return wan(expenditure.amount) if expenditure.amount >= 0 else "-" + wan(-expenditure.amount)
 
 
 def _error(error) -> dict:
@@ -150,6 +173,34 @@ class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
             return Response(_error(error), status=status.HTTP_409_CONFLICT)
         return Response(DisbursementSerializer(self.get_queryset().get(pk=tranche.pk)).data)
 
+    @extend_schema(summary="Return a requested tranche to the programme officer, with the reason (finance)",
+                   request=ReturnSerializer,
+                   responses={200: DisbursementSerializer,
+                              409: OpenApiResponse(description="No reason given, or no longer requested")})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def send_back(self, request, pk=None):
+        tranche = self.get_object()
+        payload = ReturnSerializer(data=request.data)
+        reason = payload.validated_data["reason"] if payload.is_valid() else ""
+        try:
+            services.return_tranche(tranche, by=request.user, reason=reason)
+        except DjangoPermissionDenied as error:
+            return Response(_error(error), status=status.HTTP_403_FORBIDDEN)
+        except ValidationError as error:
+            return Response(_error(error), status=status.HTTP_409_CONFLICT)
+        return Response(DisbursementSerializer(self.get_queryset().get(pk=tranche.pk)).data)
+
+
+class ExpenditureViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ContractsPermission]
+    serializer_class = ExpenditureSerializer
+    queryset = Expenditure.objects.none()   # for the schema; get_queryset scopes
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return queries.expenditures_for(self.request.user).order_by("project__number", "spent_on", "pk")
+
 
 ROUTES = [("contracts/task-books", TaskBookViewSet, "contracts-task-book"),
-          ("contracts/disbursements", DisbursementViewSet, "contracts-disbursement")]
+          ("contracts/disbursements", DisbursementViewSet, "contracts-disbursement"),
+          ("contracts/expenditures", ExpenditureViewSet, "contracts-expenditure")]

@@ -1,7 +1,9 @@
-"""Task books and disbursements (M17): the projects, one project with its versions and tranches, one version of
-its task book with the steps its reader may take, the signed PDFs, finance's queue, the overview per call and
-per source, and a call's disbursements in Excel. Thin: scope from queries, permissions from rules, writes from
-services."""
+"""Task books and disbursements (M17): the projects, one project with its versions, tranches, budget, paid and
+spent by category and its expenditures, one version of its task book with the steps its reader may take, the
+signed PDFs, finance's queue, the overview per call and per source, and a call's disbursements and expenditures
+in Excel. Thin: scope from queries, permissions from rules, writes from services."""
+
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,10 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from minsheng.applications.forms import wan
+from minsheng.applications.forms import WAN, wan
 from minsheng.calls.models import Call
 from minsheng.contracts import queries, services
-from minsheng.contracts.forms import BudgetForm, PaymentForm, RequestForm, ReviseForm, SplitForm
+from minsheng.contracts.forms import (
+    BudgetForm,
+    ExpenditureForm,
+    PaymentForm,
+    RequestForm,
+    ReturnForm,
+    ReverseForm,
+    ReviseForm,
+    SplitForm,
+)
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.contracts.rules import allowed
 from minsheng.core import audit
@@ -60,31 +71,58 @@ def _refused(request, error: ValidationError | PermissionDenied) -> None:
 def project_list(request):
     _allow(request.user, "contracts.view_project")
     projects = list(queries.projects_for(request.user).prefetch_related("task_books").order_by("-approved_at", "pk"))
-    sums = queries.tranche_sums(projects)
-    rows = [(p, queries.current_book(p), sums.get(p.pk, {}).get("paid", 0)) for p in projects]
+    sums, spending = queries.tranche_sums(projects), queries.spent_sums(projects)
+    rows = [(p, queries.current_book(p), sums.get(p.pk, {}).get("paid", 0), spending.get(p.pk, 0)) for p in projects]
     return render(request, "contracts/project_list.html", {"rows": rows})
+
+
+def _signed_book(project: Project) -> TaskBook | None:
+    return project.task_books.filter(state=Book.SIGNED).first()
+
+
+def _spending_categories(book: TaskBook | None) -> list[tuple[str, str]]:
+    return [(line.category, line.get_category_display()) for line in book.budget_lines.all() if line.amount > 0] \
+        if book else []
+
+
+def _project_page(request, project: Project, *, expenditure_form=None, status=200):
+    books = list(project.task_books.select_related("issued_by", "confirmed_by", "signed_by").order_by("-number"))
+    current = queries.current_book(project)
+    signed = next((b for b in books if b.state == Book.SIGNED), None)
+    money = queries.money_of(project)
+    categories = queries.by_category(current, money.paid, project)
+    expenditures = list(project.expenditures.select_related("recorded_by", "reverses").order_by("-spent_on", "-pk"))
+    reversed_ids = {e.reverses_id for e in expenditures if e.reverses_id}
+    user = request.user
+    can_spend = (allowed(user, "contracts.record_expenditure", project) and signed is not None
+                 and money.paid > money.spent)
+    return render(request, "contracts/project_detail.html", {
+        "project": project, "books": books, "current": current, "money": money, "categories": categories,
+        "budget_total": sum((row.budget for row in categories), Decimal("0")),
+        "chart": {"labels": [row.label for row in categories],
+                  "series": [[float(getattr(row, kind) / WAN) for row in categories]
+                             for kind in ("budget", "paid", "spent")]},
+        "funding": project.funding_lines.select_related("source"),
+        "tranches": project.tranches.select_related("requested_by", "approved_by", "returned_by").order_by("order"),
+        "expenditures": [(e, e.pk in reversed_ids) for e in expenditures],
+        "can_issue": allowed(user, "contracts.issue_task_book") and not books
+        and project.state == Project.State.APPROVED,
+        "can_request": allowed(user, "contracts.request_tranche") and project.state == Project.State.UNDER_WAY,
+        "can_approve": allowed(user, "contracts.approve_tranche"),
+        "can_return": allowed(user, "contracts.return_tranche"),
+        "can_pay": allowed(user, "contracts.record_payment"),
+        "can_spend": can_spend,
+        "can_reverse": allowed(user, "contracts.record_expenditure", project),
+        "request_form": RequestForm(), "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
+        "expenditure_form": expenditure_form or ExpenditureForm(
+            project=project, categories=_spending_categories(signed), initial={"spent_on": timezone.localdate()}),
+    }, status=status)
 
 
 @require_safe
 @login_required
 def project_detail(request, pk: int):
-    project = _project(request, pk)
-    books = list(project.task_books.select_related("issued_by", "confirmed_by", "signed_by").order_by("-number"))
-    current = queries.current_book(project)
-    budget = list(current.budget_lines.all()) if current else []
-    user = request.user
-    return render(request, "contracts/project_detail.html", {
-        "project": project, "books": books, "current": current, "budget": budget,
-        "budget_total": sum(line.amount for line in budget),
-        "money": queries.money_of(project), "funding": project.funding_lines.select_related("source"),
-        "tranches": project.tranches.select_related("requested_by", "approved_by").order_by("order"),
-        "can_issue": allowed(user, "contracts.issue_task_book") and not books
-        and project.state == Project.State.APPROVED,
-        "can_request": allowed(user, "contracts.request_tranche") and project.state == Project.State.UNDER_WAY,
-        "can_approve": allowed(user, "contracts.approve_tranche"),
-        "can_pay": allowed(user, "contracts.record_payment"),
-        "request_form": RequestForm(), "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
-    })
+    return _project_page(request, _project(request, pk))
 
 
 @require_POST
@@ -131,39 +169,40 @@ def task_book(request, pk: int):
     return _book_page(request, _book(request, pk))
 
 
+def _book_form(request, pk: int, *, perm: str, form_class, form_key: str, save, done: str):
+    """A form on the draft task book: the page again with the errors (400) or the service's refusal (409), or
+    back to the task book with `done`."""
+    _allow(request.user, perm)
+    book = _book(request, pk)
+    _allow(request.user, perm, book.project)
+    form = form_class(request.POST, task_book=book)
+    if not form.is_valid():
+        return _book_page(request, book, status=400, **{form_key: form})
+    try:
+        save(book, form)
+    except ValidationError as error:
+        _refused(request, error)
+        return _book_page(request, book, status=409, **{form_key: form})
+    messages.success(request, done)
+    return redirect("contracts:task_book", pk=book.pk)
+
+
 @require_POST
 @login_required
 def budget(request, pk: int):
-    _allow(request.user, "contracts.change_budget")
-    book = _book(request, pk)
-    _allow(request.user, "contracts.change_budget", book.project)
-    form = BudgetForm(request.POST, task_book=book)
-    if not form.is_valid():
-        return _book_page(request, book, budget_form=form, status=400)
-    try:
-        services.save_budget(book, amounts=form.amounts(), revision=form.cleaned_data["revision"], by=request.user)
-    except ValidationError as error:
-        _refused(request, error)
-        return _book_page(request, book, budget_form=form, status=409)
-    messages.success(request, _("The budget by category was saved."))
-    return redirect("contracts:task_book", pk=book.pk)
+    return _book_form(request, pk, perm="contracts.change_budget", form_class=BudgetForm, form_key="budget_form",
+                      save=lambda book, form: services.save_budget(
+                          book, amounts=form.amounts(), revision=form.cleaned_data["revision"], by=request.user),
+                      done=_("The budget by category was saved."))
 
 
 @require_POST
 @login_required
 def split(request, pk: int):
-    _allow(request.user, "contracts.change_split")
-    book = _book(request, pk)
-    form = SplitForm(request.POST, task_book=book)
-    if not form.is_valid():
-        return _book_page(request, book, split_form=form, status=400)
-    try:
-        services.set_split(book, percents=form.percents(), revision=form.cleaned_data["revision"], by=request.user)
-    except ValidationError as error:
-        _refused(request, error)
-        return _book_page(request, book, split_form=form, status=409)
-    messages.success(request, _("The disbursement split was saved."))
-    return redirect("contracts:task_book", pk=book.pk)
+    return _book_form(request, pk, perm="contracts.change_split", form_class=SplitForm, form_key="split_form",
+                      save=lambda book, form: services.set_split(
+                          book, percents=form.percents(), revision=form.cleaned_data["revision"], by=request.user),
+                      done=_("The disbursement split was saved."))
 
 
 @require_POST
@@ -225,57 +264,101 @@ def task_book_pdf(request, pk: int):
     return response
 
 
-@require_POST
-@login_required
-def tranche_request(request, pk: int):
-    tranche = _tranche(request, pk, "contracts.request_tranche")
-    form = RequestForm(request.POST)
-    form.is_valid()
-    try:
-        services.request_tranche(tranche, by=request.user, note=form.cleaned_data.get("note", ""))
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Tranche %(n)s was sent to finance for approval.") % {"n": tranche.order})
+def _back(request, tranche):
+    if request.POST.get("next") == "queue":
+        return redirect("contracts:finance_queue")
     return redirect("contracts:project", pk=tranche.project_id)
 
 
-def _back(request, tranche):
-    return redirect("contracts:finance_queue" if request.POST.get("next") == "queue" else "contracts:project",
-                    **({} if request.POST.get("next") == "queue" else {"pk": tranche.project_id}))
+def _tranche_step(request, pk: int, perm: str, step, done: str):
+    """One step on a tranche: the service `step(tranche)`, then its refusal or `done` as the message, and back to
+    where the user came from (finance's queue or the project)."""
+    tranche = _tranche(request, pk, perm)
+    try:
+        step(tranche)
+    except (ValidationError, PermissionDenied) as error:
+        _refused(request, error)
+    else:
+        messages.success(request, done % {"n": tranche.order, "project": tranche.project.number,
+                                          "amount": wan(tranche.amount)})
+    return _back(request, tranche)
+
+
+def _cleaned(form, name: str, default=""):
+    return form.cleaned_data.get(name, default) if form.is_valid() else default
+
+
+@require_POST
+@login_required
+def tranche_request(request, pk: int):
+    note = _cleaned(RequestForm(request.POST), "note")
+    return _tranche_step(request, pk, "contracts.request_tranche",
+                         lambda t: services.request_tranche(t, by=request.user, note=note),
+                         _("Tranche %(n)s was sent to finance for approval."))
 
 
 @require_POST
 @login_required
 def tranche_approve(request, pk: int):
-    tranche = _tranche(request, pk, "contracts.approve_tranche")
-    try:
-        services.approve_tranche(tranche, by=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Tranche %(n)s of %(project)s was approved: %(amount)s 万元.")
-                         % {"n": tranche.order, "project": tranche.project.number, "amount": wan(tranche.amount)})
-    return _back(request, tranche)
+    return _tranche_step(request, pk, "contracts.approve_tranche",
+                         lambda t: services.approve_tranche(t, by=request.user),
+                         _("Tranche %(n)s of %(project)s was approved: %(amount)s 万元."))
+
+
+@require_POST
+@login_required
+def tranche_return(request, pk: int):
+    reason = _cleaned(ReturnForm(request.POST), "reason")
+    return _tranche_step(request, pk, "contracts.return_tranche",
+                         lambda t: services.return_tranche(t, by=request.user, reason=reason),
+                         _("Tranche %(n)s of %(project)s was returned to the programme officer."))
 
 
 @require_POST
 @login_required
 def tranche_pay(request, pk: int):
-    tranche = _tranche(request, pk, "contracts.record_payment")
     form = PaymentForm(request.POST)
+    paid_on, reference = _cleaned(form, "paid_on", None), _cleaned(form, "reference")
+    return _tranche_step(request, pk, "contracts.record_payment",
+                         lambda t: services.record_payment(t, by=request.user, paid_on=paid_on, reference=reference),
+                         _("The payment of tranche %(n)s of %(project)s was recorded."))
+
+
+@require_POST
+@login_required
+def expenditure_add(request, pk: int):
+    _allow(request.user, "contracts.record_expenditure")
+    project = _project(request, pk)
+    _allow(request.user, "contracts.record_expenditure", project)
+    form = ExpenditureForm(request.POST, project=project, categories=_spending_categories(_signed_book(project)))
     if not form.is_valid():
-        messages.error(request, _("Give the payment date and the bank reference."))
-        return _back(request, tranche)
+        return _project_page(request, project, expenditure_form=form, status=400)
+    data = form.cleaned_data
     try:
-        services.record_payment(tranche, by=request.user, paid_on=form.cleaned_data["paid_on"],
-                                reference=form.cleaned_data["reference"])
+        services.record_expenditure(project, by=request.user, category=data["category"], amount=data["amount"],
+                                    spent_on=data["spent_on"], description=data["description"],
+                                    voucher=data["voucher"])
+    except ValidationError as error:
+        _refused(request, error)
+        return _project_page(request, project, expenditure_form=form, status=409)
+    messages.success(request, _("The expenditure of %(amount)s 万元 was recorded.") % {"amount": wan(data["amount"])})
+    return redirect("contracts:project", pk=project.pk)
+
+
+@require_POST
+@login_required
+def expenditure_reverse(request, pk: int):
+    _allow(request.user, "contracts.record_expenditure")
+    expenditure = get_object_or_404(queries.expenditures_for(request.user), pk=pk)
+    _allow(request.user, "contracts.record_expenditure", expenditure.project)
+    reason = _cleaned(ReverseForm(request.POST), "reason")
+    try:
+        services.reverse_expenditure(expenditure, by=request.user, reason=reason)
     except ValidationError as error:
         _refused(request, error)
     else:
-        messages.success(request, _("The payment of tranche %(n)s of %(project)s was recorded.")
-                         % {"n": tranche.order, "project": tranche.project.number})
-    return _back(request, tranche)
+        messages.success(request, _("The record was reversed; record the right amount anew if money was spent."))
+    return redirect("contracts:project", pk=expenditure.project_id)
 
 
 @require_safe
@@ -288,6 +371,7 @@ def finance_queue(request):
         "requested": [t for t in tranches if t.state == Tranche.State.REQUESTED],
         "approved": [t for t in tranches if t.state == Tranche.State.APPROVED],
         "can_approve": allowed(request.user, "contracts.approve_tranche"),
+        "can_return": allowed(request.user, "contracts.return_tranche"),
         "can_pay": allowed(request.user, "contracts.record_payment"),
         "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
     })
@@ -299,9 +383,10 @@ def overview(request):
     _allow(request.user, "contracts.view_finance")
     data = queries.overview(queries.projects_for(request.user))
     chart = {"labels": [call.code for call, _money in data.calls],
-             "series": [[float(m.grant / 10000) for _call, m in data.calls],
-                        [float(m.committed / 10000) for _call, m in data.calls],
-                        [float(m.paid / 10000) for _call, m in data.calls]]}
+             "series": [[float(m.grant / WAN) for _call, m in data.calls],
+                        [float(m.committed / WAN) for _call, m in data.calls],
+                        [float(m.paid / WAN) for _call, m in data.calls],
+                        [float(m.spent / WAN) for _call, m in data.calls]]}
     return render(request, "contracts/overview.html", {"data": data, "chart": chart})
 
 
@@ -325,6 +410,28 @@ def call_export(request, call_pk: int):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
     rows = ([t.project.number, t.project.title, t.project.organisation.name_zh, t.order, t.get_condition_display(),
-             t.percent, float(t.amount / 10000), t.get_state_display(), when(t.requested_at), when(t.approved_at),
+             t.percent, float(t.amount / WAN), t.get_state_display(), when(t.requested_at), when(t.approved_at),
              t.paid_on.isoformat() if t.paid_on else "", t.bank_reference] for t in tranches)
     return xlsx_response(f"disbursements-{call.code}", _("Disbursements"), headers, rows)
+
+
+@require_safe
+@login_required
+def call_expenditures(request, call_pk: int):
+    _allow(request.user, "contracts.view_finance")
+    call = get_object_or_404(Call, pk=call_pk)
+    if is_ratelimited(request, group="contracts.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
+        return rate_limited(request)
+    records = list(queries.expenditures_for(request.user).filter(project__call=call)
+                   .order_by("project__number", "spent_on", "pk"))
+    with transaction.atomic():
+        audit.record(action="contracts.expenditure.export", by=request.user, target=call,
+                     new={"rows": len(records)}, reason=_("Expenditures export"), clause="M20")
+    headers = [_("Project number"), _("Project title"), _("Organisation"), _("Date"), _("Budget category"),
+               _("Amount (万元)"), _("Spent on"), _("Voucher reference"), _("Reverses record"), _("Recorded by"),
+               _("Recorded at")]
+    rows = ([e.project.number, e.project.title, e.project.organisation.name_zh, e.spent_on.isoformat(),
+             e.get_category_display(), float(e.amount / WAN), e.description, e.voucher,
+             e.reverses_id or "", e.recorded_by.get_username(),
+             timezone.localtime(e.recorded_at).strftime("%Y-%m-%d %H:%M")] for e in records)
+    return xlsx_response(f"expenditures-{call.code}", _("Expenditures"), headers, rows)

@@ -1,9 +1,9 @@
-// The money chart of the overview page, drawn from JSON the page carries (no inline scripts: the CSP forbids them).
+// The money charts of the overview and project pages, drawn from JSON the page carries (no inline scripts: the CSP forbids them).
 // <div data-ms-money-chart data-ms-chart-source="id of a json_script element" data-ms-series="a|b|c">
 (function () {
   "use strict";
   if (!window.echarts) { return; }
-  var colours = ["#9aa5b1", "#2f6db8", "#2e8b57"];
+  var colours = ["#9aa5b1", "#2f6db8", "#2e8b57", "#d9822b"];
   document.querySelectorAll("[data-ms-money-chart]").forEach(function (node) {
     var source = document.getElementById(node.getAttribute("data-ms-chart-source"));
     if (!source) { return; }
