@@ -20,7 +20,7 @@ from minsheng.calls.models import Call, Programme
 from minsheng.core import clock
 from minsheng.demo.applications import ELDERLY, HEALTH, _fill, _user_for
 from minsheng.demo.builder import SEED
-from minsheng.demo.calls import RULES, WAN, _criteria, _rules, _timeline
+from minsheng.demo.calls import RULES, WAN, _criteria, _rules, _timeline, publish_past_call
 from minsheng.funding import services
 from minsheng.policy.models import Department, FundingMode, FundingSource, SupportType
 from minsheng.registry.models import Organisation, Person
@@ -89,11 +89,7 @@ def _call(programme, officer, officer2) -> Call:
         topics=[{"title": "社区慢病与健康服务适宜技术示范", "description": "家庭医生签约、慢病随访与健康管理。",
                  "problems": []}],
         criteria=_criteria(), rules=_rules(RULES[:3]))
-    with clock.reading(timeline["opens_at"] - timedelta(days=20)):
-        call = call_services.save_call(by=officer, content=content)
-        call = call_services.submit_call(call=call, by=officer, enforce_deadline=False)
-        call = call_services.publish_call(call=call, by=officer2, enforce_deadline=False)
-    return call
+    return publish_past_call(content, by=officer, approver=officer2, at=timeline["opens_at"] - timedelta(days=20))
 
 
 def builder_domain():
@@ -102,7 +98,7 @@ def builder_domain():
     return Domain.objects.get(code="D01")
 
 
-def _applications(builder, call, organisations, rng, district_id) -> None:
+def _applications(builder, call, organisations, rng, district_id, suffix="（社区示范）") -> None:
     index_of = {o.pk: index for index, o in enumerate(builder.organisation_list)}
     # Organisations that already applied to the other demo calls: the expert part, which runs before this one,
     # picks its declared conflicts from the applicants in order, so new applicants here would change its choice.
@@ -118,7 +114,7 @@ def _applications(builder, call, organisations, rng, district_id) -> None:
         organisation = chosen[n % len(chosen)]
         user = _user_for(organisation, index_of[organisation.pk])
         title, *rest = texts[n % len(texts)]
-        text = (f"{title}（社区示范）", *rest)
+        text = (f"{title}{suffix}", *rest)
         with clock.reading(call.opens_at + timedelta(days=2 + n)):
             app = application_services.start(call, by=user, title=text[0])
             _fill(app, user, text, rng, own_percent=rng.choice([30, 40, 50]))

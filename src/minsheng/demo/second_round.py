@@ -52,7 +52,8 @@ def build(builder) -> None:
     with transaction.atomic():
         call = _call(builder, programme, officer, officer2)
         builder.progress(1)
-        _applications(builder, call, organisations, rng, district.district_id if district else None)
+        _applications(builder, call, organisations, rng, district.district_id if district else None,
+                      suffix="（第二批推广）")
         builder.progress(1)
         _formal_check(call, officer, rng)
         builder.progress(1)
