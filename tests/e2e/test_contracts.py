@@ -1,5 +1,7 @@
 """Task book and money in a real browser: the officer issues the task book, the applicant confirms it, the officer
-countersigns (the project starts) and requests the first tranche, finance approves it from its queue."""
+countersigns (the project starts) and requests the first tranche; finance returns the request with a reason, the
+officer reads it and requests again, finance approves it from its queue and records the payment; the applicant
+records money spent and sees it in the budget, paid and spent chart."""
 
 import pytest
 from playwright.sync_api import expect
@@ -59,8 +61,39 @@ def test_confirm_countersign_and_first_tranche(page, world):
 
     sign_in(page, "e2e_finance")
     page.goto("/contracts/finance/")
+    page.fill("[data-ms-queue=requested] form[data-ms-return='1'] input[name=reason]", "请附银行开户许可证")
+    page.click("[data-ms-queue=requested] form[data-ms-return='1'] button")
+    expect(page.locator(".alert-success")).to_contain_text("已退回项目主管")
+    expect(page.locator("[data-ms-queue=requested] [data-ms-tranche='1']")).to_have_count(0)
+    _sign_out(page)
+
+    sign_in(page, "e2e_officer")
+    page.goto(f"/contracts/projects/{project.pk}/")
+    expect(page.locator("[data-ms-returned='1']")).to_contain_text("请附银行开户许可证")
+    page.click("form[data-ms-request='1'] button")
+    expect(page.locator("[data-ms-tranche='1']")).to_have_attribute("data-ms-tranche-state", "requested")
+    _sign_out(page)
+
+    sign_in(page, "e2e_finance")
+    page.goto("/contracts/finance/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-ms-queue=requested] form[data-ms-approve='1'] button")
     expect(page.locator("[data-ms-queue=approved] [data-ms-tranche='1']")).to_be_visible()
     assert Project.objects.get(pk=project.pk).state == Project.State.UNDER_WAY
     assert Tranche.objects.get(project=project, order=1).state == Tranche.State.APPROVED
+    page.fill("[data-ms-queue=approved] form[data-ms-pay='1'] input[name=reference]", "ICBC-E2E-001")
+    page.click("[data-ms-queue=approved] form[data-ms-pay='1'] button")
+    expect(page.locator(".alert-success")).to_contain_text("支付已登记")
+    _sign_out(page)
+
+    sign_in(page, "e2e_applicant")
+    page.goto(f"/contracts/projects/{project.pk}/")
+    form = page.locator("form[data-ms-expenditure-form]")
+    form.locator("select[name=category]").select_option("equipment")
+    form.locator("input[name=amount]").fill("12.5")
+    form.locator("input[name=description]").fill("购置血压计")
+    form.locator("input[name=voucher]").fill("记-001")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("已登记 12.5 万元的经费支出")
+    expect(page.locator("[data-ms-category='equipment'] [data-ms-spent]")).to_have_text("12.50")
+    expect(page.locator("[data-ms-money-chart] canvas")).to_have_count(1)

@@ -10,7 +10,7 @@
     var data = JSON.parse(source.textContent);
     var names = (node.getAttribute("data-ms-series") || "").split("|");
     var option = {
-      grid: { left: 60, right: 10, top: 30, bottom: 50 },
+      grid: { left: 10, right: 10, top: 40, bottom: 10, containLabel: true },
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
       xAxis: { type: "category", data: data.labels, axisLabel: { rotate: 30, fontSize: 10 } },
