@@ -1,11 +1,15 @@
-"""Demo stable support (稳定支持, M17): a call of the 2026 city programme that gives public-welfare research
-institutes, universities and hospitals steady money for their livelihood S&T capacity instead of a competition.
-It closed three weeks ago; every application passed the formal check; with no ranking to wait for, `officer` has
-made the funding plan from the passed applications and proposed it today, so `officer2` can approve it. The plan
-page shows it beside the programme's competitive calls, each support type with its own envelope.
-Idempotent: nothing is done when the call exists already (everything is written in one transaction)."""
+"""Demo stable support (稳定支持, M17): calls that give public-welfare research institutes, universities and hospitals
+steady money for their livelihood S&T capacity instead of a competition. With no ranking to wait for, each plan is
+made from the applications that passed the formal check, and the plan page shows it beside the programme's
+competitive calls, each support type with its own envelope:
+- the city programme's call closed weeks ago; its plan was approved by `officer2` yesterday and is in public notice
+  now, with an objection from the public waiting to be handled;
+- the district programme's call closed two weeks ago; `officer` has proposed its plan today, for `officer2` to
+  approve.
+Idempotent: nothing is done when the first call exists already (everything is written in one transaction)."""
 
 import random
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -24,14 +28,13 @@ from minsheng.funding import services as funding_services
 from minsheng.policy.models import FundingMode, SupportType
 from minsheng.registry.models import Organisation, Person
 
-STEPS = 4
-STABLE_CALL_TITLE = "2026年公益类科研机构民生科技创新能力稳定支持"
 KINDS = ["university", "institute", "hospital"]
 RULES = [("verified_organisation", {}), ("registered_in_city", {"region_prefix": "4403"}),
          ("org_type_in", {"kinds": KINDS})]
+OBJECTION = ("公示的项目承担单位今年已获得同类稳定支持，是否重复资助？请核实。", "0755-83330000", "李女士")
 
 # (title, summary, objectives, technical route, keywords)
-TEXTS = [
+CITY_TEXTS = [
     ("社区常见慢病防治适宜技术研究与推广能力建设",
      "依托本单位慢病防治研究团队，持续开展社区适宜技术的研究、评价与推广。",
      "每年向社区卫生服务中心推广适宜技术3项以上，培训基层医务人员500人次。",
@@ -48,57 +51,113 @@ TEXTS = [
 ]
 
 
+DISTRICT_TEXTS = [
+    ("社区医院慢病管理适宜技术示范基地运行", "保障区级慢病管理适宜技术示范基地运行，带动辖区社区医院应用。",
+     "辖区社区健康服务中心全部应用慢病管理适宜技术，年随访患者1万人次。",
+     "示范基地带教，远程会诊与随访平台，适宜技术应用效果评价。", "社区医院, 慢病管理, 示范基地"),
+    ("区域临床检验中心公共技术服务能力提升", "提升区域临床检验中心为基层医疗机构提供检验服务的能力。",
+     "为辖区30家基层医疗机构提供检验服务，检验报告互认率达到95%。",
+     "标准化检验流程，冷链物流追踪，检验结果互认与质控平台。", "临床检验, 公共技术服务, 基层医疗"),
+    ("妇幼保健机构出生缺陷防控研究能力建设", "支持区妇幼保健机构开展出生缺陷筛查与干预的持续研究。",
+     "建立辖区出生缺陷监测数据库，产前筛查覆盖率达到90%。",
+     "出生缺陷监测登记，产前筛查与诊断技术规范，随访干预路径研究。", "出生缺陷, 妇幼保健, 筛查"),
+]
+
+
+STEPS = 2 * 4
+
+
+@dataclass(frozen=True)
+class StableCall:
+    title: str
+    title_en: str
+    source: str          # the programme's funding source
+    budget_wan: int
+    max_grant_wan: int
+    closed_days_ago: int
+    texts: list
+    in_notice: bool      # approved yesterday and in public notice; otherwise proposed today
+
+
+CALLS = [
+    StableCall("2026年公益类科研机构民生科技创新能力稳定支持",
+               "2026 stable support: livelihood S&T capacity of public-welfare institutes", "city_rd", 400, 100, 21,
+               CITY_TEXTS, in_notice=True),
+    StableCall("2026年区级公益医疗卫生机构民生科技稳定支持",
+               "2026 stable support: district public-welfare health institutions", "district", 200, 60, 14,
+               DISTRICT_TEXTS, in_notice=False),
+]
+
+
 def stable_call() -> Call | None:
-    return Call.objects.filter(title_zh=STABLE_CALL_TITLE).first()
+    return Call.objects.filter(title_zh=CALLS[0].title).first()
 
 
 def build(builder) -> None:
     rng = random.Random(SEED + 110)
     users = get_user_model().objects
     officer, officer2 = users.filter(username="officer").first(), users.filter(username="officer2").first()
-    programme = Programme.objects.filter(year=2026, source__code="city_rd").order_by("pk").first()
-    organisations = [o for o in builder.organisation_list if o.state == Organisation.State.VERIFIED
-                     and o.kind in KINDS and Person.objects.filter(organisation=o).exists()]
-    if stable_call() is not None or None in (officer, officer2, programme) or len(organisations) < 2:
+    organisations = sorted((o for o in builder.organisation_list if o.state == Organisation.State.VERIFIED
+                            and o.kind in KINDS and Person.objects.filter(organisation=o).exists()),
+                           key=lambda o: o.pk)
+    programmes = {spec.source: Programme.objects.filter(year=2026, source__code=spec.source).order_by("pk").first()
+                  for spec in CALLS}
+    if stable_call() is not None or None in (officer, officer2, *programmes.values()) or len(organisations) < 2:
         builder.progress(STEPS)
         return
     with transaction.atomic():
-        call = _call(builder.domains["D01"], programme, officer, officer2)
-        builder.progress(1)
-        _applications(builder, call, rng.sample(organisations, min(len(TEXTS), len(organisations))), rng)
-        builder.progress(1)
-        _check(call, officer)
-        builder.progress(1)
-        plan = funding_services.create_plan(call, by=officer)
-        funding_services.apply_suggestion(plan, by=officer)
-        funding_services.propose(plan, by=officer, reason="按稳定支持额度安排，待复核。")
-        builder.progress(1)
-        builder.created += 1
+        for spec in CALLS:
+            call = _call(spec, builder.domains["D01"], programmes[spec.source], officer, officer2)
+            builder.progress(1)
+            chosen = rng.sample(organisations, min(len(spec.texts), len(organisations)))
+            _applications(builder, call, spec.texts, chosen, rng)
+            builder.progress(1)
+            _check(call, officer)
+            builder.progress(1)
+            _plan(call, spec, officer, officer2)
+            builder.progress(1)
+            builder.created += 1
 
 
-def _call(domain, programme, officer, officer2) -> Call:
-    timeline = _timeline(-50, -21)
+def _call(spec: StableCall, domain, programme, officer, officer2) -> Call:
+    timeline = _timeline(-spec.closed_days_ago - 30, -spec.closed_days_ago)
     content = CallContent(
-        values={"programme": programme, "title_zh": STABLE_CALL_TITLE,
-                "title_en": "2026 stable support: livelihood S&T capacity of public-welfare institutes",
+        values={"programme": programme, "title_zh": spec.title, "title_en": spec.title_en,
                 "description": "对承担民生科技公共服务职能的科研院所、高校和医院给予稳定支持，用于科研条件保障、"
                                "研究团队建设和公共技术服务（第十七条：稳定支持与竞争择优相结合）。",
                 "funding_mode": FundingMode.objects.get(code="capacity"),
-                "support_type": SupportType.objects.get(code="stable"), "budget": Decimal(400) * WAN,
-                "max_grant": Decimal(100) * WAN, "cofunding_ratio": Decimal(0), "allow_partial_funding": True,
-                "reviewers_per_proposal": 3, **timeline},
+                "support_type": SupportType.objects.get(code="stable"), "budget": Decimal(spec.budget_wan) * WAN,
+                "max_grant": Decimal(spec.max_grant_wan) * WAN, "cofunding_ratio": Decimal(0),
+                "allow_partial_funding": True, "reviewers_per_proposal": 3, **timeline},
         domains=[domain], focus_directions=[], co_owners=[],
         topics=[{"title": "民生科技公共服务能力保障", "description": "科研条件、研究团队与面向基层的公共技术服务。",
                  "problems": []}], criteria=[], rules=_rules(RULES))
     return publish_past_call(content, by=officer, approver=officer2, at=timeline["opens_at"] - timedelta(days=10))
 
 
-def _applications(builder, call, organisations, rng) -> None:
+def _applications(builder, call, texts, organisations, rng) -> None:
     index_of = {o.pk: index for index, o in enumerate(builder.organisation_list)}
-    for n, organisation in enumerate(sorted(organisations, key=lambda o: o.pk)):
+    for n, organisation in enumerate(organisations):
         user = _user_for(organisation, index_of[organisation.pk])
         with clock.reading(call.opens_at + timedelta(days=3 + n)):
-            app = application_services.start(call, by=user, title=TEXTS[n][0])
-            _fill(app, user, TEXTS[n], rng, own_percent=rng.choice([20, 30]), with_ip=False)
+            app = application_services.start(call, by=user, title=texts[n][0])
+            _fill(app, user, texts[n], rng, own_percent=rng.choice([20, 30]), with_ip=False)
         with clock.reading(call.closes_at - timedelta(hours=rng.randint(5, 100))):
             application_services.submit(app, by=user)
+
+
+def _plan(call, spec: StableCall, officer, officer2) -> None:
+    """Proposed today; or proposed two days ago, approved yesterday and objected to a few hours ago."""
+    now = clock.now()
+    with clock.reading(now - timedelta(days=2) if spec.in_notice else now):
+        plan = funding_services.create_plan(call, by=officer)
+        funding_services.apply_suggestion(plan, by=officer)
+        funding_services.propose(plan, by=officer, reason="按稳定支持额度安排，待复核。")
+    if not spec.in_notice:
+        return
+    with clock.reading(now - timedelta(days=1)):
+        funding_services.approve(plan, by=officer2, reason="稳定支持对象和额度符合计划安排，同意并公示。")
+    with clock.reading(now - timedelta(hours=3)):
+        text, contact, name = OBJECTION
+        funding_services.lodge_objection(plan, contact=contact, text=text, name=name,
+                                         line=plan.lines.filter(grant__gt=0).order_by("rank").first())
