@@ -1,20 +1,11 @@
-"""Shared steps of the contracts tests: a project under way, its first tranche paid, and two actions raced."""
+"""Shared steps of the contracts tests: a project under way, its first tranche paid."""
 
-import threading
-
-import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from minsheng.accounts.roles import Role
 from minsheng.contracts import services
 from minsheng.contracts.models import Tranche
 from tests.factories import user_for_role
-
-POSTGRES_ONLY = pytest.mark.skipif(connection.vendor != "postgresql",
-                                   reason="SQLite's shared in-memory test database locks tables instead of "
-                                          "waiting; the race runs on PostgreSQL")
 
 
 def under_way(project, officer, applicant) -> list[Tranche]:
@@ -35,28 +26,3 @@ def first_paid(project, officer, applicant, finance=None) -> list[Tranche]:
     for tranche in tranches:
         tranche.refresh_from_db()
     return tranches
-
-
-def race(actions) -> list[str]:
-    """Run the actions at the same moment, each in its own thread and connection; "won" or "refused" each."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = []
-
-    def run(action):
-        try:
-            barrier.wait(timeout=10)
-            action()
-            outcomes.append("won")
-        except (ValidationError, PermissionDenied):
-            outcomes.append("refused")
-        except Exception as exc:  # anything else fails the test, shown in the assertion
-            outcomes.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)

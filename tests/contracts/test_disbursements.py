@@ -13,9 +13,10 @@ from minsheng.accounts.roles import Role
 from minsheng.contracts import services
 from minsheng.contracts.models import Tranche
 from minsheng.core.models import AuditEvent
-from tests.contracts.helpers import POSTGRES_ONLY, race, under_way
+from tests.contracts.helpers import under_way
 from tests.factories import user_for_role
 from tests.factories.contracts import approved_project
+from tests.races import postgresql_only, race
 
 State = Tranche.State
 
@@ -127,7 +128,7 @@ def test_an_approved_or_paid_tranche_cannot_be_returned(project, officer, financ
     assert not AuditEvent.objects.filter(action="contracts.tranche.return").exists()
 
 
-@POSTGRES_ONLY
+@postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_approvals_at_once_never_exceed_the_grant():
     officer, applicant_org_project = user_for_role(Role.OFFICER), approved_project()
@@ -146,7 +147,7 @@ def test_two_approvals_at_once_never_exceed_the_grant():
     assert AuditEvent.objects.filter(action="contracts.tranche.approve").count() == 1
 
 
-@POSTGRES_ONLY
+@postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_finance_officers_approving_one_tranche_exactly_one_wins():
     officer, project = user_for_role(Role.OFFICER), approved_project()
@@ -161,7 +162,7 @@ def test_two_finance_officers_approving_one_tranche_exactly_one_wins():
 
 
 
-@POSTGRES_ONLY
+@postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_approval_and_a_return_at_once_exactly_one_wins():
     officer, project = user_for_role(Role.OFFICER), approved_project()

@@ -14,9 +14,10 @@ from minsheng.accounts.roles import Role
 from minsheng.contracts import queries, services
 from minsheng.contracts.models import Expenditure, TaskBook
 from minsheng.core.models import AuditEvent
-from tests.contracts.helpers import POSTGRES_ONLY, first_paid, race, under_way
+from tests.contracts.helpers import first_paid, under_way
 from tests.factories import user_for_role
 from tests.factories.contracts import approved_project
+from tests.races import postgresql_only, race
 
 D = Decimal
 TODAY = timezone.localdate
@@ -130,7 +131,7 @@ def test_the_database_refuses_a_negative_record_that_reverses_nothing(project, a
                                    description="x", recorded_by=applicant, recorded_at=timezone.now())
 
 
-@POSTGRES_ONLY
+@postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_records_at_once_never_spend_more_than_was_paid():
     officer, project = user_for_role(Role.OFFICER), approved_project()
