@@ -7,14 +7,20 @@ exceeds the money paid, in the same way: an expenditure locks the project's row 
 """
 
 import hashlib
+import logging
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.roles import Role
 from minsheng.applications.forms import wan
 from minsheng.applications.models import BudgetLine
 from minsheng.contracts import clauses, money, states
@@ -34,6 +40,7 @@ from minsheng.funding.models import Project
 Book = TaskBook.State
 Money = Tranche.State
 CLAUSE = "M17"
+logger = logging.getLogger(__name__)
 
 
 class StaleVersion(ValidationError):
@@ -123,6 +130,7 @@ def issue(project: Project, *, by) -> TaskBook:
                  new={"project": project.number, "version": 1, "total": str(total), "grant": str(project.grant),
                       "budget": {k: str(v) for k, v in scaled.items()}},
                  clause=CLAUSE, reason=_("Task book generated from the approved application"))
+    transaction.on_commit(lambda: mail_task_book(book.pk))
     return book
 
 
@@ -158,6 +166,7 @@ def revise(task_book: TaskBook, *, by, reason: str) -> TaskBook:
     audit.record(action="contracts.taskbook.revise", by=by, target=book,
                  new={"project": signed.project.number, "version": book.number, "from": signed.number},
                  clause=CLAUSE, reason=reason)
+    transaction.on_commit(lambda: mail_task_book(book.pk))
     return book
 
 
@@ -401,6 +410,8 @@ def return_tranche(tranche: Tranche, *, by, reason: str) -> Tranche:
                 requested_by=None, requested_at=None, request_note="")
     audit.record(action="contracts.tranche.return", by=by, target=locked, old=old,
                  new={"state": Money.PLANNED, "amount": str(locked.amount)}, clause=CLAUSE, reason=reason)
+    requester = old["requested_by"]
+    transaction.on_commit(lambda: mail_tranche_returned(locked.pk, requester))
     tranche.refresh_from_db()
     return locked
 
@@ -526,3 +537,40 @@ def reverse_expenditure(expenditure: Expenditure, *, by, reason: str) -> Expendi
                  new={"category": original.category, "amount": str(reversal.amount), "reverses": original.pk},
                  clause="M20", reason=reason)
     return reversal
+
+
+# --- Mail (after the commit; a failure is logged, the write stands) ----------------------------------------------
+
+def _send(subject: str, template: str, context: dict, recipients: list[str], what: str) -> None:
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = "[" + _("Minsheng") + "] " + subject
+        body = render_to_string(template, context)
+    try:
+        send_mass_mail([(subject, body, None, [address]) for address in recipients], fail_silently=False)
+    except Exception:   # the write stands; the operators see the failure in the log
+        logger.exception("could not send the mail about %s", what)
+
+
+def mail_task_book(book_id: int) -> None:
+    """Tell the organisation's applicant users that a task book version waits for them to read and confirm."""
+    book = TaskBook.objects.select_related("project__organisation").get(pk=book_id)
+    project = book.project
+    recipients = list(project.organisation.users.filter(role=Role.APPLICANT, is_active=True).exclude(email="")
+                      .values_list("email", flat=True))
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Task book to confirm: %(number)s") % {"number": project.number}
+    _send(subject, "contracts/task_book_mail.txt", {"book": book, "project": project, "grant": wan(book.grant)},
+          recipients, f"task book {book_id}")
+
+
+def mail_tranche_returned(tranche_id: int, requester_id: int | None) -> None:
+    """Tell the officer who requested a tranche that finance sent it back, and why."""
+    tranche = Tranche.objects.select_related("project", "returned_by").get(pk=tranche_id)
+    recipients = list(get_user_model().objects.filter(pk=requester_id, is_active=True).exclude(email="")
+                      .values_list("email", flat=True))
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Disbursement request returned: %(number)s") % {"number": tranche.project.number}
+    _send(subject, "contracts/tranche_returned_mail.txt", {"tranche": tranche, "amount": wan(tranche.amount)},
+          recipients, f"tranche {tranche_id}")

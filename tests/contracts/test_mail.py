@@ -1,0 +1,50 @@
+"""Mail after the commit: the applicant's organisation hears that a task book version waits for its confirmation;
+the officer hears that finance returned a request, and why. A mail failure leaves the write standing."""
+
+from unittest import mock
+
+import pytest
+from django.core import mail
+
+from minsheng.accounts.roles import Role
+from minsheng.contracts import services
+from minsheng.contracts.models import Tranche
+
+pytestmark = pytest.mark.django_db
+
+
+def test_issuing_and_revising_a_task_book_mails_the_applicant(project, officer, applicant,
+                                                               django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        book = services.issue(project, by=officer)
+    organisation_users = set(project.organisation.users.filter(role=Role.APPLICANT).values_list("email", flat=True))
+    assert applicant.email in organisation_users
+    assert {address for m in mail.outbox for address in m.to} == organisation_users
+    assert project.number in mail.outbox[0].subject and "任务书待确认" in mail.outbox[0].subject
+    assert "第 1 版" in mail.outbox[0].body and "确认" in mail.outbox[0].body
+    services.confirm(book, revision=1, by=applicant)
+    services.countersign(book, by=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revise(book, by=officer, reason="调整设备费")
+    assert len(mail.outbox) == 2 * len(organisation_users) and "第 2 版" in mail.outbox[-1].body
+
+
+def test_a_returned_request_mails_the_officer_who_made_it_with_the_reason(project, officer, finance, applicant,
+                                                                         django_capture_on_commit_callbacks):
+    book = services.issue(project, by=officer)
+    services.confirm(book, revision=1, by=applicant)
+    services.countersign(book, by=officer)
+    first = Tranche.objects.filter(project=project).order_by("order").first()
+    services.request_tranche(first, by=officer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_tranche(first, by=finance, reason="请补充开户银行信息")
+    assert [m.to for m in mail.outbox] == [[officer.email]]
+    assert "拨款申请被退回" in mail.outbox[0].subject and "请补充开户银行信息" in mail.outbox[0].body
+
+
+def test_a_mail_failure_leaves_the_task_book_issued(project, officer, django_capture_on_commit_callbacks):
+    with mock.patch("minsheng.contracts.services.send_mass_mail", side_effect=OSError("smtp down")), \
+            django_capture_on_commit_callbacks(execute=True):
+        book = services.issue(project, by=officer)
+    assert book.pk and not mail.outbox
