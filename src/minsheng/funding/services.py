@@ -76,17 +76,6 @@ def _text(value: str, message: str) -> str:
 
 # --- Reads the services share -----------------------------------------------------------------------------------
 
-def not_ready_message(call) -> str:
-    if not call.is_stable_support:
-        return _("The review panel's ranking of this call must be frozen before a funding plan can be made.")
-    pending = checks_pending(call)
-    if pending:
-        return ngettext("%(n)s application is still in the formal check; a stable-support plan is made once every "
-                        "check is over.", "%(n)s applications are still in the formal check; a stable-support "
-                        "plan is made once every check is over.", pending) % {"n": pending}
-    return _("No application of this call has passed the formal check.")
-
-
 def frozen_ranking(call) -> list[dict] | None:
     """The review panel's frozen final list of the call, or None while there is no frozen panel."""
     from minsheng.review.models import Panel
@@ -112,6 +101,18 @@ def plan_basis(call) -> list[dict] | None:
     passed = Application.objects.filter(call=call, state=Application.State.PASSED).order_by("number")
     return [{"application": pk, "rank": rank, "final": 0}
             for rank, pk in enumerate(passed.values_list("pk", flat=True), start=1)]
+
+
+def not_ready_message(call) -> str:
+    """Why `plan_basis` has nothing yet, in the user's language."""
+    if not call.is_stable_support:
+        return _("The review panel's ranking of this call must be frozen before a funding plan can be made.")
+    pending = checks_pending(call)
+    if pending:
+        return ngettext("%(n)s application is still in the formal check; a stable-support plan is made once every "
+                        "check is over.", "%(n)s applications are still in the formal check; a stable-support "
+                        "plan is made once every check is over.", pending) % {"n": pending}
+    return _("No application of this call has passed the formal check.")
 
 
 def requested_grant(application: Application, call) -> Decimal:
