@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from minsheng.calls.models import Call, CallRule, Problem, ProblemStep, Programme, RubricCriterion, Topic
-from minsheng.core.admin import AuditedModelAdmin
+from minsheng.core.admin import AuditedModelAdmin, ReadOnlyInline
 
 # --- Livelihood problems (M05) ---------------------------------------------------------------------
 # Triage (accept, merge, reject, topic) goes through the problem pages, which check the transition and
@@ -41,28 +41,17 @@ class ProgrammeAdmin(AuditedModelAdmin):
     search_fields = ["name_zh", "name_en"]
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class TopicInline(_ReadOnlyInline):
+class TopicInline(ReadOnlyInline):
     model = Topic
     fields = ["order", "title", "description"]
 
 
-class CriterionInline(_ReadOnlyInline):
+class CriterionInline(ReadOnlyInline):
     model = RubricCriterion
     fields = ["order", "name_zh", "weight", "scale_min", "scale_max"]
 
 
-class RuleInline(_ReadOnlyInline):
+class RuleInline(ReadOnlyInline):
     model = CallRule
     fields = ["order", "template", "params"]
 
