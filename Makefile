@@ -12,14 +12,22 @@ PORT   ?= 8000
 # pytest-xdist workers; the browser tests run in one process
 WORKERS ?= 2
 
-.PHONY: run test install dev lint test-sqlite test-postgresql test-e2e browser gettext messages demo clean
+# pipefail: a failing pip is not hidden by the filter after it
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
+.PHONY: run port-free newcomer test install dev lint test-sqlite test-postgresql test-e2e browser gettext messages demo clean
 
 $(BIN)/python:
+	@echo "== 创建虚拟环境 .venv / creating the virtual environment .venv"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# pip shows what it downloads and installs: the first install takes a minute or two, and a silent terminal
+# looks hung.
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+	@echo "== 安装平台及其依赖 / installing the platform and its dependencies"
+	$(BIN)/python -m pip install --progress-bar on -e . | sed '/^Requirement already satisfied/d'
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
@@ -29,20 +37,32 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 dev: $(VENV)/.installed-dev
 
-run: install
+# The port is checked first, with the system's Python, so a taken port is reported before minutes of installing.
+port-free:
+	@$(PYTHON) scripts/port_free.py $(HOST) $(PORT)
+
+run: port-free install
+	@echo "== 迁移数据库 / migrating the database"
 	$(BIN)/minsheng migrate --no-input
 	$(BIN)/minsheng collectstatic --no-input --verbosity 0
+	@echo "== 载入演示数据（首次约半分钟）/ loading the demo data (half a minute the first time)"
 	$(BIN)/minsheng demo
+	@echo "== 启动 / serving http://$(HOST):$(PORT)/"
 	EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend} \
 	SECOND_FACTOR_REQUIRED=$${SECOND_FACTOR_REQUIRED:-0} \
 	  $(BIN)/minsheng runserver $(HOST):$(PORT)
+
+# The newcomer's path, as CI's first stage: a copy of the project with nothing installed, `make run`, the public
+# pages answering, every module imported with the runtime dependencies only (scripts/newcomer.py).
+newcomer:
+	$(PYTHON) scripts/newcomer.py
 
 demo: install
 	$(BIN)/minsheng migrate --no-input
 	$(BIN)/minsheng demo
 
 lint: dev
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/python scripts/extract_policy.py --check
 
 test: lint test-sqlite test-postgresql test-e2e

@@ -40,7 +40,7 @@ def po_path(folder: Path) -> Path:
 
 def _django(args: list[str], cwd: Path) -> None:
     # -P: the folder itself must not shadow modules (core/logging.py would hide the standard library's).
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [sys.executable, "-P", "-m", "django", *args],
         cwd=cwd, check=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "minsheng.settings"},
         stdout=subprocess.DEVNULL,
