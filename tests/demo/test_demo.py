@@ -21,9 +21,9 @@ from minsheng.registry.models import (
 pytestmark = pytest.mark.django_db
 
 
-def run_demo() -> str:
+def run_demo(*options) -> str:
     out = io.StringIO()
-    call_command("demo", "--no-progress", stdout=out, stderr=io.StringIO())
+    call_command("demo", "--no-progress", *options, stdout=out, stderr=io.StringIO())
     return out.getvalue()
 
 
@@ -52,6 +52,8 @@ def test_demo_builds_a_realistic_world_once():
     organisation_accounts = sorted(users.filter(username__startswith=ORGANISATION_ACCOUNT_PREFIX)
                                    .values_list("username", flat=True))
     assert organisation_accounts[0] in output and organisation_accounts[-1] in output
+    assert f"共 {len(organisation_accounts)} 个，从 {organisation_accounts[0]} 到 {organisation_accounts[-1]}" in output
+    assert not organisations.filter(state=Organisation.State.VERIFIED, verified_at__isnull=True).exists()
     assert PASSWORD in output
 
     counts = (Organisation.objects.count(), Person.objects.count(), users.count())
@@ -60,4 +62,7 @@ def test_demo_builds_a_realistic_world_once():
     assert (Organisation.objects.count(), Person.objects.count(), users.count()) == counts
     assert audit.AuditEvent.objects.count() == events, "a second run writes nothing"
     assert "applicant" in second
+    listing = run_demo("--accounts")
+    for user in users.filter(username__startswith=ORGANISATION_ACCOUNT_PREFIX).select_related("organisation"):
+        assert f"{user.username}  {user.organisation.name_zh}" in listing
     assert not list(audit.verify())

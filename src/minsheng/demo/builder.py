@@ -3,6 +3,7 @@
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib import import_module
 
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.db import transaction
 from stdnum.cn import ric
 
 from minsheng.accounts.roles import Role
+from minsheng.core import clock
 from minsheng.core.identifiers import make_credit_code, mask_identity_number
 from minsheng.core.services import create_audited
 from minsheng.demo import data
@@ -116,8 +118,14 @@ class DemoBuilder:
                 address=f"深圳市{self.districts[d].name_zh}{self.rng.choice(['科技园', '高新区', '中心区', '产业园'])}"
                         f"{self.rng.randint(1, 99)}号",
                 contact_name=self._name(), contact_phone=f"0755-{self.rng.randint(20000000, 89999999)}",
-                contact_email=f"contact{len(result):02d}@demo.minsheng.cn", state=st)))
+                contact_email=f"contact{len(result):02d}@demo.minsheng.cn", state=st,
+                verified_at=self._verified_on(len(result)) if st == Organisation.State.VERIFIED else None)))
         return result
+
+    @staticmethod
+    def _verified_on(index: int):
+        """Demo organisations were verified over the year before the demo's calls, a few days apart."""
+        return clock.now() - timedelta(days=400 - 7 * index)
 
     def _name(self) -> str:
         return self.rng.choice(data.SURNAMES) + "".join(self.rng.choice(data.GIVEN)

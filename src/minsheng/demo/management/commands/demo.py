@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.test import override_settings
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -12,22 +13,34 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument("--accounts", action="store_true",
+                            help="list every demo applicant organisation's account with its organisation")
 
-    def handle(self, *args, no_progress=False, **options):
-        with tqdm(total=DemoBuilder.total_steps(), unit="row", desc="demo", disable=no_progress,
-                  file=self.stderr) as bar:
+    def handle(self, *args, no_progress=False, accounts=False, **options):
+        # The demo's people are fictional: the mails its workflow steps send go nowhere, whatever mail server the
+        # settings name (a newcomer has none, and a production server must not mail made-up addresses).
+        with (override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+              tqdm(total=DemoBuilder.total_steps(), unit="row", desc="demo", disable=no_progress,
+                   file=self.stderr) as bar):
             created = DemoBuilder(progress=bar.update).build()
         self.stdout.write(self.style.SUCCESS(_("Demo data ready: %(count)d new rows.") % {"count": created}))
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password for all: %(password)s)") % {"password": PASSWORD})
-        width = max(len(a.username) for a in ACCOUNTS)
+        others = list(get_user_model().objects.filter(username__startswith=ORGANISATION_ACCOUNT_PREFIX)
+                      .select_related("organisation").order_by("username"))
+        width = max(len(user.username) for user in [*ACCOUNTS, *others])
         for account in ACCOUNTS:
             self.stdout.write(f"  {account.username:<{width}}  {account.role:<20} {account.description}")
-        others = list(get_user_model().objects.filter(username__startswith=ORGANISATION_ACCOUNT_PREFIX)
-                      .order_by("username").values_list("username", flat=True))
-        if others:
-            self.stdout.write(_("Each other demo applicant organisation signs in with its own account, "
-                                "%(first)s … %(last)s (%(count)d accounts, the same password).")
-                              % {"first": others[0], "last": others[-1], "count": len(others)})
+        if others and accounts:
+            self.stdout.write(_("Demo applicant organisations' accounts (the same password):"))
+            for user in others:
+                self.stdout.write(f"  {user.username:<{width}}  {user.organisation.name_zh}")
+        elif others:
+            # The number is the organisation's place in the demo's list, so numbers of organisations without an
+            # account are skipped: say how many there are rather than imply a range.
+            self.stdout.write(_("Each other demo applicant organisation signs in with its own account: %(count)d "
+                                "accounts from %(first)s to %(last)s (numbered by organisation, some numbers "
+                                "unused; the same password). `minsheng demo --accounts` lists whose each is.")
+                              % {"first": others[0].username, "last": others[-1].username, "count": len(others)})
         self.stdout.write("")
         self.stdout.write(_("Open http://127.0.0.1:8000/ and sign in."))
