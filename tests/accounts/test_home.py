@@ -1,5 +1,7 @@
 """Each role's home page: the right template, real content from the user's scope."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.urls import reverse
 
@@ -57,10 +59,20 @@ def test_applicant_sees_own_organisation_state_and_people(client):
     assert reverse("registry:person_list") in text
 
 
-def test_applicant_of_a_verified_organisation_is_told_so(client):
-    organisation = OrganisationFactory(state=Organisation.State.VERIFIED)
+def test_applicant_of_a_verified_organisation_is_told_so_with_the_date(client):
+    verified_at = datetime(2026, 3, 9, 17, 30, tzinfo=UTC)  # 01:30 on the 10th in Shanghai
+    organisation = OrganisationFactory(state=Organisation.State.VERIFIED, verified_at=verified_at)
     _response, text = home(client, user_for_role(Role.APPLICANT, organisation=organisation))
     assert 'data-ms-verification="verified"' in text
+    assert "贵单位已于 2026-03-10 通过审核" in text
+
+
+def test_a_verified_organisation_without_a_recorded_date_reads_without_a_gap(client):
+    organisation = OrganisationFactory(state=Organisation.State.VERIFIED, verified_at=None)
+    _response, text = home(client, user_for_role(Role.APPLICANT, organisation=organisation))
+    assert 'data-ms-verification="verified"' in text
+    assert "于 通过" not in text
+    assert "贵单位已通过审核" in text
 
 
 def test_officer_sees_organisations_awaiting_verification_oldest_first(client):
