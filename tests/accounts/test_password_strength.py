@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from minsheng.accounts.password_validation import GuessabilityValidator
+from minsheng.accounts import password_validation as ours
 from minsheng.accounts.roles import Role
 from minsheng.policy.models import District
 from tests.accounts.test_registration import GOOD_CODE
@@ -36,7 +36,7 @@ def test_the_demo_password_and_passphrases_are_accepted(password):
 
 
 def test_the_message_names_what_was_found_in_chinese_and_english():
-    validator = GuessabilityValidator()
+    validator = ours.GuessabilityValidator()
     with translation.override("zh-hans"), pytest.raises(ValidationError) as chinese:
         validator.validate("aaaaaaaaaaaa")
     assert "太容易被猜到" in chinese.value.messages[0] and "重复" in chinese.value.messages[0]
@@ -49,14 +49,14 @@ def test_the_message_names_what_was_found_in_chinese_and_english():
 def test_the_persons_own_name_makes_a_password_weak():
     person = UserFactory.build(username="zhangwei", first_name="伟", last_name="张", email="zhangwei@example.cn")
     with translation.override("en"), pytest.raises(ValidationError) as refused:
-        GuessabilityValidator().validate("zhangwei2026", person)
+        ours.GuessabilityValidator().validate("zhangwei2026", person)
     assert "your name, username or e-mail" in refused.value.messages[0]
 
 
 def test_a_very_long_password_is_judged_by_its_first_characters_without_error():
-    GuessabilityValidator().validate("Kettle-Lantern-Orchid-" * 10)
+    ours.GuessabilityValidator().validate("Kettle-Lantern-Orchid-" * 10)
     with pytest.raises(ValidationError):
-        GuessabilityValidator().validate("a" * 500)
+        ours.GuessabilityValidator().validate("a" * 500)
 
 
 def test_registration_refuses_a_keyboard_run_with_the_message(client):
