@@ -3,6 +3,7 @@
 DATABASE_URL     default: SQLite file var/minsheng.sqlite3 (WAL)
 SECRET_KEY       default: generated once into var/secret_key
 AUDIT_KEY        default: generated once into var/audit_key (keys the audit chain)
+SECOND_FACTOR_KEY  default: generated once into var/second_factor_key (encrypts authenticator secrets)
 DEBUG            "1"/"true" to enable; off by default
 ALLOWED_HOSTS    comma-separated; default localhost names
 EMAIL_BACKEND    default: console backend in DEBUG, SMTP otherwise
@@ -51,12 +52,16 @@ def _secret(name: str) -> str:
 SECRET_KEY = _secret("SECRET_KEY")
 # Keys the audit chain's HMAC; kept apart from SECRET_KEY so that rotating one leaves the other.
 AUDIT_KEY = _secret("AUDIT_KEY")
+# Encrypts the authenticator secrets and keys the recovery codes' digests (accounts/crypto.py). Outside the
+# database, so that a copy of it alone does not yield anyone's second factor. "new,old" while replacing a key.
+SECOND_FACTOR_KEY = _secret("SECOND_FACTOR_KEY")
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, signed in through the platform's own sign-in (accounts/admin_site.py).
+    "minsheng.accounts.admin_config.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -93,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "minsheng.core.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages, so that the session it ends can say why on the sign-in page.
+    "minsheng.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -158,6 +165,8 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Repetition, keyboard runs, sequences, dates, common words and the person's own details (zxcvbn).
+    {"NAME": "minsheng.accounts.password_validation.GuessabilityValidator", "OPTIONS": {"min_score": 3}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"

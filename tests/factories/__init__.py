@@ -134,3 +134,25 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Hong Kong Test University {n}")
     region = CooperationPartner.Region.HONG_KONG
     kind = CooperationPartner.Kind.UNIVERSITY
+
+
+def sign_in_past_second_factor(client, user):
+    """Sign in as `user` as the second-factor page does: with a confirmed authenticator and the session marked as
+    having passed the step.
+
+    `client.force_login` alone gives a session that never passed the step: while SECOND_FACTOR_REQUIRED is on, the
+    platform ends such a session of an officer, auditor or admin at its first request.
+    """
+    import pyotp
+    from django.utils import timezone
+
+    from minsheng.accounts import second_factor
+    from minsheng.accounts.models import SecondFactor
+
+    device, _created = SecondFactor.objects.get_or_create(
+        user=user, defaults={"secret": pyotp.random_base32(), "confirmed_at": timezone.now()})
+    client.force_login(user)
+    session = client.session
+    session[second_factor.PASSED_KEY] = {"user": user.pk, "device": device.pk}
+    session.save()
+    return device

@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -11,15 +14,23 @@ from minsheng.core import audit
 from minsheng.core.admin import AuditedModelAdmin
 
 
+class SecondFactorResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        error_messages={"required": _("Give the reason for the reset.")},
+        help_text=_("Why the authenticator is reset, e.g. “phone lost, confirmed by telephone with the person”. "
+                    "Recorded in the audit trail with your name."))
+
+
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     """Django's user admin, with the role and its scope, and every save recorded in the audit trail."""
 
     list_display = ["username", "display_name", "email", "role", "organisation", "department", "district",
-                    "is_active", "last_login"]
+                    "is_active", "has_second_factor", "last_login"]
     list_filter = ["role", "is_active", "is_staff", "department", "district"]
     search_fields = ["username", "first_name", "last_name", "email", "organisation__name_zh"]
-    list_select_related = ["organisation", "department", "district"]
+    list_select_related = ["organisation", "department", "district", "second_factor"]
     raw_id_fields = ["organisation", "person"]
     ordering = ["username"]
     fieldsets = (
@@ -44,12 +55,28 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
     @admin.action(description=_("Reset the second factor (lost authenticator)"), permissions=["change"])
     def reset_second_factor(self, request, queryset):
-        count = sum(second_factor.reset(user, by=request.user, reason="lost authenticator, reset by admin")
-                    for user in queryset)
-        self.message_user(request, ngettext(
-            "%(count)d authenticator removed; its user sets up a new one at the next sign-in.",
-            "%(count)d authenticators removed; their users set up new ones at the next sign-in.", count,
-        ) % {"count": count})
+        """Asks for the reason first (it goes into each user's audit event), then removes the authenticators and
+        recovery codes: each user sets up a new authenticator at the next sign-in, and a session signed in with
+        the old one ends."""
+        form = SecondFactorResetForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            with transaction.atomic():
+                count = sum(second_factor.reset(user, by=request.user, reason=reason) for user in queryset)
+            self.message_user(request, ngettext(
+                "%(count)d authenticator removed; its user sets up a new one at the next sign-in.",
+                "%(count)d authenticators removed; their users set up new ones at the next sign-in.", count,
+            ) % {"count": count})
+            return None
+        return TemplateResponse(request, "admin/accounts/user/reset_second_factor.html", {
+            **self.admin_site.each_context(request), "title": _("Reset the second factor"), "opts": self.model._meta,
+            "queryset": queryset, "form": form, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
+
+    @admin.display(description=_("second factor"), boolean=True)
+    def has_second_factor(self, obj):
+        device = getattr(obj, "second_factor", None)
+        return device is not None and device.confirmed_at is not None
 
     @admin.display(description=pgettext_lazy("person", "name"))
     def display_name(self, obj):

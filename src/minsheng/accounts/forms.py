@@ -3,8 +3,8 @@ from django.contrib.auth import authenticate, get_user_model, password_validatio
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from minsheng.accounts import lockout, services
 from minsheng.core.identifiers import clean_credit_code
@@ -48,9 +48,39 @@ def locked_message(lock: lockout.Lock) -> str:
 
 class SecondFactorForm(BootstrapMixin, forms.Form):
     code = forms.CharField(
-        label=_("One-time code"), max_length=12,
+        label=_("One-time code"), max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
-        help_text=_("The 6 digits your authenticator app shows for Minsheng; they change every 30 seconds."))
+        help_text=_("The 6 digits your authenticator app shows for Minsheng; they change every 30 seconds. "
+                    "Without your phone, type one of your recovery codes instead."))
+
+
+class RecoveryCodesForm(BootstrapMixin, forms.Form):
+    """A new set of recovery codes: the password again, so that a session left open cannot take them. Wrong
+    passwords count towards the sign-in lockout, as at the login page."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        self.user = request.user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        username, address = self.user.get_username(), client_address(self.request)
+        lock = lockout.current_lock(username=username, address=address)
+        if lock is not None:
+            services.note_login_failure(username=username, lock=lock, refused_while_locked=True)
+            raise ValidationError(locked_message(lock), code="locked")
+        if not self.user.check_password(password):
+            new_lock = lockout.register_failure(username=username, address=address)
+            services.note_login_failure(username=username, lock=new_lock,
+                                        what=gettext("wrong password when making new recovery codes"))
+            raise ValidationError(locked_message(new_lock) if new_lock else _("The password is not correct."),
+                                  code="password_incorrect")
+        return password
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts import crypto
 from minsheng.accounts.roles import Role
 
 
@@ -64,13 +65,14 @@ class User(AbstractUser):
 class SecondFactor(models.Model):
     """A time-based one-time-password authenticator (RFC 6238) bound to one account.
 
-    Required at sign-in for the roles in settings.SECOND_FACTOR_ROLES (quality promise 7). `last_step`
+    Required at sign-in for the roles in settings.SECOND_FACTOR_ROLES (quality promise 7). The secret is stored
+    encrypted (accounts/crypto.py, keyed outside the database); `secret` reads and writes it in clear. `last_step`
     is the last 30-second step accepted, so a code cannot be used twice, not even within its own window.
     """
 
     user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE,
                                 related_name="second_factor")
-    secret = models.CharField(max_length=64)
+    secret_encrypted = models.TextField(editable=False)
     confirmed_at = models.DateTimeField(_("set up at"), null=True, blank=True)
     last_step = models.BigIntegerField(default=0)
 
@@ -80,3 +82,32 @@ class SecondFactor(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @property
+    def secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = crypto.encrypt(value)
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator's code once, when the phone is lost or flat.
+
+    Shown once when made, stored only as a keyed digest (accounts/crypto.py). Making a new set deletes the old.
+    """
+
+    device = models.ForeignKey(SecondFactor, verbose_name=_("second factor"), on_delete=models.CASCADE,
+                               related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("made at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [models.UniqueConstraint(fields=["device", "digest"], name="recovery_code_unique_per_device")]
+
+    def __str__(self) -> str:
+        return f"{self.device} #{self.pk}"

@@ -11,7 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from minsheng.accounts import lockout
+from minsheng.accounts import lockout, second_factor
 from minsheng.accounts.roles import Role
 from minsheng.core import audit
 from minsheng.core.identifiers import clean_credit_code
@@ -100,11 +100,26 @@ def register_organisation(
 
 
 @transaction.atomic
-def sign_in(*, request, user, reason: str = "") -> None:
-    """Start a signed-in session (Django gives it a new session key) and record the login."""
+def sign_in(*, request, user, reason: str = "", second_factor_device=None, how: str = "") -> None:
+    """Start a signed-in session (Django gives it a new session key) and record the login.
+
+    `second_factor_device` is the authenticator the user has just passed the second step with (`how`: with its
+    code or a recovery code); the session is marked with it, which is what lets a role that needs the step use it.
+    """
     auth_login(request, user, backend=MODEL_BACKEND if not hasattr(user, "backend") else None)
+    if second_factor_device is not None:
+        second_factor.mark_passed(request, second_factor_device)
     lockout.clear_account(user.get_username())
-    audit.record(action="accounts.login", by=user, target=user, reason=reason)
+    audit.record(action="accounts.login", by=user, target=user, reason=reason,
+                 new={"second_factor": how} if how else None)
+
+
+@transaction.atomic
+def note_password_accepted(*, user) -> None:
+    """The password was right and the second step is now awaited: recorded, so that a password that is known to
+    someone who then fails the one-time code shows in the trail."""
+    audit.record(action="accounts.login.password_accepted", target=user,
+                 reason=_("password right; awaiting the one-time code"))
 
 
 @transaction.atomic
@@ -120,10 +135,35 @@ def note_login_failure(*, username: str, lock: lockout.Lock | None, refused_whil
                      reason=_("sign-in refused: locked after repeated failures"))
         return
     audit.record(action="accounts.login.failure", target_label=label, reason=what or _("wrong username or password"))
+    _note_lock(lock, target_label=label)
+
+
+@transaction.atomic
+def note_second_factor_failure(*, user, lock: lockout.Lock | None, refused_while_locked: bool = False) -> None:
+    """Record a wrong one-time or recovery code (the password was right, so the account is known), and the lock
+    this failure set, if any."""
+    if refused_while_locked:
+        audit.record(action="accounts.login.refused", target=user,
+                     reason=_("second step refused: locked after repeated failures"))
+        return
+    audit.record(action="accounts.second_factor.failure", target=user, reason=_("wrong one-time code"))
+    _note_lock(lock, target=user)
+
+
+def _note_lock(lock: lockout.Lock | None, **target) -> None:
     if lock is not None:
-        audit.record(action="accounts.lockout", target_label=label, new={
+        audit.record(action="accounts.lockout", **target, new={
             "scope": lock.scope, "seconds": lock.seconds_left,
         }, reason=_("too many failed sign-in attempts"))
+
+
+@transaction.atomic
+def end_session_without_second_factor(*, request, user) -> None:
+    """End a signed-in session whose role needs the second step but which has not passed it (or whose
+    authenticator has been reset since), and record it: no page is served to such a session."""
+    audit.record(action="accounts.session.ended", by=user, target=user,
+                 reason=_("the session had not passed the second sign-in step"))
+    auth_logout(request)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("register/", views.RegisterView.as_view(), name="register"),
     path("home/", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
+    path("security/", views.security, name="security"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

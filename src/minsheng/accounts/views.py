@@ -6,10 +6,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,6 +25,7 @@ from minsheng.accounts.forms import (
     AccountSetPasswordForm,
     LoginForm,
     ProfileForm,
+    RecoveryCodesForm,
     RegistrationForm,
     SecondFactorForm,
     locked_message,
@@ -35,6 +37,8 @@ LOGIN_RATE = "30/m"
 REGISTER_RATE = "10/h"
 RESET_ADDRESS_RATE = "10/h"
 RESET_EMAIL_RATE = "3/h"
+# At or below this many recovery codes left, each sign-in reminds the user to make new ones.
+RECOVERY_CODES_LOW = 3
 
 
 def address_key(group, request) -> str:
@@ -70,6 +74,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         user = form.get_user()
         if second_factor.required_for(user):
+            services.note_password_accepted(user=user)
             second_factor.begin(self.request, user, self.get_success_url())
             return redirect("accounts:second_factor")
         services.sign_in(request=self.request, user=user)
@@ -81,33 +86,76 @@ class LoginView(auth_views.LoginView):
 @sensitive_post_parameters("code")
 @rate_limit(group="accounts.login", rate=LOGIN_RATE)
 def second_factor_view(request):
-    """The second sign-in step: the authenticator's code, or setting up the authenticator the first time."""
+    """The second sign-in step: the authenticator's code (or a recovery code), or setting up the authenticator the
+    first time, after which the recovery codes are shown once."""
     user = second_factor.pending_user(request)
     if user is None:
         messages.info(request, _("Please sign in with your username and password first."))
         return redirect("accounts:login")
     device = second_factor.device_for(user)
+    setting_up = device.confirmed_at is None
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         address = client_address(request)
         lock = lockout.current_lock(username=user.get_username(), address=address)
+        how = None if lock is not None else second_factor.verify(user, form.cleaned_data["code"])
         if lock is not None:
-            services.note_login_failure(username=user.get_username(), lock=lock, refused_while_locked=True)
+            services.note_second_factor_failure(user=user, lock=lock, refused_while_locked=True)
             form.add_error(None, locked_message(lock))
-        elif second_factor.verify(user, form.cleaned_data["code"]):
-            next_url = second_factor.finish(request)
-            services.sign_in(request=request, user=user, reason=_("password and one-time code"))
-            return redirect(next_url or "accounts:home")
+        elif how is not None:
+            return _second_factor_passed(request, user, how=how, setting_up=setting_up)
         else:
             new_lock = lockout.register_failure(username=user.get_username(), address=address)
-            services.note_login_failure(username=user.get_username(), lock=new_lock, what=_("wrong one-time code"))
+            services.note_second_factor_failure(user=user, lock=new_lock)
             form.add_error("code", locked_message(new_lock) if new_lock else _(
                 "This code is not correct, or it has already been used. Type the 6 digits your authenticator "
-                "shows now."))
-    context = {"form": form, "device": device, "setting_up": device.confirmed_at is None}
-    if context["setting_up"]:
+                "shows now, or one of your recovery codes."))
+    context = {"form": form, "device": device, "setting_up": setting_up}
+    if setting_up:
         context.update(qr=second_factor.qr_svg(device), secret=second_factor.grouped_secret(device))
     return render(request, "accounts/second_factor.html", context)
+
+
+def _second_factor_passed(request, user, *, how: str, setting_up: bool):
+    next_url = second_factor.finish(request) or reverse("accounts:home")
+    device = second_factor.confirmed_device(user)
+    reason = _("password and recovery code") if how == second_factor.RECOVERY_CODE else _(
+        "password and one-time code")
+    services.sign_in(request=request, user=user, reason=reason, second_factor_device=device, how=how)
+    if setting_up:
+        # Shown in this answer only: the codes are kept as digests, never stored or sent anywhere in clear.
+        codes = second_factor.make_recovery_codes(user, by=user, reason=_("authenticator set up"))
+        return render(request, "accounts/recovery_codes.html", {"codes": codes, "next_url": next_url,
+                                                                 "first_time": True})
+    left = second_factor.recovery_codes_left(user)
+    if how == second_factor.RECOVERY_CODE or left <= RECOVERY_CODES_LOW:
+        messages.warning(request, ngettext(
+            "You have %(count)d recovery code left. Make new ones on the page “Sign-in security”.",
+            "You have %(count)d recovery codes left. Make new ones on the page “Sign-in security”.", left,
+        ) % {"count": left})
+    return redirect(next_url)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@login_required
+@sensitive_post_parameters("password")
+def security(request):
+    """The signed-in user's second factor: when it was set up, the recovery codes left, and a new set of codes
+    (the password is asked again, so that an unattended session cannot take them)."""
+    if not request.user.has_perm("accounts.change_own_profile"):
+        raise PermissionDenied
+    device = second_factor.confirmed_device(request.user)
+    form = RecoveryCodesForm(request.POST or None, request=request)
+    if request.method == "POST" and device is not None and form.is_valid():
+        codes = second_factor.make_recovery_codes(request.user, by=request.user,
+                                                  reason=_("new recovery codes made by their owner"))
+        return render(request, "accounts/recovery_codes.html", {"codes": codes, "next_url": reverse(
+            "accounts:security"), "first_time": False})
+    return render(request, "accounts/security.html", {
+        "device": device, "form": form, "codes_left": second_factor.recovery_codes_left(request.user),
+        "required": second_factor.required_for(request.user),
+    })
 
 
 class LogoutView(auth_views.LogoutView):
