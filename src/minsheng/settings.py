@@ -2,7 +2,8 @@
 
 DATABASE_URL     default: SQLite file var/minsheng.sqlite3 (WAL)
 SECRET_KEY       default: generated once into var/secret_key
-AUDIT_KEY        default: generated once into var/audit_key (keys the audit chain)
+AUDIT_KEY        default: generated once into var/audit_key (keys the audit chain and signs its checkpoints)
+AUDIT_CHECKPOINTS_FILE  default: var/audit-checkpoints.jsonl (signed checkpoints of the audit chain's head)
 DEBUG            "1"/"true" to enable; off by default
 ALLOWED_HOSTS    comma-separated; default localhost names
 EMAIL_BACKEND    default: console backend in DEBUG, SMTP otherwise
@@ -51,6 +52,8 @@ def _secret(name: str) -> str:
 SECRET_KEY = _secret("SECRET_KEY")
 # Keys the audit chain's HMAC; kept apart from SECRET_KEY so that rotating one leaves the other.
 AUDIT_KEY = _secret("AUDIT_KEY")
+# Signed checkpoints of the audit chain's head, appended outside the database (see core/checkpoints.py).
+AUDIT_CHECKPOINTS_FILE = Path(os.environ.get("AUDIT_CHECKPOINTS_FILE", VAR_DIR / "audit-checkpoints.jsonl"))
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
