@@ -1,6 +1,8 @@
 """Settings for Minsheng, read from the environment.
 
 DATABASE_URL     default: SQLite file var/minsheng.sqlite3 (WAL)
+MIGRATIONS_DATABASE_URL  PostgreSQL only, optional: the tables' owner, used by `migrate` and `backup restore`
+                 alone, so that the platform's own role (DATABASE_URL) owns no table
 SECRET_KEY       default: generated once into var/secret_key
 AUDIT_KEY        default: generated once into var/audit_key (keys the audit chain and signs its checkpoints)
 AUDIT_CHECKPOINTS_FILE  default: var/audit-checkpoints.jsonl (signed checkpoints of the audit chain's head)
@@ -135,6 +137,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# The tables' owner on PostgreSQL, for `minsheng migrate` and `backup restore` only (core/database_roles.py): the
+# running platform connects as a role that owns no table, so it cannot switch the audit triggers off.
+MIGRATIONS_DATABASE_URL = os.environ.get("MIGRATIONS_DATABASE_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, login lockout) -----------------------------------------------------
