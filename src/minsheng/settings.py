@@ -5,6 +5,8 @@ MIGRATIONS_DATABASE_URL  PostgreSQL only, optional: the tables' owner, used by `
                  alone, so that the platform's own role (DATABASE_URL) owns no table
 SECRET_KEY       default: generated once into var/secret_key
 AUDIT_KEY        default: generated once into var/audit_key (keys the audit chain and signs its checkpoints)
+BACKUP_KEY       default: generated once into var/backup_key (signs backup manifests; keep it with the other keys,
+                 never with the backups)
 AUDIT_CHECKPOINTS_FILE  default: var/audit-checkpoints.jsonl (signed checkpoints of the audit chain's head)
 DEBUG            "1"/"true" to enable; off by default
 ALLOWED_HOSTS    comma-separated; default localhost names
@@ -54,6 +56,8 @@ def _secret(name: str) -> str:
 SECRET_KEY = _secret("SECRET_KEY")
 # Keys the audit chain's HMAC; kept apart from SECRET_KEY so that rotating one leaves the other.
 AUDIT_KEY = _secret("AUDIT_KEY")
+# Signs backup manifests. Kept apart from the archives it signs: whoever holds a backup cannot re-sign it.
+BACKUP_KEY = _secret("BACKUP_KEY")
 # Signed checkpoints of the audit chain's head, appended outside the database (see core/checkpoints.py).
 AUDIT_CHECKPOINTS_FILE = Path(os.environ.get("AUDIT_CHECKPOINTS_FILE", VAR_DIR / "audit-checkpoints.jsonl"))
 DEBUG = env_bool("DEBUG")
