@@ -317,3 +317,27 @@ def test_the_command_writes_a_backup_and_needs_a_file_for_a_drill(world, tmp_pat
     assert len(list(tmp_path.glob("minsheng-*.tar.gz"))) == 1
     with pytest.raises(CommandError, match="needs the archive"):
         call_command("backup", "drill")
+
+
+def test_a_restore_says_which_audit_events_were_lost_after_the_backup(archive, tmp_path):
+    """After a disaster the data folder's checkpoints go on past the backup: the restore says so, and verify keeps
+    reporting the loss until the file is moved aside."""
+    var = tmp_path / "restored-var"
+    env = {**os.environ, "MINSHENG_VAR": str(var), "DATABASE_URL": f"sqlite:///{tmp_path / 'restored.sqlite3'}",
+           "BACKUP_KEY": settings.BACKUP_KEY, "AUDIT_KEY": settings.AUDIT_KEY, "SECRET_KEY": settings.SECRET_KEY}
+    env.pop("AUDIT_CHECKPOINTS_FILE", None)
+    later = checkpoints.Checkpoint(seq=7, hash="e" * 64, at="2026-12-01T02:00:00+00:00", source="command").signed()
+    checkpoints.append(later, var / "audit-checkpoints.jsonl")
+
+    def minsheng(*args):
+        return subprocess.run([sys.executable, "-m", "minsheng", *args], cwd=REPO, env=env, capture_output=True,
+                              text=True, timeout=600)
+
+    assert minsheng("migrate", "--no-input", "--verbosity", "0").returncode == 0
+    restored = minsheng("backup", "restore", str(archive))
+    assert restored.returncode == 0, restored.stderr
+    assert "restored" in restored.stdout
+    assert "records audit events up to 7" in restored.stdout and "those events were lost" in restored.stdout
+    verified = minsheng("audit", "verify", "--no-progress")
+    assert verified.returncode == 1
+    assert "seq 7: shortened: the chain ends at event 2" in verified.stdout
