@@ -28,5 +28,11 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _own_checkpoints_file(settings, tmp_path):
+    """Each test's audit checkpoints go to its own file, never to the checkout's var/ or another test's."""
+    settings.AUDIT_CHECKPOINTS_FILE = tmp_path / "audit-checkpoints.jsonl"
+
+
+@pytest.fixture(autouse=True)
 def _english_off(settings):
     settings.LANGUAGE_CODE = "zh-hans"

@@ -1,9 +1,14 @@
 """Settings for Minsheng, read from the environment.
 
 DATABASE_URL     default: SQLite file var/minsheng.sqlite3 (WAL)
+MIGRATIONS_DATABASE_URL  PostgreSQL only, optional: the tables' owner, used by `migrate` and `backup restore`
+                 alone, so that the platform's own role (DATABASE_URL) owns no table
 SECRET_KEY       default: generated once into var/secret_key
-AUDIT_KEY        default: generated once into var/audit_key (keys the audit chain)
 SECOND_FACTOR_KEY  default: generated once into var/second_factor_key (encrypts authenticator secrets)
+AUDIT_KEY        default: generated once into var/audit_key (keys the audit chain and signs its checkpoints)
+BACKUP_KEY       default: generated once into var/backup_key (signs backup manifests; keep it with the other keys,
+                 never with the backups)
+AUDIT_CHECKPOINTS_FILE  default: var/audit-checkpoints.jsonl (signed checkpoints of the audit chain's head)
 DEBUG            "1"/"true" to enable; off by default
 ALLOWED_HOSTS    comma-separated; default localhost names
 EMAIL_BACKEND    default: console backend in DEBUG, SMTP otherwise
@@ -55,6 +60,10 @@ AUDIT_KEY = _secret("AUDIT_KEY")
 # Encrypts the authenticator secrets and keys the recovery codes' digests (accounts/crypto.py). Outside the
 # database, so that a copy of it alone does not yield anyone's second factor. "new,old" while replacing a key.
 SECOND_FACTOR_KEY = _secret("SECOND_FACTOR_KEY")
+# Signs backup manifests. Kept apart from the archives it signs: whoever holds a backup cannot re-sign it.
+BACKUP_KEY = _secret("BACKUP_KEY")
+# Signed checkpoints of the audit chain's head, appended outside the database (see core/checkpoints.py).
+AUDIT_CHECKPOINTS_FILE = Path(os.environ.get("AUDIT_CHECKPOINTS_FILE", VAR_DIR / "audit-checkpoints.jsonl"))
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -139,6 +148,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# The tables' owner on PostgreSQL, for `minsheng migrate` and `backup restore` only (core/database_roles.py): the
+# running platform connects as a role that owns no table, so it cannot switch the audit triggers off.
+MIGRATIONS_DATABASE_URL = os.environ.get("MIGRATIONS_DATABASE_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, login lockout) -----------------------------------------------------

@@ -1,4 +1,4 @@
-"""Switch the audit table's append-only triggers off and on again, for tests only.
+"""Switch the audit tables' triggers (append-only events, forward-only chain head) off and on again, for tests only.
 
 Tests use it to tamper with audit rows behind the platform's back. Transactional tests need it too:
 after them Django empties every table (DELETE on SQLite, TRUNCATE on PostgreSQL), which the triggers
@@ -16,29 +16,33 @@ import pytest
 from django.db import connection
 from pytest_django.plugin import blocking_manager_key
 
-_migration = importlib.import_module("minsheng.core.migrations.0002_audit_append_only")
+# Each audit table and the migration whose triggers guard it.
+TRIGGERS = {table: importlib.import_module(f"minsheng.core.migrations.{name}") for table, name in (
+    ("core_auditevent", "0002_audit_append_only"), ("core_auditchainhead", "0003_audit_head_forward_only"))}
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences",
                           "django_db_serialized_rollback"}
 
 
-def disable(using=connection) -> None:
+def disable(using=connection, tables=tuple(TRIGGERS)) -> None:
     """Let UPDATE, DELETE and TRUNCATE through (idempotent)."""
     with using.cursor() as cursor:
-        if using.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
-        else:
-            for sql in _migration.SQLITE_REVERSE:
-                cursor.execute(sql)
+        for table in tables:
+            if using.vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            else:
+                for sql in TRIGGERS[table].SQLITE_REVERSE:
+                    cursor.execute(sql)
 
 
-def enable(using=connection) -> None:
-    """Put the append-only triggers back exactly as the migration made them (idempotent)."""
+def enable(using=connection, tables=tuple(TRIGGERS)) -> None:
+    """Put the triggers back exactly as the migrations made them (idempotent)."""
     with using.cursor() as cursor:
-        if using.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER USER")
-        else:
-            for sql in _migration.SQLITE_REVERSE + _migration.SQLITE:
-                cursor.execute(sql)
+        for table in tables:
+            if using.vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            else:
+                for sql in TRIGGERS[table].SQLITE_REVERSE + TRIGGERS[table].SQLITE:
+                    cursor.execute(sql)
 
 
 def _is_transactional(item) -> bool:

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -240,3 +241,35 @@ def test_the_pages_are_in_english_too(client, auditor, trail):
     client.cookies["minsheng_language"] = "en"
     html = client.get(LIST).content.decode()
     assert "Audit trail" in html and "Verify the chain" in html
+
+
+def test_verify_button_compares_with_the_signed_checkpoints(client, auditor, trail):
+    html = client.post(VERIFY, headers={"HX-Request": "true"}).content.decode()
+    assert 'data-ms-checkpoints="0"' in html and "尚未写入任何签名检查点" in html
+    call_command("audit", "checkpoint", verbosity=0)
+    html = client.post(VERIFY, headers={"HX-Request": "true"}).content.decode()
+    assert 'data-ms-chain-result="intact"' in html
+    assert 'data-ms-checkpoints="1"' in html
+    assert "已与 1 个保存在数据库之外的签名检查点比对；最新一个由定时检查点任务于" in html
+    assert "记录到第 4 条日志" in html  # the trail's three events and the first check
+
+
+def test_verify_button_reports_a_chain_shortened_after_a_checkpoint(client, auditor, trail):
+    """Finding 3 on the auditor's page: the newest events deleted and the head pointed back read "intact"."""
+    call_command("audit", "checkpoint", verbosity=0)
+    kept = AuditEvent.objects.get(seq=2)
+    append_only.disable()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM core_auditevent WHERE seq = 3")
+            cursor.execute("UPDATE core_auditchainhead SET seq = 2, hash = %s", [kept.hash])
+    finally:
+        append_only.enable()
+    response = client.post(VERIFY, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert 'data-ms-chain-result="broken"' in html
+    assert '<li class="mb-1" data-ms-finding="3">' in html
+    assert "<strong>已被截短</strong>" in html
+    assert "shortened: the chain ends at event 2, but the checkpoint signed" in html
+    recorded = AuditEvent.objects.get(action="core.auditevent.verify")
+    assert recorded.new["problems"] == 1 and "seq 3: shortened" in recorded.reason

@@ -29,6 +29,9 @@ class JsonFormatter(logging.Formatter):
             entry["user_id"] = record.user_id
         if getattr(record, "address", ""):
             entry["address"] = record.address
+        if getattr(record, "audit_checkpoint", None):
+            # A signed checkpoint of the audit chain: `audit verify --checkpoints LOG` reads it back from the log.
+            entry["audit_checkpoint"] = record.audit_checkpoint
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 from rules.contrib.views import permission_required
 
-from minsheng.core import audit, queries
+from minsheng.core import audit, checkpoints, queries
 from minsheng.core.exports import xlsx_response
 from minsheng.core.forms import AuditFilterForm
 from minsheng.core.models import AuditEvent
@@ -151,12 +151,14 @@ def audit_detail(request, pk: int):
 @audit_trail_required
 @require_POST
 def audit_verify(request):
-    """Recompute the whole chain now and show what is broken; the check itself is recorded."""
+    """Recompute the whole chain now, compare it with the signed checkpoints, and show what is broken; the check
+    itself is recorded."""
     if _limited(request, "core.audit_verify", AUDIT_VERIFY_RATE):
         return rate_limited(request)
     started = time.perf_counter()
     walked = Counter()
-    findings = list(audit.verify(progress=lambda n: walked.update(events=n)))
+    check = checkpoints.verify_trail(progress=lambda n: walked.update(events=n))
+    findings = check.findings
     seconds = time.perf_counter() - started
     with transaction.atomic():
         audit.record(action="core.auditevent.verify", by=request.user,
@@ -169,6 +171,9 @@ def audit_verify(request):
         "checked_at": timezone.now(),
         "findings": [{"seq": f.seq, "kind": _finding_kind(f), "problem": f.problem, "pk": present.get(f.seq)}
                      for f in findings],
+        "checkpoint_count": len(check.checkpoints.checkpoints),
+        "latest_checkpoint": check.checkpoints.latest,
+        "latest_checkpoint_source": _checkpoint_source(check.checkpoints.latest),
     }
     template = "core/_audit_verify.html" if request.headers.get("HX-Request") else "core/audit_verify.html"
     return render(request, template, context)
@@ -218,7 +223,16 @@ def _finding_kind(finding) -> str:
         "removed": _("Removed"),
         "inserted": _("Inserted"),
         "inserted or re-linked": _("Inserted or re-linked"),
+        "shortened": _("Shortened"),
+        "checkpoint": _("Checkpoint"),
     }.get(kind, kind)
+
+
+def _checkpoint_source(checkpoint) -> str:
+    if checkpoint is None:
+        return ""
+    return {"command": _("the scheduled checkpoint"), "backup": _("a backup")}.get(checkpoint.source,
+                                                                                  checkpoint.source)
 
 
 def _json(value) -> str:

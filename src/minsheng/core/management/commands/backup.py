@@ -2,9 +2,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
 from tqdm import tqdm
 
-from minsheng.core import backup
+from minsheng.core import backup, database_roles
 
 
 class Command(BaseCommand):
@@ -27,11 +28,7 @@ class Command(BaseCommand):
                 path = backup.create(Path(output), progress=bar.update)
             self.stdout.write(self.style.SUCCESS(f"backup written: {path} ({path.stat().st_size:,} bytes)"))
         elif action == "restore":
-            try:
-                rows = backup.restore(Path(file))
-            except backup.RestoreRefused as error:
-                raise CommandError(str(error)) from error
-            self.stdout.write(self.style.SUCCESS(f"restored {rows} rows from {file}"))
+            self._restore(Path(file))
         elif action == "digests":
             import json
 
@@ -47,5 +44,25 @@ class Command(BaseCommand):
                 raise CommandError(f"restore drill failed: {len(report.mismatches)} difference(s), "
                                    f"{len(report.audit_findings)} audit finding(s)")
             self.stdout.write(self.style.SUCCESS(
-                f"restore drill passed: {report.rows} rows in {len(backup.manifest_of(Path(file))['models'])} "
-                f"tables restored into {report.database} match the backup, audit chain intact"))
+                f"restore drill passed: {report.rows} rows in {report.tables} tables restored into {report.database} "
+                "match the signed backup, audit chain intact up to the backup's checkpoint"))
+
+    def _restore(self, path: Path) -> None:
+        try:
+            if settings.MIGRATIONS_DATABASE_URL:
+                # Loading rows resets the tables' sequences, which only their owner may do.
+                connection = connections[DEFAULT_DB_ALIAS]
+                owner = database_roles.owner_settings(connection.settings_dict, settings.MIGRATIONS_DATABASE_URL)
+                with database_roles.connected_as(connection, owner):
+                    rows = backup.restore(path)
+            else:
+                rows = backup.restore(path)
+            lost = backup.lost_since_restore()
+        except (backup.RestoreRefused, database_roles.RoleSetupError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(self.style.SUCCESS(f"restored {rows} rows from {path}"))
+        if lost is not None:
+            self.stdout.write(self.style.WARNING(
+                f"{settings.AUDIT_CHECKPOINTS_FILE} records audit events up to {lost.seq} ({lost.describe()}), "
+                "past the end of this backup: those events were lost with the database, and `audit verify` says so "
+                "until the file is moved aside (keep it as the record of the loss)"))
