@@ -24,12 +24,20 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits and login lockouts live in the cache: each test starts with none."""
-    from django.core.cache import cache
+    """Rate limits and login lockouts live in the cache: each test starts with none.
 
-    cache.clear()
+    Only the suite's own per-process cache is cleared: a test that switches to a shared cache (database, Redis)
+    cleans up its own keys, and clearing Redis would empty a database that others may use."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    def clear():
+        if isinstance(caches["default"], LocMemCache):
+            caches["default"].clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture(autouse=True)
