@@ -54,16 +54,18 @@ def preview(application: Application) -> list[Outcome]:
     return [_run(rule, facts) for rule in rules]
 
 
-def record_submission(application: Application, *, by) -> list[RuleResult]:
+def record_submission(application: Application, *, by, outcomes: list[Outcome] | None = None) -> list[RuleResult]:
     """Record one new round of rule results (previous round + 1), each audited with its rule's clause.
 
-    Called inside the submitter's transaction right after the application became SUBMITTED.
+    Called inside the submitter's transaction right after the application became SUBMITTED, with the `outcomes`
+    of `preview` computed before its first audit event (the rules' facts do not depend on the application's own
+    state), so that the audit chain's head stays locked for the writes only.
     """
     with transaction.atomic():
         Application.objects.select_for_update().filter(pk=application.pk).first()   # rounds in order
         last = application.rule_results.aggregate(m=Max("round"))["m"] or 0
         results = []
-        for outcome in preview(application):
+        for outcome in preview(application) if outcomes is None else outcomes:
             result = RuleResult.objects.create(
                 application=application, rule=outcome.rule, round=last + 1, passed=outcome.passed,
                 clause_code=outcome.clause_code, explanation_zh=outcome.explanation_zh,
