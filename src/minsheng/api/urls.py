@@ -11,7 +11,8 @@ register_all(router)
 
 
 class SchemaView(SpectacularAPIView):
-    """The OpenAPI schema, public; building it costs a second of CPU, so it has a rate of its own."""
+    """The OpenAPI schema, public; it is built anew for each request, the costliest answer of the API (seconds of
+    CPU on this two-core machine), so it has a rate of its own."""
 
     permission_classes = []
     throttle_scope = "schema"
