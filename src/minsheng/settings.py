@@ -8,7 +8,8 @@ ALLOWED_HOSTS    comma-separated; default localhost names
 EMAIL_BACKEND    default: console backend in DEBUG, SMTP otherwise
 EMAIL_HOST ...   the usual Django SMTP settings
 CACHE_URL        where rate limits and lock-outs count: empty = the database cache (default), redis://…,
-                 or locmem:// (one process, DEBUG only)
+                 or locmem:// (one process, DEBUG only); CACHE_KEY_PREFIX for Redis (default "minsheng")
+ARGON2_MEMORY_KIB, ARGON2_TIME_COST, ARGON2_PARALLELISM   password hashing cost (default 19456 KiB, 2, 1)
 MINSHENG_VAR     folder for the SQLite file, the secret key and uploads (default: var/ of the checkout)
 """
 
@@ -166,8 +167,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Argon2id sized for the server, as OWASP's Password Storage Cheat Sheet recommends: 19 MiB, 2 passes, 1 lane is its
-# baseline (about 0.03 s of one core here, where Django's default of 100 MiB and 8 lanes took 0.27 s and both
-# cores, so that 200 sign-ins at once queued for a minute). A larger server may raise ARGON2_MEMORY_KIB or
+# baseline (about 0.03 s of one core here, where Django's default of 100 MiB and 8 lanes took 0.27 s of both
+# cores: 200 sign-ins at once needed the whole machine for about a minute). A larger server may raise ARGON2_MEMORY_KIB or
 # ARGON2_TIME_COST; core/checks.py refuses anything below OWASP's minimum. Old hashes are redone at next sign-in.
 ARGON2_MEMORY_KIB = int(os.environ.get("ARGON2_MEMORY_KIB", "19456"))
 ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "2"))
