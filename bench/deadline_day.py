@@ -3,6 +3,7 @@
     .venv/bin/python bench/deadline_day.py                        # 200 applicants, scratch SQLite, gunicorn 4×4
     .venv/bin/python bench/deadline_day.py --database-url postgres://postgres@127.0.0.1:5432/bench_dd
     .venv/bin/python bench/deadline_day.py --applicants 20          # a quick check
+    .venv/bin/python bench/deadline_day.py --think 20               # each person pauses ~20 s between requests
 
 In a scratch folder (MINSHENG_VAR), with production settings (DEBUG off, collected static files, WhiteNoise, the
 shared database cache, Argon2id at the configured cost), gunicorn as the README runs it (4 workers × 4 threads):
@@ -12,7 +13,9 @@ shared database cache, Argon2id at the configured cost), gunicorn as the README 
 2. start gunicorn behind a notional proxy (TRUSTED_PROXY_COUNT=1, each virtual applicant with its own address);
 3. reference: one applicant alone runs the profile — sign in, open the application, autosave the summary five times,
    open the submit page, submit, open the application — and its latencies are the reference;
-4. load: every other applicant runs the same profile, all released at the same moment by a barrier;
+4. load: every other applicant runs the same profile, all released at the same moment by a barrier, either with no
+   pause between requests (the worst case: the whole crowd's work arrives at once) or, with --think, pausing about
+   as long as a person reads and types between them (the autosave fires 1.2 s after the last keystroke);
 5. prints per step the count, server errors, median and p95 latency and the ratio of p95 under load to p95 alone,
    sign-in (one Argon2id check each) apart from the saves and submissions, and the load average of the machine
    before and after (this bench's own client threads share the machine with the server);
@@ -28,6 +31,7 @@ import argparse
 import http.cookiejar
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -172,8 +176,10 @@ class FormFields(HTMLParser):
 class Applicant:
     """One browser: its own cookies and its own address (X-Forwarded-For), timing every request it makes."""
 
-    def __init__(self, base: str, username: str, pk: int, address: str, timings: dict, failures: list):
-        self.base, self.username, self.pk, self.address = base, username, pk, address
+    def __init__(self, base: str, username: str, pk: int, address: str, timings: dict, failures: list,
+                 think: float = 0.0):
+        self.base, self.username, self.pk, self.address, self.think = base, username, pk, address, think
+        self.pause = random.Random(address)
         self.timings, self.failures = timings, failures
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
@@ -182,6 +188,8 @@ class Applicant:
         return next((c.value for c in self.jar if c.name == "csrftoken"), "")
 
     def request(self, step: str, path: str, data: list | None = None, headers: dict | None = None) -> tuple[int, str]:
+        if self.think and step not in ("sign-in page", "sign in"):
+            time.sleep(self.pause.uniform(0.5, 1.5) * self.think)   # a person reading and typing between requests
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         request = urllib.request.Request(self.base + path, data=body, headers={
             "X-Forwarded-For": self.address, "Accept-Language": "zh-hans",
@@ -239,6 +247,20 @@ def _run(args: list[str], env: dict, what: str) -> str:
     return result.stdout
 
 
+def _server_problems(log: Path, shown: int = 8) -> list[str]:
+    """The server's warnings and errors (JSON lines), counted by message, each with its exception's last line."""
+    counts: dict[str, int] = defaultdict(int)
+    for line in log.read_text(errors="replace").splitlines() if log.exists() else []:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if entry.get("level") in {"WARNING", "ERROR", "CRITICAL"}:
+            cause = (entry.get("exception") or "").strip().splitlines()[-1:] or [""]
+            counts[f"{entry['level']} {re.sub(r'/[0-9]+/', '/N/', entry.get('message', ''))} {cause[0]}"[:300]] += 1
+    return [f"{n}× {text}" for text, n in sorted(counts.items(), key=lambda item: -item[1])[:shown]]
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
@@ -250,6 +272,9 @@ def main() -> int:
     parser.add_argument("--database-url", help="an empty database to use (default: a scratch SQLite file)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds each applicant pauses between requests after signing in, varied ±50%% "
+                             "(default 0: every request at once, the worst case)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args()
 
@@ -273,11 +298,12 @@ def main() -> int:
             bar.update()
             if len(ready) < 2:
                 sys.exit("the demo has too few applicant organisations for a load run")
-            port = _free_port()
+            port, server_log = _free_port(), scratch / "server.log"
             server = subprocess.Popen(
                 [str(BIN / "gunicorn"), "minsheng.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
                  "--worker-class", "gthread", "--threads", str(args.threads), "--timeout", "120",
-                 "--log-level", "warning"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                 "--log-level", "warning"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                stderr=server_log.open("w"))  # a file, not a pipe: a full pipe would stall the server's logging
             base = f"http://127.0.0.1:{port}"
             for _ in range(100):
                 try:
@@ -297,8 +323,8 @@ def main() -> int:
 
         load_before = os.getloadavg()[0]
         barrier = threading.Barrier(len(rest))
-        crowd = [Applicant(base, r["username"], r["pk"], f"10.0.{1 + i // 250}.{2 + i % 250}", loaded, failures)
-                 for i, r in enumerate(rest)]
+        crowd = [Applicant(base, r["username"], r["pk"], f"10.0.{1 + i // 250}.{2 + i % 250}", loaded, failures,
+                           think=args.think) for i, r in enumerate(rest)]
         threads = [threading.Thread(target=a.run, args=(barrier,)) for a in crowd]
         started = time.perf_counter()
         for t in threads:
@@ -315,13 +341,15 @@ def main() -> int:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+        problems = _server_problems(scratch / "server.log")
         if not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)
 
     database = "PostgreSQL" if (args.database_url or "").startswith("postgres") else "SQLite"
-    print(f"\n{len(rest)} applicants at once (after 1 alone), {database}, gunicorn {args.workers}×{args.threads} "
-          f"threads, {os.cpu_count()} cores; load phase {wall:.1f} s wall; load average (1 min) "
-          f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+    pacing = f"pausing {args.think:g} s ±50% between requests" if args.think else "no pause between requests"
+    print(f"\n{len(rest)} applicants at once (after 1 alone; {pacing}), {database}, gunicorn "
+          f"{args.workers}×{args.threads} threads, {os.cpu_count()} cores; load phase {wall:.1f} s wall; "
+          f"load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(f"{'step':<18}{'n':>5}{'errors':>8}{'alone p95':>11}{'median':>9}{'p95':>8}{'max':>8}{'p95 ratio':>11}")
     errors_by_step = defaultdict(int)
     for step, _message in failures:
@@ -341,6 +369,8 @@ def main() -> int:
           f"audit chain findings: {check['audit_findings']}")
     for step, message in failures[:20]:
         print("FAILED", step, message)
+    for line in problems:
+        print("server log:", line)
     return 1 if failures or not once or check["submitted"] != len(ready) or check["audit_findings"] else 0
 
 
