@@ -7,7 +7,8 @@ different workers; the access log's process ids show that they did. Behind a not
 each check uses its own client address.
 
 Rate limits count in fixed windows that end at a time jittered per key; each check picks an address (or e-mail
-address) whose window has enough time left, so that no count is cut in two by a window's end.
+address) whose window has enough time left, and starts again with another if a loaded machine made it outlast the
+window, so that no count is cut in two by a window's end.
 """
 
 import json
@@ -21,6 +22,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
@@ -82,6 +84,20 @@ def _with_room(candidates, rate: str, key=lambda value: value, needed: float = 1
         if _get_window(key(value), period) - time.time() >= min(needed, period * 0.6):
             return value
     raise AssertionError("no candidate with enough time left in its window")
+
+
+def _in_one_window(candidates, rate: str, attempt, key=lambda value: value):
+    """What `attempt(candidate)` returns, for a candidate whose window had room and did not end before the attempt
+    did; on a loaded machine an attempt may outlast its window, and is then made again with the next candidate."""
+    _count, period = _limit(rate)
+    candidates = iter(candidates)
+    for _ in range(3):
+        value = _with_room(candidates, rate, key)
+        ends = _get_window(key(value), period)
+        result = attempt(value)
+        if time.time() < ends:
+            return result
+    pytest.fail(f"three attempts in a row outlasted their {period} s rate-limit window")
 
 
 def _addresses(prefix: str):
@@ -237,16 +253,21 @@ def test_the_account_locks_after_exactly_the_stated_number_of_failures(server):
 
 def test_anonymous_problem_reports_stop_at_the_limit_across_workers(server):
     limit, _period = _limit(SUBMIT_RATE)
-    address = _with_room(_addresses("10.2"), SUBMIT_RATE)
-    before = server.count("calls.Problem")["calls.Problem"]
-    visitors = [Visitor(server, address) for _ in range(4 * limit)]
-    with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(lambda v: v.request("/api/v1/problems/public/", json_body=REPORT), visitors))
-    statuses = sorted(status for status, _h, _b in answers)
-    assert statuses == [201] * limit + [429] * (3 * limit)
+
+    def attempt(address):
+        before = server.count("calls.Problem")["calls.Problem"]
+        visitors = [Visitor(server, address) for _ in range(4 * limit)]
+        # Four at a time: enough to interleave the workers, few enough that no write waits out SQLite's lock timeout
+        # on a busy machine.
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda v: v.request("/api/v1/problems/public/", json_body=REPORT), visitors))
+        return answers, server.count("calls.Problem")["calls.Problem"] - before
+
+    answers, created = _in_one_window(_addresses("10.2"), SUBMIT_RATE, attempt)
+    assert Counter(status for status, _h, _b in answers) == {201: limit, 429: 3 * limit}
     refused = next(body for status, _h, body in answers if status == 429)
     assert set(json.loads(refused)) >= {"detail", "request_id"}
-    assert server.count("calls.Problem")["calls.Problem"] == before + limit
+    assert created == limit
     # Another address still reports.
     assert Visitor(server, "10.2.200.1").request("/api/v1/problems/public/", json_body=REPORT)[0] == 201
     assert len(_workers_that_answered(server, "/api/v1/problems/public/")) >= 2
@@ -254,29 +275,39 @@ def test_anonymous_problem_reports_stop_at_the_limit_across_workers(server):
 
 def test_objections_stop_at_the_limit_across_workers(server):
     limit, _period = _limit(OBJECTION_RATE)
-    address = _with_room(_addresses("10.3"), OBJECTION_RATE)
     path = f"/notices/{server.plan}/"
-    visitors = [Visitor(server, address) for _ in range(2 * limit)]
-    for visitor in visitors:
-        assert visitor.request(path)[0] == 200
     objection = {"line": "", "name": "市民", "contact": "13800000000", "text": "对资助方案有异议，请核实。"}
-    with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(lambda v: v.request(path, objection), visitors))
-    statuses = sorted(status for status, _h, _b in answers)
-    assert statuses == [302] * limit + [429] * limit        # accepted objections redirect back to the notice
-    assert server.count("funding.Objection")["funding.Objection"] == limit
+
+    def attempt(address):
+        before = server.count("funding.Objection")["funding.Objection"]
+        visitors = [Visitor(server, address) for _ in range(2 * limit)]
+        for visitor in visitors:
+            assert visitor.request(path)[0] == 200
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda v: v.request(path, objection), visitors))
+        return answers, server.count("funding.Objection")["funding.Objection"] - before
+
+    answers, lodged = _in_one_window(_addresses("10.3"), OBJECTION_RATE, attempt)
+    # Accepted objections redirect back to the notice.
+    assert Counter(status for status, _h, _b in answers) == {302: limit, 429: limit}
+    assert lodged == limit
     assert len(_workers_that_answered(server, path)) >= 2
 
 
 def test_the_reset_mail_goes_out_at_most_the_stated_number_of_times(server):
     limit, _period = _limit(RESET_EMAIL_RATE)
-    email = _with_room((f"reset{n}@example.cn" for n in range(RESET_ACCOUNTS)), RESET_EMAIL_RATE)
     address = _with_room(_addresses("10.4"), RESET_ADDRESS_RATE)
-    visitors = [Visitor(server, address) for _ in range(2 * limit)]
-    for visitor in visitors:
-        visitor.request("/accounts/password/reset/")
-    with ThreadPoolExecutor(6) as pool:
-        answers = list(pool.map(lambda v: v.request("/accounts/password/reset/", {"email": email}), visitors))
+
+    def attempt(email):
+        visitors = [Visitor(server, address) for _ in range(2 * limit)]
+        for visitor in visitors:
+            visitor.request("/accounts/password/reset/")
+        with ThreadPoolExecutor(4) as pool:
+            return email, list(pool.map(lambda v: v.request("/accounts/password/reset/", {"email": email}),
+                                        visitors))
+
+    email, answers = _in_one_window((f"reset{n}@example.cn" for n in range(RESET_ACCOUNTS)), RESET_EMAIL_RATE,
+                                    attempt)
     # Every request gets the same answer, mail or not: nothing tells the requester about the limit.
     assert {(status, headers.get("Location")) for status, headers, _b in answers} == {
         (302, "/accounts/password/reset/sent/")}
@@ -287,19 +318,24 @@ def test_the_reset_mail_goes_out_at_most_the_stated_number_of_times(server):
 
 
 def test_the_api_throttles_anonymous_callers_across_workers(server):
-    limit, _period = _limit(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"])
     rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"]
-    address = _with_room(_addresses("10.5"), rate, key=lambda a: f"address:{a}", needed=45)
-    visitors = [Visitor(server, address) for _ in range(limit + 10)]
-    with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(lambda v: v.request("/api/v1/clauses/"), visitors))
-    statuses = sorted(status for status, _h, _b in answers)
-    assert statuses == [200] * limit + [429] * 10
-    status, headers, body = Visitor(server, address).request("/api/v1/clauses/")
+    limit, _period = _limit(rate)
+
+    def attempt(address):
+        visitors = [Visitor(server, address) for _ in range(limit + 10)]
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda v: v.request("/api/v1/clauses/"), visitors))
+        after = Visitor(server, address).request("/api/v1/clauses/")
+        # A client cannot escape by writing its own X-Forwarded-For: only the proxy's last hop is believed.
+        forged = Visitor(server, address).request("/api/v1/clauses/", forwarded=f"203.0.113.9, {address}")
+        return answers, after, forged
+
+    answers, (status, headers, body), forged = _in_one_window(_addresses("10.5"), rate, attempt,
+                                                              key=lambda address: f"address:{address}")
+    assert Counter(status for status, _h, _b in answers) == {200: limit, 429: 10}
     assert status == 429 and int(headers["Retry-After"]) >= 1
     answer = json.loads(body)
     assert set(answer) == {"detail", "request_id"} and "限流" in answer["detail"]
-    # A client cannot escape by writing its own X-Forwarded-For: only the proxy's last hop is believed.
-    assert Visitor(server, address).request("/api/v1/clauses/", forwarded=f"203.0.113.9, {address}")[0] == 429
+    assert forged[0] == 429
     assert Visitor(server, "10.5.250.1").request("/api/v1/clauses/")[0] == 200
     assert len(_workers_that_answered(server, "/api/v1/clauses/")) >= 2
