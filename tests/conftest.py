@@ -9,10 +9,10 @@ from tests.core.append_only import pytest_collection_modifyitems, pytest_runtest
 
 def pytest_configure(config):
     # The tests run in one process, so a per-process cache counts exactly, and it lets them move the clock
-    # (tests/accounts/conftest.py). Production never does this (core/checks.py, minsheng.E001); the shared cache
+    # (tests/accounts/conftest.py). Production never does this (core/checks.py, minsheng.E101); the shared cache
     # itself is tested in tests/core/test_shared_cache.py and, across four gunicorn workers, tests/test_workers.py.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
-    settings.SILENCED_SYSTEM_CHECKS = [*settings.SILENCED_SYSTEM_CHECKS, "minsheng.E001"]
+    settings.SILENCED_SYSTEM_CHECKS = [*settings.SILENCED_SYSTEM_CHECKS, "minsheng.E101"]
     # Tests sign officers in with the password alone; tests/accounts/test_second_factor.py turns the step on.
     settings.SECOND_FACTOR_REQUIRED = False
     # Tests read static files from the source tree; production serves a hashed, collected copy.

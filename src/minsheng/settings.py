@@ -166,10 +166,11 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Argon2id sized for the server, as OWASP's Password Storage Cheat Sheet recommends: 19 MiB, 2 passes, 1 lane is its
-# baseline (about 0.03 s of one core here, where Django's default of 100 MiB and 8 lanes took 0.27 s of both
-# cores: 200 sign-ins at once needed the whole machine for about a minute). A larger server may raise ARGON2_MEMORY_KIB or
-# ARGON2_TIME_COST; core/checks.py refuses anything below OWASP's minimum. Old hashes are redone at next sign-in.
+# Argon2id sized for the server, as OWASP's Password Storage Cheat Sheet recommends: 19 MiB, 2 passes, 1 lane is
+# its baseline (about 0.03 s of one core here, where Django's default of 100 MiB and 8 lanes took 0.27 s of both
+# cores: 200 sign-ins at once needed the whole machine for about a minute). A larger server may raise
+# ARGON2_MEMORY_KIB or ARGON2_TIME_COST; core/checks.py refuses anything below OWASP's minimum. Old hashes are
+# redone at their owner's next sign-in.
 ARGON2_MEMORY_KIB = int(os.environ.get("ARGON2_MEMORY_KIB", "19456"))
 ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "2"))
 ARGON2_PARALLELISM = int(os.environ.get("ARGON2_PARALLELISM", "1"))

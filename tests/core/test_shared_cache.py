@@ -187,11 +187,11 @@ def test_an_unknown_cache_url_is_refused_at_start():
 
 
 @pytest.mark.parametrize(("backend", "debug", "expected"), [
-    ("django.core.cache.backends.locmem.LocMemCache", False, ["minsheng.E001"]),
-    ("django.core.cache.backends.dummy.DummyCache", False, ["minsheng.E001"]),
+    ("django.core.cache.backends.locmem.LocMemCache", False, ["minsheng.E101"]),
+    ("django.core.cache.backends.dummy.DummyCache", False, ["minsheng.E101"]),
     ("django.core.cache.backends.locmem.LocMemCache", True, []),
-    ("django.core.cache.backends.db.DatabaseCache", False, ["minsheng.W002"]),
-    ("django.core.cache.backends.filebased.FileBasedCache", False, ["minsheng.W002"]),
+    ("django.core.cache.backends.db.DatabaseCache", False, ["minsheng.W102"]),
+    ("django.core.cache.backends.filebased.FileBasedCache", False, ["minsheng.W102"]),
     ("minsheng.core.cache.DatabaseCache", False, []),
     ("django.core.cache.backends.redis.RedisCache", False, []),
 ])
@@ -209,13 +209,13 @@ def test_the_check_looks_at_the_cache_the_rate_limits_use(settings):
     settings.CACHES = {"default": DATABASE_CACHE,
                        "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.RATELIMIT_USE_CACHE = "limits"
-    assert [m.id for m in shared_cache()] == ["minsheng.E001"]
+    assert [m.id for m in shared_cache()] == ["minsheng.E101"]
 
 
 def test_the_server_refuses_to_start_with_a_per_process_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.SILENCED_SYSTEM_CHECKS = []
-    with pytest.raises(ImproperlyConfigured, match=r"minsheng\.E001"):
+    with pytest.raises(ImproperlyConfigured, match=r"minsheng\.E101"):
         refuse_to_serve()
     settings.CACHES = {"default": DATABASE_CACHE}
     refuse_to_serve()
@@ -229,10 +229,10 @@ def _production(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_deploy_check_and_wsgi_fail_loudly_with_a_per_process_cache(tmp_path):
     check = _production("-m", "minsheng", "check", "--deploy", MINSHENG_VAR=str(tmp_path), CACHE_URL="locmem://")
-    assert check.returncode != 0 and "minsheng.E001" in check.stdout + check.stderr
+    assert check.returncode != 0 and "minsheng.E101" in check.stdout + check.stderr
     wsgi = _production("-c", "import minsheng.wsgi", MINSHENG_VAR=str(tmp_path), CACHE_URL="locmem://",
                        DJANGO_SETTINGS_MODULE="minsheng.settings")
-    assert wsgi.returncode != 0 and "minsheng.E001" in wsgi.stderr
+    assert wsgi.returncode != 0 and "minsheng.E101" in wsgi.stderr
     started = _production("-c", "import minsheng.wsgi", MINSHENG_VAR=str(tmp_path),
                           DJANGO_SETTINGS_MODULE="minsheng.settings")
     assert started.returncode == 0, started.stderr

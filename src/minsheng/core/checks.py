@@ -43,13 +43,13 @@ def shared_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 f"grants its own quota of sign-in attempts, reports, objections and reset mails.",
                 hint="Leave CACHE_URL unset for the database cache, or set CACHE_URL=redis://…; "
                      "locmem:// is for a one-process development server with DEBUG on.",
-                id="minsheng.E001"))
+                id="minsheng.E101"))
         elif backend not in SHARED_AND_ATOMIC:
             messages.append(checks.Warning(
                 f"The cache {alias!r} ({name}) is not known to be shared by every server with an atomic increment: "
                 f"concurrent requests may be counted once between them.",
                 hint="Leave CACHE_URL unset for the platform's database cache, or set CACHE_URL=redis://….",
-                id="minsheng.W002"))
+                id="minsheng.W102"))
     return messages
 
 
@@ -61,7 +61,7 @@ def password_hashing(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     if hasher.algorithm != "argon2":
         return [checks.Error(f"Passwords are hashed with {hasher.algorithm}, not Argon2id.",
                              hint="Put minsheng.accounts.hashers.Argon2idHasher first in PASSWORD_HASHERS.",
-                             id="minsheng.E003")]
+                             id="minsheng.E111")]
     passes = max(1, hasher.time_cost)
     least = OWASP_ARGON2_MIN_MEMORY_KIB[min(passes, 5)]
     if hasher.memory_cost < least or hasher.parallelism < 1:
@@ -70,7 +70,7 @@ def password_hashing(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             f"({least} KiB for {passes} passes).",
             hint="Raise ARGON2_MEMORY_KIB or ARGON2_TIME_COST (OWASP: 19456 KiB with 2 passes, "
                  "47104 KiB with 1, 12288 KiB with 3, 9216 KiB with 4, 7168 KiB with 5).",
-            id="minsheng.E004")]
+            id="minsheng.E112")]
     return []
 
 
