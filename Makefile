@@ -9,7 +9,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-# pytest-xdist workers; the browser tests run in one process
+# pytest-xdist workers; the browser tests run in one process. loadgroup keeps a module marked xdist_group in one
+# worker (tests/test_limits_across_workers.py shares one gunicorn server between its tests)
 WORKERS ?= 2
 
 # pipefail: a failing pip is not hidden by the filter after it
@@ -69,12 +70,12 @@ test: lint test-sqlite test-postgresql test-e2e
 
 test-sqlite: dev gettext
 	@echo "== tests on SQLite"
-	$(BIN)/pytest -q -n $(WORKERS) -m "not e2e" tests
+	$(BIN)/pytest -q -n $(WORKERS) --dist loadgroup -m "not e2e" tests
 
 test-postgresql: dev gettext
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== tests on PostgreSQL ($$TEST_DATABASE_URL)"; \
-	  DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -q -n $(WORKERS) -m "not e2e" tests; \
+	  DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -q -n $(WORKERS) --dist loadgroup -m "not e2e" tests; \
 	else echo "== PostgreSQL skipped: set TEST_DATABASE_URL=postgres://user@host:5432/db to run it"; fi
 
 # Debian packages the tests need, installed with apt-get where it runs as root: Chromium for the browser

@@ -8,6 +8,11 @@ from tests.core.append_only import pytest_collection_modifyitems, pytest_runtest
 
 
 def pytest_configure(config):
+    # The tests run in one process, so a per-process cache counts exactly, and it lets them move the clock
+    # (tests/accounts/conftest.py). Production never does this (core/checks.py, minsheng.E101); the shared cache
+    # itself is tested in tests/core/test_shared_cache.py and, across four gunicorn workers, tests/test_workers.py.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    settings.SILENCED_SYSTEM_CHECKS = [*settings.SILENCED_SYSTEM_CHECKS, "minsheng.E101"]
     # Tests sign officers in with the password alone; tests/accounts/test_second_factor.py turns the step on.
     settings.SECOND_FACTOR_REQUIRED = False
     # Tests read static files from the source tree; production serves a hashed, collected copy.
@@ -19,12 +24,20 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits and login lockouts live in the cache: each test starts with none."""
-    from django.core.cache import cache
+    """Rate limits and login lockouts live in the cache: each test starts with none.
 
-    cache.clear()
+    Only the suite's own per-process cache is cleared: a test that switches to a shared cache (database, Redis)
+    cleans up its own keys, and clearing Redis would empty a database that others may use."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    def clear():
+        if isinstance(caches["default"], LocMemCache):
+            caches["default"].clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture(autouse=True)

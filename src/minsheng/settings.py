@@ -13,7 +13,9 @@ DEBUG            "1"/"true" to enable; off by default
 ALLOWED_HOSTS    comma-separated; default localhost names
 EMAIL_BACKEND    default: console backend in DEBUG, SMTP otherwise
 EMAIL_HOST ...   the usual Django SMTP settings
-CACHE_URL        redis://... for several application servers; default: local memory
+CACHE_URL        where rate limits and lock-outs count: empty = the database cache (default), redis://…,
+                 or locmem:// (one process, DEBUG only); CACHE_KEY_PREFIX for Redis (default "minsheng")
+ARGON2_MEMORY_KIB, ARGON2_TIME_COST, ARGON2_PARALLELISM   password hashing cost (default 19456 KiB, 2, 1)
 MINSHENG_VAR     folder for the SQLite file, the secret key and uploads (default: var/ of the checkout)
 """
 
@@ -22,6 +24,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -153,13 +156,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 MIGRATIONS_DATABASE_URL = os.environ.get("MIGRATIONS_DATABASE_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (rate limits, login lockout) -----------------------------------------------------
-if os.environ.get("CACHE_URL", "").startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["CACHE_URL"]}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                          "LOCATION": "minsheng"}}
+# --- Cache: where the rate limits and the sign-in lock-out count -------------------------------
+# Every worker process and every server must share it, or each one grants its own quota (core/checks.py refuses
+# a per-process cache outside DEBUG). Default: the database cache (table minsheng_cache, made by `migrate`);
+# CACHE_URL=redis://… for Redis; CACHE_URL=locmem:// only for a one-process development server with DEBUG on.
+def _cache(url: str) -> dict:
+    scheme = url.split(":", 1)[0].lower()
+    if not url:
+        # Expired entries are purged once the table holds more than MAX_ENTRIES; live ones are never evicted.
+        return {"BACKEND": "minsheng.core.cache.DatabaseCache", "LOCATION": "minsheng_cache",
+                "OPTIONS": {"MAX_ENTRIES": 20000}}
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "minsheng")}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "minsheng"}
+    raise ImproperlyConfigured(f"CACHE_URL must be empty (the database cache), redis://…, rediss://… or locmem://, "
+                               f"not {url!r}")
+
+
+CACHES = {"default": _cache(os.environ.get("CACHE_URL", "").strip())}
+# django-ratelimit's "ip" keys (the exports' user_or_ip) count the client's address as the lock-out does.
+RATELIMIT_IP_META_KEY = "minsheng.core.middleware.client_address"
 
 # --- Accounts and sessions ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -167,8 +185,16 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Argon2id sized for the server, as OWASP's Password Storage Cheat Sheet recommends: 19 MiB, 2 passes, 1 lane is
+# its baseline (about 0.03 s of one core here, where Django's default of 100 MiB and 8 lanes took 0.27 s of both
+# cores: 200 sign-ins at once needed the whole machine for about a minute). A larger server may raise
+# ARGON2_MEMORY_KIB or ARGON2_TIME_COST; core/checks.py refuses anything below OWASP's minimum. Old hashes are
+# redone at their owner's next sign-in.
+ARGON2_MEMORY_KIB = int(os.environ.get("ARGON2_MEMORY_KIB", "19456"))
+ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "2"))
+ARGON2_PARALLELISM = int(os.environ.get("ARGON2_PARALLELISM", "1"))
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "minsheng.accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -257,6 +283,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "minsheng@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (a staging server keeping its mail as files).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -265,7 +293,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Counted in the shared cache like every other limit (api/throttles.py): per client address for anonymous
+    # callers, per account once signed in, and a scope of its own for the schema, which is costly to build.
+    "DEFAULT_THROTTLE_CLASSES": ["minsheng.api.throttles.AnonymousThrottle", "minsheng.api.throttles.UserThrottle",
+                                 "minsheng.api.throttles.ScopedThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min", "schema": "20/min"},
     "EXCEPTION_HANDLER": "minsheng.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -54,25 +54,28 @@ def preview(application: Application) -> list[Outcome]:
     return [_run(rule, facts) for rule in rules]
 
 
-def record_submission(application: Application, *, by) -> list[RuleResult]:
+def record_submission(application: Application, *, by, outcomes: list[Outcome] | None = None) -> list[RuleResult]:
     """Record one new round of rule results (previous round + 1), each audited with its rule's clause.
 
-    Called inside the submitter's transaction right after the application became SUBMITTED.
+    Called inside the submitter's transaction right after the application became SUBMITTED, with the `outcomes`
+    of `preview` computed before its first audit event (the rules' facts do not depend on the application's own
+    state), so that the audit chain's head stays locked for the writes only.
     """
     with transaction.atomic():
         Application.objects.select_for_update().filter(pk=application.pk).first()   # rounds in order
         last = application.rule_results.aggregate(m=Max("round"))["m"] or 0
-        results = []
-        for outcome in preview(application):
-            result = RuleResult.objects.create(
-                application=application, rule=outcome.rule, round=last + 1, passed=outcome.passed,
-                clause_code=outcome.clause_code, explanation_zh=outcome.explanation_zh,
-                explanation_en=outcome.explanation_en, bonus=outcome.bonus, facts=outcome.facts)
+        outcomes = preview(application) if outcomes is None else outcomes
+        # One insert for the round: every statement here runs while the audit chain's head is locked.
+        results = RuleResult.objects.bulk_create(
+            RuleResult(application=application, rule=outcome.rule, round=last + 1, passed=outcome.passed,
+                       clause_code=outcome.clause_code, explanation_zh=outcome.explanation_zh,
+                       explanation_en=outcome.explanation_en, bonus=outcome.bonus, facts=outcome.facts)
+            for outcome in outcomes)
+        for outcome in outcomes:
             audit.record(action="applications.ruleresult.create", by=by, target=application,
                          new={"rule": outcome.rule.template.code, "round": last + 1, "passed": outcome.passed,
                               "bonus": str(outcome.bonus)},
                          reason=outcome.explanation_zh, clause=outcome.clause_code)
-            results.append(result)
         return results
 
 

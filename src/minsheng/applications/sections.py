@@ -148,9 +148,9 @@ def totals(app) -> tuple[Decimal, Decimal]:
     return spend, funds
 
 
-def totals_message(app) -> str:
+def totals_message(app, spend_and_funds: tuple[Decimal, Decimal] | None = None) -> str:
     """The disagreement between the two totals, named in 万元; empty when they agree."""
-    spend, funds = totals(app)
+    spend, funds = spend_and_funds or totals(app)
     if spend == funds:
         return ""
     return gettext("The budget by category totals %(spend)s 万元 but the funding by source totals %(funds)s 万元: "
@@ -178,17 +178,20 @@ def _budget_snapshot(app):
 
 
 def _budget_missing(app):
-    spend, funds = totals(app)
+    # Each line read once with its source: completeness runs on every save and page of the application.
+    funding = list(app.funding_lines.select_related("source"))
+    spend = sum((line.amount for line in app.budget_lines.all()), Decimal("0"))
+    funds = sum((line.amount for line in funding), Decimal("0"))
     missing = []
     if not spend:
         missing.append(gettext("expenditure by category"))
     if not funds:
         missing.append(gettext("funding by source"))
-    message = totals_message(app)
+    message = totals_message(app, (spend, funds))
     if message:
         missing.append(message)
     if app.call.max_grant:
-        city = sum((line.amount for line in app.funding_lines.all() if line.source.code == "city_rd"), Decimal(0))
+        city = sum((line.amount for line in funding if line.source.code == "city_rd"), Decimal(0))
         if city > app.call.max_grant:
             missing.append(gettext("The city grant requested, %(asked)s 万元, is above the call's maximum grant of "
                                    "%(max)s 万元.") % {"asked": f.wan(city), "max": f.wan(app.call.max_grant)})

@@ -196,6 +196,9 @@ def submit(application: Application, *, by) -> bool:
     if reason:
         raise ValidationError(reason, code="refused")
     resubmission = locked.state == State.RETURNED
+    # The formal check's verdicts do not depend on the application's state: evaluated before the audit chain is
+    # locked (on PostgreSQL its head row stays locked from the first event to the commit, for every writer).
+    outcomes = checks.preview(locked)
     try:
         old = states.move(locked, State.SUBMITTED, submitted_at=clock.now())
     except states.TransitionRefused:
@@ -208,7 +211,7 @@ def submit(application: Application, *, by) -> bool:
                  new={"state": locked.state, "submitted_at": locked.submitted_at},
                  clause=states.clause_of(State.SUBMITTED),
                  reason=_("Resubmitted after correction") if resubmission else _("Submitted"))
-    checks.record_submission(locked, by=by)
+    checks.record_submission(locked, by=by, outcomes=outcomes)
     application.refresh_from_db()
     return True
 

@@ -9,6 +9,7 @@
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -21,7 +22,7 @@ from minsheng.funding import queries, services, states
 from minsheng.funding.models import CoFunding, FundingPlan, Objection, PlanLine, Project, ProjectFunding
 from minsheng.funding.notice_views import OBJECTION_RATE
 
-LIMITED = "Too many objections from this address; please wait and try again."
+LIMITED = _("Too many objections from this address in a short time. Please wait and try again.")
 
 
 class PlanPermission(BasePermission):

@@ -1,0 +1,68 @@
+"""The API's throttles, counted where every other limit is counted: the shared cache (settings.CACHES).
+
+DRF's own throttles keep a list of timestamps that each request reads and writes back, so concurrent requests in
+different workers overwrite each other's entries, and anonymous callers are told apart by the whole X-Forwarded-For
+header, which a client writes itself. These count with django-ratelimit's fixed windows instead (an atomic add and
+increment, the same counters as the pages' limits) and tell anonymous callers apart by `client_address`, which
+believes only the proxies that TRUSTED_PROXY_COUNT names. The rates are REST_FRAMEWORK's DEFAULT_THROTTLE_RATES;
+a throttled call answers 429 with Retry-After and the API's error body (api/errors.py).
+"""
+
+from django.conf import settings
+from django_ratelimit.core import get_usage
+from rest_framework.throttling import BaseThrottle
+
+from minsheng.core.middleware import client_address
+
+
+def _rate(scope: str) -> str | None:
+    return settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(scope)
+
+
+def _caller(request) -> str:
+    user = request.user
+    return f"user:{user.pk}" if user.is_authenticated else f"address:{client_address(request)}"
+
+
+class _SharedThrottle(BaseThrottle):
+    seconds_left = None
+
+    def scope_for(self, request, view) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request, view) -> bool:
+        scope = self.scope_for(request, view)
+        rate = _rate(scope) if scope else None
+        if rate is None:
+            return True
+        caller = _caller(request)
+        usage = get_usage(request, group=f"api.{scope}", key=lambda group, request: caller, rate=rate,
+                          increment=True)
+        if usage is None:  # RATELIMIT_ENABLE is off
+            return True
+        self.seconds_left = max(1, usage["time_left"])
+        return not usage["should_limit"]
+
+    def wait(self):
+        return self.seconds_left
+
+
+class AnonymousThrottle(_SharedThrottle):
+    """Anonymous callers, per client address: the "anon" rate."""
+
+    def scope_for(self, request, view):
+        return None if request.user.is_authenticated else "anon"
+
+
+class UserThrottle(_SharedThrottle):
+    """Signed-in callers, per account: the "user" rate."""
+
+    def scope_for(self, request, view):
+        return "user" if request.user.is_authenticated else None
+
+
+class ScopedThrottle(_SharedThrottle):
+    """A view's own `throttle_scope`, on top of the above, per account or address."""
+
+    def scope_for(self, request, view):
+        return getattr(view, "throttle_scope", None)
