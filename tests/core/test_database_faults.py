@@ -185,6 +185,19 @@ def test_pages_that_only_read_work_while_the_database_is_locked(database, world)
     assert queue.status_code == 200
 
 
+@pytest.mark.urls("tests.core.urls_failing")
+@pytest.mark.parametrize("signed_in", [True, False], ids=["session-updated", "session-created"])
+def test_a_session_that_cannot_be_saved_after_the_view_answers_503(database, world, signed_in):
+    """The session is saved after the view, outside it: Django would answer a failed update 400 (SessionInterrupted)
+    and a failed creation 500."""
+    # The test client re-raises what reached Django's 500 handler; a browser gets the handler's answer.
+    client = world.applicant if signed_in else Client(raise_request_exception=False)
+    with database.locked():
+        response = database.run(lambda: client.get("/remember/?what=x"))
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert "请稍后再试" in response.content.decode()
+
+
 def test_the_api_answers_503_in_its_error_format(database, world):
     url = reverse("contracts-disbursement-approve", args=[world.second.pk])
     with database.locked():

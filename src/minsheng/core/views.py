@@ -115,7 +115,8 @@ def _bare_page(request, status: int, title: str, message: str) -> HttpResponse:
 
 
 def server_error(request):
-    # Reached for errors raised outside a view (a view's own are caught by DatabaseFaultMiddleware first).
+    # A database fault raised outside a view (creating the session after it) lands here too; a view's own are
+    # answered by DatabaseFaultMiddleware before.
     error = sys.exc_info()[1]
     reason = faults.unavailable_reason(error)
     if reason:
