@@ -16,6 +16,8 @@ EMAIL_HOST ...   the usual Django SMTP settings
 CACHE_URL        where rate limits and lock-outs count: empty = the database cache (default), redis://…,
                  or locmem:// (one process, DEBUG only); CACHE_KEY_PREFIX for Redis (default "minsheng")
 ARGON2_MEMORY_KIB, ARGON2_TIME_COST, ARGON2_PARALLELISM   password hashing cost (default 19456 KiB, 2, 1)
+DATABASE_LOCK_TIMEOUT    seconds a request waits for a lock another connection holds (default 10), then 503
+DATABASE_CONNECT_TIMEOUT seconds to reach PostgreSQL before giving up (default 5), then 503
 MINSHENG_VAR     folder for the SQLite file, the secret key and uploads (default: var/ of the checkout)
 """
 
@@ -100,10 +102,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "minsheng.core.middleware.RequestContextMiddleware",
+    "minsheng.core.middleware.DatabaseFaultMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "minsheng.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "minsheng.core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,14 +147,23 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# A request waits this long for a lock that another connection holds, then fails and answers 503 "try again in a
+# moment" (core/faults.py) instead of hanging: SQLite's busy timeout, PostgreSQL's lock_timeout.
+DATABASE_LOCK_TIMEOUT = float(os.environ.get("DATABASE_LOCK_TIMEOUT", "10"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN,
     # so two writers queue instead of failing half-way (the audit chain reads then writes).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": DATABASE_LOCK_TIMEOUT,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that does not answer is given up after DATABASE_CONNECT_TIMEOUT seconds. No statement_timeout:
+    # long reads (exports, audit verify) are legitimate; what hangs a request is a lock, and lock_timeout bounds it.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")))
+    _options["options"] = f"{_options.get('options', '')} -c lock_timeout={int(DATABASE_LOCK_TIMEOUT * 1000)}".strip()
 # The tables' owner on PostgreSQL, for `minsheng migrate` and `backup restore` only (core/database_roles.py): the
 # running platform connects as a role that owns no table, so it cannot switch the audit triggers off.
 MIGRATIONS_DATABASE_URL = os.environ.get("MIGRATIONS_DATABASE_URL", "")
@@ -209,9 +222,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "portal:index"
-# Idle timeout: a session ends after this many seconds without a request.
+# Idle timeout: a session ends after this many seconds without a request. Its expiry is pushed forward at most
+# once every SESSION_REFRESH_SECONDS (core.middleware.IdleSessionMiddleware) instead of by a write on every
+# request, so reading a page never needs the database to take a write.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", include("minsheng.api.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("livez", core_views.livez, name="livez"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,12 +1,16 @@
-"""Logout (POST only, audited) and the idle timeout driven by SESSION_COOKIE_AGE."""
+"""Logout (POST only, audited) and the idle timeout driven by SESSION_COOKIE_AGE, pushed forward at most once every
+SESSION_REFRESH_SECONDS."""
 
 import datetime
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from minsheng.core import clock
 from minsheng.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -34,15 +38,38 @@ def test_anonymous_logout_records_nothing(client):
     assert not AuditEvent.objects.filter(action="accounts.logout").exists()
 
 
-def test_every_request_pushes_the_idle_deadline_forward(client, alice, settings):
+def _remaining(client) -> float:
+    return (_session_row(client).expire_date - timezone.now()).total_seconds()
+
+
+def test_a_request_pushes_the_idle_deadline_forward(client, alice, settings):
     assert settings.SESSION_COOKIE_AGE == 1800
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     client.force_login(alice)
     Session.objects.filter(session_key=client.session.session_key).update(
         expire_date=timezone.now() + datetime.timedelta(seconds=60))
     assert client.get(reverse("accounts:home")).status_code == 200
-    remaining = (_session_row(client).expire_date - timezone.now()).total_seconds()
-    assert 1790 < remaining <= 1800
+    assert 1790 < _remaining(client) <= 1800
+
+
+def test_reads_write_the_session_at_most_once_a_minute(client, alice, settings):
+    """The deadline moves at most once every SESSION_REFRESH_SECONDS, so most reads write nothing and still work
+    while the database takes no writes; a session still ends at most SESSION_COOKIE_AGE after the last push."""
+    assert settings.SESSION_REFRESH_SECONDS == 60
+    client.force_login(alice)
+    home = reverse("accounts:home")
+    assert client.get(home).status_code == 200                      # the first request pushes
+    pushed = _session_row(client).expire_date
+    soon = timezone.now() + datetime.timedelta(seconds=settings.SESSION_REFRESH_SECONDS - 5)
+    with clock.reading(soon), CaptureQueriesContext(connection) as queries:
+        assert client.get(home).status_code == 200
+    writes = [q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert writes == [] and _session_row(client).expire_date == pushed
+    later = timezone.now() + datetime.timedelta(seconds=settings.SESSION_REFRESH_SECONDS + 1)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() + datetime.timedelta(seconds=600))
+    with clock.reading(later):
+        assert client.get(home).status_code == 200                  # a minute on: pushed again
+    assert 1790 < _remaining(client) <= 1800
 
 
 def test_a_session_idle_longer_than_the_timeout_is_signed_out(client, alice, settings):

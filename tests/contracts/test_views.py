@@ -21,6 +21,7 @@ from minsheng.core.models import AuditEvent
 from tests.contracts.helpers import first_paid, under_way
 from tests.factories import user_for_role
 from tests.factories.contracts import approved_project
+from tests.once import drawn
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -90,9 +91,9 @@ def test_another_organisations_objects_answer_404_to_an_id_changed_in_the_url(cl
         ("contracts:budget", book.pk, {"revision": 1, "equipment": "200"}),
         ("contracts:confirm", book.pk, {"revision": 1}),
         ("contracts:expenditure_add", w.project.pk,
-         {"spent_on": timezone.localdate().isoformat(), "category": "equipment", "amount": "1",
-          "description": "x"}),
-        ("contracts:expenditure_reverse", record.pk, {"reason": "x"}),
+         drawn({"spent_on": timezone.localdate().isoformat(), "category": "equipment", "amount": "1",
+                "description": "x"})),
+        ("contracts:expenditure_reverse", record.pk, drawn({"reason": "x"})),
     ]:
         url = reverse(name, args=[pk])
         response = client.post(url, data) if data is not None else client.get(url)
@@ -100,7 +101,7 @@ def test_another_organisations_objects_answer_404_to_an_id_changed_in_the_url(cl
         assert w.project.number not in _text(response), name
     # tranche steps belong to officers and finance: an applicant is refused before any lookup
     assert client.post(reverse("contracts:tranche_request", args=[tranches[1].pk]),
-                       {"note": "x"}).status_code == 403
+                       drawn({"note": "x"})).status_code == 403
     assert AuditEvent.objects.count() == events
     assert Expenditure.objects.count() == 1
 
@@ -217,11 +218,11 @@ def test_countersigning_and_new_versions_are_for_officers(client, w):
 def test_requesting_a_later_tranche_needs_its_basis(client, w):
     tranches = under_way(w.project, w.officer, w.applicant)
     url = reverse("contracts:tranche_request", args=[tranches[1].pk])
-    assert _as(client, w.finance).post(url, {"note": "中期检查通过"}).status_code == 403
-    response = _as(client, w.officer).post(url, {"note": ""})
+    assert _as(client, w.finance).post(url, drawn({"note": "中期检查通过"})).status_code == 403
+    response = _as(client, w.officer).post(url, drawn({"note": ""}))
     assert response.status_code == 302 and "请说明本批次拨付的依据" in _said(response)
     assert Tranche.objects.get(pk=tranches[1].pk).state == State.PLANNED
-    response = client.post(url, {"note": "中期检查通过"})
+    response = client.post(url, drawn({"note": "中期检查通过"}))
     assert response.url == reverse("contracts:project", args=[w.project.pk])
     assert Tranche.objects.get(pk=tranches[1].pk).state == State.REQUESTED
 
@@ -231,10 +232,10 @@ def test_approving_is_for_finance_and_returns_to_the_queue(client, w):
     services.request_tranche(first, by=w.officer)
     url = reverse("contracts:tranche_approve", args=[first.pk])
     for user in (w.officer, w.applicant, w.auditor):
-        assert _as(client, user).post(url).status_code == 403
-    response = _as(client, w.finance).post(url, {"next": "queue"})
+        assert _as(client, user).post(url, drawn()).status_code == 403
+    response = _as(client, w.finance).post(url, drawn({"next": "queue"}))
     assert response.url == reverse("contracts:finance_queue") and "已审批" in _said(response)
-    again = client.post(url)
+    again = client.post(url, drawn())   # another page, drawn before the approval
     assert "不能审批" in _said(again)
 
 
@@ -243,14 +244,14 @@ def test_finance_returns_a_request_and_the_officer_reads_why(client, w):
     services.request_tranche(first, by=w.officer)
     url = reverse("contracts:tranche_return", args=[first.pk])
     for user in (w.officer, w.applicant, w.other_applicant, w.auditor):
-        assert _as(client, user).post(url, {"reason": "x"}).status_code == 403
+        assert _as(client, user).post(url, drawn({"reason": "x"})).status_code == 403
     queue = _text(_as(client, w.finance).get(reverse("contracts:finance_queue")))
     assert f'data-ms-return="{first.order}"' in queue and "退回项目主管" in queue
-    response = client.post(url, {"reason": "  ", "next": "queue"})
+    response = client.post(url, drawn({"reason": "  ", "next": "queue"}))
     assert response.url == reverse("contracts:finance_queue")
     assert "请说明将拨付申请退回项目主管的原因" in _said(response)
     assert Tranche.objects.get(pk=first.pk).state == State.REQUESTED
-    response = client.post(url, {"reason": "开户许可证复印件不清晰，请重新提供。"})
+    response = client.post(url, drawn({"reason": "开户许可证复印件不清晰，请重新提供。"}))
     assert response.url == reverse("contracts:project", args=[w.project.pk])
     assert "已退回项目主管" in _said(response)
     assert Tranche.objects.get(pk=first.pk).state == State.PLANNED
@@ -258,10 +259,10 @@ def test_finance_returns_a_request_and_the_officer_reads_why(client, w):
     page = _text(_as(client, w.officer).get(reverse("contracts:project", args=[w.project.pk])))
     assert "开户许可证复印件不清晰，请重新提供。" in page and "退回：" in page
     assert f'data-ms-request="{first.order}"' in page                  # and can request it again
-    client.post(reverse("contracts:tranche_request", args=[first.pk]))
+    client.post(reverse("contracts:tranche_request", args=[first.pk]), drawn())
     assert Tranche.objects.get(pk=first.pk).state == State.REQUESTED
     services.approve_tranche(first, by=w.finance)
-    stale = _as(client, w.finance).post(url, {"reason": "再次退回"})    # a page opened before the approval
+    stale = _as(client, w.finance).post(url, drawn({"reason": "再次退回"}))    # a page opened before the approval
     assert "不能退回" in _said(stale)
     assert Tranche.objects.get(pk=first.pk).state == State.APPROVED
 
@@ -271,23 +272,24 @@ def test_recording_a_payment_explains_bad_dates(client, w):
     services.request_tranche(first, by=w.officer)
     services.approve_tranche(first, by=w.finance)
     url = reverse("contracts:tranche_pay", args=[first.pk])
-    assert _as(client, w.officer).post(url, {"paid_on": timezone.localdate(), "reference": "X"}).status_code == 403
+    payment = drawn({"paid_on": timezone.localdate(), "reference": "X"})
+    assert _as(client, w.officer).post(url, payment).status_code == 403
     _as(client, w.finance)
-    response = client.post(url, {"paid_on": "2027-02-30", "reference": "ICBC-1"})
+    response = client.post(url, drawn({"paid_on": "2027-02-30", "reference": "ICBC-1"}))
     assert "请填写支付日期和银行流水号" in _said(response)
     tomorrow = timezone.localdate() + timedelta(days=1)
-    response = client.post(url, {"paid_on": tomorrow.isoformat(), "reference": "ICBC-1"})
+    response = client.post(url, drawn({"paid_on": tomorrow.isoformat(), "reference": "ICBC-1"}))
     assert "支付日期不能晚于今天" in _said(response)
     assert Tranche.objects.get(pk=first.pk).state == State.APPROVED
-    client.post(url, {"paid_on": timezone.localdate().isoformat(), "reference": "ICBC-1"})
+    client.post(url, drawn({"paid_on": timezone.localdate().isoformat(), "reference": "ICBC-1"}))
     assert Tranche.objects.get(pk=first.pk).state == State.PAID
 
 
 # --- Expenditures ----------------------------------------------------------------------------------
 
 def _expense(amount="10", **extra):
-    return {"spent_on": timezone.localdate().isoformat(), "category": "equipment", "amount": amount,
-            "description": "采购血压计 20 台", "voucher": "记-2027-015", **extra}
+    return drawn({"spent_on": timezone.localdate().isoformat(), "category": "equipment", "amount": amount,
+                  "description": "采购血压计 20 台", "voucher": "记-2027-015", **extra})
 
 
 def test_the_organisation_records_spending_and_the_page_shows_it_by_category(client, w):
@@ -341,13 +343,13 @@ def test_a_record_is_reversed_not_edited(client, w):
     record = services.record_expenditure(w.project, by=w.applicant, category="equipment", amount=D("300000"),
                                          spent_on=timezone.localdate(), description="设备", voucher="记-9")
     url = reverse("contracts:expenditure_reverse", args=[record.pk])
-    assert _as(client, w.officer).post(url, {"reason": "x"}).status_code == 403
-    assert _as(client, w.other_applicant).post(url, {"reason": "x"}).status_code == 404
-    response = _as(client, w.applicant).post(url, {"reason": ""})
+    assert _as(client, w.officer).post(url, drawn({"reason": "x"})).status_code == 403
+    assert _as(client, w.other_applicant).post(url, drawn({"reason": "x"})).status_code == 404
+    response = _as(client, w.applicant).post(url, drawn({"reason": ""}))
     assert "请说明冲销这条记录的原因" in _said(response)
-    response = client.post(url, {"reason": "金额多录一位"})
+    response = client.post(url, drawn({"reason": "金额多录一位"}))
     assert response.url == reverse("contracts:project", args=[w.project.pk]) and "已冲销" in _said(response)
-    assert "已被冲销" in _said(client.post(url, {"reason": "again"}))
+    assert "已被冲销" in _said(client.post(url, drawn({"reason": "again"})))
     page = _text(client.get(reverse("contracts:project", args=[w.project.pk])))
     assert f'data-ms-expenditure="{record.pk}" data-ms-reversed' in page and "金额多录一位" in page
     assert services.spent(w.project) == D("0")

@@ -20,16 +20,25 @@ from django.utils import translation
 
 from minsheng.accounts.roles import Role
 from minsheng.core.logging import JsonFormatter
+from minsheng.core.models import HealthProbe
 from tests.factories import user_for_role
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_healthz_answers_200_while_the_database_answers(client):
+def test_healthz_answers_200_while_the_database_takes_writes_and_keeps_nothing(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "writable"}
+    assert "no-cache" in response["Cache-Control"]
+    assert not HealthProbe.objects.exists()   # the probe's row was rolled back
+
+
+def test_livez_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("livez"))
+    assert response.status_code == 200 and response.json() == {"status": "alive"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -57,7 +66,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
     thread.join(timeout=60)
     assert result.get("error") is None
     assert result["status"] == 503
-    assert result["body"] == {"status": "unavailable", "database": "error"}
+    assert result["body"] == {"status": "unavailable", "database": "unreachable"}
     assert Client().get(reverse("healthz")).status_code == 200  # this thread's database is untouched
 
 

@@ -1,5 +1,7 @@
-"""The project's URLs and error handlers, plus one view that fails, for the 500 page test."""
+"""The project's URLs and error handlers, plus one view that fails, for the 500 page test, and one that only
+changes the session, which is then saved after the view (outside it)."""
 
+from django.http import HttpResponse
 from django.urls import path
 
 from minsheng.urls import handler400, handler403, handler404, handler500, urlpatterns
@@ -11,4 +13,10 @@ def fail(request):
     raise RuntimeError("a bug in a view")
 
 
-urlpatterns = [*urlpatterns, path("failing-view/", fail, name="failing_view")]
+def remember(request):
+    request.session["remembered"] = request.GET.get("what", "")
+    return HttpResponse("remembered")
+
+
+urlpatterns = [*urlpatterns, path("failing-view/", fail, name="failing_view"),
+               path("remember/", remember, name="remember")]

@@ -8,6 +8,7 @@ from minsheng.funding.models import FundingPlan, Objection
 from minsheng.policy.models import FundingSource, SupportType
 from minsheng.review.models import Panel
 from tests.factories.funding import WAN, decided_plan, frozen_call, plan_in_notice
+from tests.once import drawn
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +123,8 @@ def test_co_funding_typed_in_yuan_is_refused_with_the_figure_meant_and_nothing_r
     client.force_login(world.officer)
     url = reverse("funding:cofunding_add", kwargs={"call_pk": world.call.pk, "pk": line.pk})
     bank = FundingSource.objects.get(code="bank_loan")
-    page = client.post(url, {"source": bank.pk, "provider": "招商银行", "amount": "3000000"}, follow=True)
+    page = client.post(url, drawn({"source": bank.pk, "provider": "招商银行", "amount": "3000000"}), follow=True)
     assert "您是否按元填写了" in page.content.decode() and not line.cofunding.exists()
-    page = client.post(url, {"source": bank.pk, "provider": "招商银行", "amount": "300"}, follow=True)
+    page = client.post(url, drawn({"source": bank.pk, "provider": "招商银行", "amount": "300"}), follow=True)
     assert "配套资金已登记" in page.content.decode()
     assert line.cofunding.get().amount == 300 * WAN

@@ -4,6 +4,7 @@ approves or returns requests and records payments; the project's organisation an
 expenditures; auditors and administrators read. Another organisation's project answers 404 to an applicant."""
 
 from minsheng.accounts.roles import Role
+from tests.once import drawn
 from tests.permissions.spec import NOT_ALLOWED, NOT_FOUND, Row, everyone, only
 
 APPLICANT_ROLE, OFFICER_ROLE, FINANCE_ROLE = str(Role.APPLICANT), str(Role.OFFICER), str(Role.FINANCE)
@@ -77,7 +78,7 @@ def _spend(project, by):
 
 
 def _expense_data(world):
-    return {"spent_on": _today(), "category": "equipment", "amount": "1", "description": "矩阵支出"}
+    return drawn({"spent_on": _today(), "category": "equipment", "amount": "1", "description": "矩阵支出"})
 
 
 def pk(name):
@@ -131,26 +132,26 @@ ROWS = [
     Row("contracts:pdf", readers(), kwargs=pk("c_signed")),
     Row("contracts:pdf", readers(ok=NOT_FOUND), kwargs=pk("c_draft"), note="not signed"),
     Row("contracts:tranche_request", only(OFFICER, ok=302), kwargs=pk("c_planned"), method="POST",
-        data=lambda w: {"note": "验收通过"}),
-    Row("contracts:tranche_approve", only(FINANCE, ok=302), kwargs=pk("c_requested"), method="POST"),
+        data=lambda w: drawn({"note": "验收通过"})),
+    Row("contracts:tranche_approve", only(FINANCE, ok=302), kwargs=pk("c_requested"), method="POST",
+        data=lambda w: drawn()),
     Row("contracts:tranche_approve", only(FINANCE, ok=NOT_FOUND), kwargs=lambda w: {"pk": 999999}, method="POST",
-        note="unknown"),
+        data=lambda w: drawn(), note="unknown"),
     Row("contracts:tranche_return", only(FINANCE, ok=302), kwargs=pk("c_requested"), method="POST",
-        data=lambda w: {"reason": "请补充拨付依据"}),
+        data=lambda w: drawn({"reason": "请补充拨付依据"})),
     Row("contracts:tranche_return", only(FINANCE, ok=NOT_FOUND), kwargs=lambda w: {"pk": 999999}, method="POST",
-        data=lambda w: {"reason": "x"}, note="unknown"),
+        data=lambda w: drawn({"reason": "x"}), note="unknown"),
     Row("contracts:tranche_return", everyone(NOT_ALLOWED), kwargs=pk("c_requested"), note="GET"),
     Row("contracts:expenditure_add", only(SPENDERS, ok=302), kwargs=pk("c_paid"), method="POST", data=_expense_data),
     Row("contracts:expenditure_add", only(SPENDERS, ok=302, applicant=NOT_FOUND), kwargs=pk("c_other_paid"),
         method="POST", data=_expense_data, note="another organisation's"),
     Row("contracts:expenditure_add", everyone(NOT_ALLOWED), kwargs=pk("c_paid"), note="GET"),
     Row("contracts:expenditure_reverse", only(SPENDERS, ok=302), kwargs=pk("c_expense"), method="POST",
-        data=lambda w: {"reason": "录入错误"}),
+        data=lambda w: drawn({"reason": "录入错误"})),
     Row("contracts:expenditure_reverse", only(SPENDERS, ok=302, applicant=NOT_FOUND), kwargs=pk("c_other_expense"),
-        method="POST", data=lambda w: {"reason": "录入错误"}, note="another organisation's"),
+        method="POST", data=lambda w: drawn({"reason": "录入错误"}), note="another organisation's"),
     Row("contracts:tranche_pay", only(FINANCE, ok=302), kwargs=pk("c_approved"), method="POST",
-        data=lambda w: {"paid_on": _today(),
-                        "reference": "ICBC-0001"}),
+        data=lambda w: drawn({"paid_on": _today(), "reference": "ICBC-0001"})),
     Row("contracts:finance_queue", only(MONEY)),
     Row("contracts:overview", only(MONEY)),
     Row("contracts:call_export", only(MONEY), kwargs=lambda w: {"call_pk": w.c_call.pk}),

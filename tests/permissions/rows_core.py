@@ -52,6 +52,8 @@ ROWS = [
     # Operations and the public parts of the site.
     Row("healthz", everyone()),
     Row("healthz", everyone(NOT_ALLOWED), method="POST", note="read-only"),
+    Row("livez", everyone()),
+    Row("livez", everyone(NOT_ALLOWED), method="POST", note="read-only"),
     Row("set_language", everyone(REDIRECT), method="POST", data=lambda world: {"language": "en", "next": "/"}),
     Row("set_language", everyone(NOT_ALLOWED), note="GET"),
     Row("portal:index", everyone()),

@@ -3,6 +3,7 @@ confirm, district officers commit their district's funds, the public reads notic
 their own organisation's projects (another organisation's answers 404)."""
 
 from minsheng.accounts.roles import Role
+from tests.once import drawn
 from tests.permissions.spec import FORBIDDEN, GOVERNMENT, NOT_ALLOWED, NOT_FOUND, REDIRECT, Row, everyone, only
 
 A = str(Role.APPLICANT)
@@ -73,9 +74,9 @@ ROWS = [
     Row("funding:plan_decide", only(STAFF, ok=REDIRECT), kwargs=call("fund_notice"), **POST),
     Row("funding:export", only(EXPORTERS), kwargs=call("fund_draft")),
     Row("funding:cofunding_add", only({*STAFF, Role.DISTRICT_OFFICER}, ok=REDIRECT), kwargs=line_kw, **POST,
-        data=lambda w: {"source": w.fund_cofunding.source_id, "provider": "区财政", "amount": "5"}),
+        data=lambda w: drawn({"source": w.fund_cofunding.source_id, "provider": "区财政", "amount": "5"})),
     Row("funding:cofunding_remove", only({Role.DISTRICT_OFFICER, Role.ADMIN}, ok=REDIRECT),
-        kwargs=lambda w: {"call_pk": w.fund_draft.call_id, "pk": w.fund_cofunding.pk}, **POST),
+        kwargs=lambda w: {"call_pk": w.fund_draft.call_id, "pk": w.fund_cofunding.pk}, **POST, data=lambda w: drawn()),
     Row("funding:objection_handle", only(STAFF, ok=REDIRECT),
         kwargs=lambda w: {"call_pk": w.fund_notice.call_id, "pk": w.fund_objection.pk}, **POST,
         data=lambda w: {"handling": "已核实并答复"}),

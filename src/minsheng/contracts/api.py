@@ -6,14 +6,17 @@
   one it requested itself: 403; over the grant or no longer requested: 409), or returns it to the officer with
   `.../return/` and a reason (no reason or no longer requested: 409).
 - `contracts/expenditures`: read the money spent by budget category, reversals included (negative amounts).
-Outside the scope an object answers 404.
+Outside the scope an object answers 404. Approve and return take an optional `Idempotency-Key` header (16–128
+letters, digits, `.`, `_`, `:`, `-`): the same call sent again with the same key answers with the tranche as it is
+now and `Idempotent-Replayed: true` instead of acting twice; the key sent with another body or to another action
+answers 422 (core/once.py, the store the pages' one-time tokens use).
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
@@ -31,6 +34,7 @@ from minsheng.contracts.models import (
     Tranche,
 )
 from minsheng.contracts.rules import allowed
+from minsheng.core import once
 
 ACTION_PERMS = {"approve": "contracts.approve_tranche", "send_back": "contracts.return_tranche"}
 
@@ -126,6 +130,16 @@ def _error(error) -> dict:
     return {"detail": " ".join(messages), "code": getattr(error, "code", None) or "refused"}
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    once.HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False, pattern=once.KEY_PATTERN,
+    description="Optional. The same call sent again with the same key (a retry after a lost answer) is not acted "
+                "on twice: it answers with the tranche as it is now and the header Idempotent-Replayed: true.")
+RECORDED_ONCE = {
+    400: OpenApiResponse(description="The Idempotency-Key header is malformed"),
+    422: OpenApiResponse(description="The Idempotency-Key was already used with another body or action"),
+}
+
+
 class TaskBookViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ContractsPermission]
     serializer_class = TaskBookSerializer
@@ -160,35 +174,46 @@ class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
         return queries.tranches_for(self.request.user).order_by("project__number", "order")
 
     @extend_schema(summary="Approve a requested tranche (finance; never one you requested)", request=None,
+                   parameters=[IDEMPOTENCY_KEY],
                    responses={200: DisbursementSerializer, 403: OpenApiResponse(description="You requested it"),
-                              409: OpenApiResponse(description="Over the grant, or no longer requested")})
+                              409: OpenApiResponse(description="Over the grant, or no longer requested"),
+                              **RECORDED_ONCE})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         tranche = self.get_object()
+        return self._once(request, tranche, "contracts.tranche.approve",
+                          lambda: services.approve_tranche(tranche, by=request.user))
+
+    def _once(self, request, tranche, action: str, write):
+        """Run one step on the tranche, once per Idempotency-Key when the client sent one, and answer with the
+        tranche as it is now."""
+        headers = {}
         try:
-            services.approve_tranche(tranche, by=request.user)
+            once.record(request, key=once.header_key(request), action=action, write=write, values=request.data)
+        except once.AlreadyRecorded:
+            headers["Idempotent-Replayed"] = "true"
+        except once.TokenReused as error:
+            return Response(_error(error), status=status.HTTP_422_UNPROCESSABLE_ENTITY)
         except DjangoPermissionDenied as error:
             return Response(_error(error), status=status.HTTP_403_FORBIDDEN)
         except ValidationError as error:
-            return Response(_error(error), status=status.HTTP_409_CONFLICT)
-        return Response(DisbursementSerializer(self.get_queryset().get(pk=tranche.pk)).data)
+            malformed = getattr(error, "code", None) == "idempotency_key"
+            status_code = status.HTTP_400_BAD_REQUEST if malformed else status.HTTP_409_CONFLICT
+            return Response(_error(error), status=status_code)
+        return Response(DisbursementSerializer(self.get_queryset().get(pk=tranche.pk)).data, headers=headers)
 
     @extend_schema(summary="Return a requested tranche to the programme officer, with the reason (finance)",
-                   request=ReturnSerializer,
+                   request=ReturnSerializer, parameters=[IDEMPOTENCY_KEY],
                    responses={200: DisbursementSerializer,
-                              409: OpenApiResponse(description="No reason given, or no longer requested")})
+                              409: OpenApiResponse(description="No reason given, or no longer requested"),
+                              **RECORDED_ONCE})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def send_back(self, request, pk=None):
         tranche = self.get_object()
         payload = ReturnSerializer(data=request.data)
         reason = payload.validated_data["reason"] if payload.is_valid() else ""
-        try:
-            services.return_tranche(tranche, by=request.user, reason=reason)
-        except DjangoPermissionDenied as error:
-            return Response(_error(error), status=status.HTTP_403_FORBIDDEN)
-        except ValidationError as error:
-            return Response(_error(error), status=status.HTTP_409_CONFLICT)
-        return Response(DisbursementSerializer(self.get_queryset().get(pk=tranche.pk)).data)
+        return self._once(request, tranche, "contracts.tranche.return",
+                          lambda: services.return_tranche(tranche, by=request.user, reason=reason))
 
 
 class ExpenditureViewSet(viewsets.ReadOnlyModelViewSet):

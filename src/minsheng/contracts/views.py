@@ -31,7 +31,7 @@ from minsheng.contracts.forms import (
 )
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.contracts.rules import allowed
-from minsheng.core import audit
+from minsheng.core import audit, once
 from minsheng.core.exports import xlsx_response
 from minsheng.core.views import rate_limited
 from minsheng.funding.models import Project
@@ -270,12 +270,15 @@ def _back(request, tranche):
     return redirect("contracts:project", pk=tranche.project_id)
 
 
-def _tranche_step(request, pk: int, perm: str, step, done: str):
-    """One step on a tranche: the service `step(tranche)`, then its refusal or `done` as the message, and back to
-    where the user came from (finance's queue or the project)."""
+def _tranche_step(request, pk: int, perm: str, step, done: str, *, action: str):
+    """One step on a tranche, recorded once per form sent (core/once.py): the service `step(tranche)`, then its
+    refusal, the note that it was already recorded, or `done` as the message, and back to where the user came from
+    (finance's queue or the project)."""
     tranche = _tranche(request, pk, perm)
     try:
-        step(tranche)
+        once.record(request, key=once.form_key(request), action=action, write=lambda: step(tranche))
+    except once.AlreadyRecorded as replay:
+        messages.info(request, str(replay))
     except (ValidationError, PermissionDenied) as error:
         _refused(request, error)
     else:
@@ -294,7 +297,7 @@ def tranche_request(request, pk: int):
     note = _cleaned(RequestForm(request.POST), "note")
     return _tranche_step(request, pk, "contracts.request_tranche",
                          lambda t: services.request_tranche(t, by=request.user, note=note),
-                         _("Tranche %(n)s was sent to finance for approval."))
+                         _("Tranche %(n)s was sent to finance for approval."), action="contracts.tranche.request")
 
 
 @require_POST
@@ -302,7 +305,8 @@ def tranche_request(request, pk: int):
 def tranche_approve(request, pk: int):
     return _tranche_step(request, pk, "contracts.approve_tranche",
                          lambda t: services.approve_tranche(t, by=request.user),
-                         _("Tranche %(n)s of %(project)s was approved: %(amount)s 万元."))
+                         _("Tranche %(n)s of %(project)s was approved: %(amount)s 万元."),
+                         action="contracts.tranche.approve")
 
 
 @require_POST
@@ -311,7 +315,8 @@ def tranche_return(request, pk: int):
     reason = _cleaned(ReturnForm(request.POST), "reason")
     return _tranche_step(request, pk, "contracts.return_tranche",
                          lambda t: services.return_tranche(t, by=request.user, reason=reason),
-                         _("Tranche %(n)s of %(project)s was returned to the programme officer."))
+                         _("Tranche %(n)s of %(project)s was returned to the programme officer."),
+                         action="contracts.tranche.return")
 
 
 @require_POST
@@ -321,7 +326,7 @@ def tranche_pay(request, pk: int):
     paid_on, reference = _cleaned(form, "paid_on", None), _cleaned(form, "reference")
     return _tranche_step(request, pk, "contracts.record_payment",
                          lambda t: services.record_payment(t, by=request.user, paid_on=paid_on, reference=reference),
-                         _("The payment of tranche %(n)s of %(project)s was recorded."))
+                         _("The payment of tranche %(n)s of %(project)s was recorded."), action="contracts.tranche.pay")
 
 
 @require_POST
@@ -335,9 +340,13 @@ def expenditure_add(request, pk: int):
         return _project_page(request, project, expenditure_form=form, status=400)
     data = form.cleaned_data
     try:
-        services.record_expenditure(project, by=request.user, category=data["category"], amount=data["amount"],
-                                    spent_on=data["spent_on"], description=data["description"],
-                                    voucher=data["voucher"])
+        once.record(request, key=once.form_key(request), action="contracts.expenditure.record",
+                    write=lambda: services.record_expenditure(
+                        project, by=request.user, category=data["category"], amount=data["amount"],
+                        spent_on=data["spent_on"], description=data["description"], voucher=data["voucher"]))
+    except once.AlreadyRecorded as replay:
+        messages.info(request, str(replay))
+        return redirect("contracts:project", pk=project.pk)
     except ValidationError as error:
         _refused(request, error)
         return _project_page(request, project, expenditure_form=form, status=409)
@@ -353,7 +362,10 @@ def expenditure_reverse(request, pk: int):
     _allow(request.user, "contracts.record_expenditure", expenditure.project)
     reason = _cleaned(ReverseForm(request.POST), "reason")
     try:
-        services.reverse_expenditure(expenditure, by=request.user, reason=reason)
+        once.record(request, key=once.form_key(request), action="contracts.expenditure.reverse",
+                    write=lambda: services.reverse_expenditure(expenditure, by=request.user, reason=reason))
+    except once.AlreadyRecorded as replay:
+        messages.info(request, str(replay))
     except ValidationError as error:
         _refused(request, error)
     else:

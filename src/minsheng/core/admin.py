@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from minsheng.core import audit
-from minsheng.core.models import AuditEvent
+from minsheng.core.models import AuditEvent, OneTimeToken
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -79,3 +79,13 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OneTimeToken)
+class OneTimeTokenAdmin(ReadOnlyAdmin):
+    """Which money-moving request each used token recorded: to look up, never to change (core/once.py)."""
+
+    list_display = ["created_at", "user", "action", "target_type", "target_id"]
+    list_filter = ["action"]
+    search_fields = ["key", "user__username", "target_id"]
+    list_select_related = ["user"]

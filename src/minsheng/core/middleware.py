@@ -4,8 +4,10 @@ import time
 import uuid
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
+from django.db import DatabaseError
 
-from minsheng.core import context
+from minsheng.core import clock, context, faults
 
 logger = logging.getLogger("minsheng.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -92,3 +94,66 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class DatabaseFaultMiddleware:
+    """A view that fails because the database is locked, read-only, full or unreachable answers 503 "try again in
+    a moment" (core.views.database_unavailable) instead of a 500. Errors raised outside views (saving the session)
+    reach the same answer through the 400 and 500 handlers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from minsheng.core.views import database_unavailable  # the views import the models; loaded on first use
+
+        reason = faults.unavailable_reason(exception)
+        return database_unavailable(request, reason, exception) if reason else None
+
+
+SESSION_ACTIVITY_KEY = "_active_at"
+
+
+class IdleSessionMiddleware:
+    """The idle timeout (SESSION_COOKIE_AGE) without writing the session on every request.
+
+    Django would save the session on each request to push its expiry forward (SESSION_SAVE_EVERY_REQUEST), so a
+    read-only page failed whenever the database was locked or read-only. Here the expiry is pushed forward at most
+    once every SESSION_REFRESH_SECONDS, by a save that does not wait for a lock and gives up quietly: the session
+    stays valid until its current expiry, and the next request tries again. A session therefore ends at most
+    SESSION_COOKIE_AGE after the last request, and (while the database takes writes) not before
+    SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a session this request used (not one it never loaded, as /livez and static files do).
+        if session is not None and session.accessed:
+            try:
+                self._push_deadline(session)
+            except (UpdateError, DatabaseError) as error:  # the session stays valid until its current expiry
+                logger.info("idle deadline not pushed forward, the database did not take the write: %s", error)
+                session.modified = False   # and SessionMiddleware must not try again
+        return response
+
+    def _push_deadline(self, session) -> None:
+        # Nothing to keep alive: a session just flushed (signed out), expired, or empty.
+        if not session.session_key or not session.keys():
+            return
+        now = int(clock.now().timestamp())
+        if session.modified:  # SessionMiddleware saves it anyway, and the save sets a new expiry
+            session[SESSION_ACTIVITY_KEY] = now
+            return
+        if now - session.get(SESSION_ACTIVITY_KEY, 0) < settings.SESSION_REFRESH_SECONDS:
+            return
+        session[SESSION_ACTIVITY_KEY] = now
+        with faults.waiting_at_most(0):
+            session.save()
+        session.modified = False   # saved here: SessionMiddleware need not save it again

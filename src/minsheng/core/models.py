@@ -81,3 +81,36 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq} {self.hash[:12]}"
+
+
+class OneTimeToken(models.Model):
+    """A money-moving form or API call, recorded once: the one-time token its form carried (or the API's
+    Idempotency-Key), claimed in the same transaction as the write, so the same request sent again (a retry after
+    a lost answer or a crash) finds this row instead of writing a second time. See core/once.py."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    key = models.CharField(_("token"), max_length=128)
+    action = models.CharField(_("action"), max_length=80)
+    # What was sent (method, path and values, hashed): the same token with other values is refused, not replayed.
+    fingerprint = models.CharField(max_length=64)
+    target_type = models.CharField(_("target type"), max_length=80, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("one-time token")
+        verbose_name_plural = _("one-time tokens")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_onetimetoken_once")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class HealthProbe(models.Model):
+    """Never holds a row: /healthz inserts one and rolls it back, to learn that the database takes writes."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"probe {self.id}"

@@ -1,5 +1,6 @@
 import json
 import logging
+import sys
 import time
 from collections import Counter
 
@@ -7,8 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection, transaction
-from django.http import HttpResponseServerError, JsonResponse
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -22,10 +23,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 from rules.contrib.views import permission_required
 
-from minsheng.core import audit, checkpoints, queries
+from minsheng.core import audit, checkpoints, faults, queries
 from minsheng.core.exports import xlsx_response
 from minsheng.core.forms import AuditFilterForm
-from minsheng.core.models import AuditEvent
+from minsheng.core.models import AuditEvent, HealthProbe
 
 logger = logging.getLogger("minsheng")
 
@@ -36,18 +37,38 @@ AUDIT_VERIFY_RATE = "20/h"
 AUDIT_EXPORT_MAX_ROWS = 20_000
 
 
+# How long a client is asked to wait before trying again when the database is locked or out of reach.
+RETRY_AFTER_SECONDS = 10
+# The health check's write probe waits this long for a lock before reporting the database locked: a load
+# balancer's check must answer within its own timeout.
+HEALTH_LOCK_WAIT_SECONDS = 2
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """200 while the database answers; 503 otherwise. For load balancers: no session, no template."""
+    """Readiness, for load balancers: 200 while the database takes writes; 503 with the reason ("locked",
+    "read-only", "full", "unreachable" or "error") when it does not. The probe inserts a row and rolls it back, so
+    nothing is kept. No session, no template."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        logger.exception("health check: database did not answer")
-        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        with faults.waiting_at_most(HEALTH_LOCK_WAIT_SECONDS), transaction.atomic():
+            HealthProbe.objects.create(id=1)
+            transaction.set_rollback(True)
+    except Exception as error:  # whatever stops the write, the answer is "not ready", with the reason logged
+        reason = faults.unavailable_reason(error) or "error"
+        logger.warning("health check: the database cannot be written (%s)", reason, exc_info=error)
+        response = JsonResponse({"status": "unavailable", "database": reason}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return JsonResponse({"status": "ok", "database": "writable"})
+
+
+@never_cache
+@require_GET
+def livez(request):
+    """Liveness: the process answers requests. Touches neither the database nor the session, so a locked or
+    unreachable database never makes an orchestrator restart healthy processes."""
+    return JsonResponse({"status": "alive"})
 
 
 @require_POST
@@ -62,6 +83,10 @@ def _error(request, status: int, title: str, message: str):
 
 
 def bad_request(request, exception=None):
+    # A session that could not be saved because the database is locked arrives here as SessionInterrupted.
+    reason = faults.unavailable_reason(exception)
+    if reason:
+        return database_unavailable(request, reason, exception)
     return _error(request, 400, _("Bad request"), _("The request could not be understood."))
 
 
@@ -74,12 +99,10 @@ def page_not_found(request, exception=None):
                   _("There is no such page, or it is not within what you may see."))
 
 
-def server_error(request):
-    """Rendered without the request's context processors: no session or database is needed to say sorry."""
+def _bare_page(request, status: int, title: str, message: str) -> HttpResponse:
+    """An error page rendered without the request's context processors: no session or database is needed."""
     context = {
-        "status": 500,
-        "title": _("Something went wrong"),
-        "message": _("The error has been logged with the request id below. Nothing you submitted was half-saved."),
+        "status": status, "title": title, "message": message,
         "request_id": getattr(request, "request_id", ""),
         "csrf_token": get_token(request),  # the language switch on the page still works
     }
@@ -87,8 +110,41 @@ def server_error(request):
         html = loader.render_to_string("error.html", context)
     except Exception:
         logger.exception("the error page itself failed")
-        html = f"<!doctype html><title>500</title><h1>500</h1><p>{context['title']}</p>"
-    return HttpResponseServerError(html)
+        html = f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{title}</p>"
+    return HttpResponse(html, status=status)
+
+
+def server_error(request):
+    # A database fault raised outside a view (creating the session after it) lands here too; a view's own are
+    # answered by DatabaseFaultMiddleware before.
+    error = sys.exc_info()[1]
+    reason = faults.unavailable_reason(error)
+    if reason:
+        return database_unavailable(request, reason, error)
+    return _bare_page(request, 500, _("Something went wrong"),
+                      _("The error has been logged with the request id below. Nothing you submitted was half-saved."))
+
+
+def _wants_json(request) -> bool:
+    return (request.path.startswith("/api/") or "X-Autosave" in request.headers
+            or "application/json" in request.headers.get("Accept", ""))
+
+
+def database_unavailable(request, reason: str, error: BaseException | None = None) -> HttpResponse:
+    """503 for a database that is locked, read-only, full or out of reach: the user is asked, in their language, to
+    try again in a moment (the API in its error format), never shown a 500 or a 400. Logged with the request id."""
+    logger.warning("database unavailable (%s): %s %s answered 503", reason, request.method, request.path,
+                   exc_info=error)
+    title = _("Please try again in a moment")
+    message = _("The database is busy or briefly out of reach, so this request could not be completed. Please try "
+                "again in a moment.")
+    if _wants_json(request):
+        response = JsonResponse({"detail": message, "code": "database_unavailable",
+                                 "request_id": getattr(request, "request_id", "")}, status=503)
+    else:
+        response = _bare_page(request, 503, title, message)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def rate_limited(request, exception=None):

@@ -15,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 from minsheng.applications.forms import wan
 from minsheng.applications.models import Application
 from minsheng.calls.models import STABLE_SUPPORT
-from minsheng.core import audit
+from minsheng.core import audit, once
 from minsheng.core.exports import xlsx_response
 from minsheng.core.views import rate_limited
 from minsheng.funding import pdf, queries, services
@@ -153,6 +153,20 @@ def _run(request, call_pk, action, success):
     return redirect("funding:plan", call_pk=call_pk)
 
 
+def _run_once(request, call_pk, name, action, success):
+    """Like `_run`, for money: recorded once per form sent (core/once.py), so a form sent again after a lost answer
+    says it was already recorded instead of recording twice."""
+    try:
+        once.record(request, key=once.form_key(request), action=name, write=action)
+    except once.AlreadyRecorded as replay:
+        messages.info(request, str(replay))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect("funding:plan", call_pk=call_pk)
+
+
 def _post(request, call_pk, permission, action, success):
     """Run one service on the call's plan (see `_run`)."""
     _allow(request.user, permission)
@@ -260,7 +274,7 @@ def cofunding_add(request, call_pk: int, pk: int):
         _errors(request, ValidationError(form.errors))
         return redirect("funding:plan", call_pk=call_pk)
     data = form.cleaned_data
-    return _run(request, call_pk, lambda: services.add_cofunding(
+    return _run_once(request, call_pk, "funding.cofunding.add", lambda: services.add_cofunding(
         line, by=request.user, source=data["source"], provider=data["provider"], amount=data["amount"]),
         _("Co-funding recorded."))
 
@@ -270,8 +284,9 @@ def cofunding_add(request, call_pk: int, pk: int):
 def cofunding_remove(request, call_pk: int, pk: int):
     _allow(request.user, "funding.view_plan")
     plan = _plan(request, call_pk)
-    item = get_object_or_404(CoFunding, line__plan=plan, pk=pk)
-    return _run(request, call_pk, lambda: services.remove_cofunding(item, by=request.user), _("Co-funding removed."))
+    # Looked up inside the write: sent again after it was removed, the form finds its token, not a missing record.
+    return _run_once(request, call_pk, "funding.cofunding.remove", lambda: services.remove_cofunding(
+        get_object_or_404(CoFunding, line__plan=plan, pk=pk), by=request.user), _("Co-funding removed."))
 
 
 @require_POST

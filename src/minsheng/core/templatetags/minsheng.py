@@ -2,8 +2,9 @@ import json
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
 
-from minsheng.core import queries
+from minsheng.core import once, queries
 from minsheng.core.audit import history_for
 
 register = template.Library()
@@ -13,6 +14,13 @@ register = template.Library()
 def audit_history(instance, limit=50):
     """The object's own history, newest first: `{% audit_history object %}`."""
     return {"events": list(history_for(instance)[:limit])}
+
+
+@register.simple_tag
+def one_time_token():
+    """The hidden field that makes a money-moving form recorded once (core/once.py): a new token each time the form
+    is drawn, so nothing is stored until the form is sent."""
+    return format_html('<input type="hidden" name="{}" value="{}">', once.FIELD, once.new_token())
 
 
 @register.simple_tag

@@ -39,8 +39,8 @@
           stopped = true;
           alarm(data.errors);
           say("✗");
-        } else {
-          alarm(data.errors || []);
+        } else {  // a refusal lists its errors; a database that is briefly unavailable (503) says to try again
+          alarm(data.errors || (data.detail ? [data.detail] : []));
           say("✗");
         }
       })
