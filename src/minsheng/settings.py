@@ -3,6 +3,7 @@
 DATABASE_URL     default: SQLite file var/minsheng.sqlite3 (WAL)
 SECRET_KEY       default: generated once into var/secret_key
 AUDIT_KEY        default: generated once into var/audit_key (keys the audit chain)
+PERSONAL_DATA_KEY default: generated once into var/personal_data_key (keys the audit trail's personal-data tokens)
 DEBUG            "1"/"true" to enable; off by default
 ALLOWED_HOSTS    comma-separated; default localhost names
 EMAIL_BACKEND    default: console backend in DEBUG, SMTP otherwise
@@ -51,6 +52,9 @@ def _secret(name: str) -> str:
 SECRET_KEY = _secret("SECRET_KEY")
 # Keys the audit chain's HMAC; kept apart from SECRET_KEY so that rotating one leaves the other.
 AUDIT_KEY = _secret("AUDIT_KEY")
+# Keys the tokens that stand for people's contact details in the audit trail (core/personal.py); outside the
+# database, so a copy of the database alone cannot test guesses against them.
+PERSONAL_DATA_KEY = _secret("PERSONAL_DATA_KEY")
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

@@ -81,3 +81,24 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq} {self.hash[:12]}"
+
+
+class PersonalDataKey(models.Model):
+    """The random key of one record's personal-data tokens in the audit trail (core/personal.py).
+
+    Erasing the record's personal data deletes this row: its tokens in the trail can then no longer be
+    tested against a guess, not even by someone holding PERSONAL_DATA_KEY.
+    """
+
+    subject_type = models.CharField(_("kind of record"), max_length=80)
+    subject_id = models.CharField(_("record id"), max_length=64)
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal-data key")
+        verbose_name_plural = _("personal-data keys")
+        constraints = [models.UniqueConstraint(fields=["subject_type", "subject_id"], name="personal_key_per_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type} {self.subject_id}"
