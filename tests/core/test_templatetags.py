@@ -8,7 +8,6 @@ from django.utils import translation
 
 from minsheng.accounts.roles import Role
 from minsheng.core import services
-from minsheng.core.models import AuditEvent
 from minsheng.core.templatetags.minsheng import model_label, yuan_to_wan
 from tests.factories import OrganisationFactory, user_for_role
 

@@ -106,6 +106,7 @@ class Change:
     old: str | None           # None: the event recorded no old value for this key
     new: str | None
     personal: bool = False
+    changed: bool = True      # the recorded values differ (a personal detail reads the same on both sides)
 
 
 @dataclass
@@ -354,7 +355,8 @@ def read(events) -> list[Readable]:
                     shown[name] = "—" if side[key] in (None, "") else str(personal.PLACEHOLDER)
                 else:
                     shown[name] = _show(event.action, spec, side[key], lookups)
-            changes.append(Change(key, str(spec.label), shown["old"], shown["new"], is_personal))
+            changes.append(Change(key, str(spec.label), shown["old"], shown["new"], is_personal,
+                                  changed=old.get(key) != new.get(key)))
         if event.action.endswith(".erase"):
             sentences = [_("%(actor)s erased the personal data on request: %(fields)s")
                          % {"actor": actor, "fields": "、".join(_erased_fields(event))}]
@@ -364,8 +366,8 @@ def read(events) -> list[Readable]:
         else:
             # Keys recorded only on the old side are context (the rule a result was about), not removals.
             sentences = [_sentence(actor, c) for c in changes
-                         if c.label and c.new is not None and c.old != c.new and not (c.old in (None, "—")
-                                                                                     and c.new == "—")]
+                         if c.label and c.new is not None and c.changed and not (c.old in (None, "—")
+                                                                                 and c.new == "—")]
         result.append(Readable(
             event=event, action=vocabulary.action_text(event.action), actor=actor, kind=_kind(event.target_type),
             target=personal.hide(event.target_label), reason=personal.hide(vocabulary.reason_text(event.reason)),
