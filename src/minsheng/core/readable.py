@@ -63,7 +63,7 @@ def _split_path(path: str) -> tuple[str, str]:
     return model, name
 
 
-def _field_value(model, model_field) -> Value:
+def _field_value(model_field) -> Value:
     """How a value of one of the target's own fields reads."""
     label = str(model_field.verbose_name)
     if model_field.many_to_many or model_field.many_to_one or model_field.one_to_one:
@@ -95,7 +95,7 @@ def spec_of(action: str, target_type: str, key: str) -> Value | None:
             model_field = None
         if model_field is not None and not model_field.auto_created and (model_field.concrete
                                                                           or model_field.many_to_many):
-            return _field_value(model, model_field)
+            return _field_value(model_field)
     return vocabulary.value_of(action, key)
 
 
