@@ -56,8 +56,12 @@ def test_the_trail_reads_in_words_keeps_no_phone_and_forgets_it_on_request(page,
     auditor_page.goto("/audit/")
     row = auditor_page.locator("[data-ms-audit-table] tr[data-ms-event]", has_text="受理民生需求").first
     expect(row).to_contain_text("民生需求")
-    row.get_by_role("button", name="详情").click()
-    expect(auditor_page.locator("[data-ms-event-details]").first).to_be_visible()
+    button = row.get_by_role("button", name="详情")
+    details = auditor_page.locator(f"#{button.get_attribute('aria-controls')}")
+    button.click()
+    expect(details).to_be_visible()
+    expect(details).to_contain_text("张三 将状态从「已收到」改为「已受理」")
+    expect(details).to_contain_text("已受理")
     whole = auditor_page.locator("main").inner_text()
     assert PHONE not in whole
     assert not re.search(r"\bcalls\.problem\.", whole)
