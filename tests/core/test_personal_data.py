@@ -272,6 +272,13 @@ def test_clear_details_in_old_events_are_never_shown(client, problem):
             prev_hash="legacy").pk]), reverse("problems:detail", args=[problem.pk])):
         html = client.get(url).content.decode()
         assert "13800138000" not in html and "old@example.cn" not in html, url
+    client.force_login(user_for_role(Role.ADMIN))
+    legacy = AuditEvent.objects.get(prev_hash="legacy")
+    for url in (reverse("admin:core_auditevent_changelist"), reverse("admin:core_auditevent_change",
+                                                                     args=[legacy.pk])):
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200 and "13800138000" not in html and "old@example.cn" not in html, url
     export = client.get(reverse("core:audit_export")).content
     from openpyxl import load_workbook
     cells = json.dumps(list(load_workbook(io.BytesIO(export)).active.values), ensure_ascii=False, default=str)

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core import vocabulary
+
 
 class BilingualNameMixin(models.Model):
     """A Chinese and an English name; `name` answers in the language of the page."""
@@ -67,7 +69,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.target_label}"
+        # Not the target's label: events older than the personal-data tokens may hold a contact detail there.
+        return f"#{self.seq} {vocabulary.action_text(self.action)}"
 
 
 class AuditChainHead(models.Model):
