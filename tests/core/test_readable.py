@@ -191,3 +191,25 @@ def test_the_time_of_a_deadline_reads_in_beijing_time():
     deadline = next(c for c in item.changes if c.key == "deadline")
     assert deadline.label == "修改截止时间" and deadline.new == "2026-12-08 17:00"
     assert Call.State.DRAFT  # the states table is importable beside the reader
+
+
+def test_lists_and_mappings_read_with_the_pages_punctuation():
+    event = AuditEvent(action="applications.application.section.budget", target_type="applications.application",
+                       old={"budget": {}}, new={"budget": {"equipment": "1500000.00", "labour": "1750000.00"}},
+                       created_at=timezone.now())
+    with translation.override("zh-hans"):
+        (item,) = readable.read([event])
+    assert item.changes[0].label == "分科目预算"
+    assert item.changes[0].new == "设备费 150.00 万元；劳务费 175.00 万元"
+    with translation.override("en"):
+        (item,) = readable.read([event])
+    assert item.changes[0].new == "Equipment 150.00 万元; Labour 175.00 万元"
+    plan = AuditEvent(action="funding.plan.update", target_type="funding.fundingplan", old={},
+                      new={"lines": {"MSZN-2026-005-0002": {"grant": "1990000.00", "cut_reason": "", "was": "0"}}},
+                      created_at=timezone.now())
+    with translation.override("zh-hans"):
+        assert readable.read([plan])[0].changes[0].new == \
+            "MSZN-2026-005-0002（资助金额 199.00 万元，核减理由 —，原值 0.00 万元）"
+    with translation.override("en"):
+        assert readable.read([plan])[0].changes[0].new == \
+            "MSZN-2026-005-0002 (grant 199.00 万元, reason for the cut —, before 0.00 万元)"

@@ -136,7 +136,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("values"))
     def values(self, event):
         item = readable.read([event])[0]
-        return "\n".join(f"{capfirst(c.label) or '—'}: {c.old or '—'} → {c.new or '—'}" for c in item.changes)
+        return "\n".join(_("%(field)s: %(value)s") % {"field": capfirst(c.label) or "—",
+                                                        "value": f"{c.old or '—'} → {c.new or '—'}"}
+                         for c in item.changes)
 
     def has_add_permission(self, request):
         return False

@@ -24,7 +24,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from minsheng.core import personal, vocabulary
 from minsheng.core.vocabulary import Value
@@ -194,6 +194,16 @@ def _scalar(value) -> str:
     return personal.hide(str(value))
 
 
+def _names(values) -> str:
+    """A list of names in the page's language ("甲、乙" / "A, B")."""
+    return pgettext("list of names", ", ").join(values)
+
+
+def _values(values, nested: bool = False) -> str:
+    """Labelled values one after another ("资助金额 1.00 万元；核减理由 —"); inside brackets, a lighter separator."""
+    return (pgettext("values in brackets", ", ") if nested else pgettext("list of values", "; ")).join(values)
+
+
 def _items(count: int) -> str:
     return ngettext("%(count)s item", "%(count)s items", count) % {"count": count}
 
@@ -204,7 +214,7 @@ def _short(text: str) -> str:
 
 def _mapping(action: str, value, lookups: _Lookups, depth: int = 0) -> str:
     """A nested value: known keys under their labels, other keys (numbers, codes) as they are; a mapping inside
-    a mapping in brackets ("MSZN-2026-005-0002（资助金额 199.00 万元，核减理由 —）")."""
+    a mapping in brackets ("MSZN-2026-005-0002（资助金额 199.00 万元，核减理由 —）", in English with ", ")."""
     if isinstance(value, dict):
         parts = []
         for key, item in value.items():
@@ -214,14 +224,15 @@ def _mapping(action: str, value, lookups: _Lookups, depth: int = 0) -> str:
             if spec is not None:
                 parts.append(f"{spec.label} {_show(action, spec, item, lookups, depth + 1)}")
             elif isinstance(item, dict):
-                parts.append(f"{personal.hide(str(key))}（{_mapping(action, item, lookups, depth + 1)}）")
+                parts.append(pgettext("values in brackets", "%(name)s (%(values)s)") % {
+                    "name": personal.hide(str(key)), "values": _mapping(action, item, lookups, depth + 1)})
             else:
                 parts.append(f"{personal.hide(str(key))} {_mapping(action, item, lookups, depth + 1)}")
-        return ("，" if depth else "；").join(parts) or "—"
+        return _values(parts, nested=bool(depth)) or "—"
     if isinstance(value, list):
         if len(value) > LIST_SHOWN or any(isinstance(v, dict | list) for v in value):
             return _items(len(value))
-        return "、".join(_scalar(v) for v in value) or "—"
+        return _names(_scalar(v) for v in value) or "—"
     if value is None or value == "":
         return "—"
     return _scalar(value)
@@ -241,24 +252,24 @@ def _show(action: str, spec: Value, value, lookups: _Lookups, depth: int = 0) ->
     if kind == "choice":
         choices = _choices_of(spec)
         values = value if isinstance(value, list) else [value]
-        return "、".join(choices.get(str(v), personal.hide(str(v))) for v in values)
+        return _names(choices.get(str(v), personal.hide(str(v))) for v in values)
     if kind in ("ref", "code"):
         values = value if isinstance(value, list) else [value]
         if len(values) > LIST_SHOWN:
             return _items(len(values))
-        return "、".join(personal.hide(str(lookups.name(spec, v))) for v in values)
+        return _names(personal.hide(str(lookups.name(spec, v))) for v in values)
     if kind == "count":
         return _items(len(value)) if isinstance(value, list | dict) else _scalar(value)
     if kind == "keys":
         keys = list(value) if isinstance(value, dict | list) else [value]
-        return "、".join(personal.hide(str(k)) for k in keys) if len(keys) <= LIST_SHOWN else _items(len(keys))
+        return _names(personal.hide(str(k)) for k in keys) if len(keys) <= LIST_SHOWN else _items(len(keys))
     if kind == "money_by":
         if not isinstance(value, dict):
             return _mapping(action, value, lookups, depth)
         names = _choices_of(spec) or {k: lookups.name(Value("", "code", spec.model), k) for k in value}
-        return "；".join(f"{personal.hide(str(names.get(k, k)))} {wan(v)}" for k, v in value.items())
+        return _values(f"{personal.hide(str(names.get(k, k)))} {wan(v)}" for k, v in value.items())
     if kind == "fields":
-        return "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        return _names(str(v) for v in value) if isinstance(value, list) else str(value)
     if kind == "action":
         return vocabulary.group_label(str(value))
     if kind == "kind":
@@ -359,7 +370,7 @@ def read(events) -> list[Readable]:
                                   changed=old.get(key) != new.get(key)))
         if event.action.endswith(".erase"):
             sentences = [_("%(actor)s erased the personal data on request: %(fields)s")
-                         % {"actor": actor, "fields": "、".join(_erased_fields(event))}]
+                         % {"actor": actor, "fields": _names(_erased_fields(event))}]
         elif event.old is None or event.new is None:
             # A creation, a deletion or a record of something done: its values are a snapshot, not changes.
             sentences = []

@@ -232,5 +232,6 @@ def _chunks(iterable, size: int):
 
 def _values(item, side: str) -> str:
     """One side of an event's values as the pages show them: a line per field, personal data hidden."""
-    return "\n".join(f"{capfirst(change.label) or '—'}：{getattr(change, side)}" for change in item.changes
-                     if getattr(change, side) is not None)
+    return "\n".join(_("%(field)s: %(value)s") % {"field": capfirst(change.label) or "—",
+                                                    "value": getattr(change, side)}
+                     for change in item.changes if getattr(change, side) is not None)
