@@ -41,10 +41,12 @@ def main() -> None:
     from django.utils import translation
     from tqdm import tqdm
 
+    from minsheng.accounts.models import User
     from minsheng.core import readable
     from minsheng.core.identifiers import make_credit_code
     from minsheng.core.models import AuditEvent
     from minsheng.core.services import create_audited, update_audited
+    from minsheng.policy.models import District
     from minsheng.registry.models import Organisation
 
     creation = connection.creation
@@ -52,23 +54,28 @@ def main() -> None:
     try:
         call_command("migrate", verbosity=0)
         rng = random.Random(1)
+        officer = User.objects.create_user("bench_officer", "bench@example.cn", role="officer", last_name="张",
+                                           first_name="三")
+        districts = list(District.objects.all())
 
         def org(prefix: str, i: int, contact: bool) -> Organisation:
             details = {"contact_name": f"联系人{i}", "contact_phone": f"139{i:08d}",
-                       "contact_email": f"contact{prefix}{i}@example.cn"} if contact else {}
+                       "contact_email": f"contact{i}@example.cn"} if contact else {}
             return Organisation(credit_code=make_credit_code(rng), name_zh=f"{prefix}基准单位{i:06d}",
-                                kind="enterprise", address="深圳市南山区科技园", **details)
+                                kind="enterprise", address="深圳市南山区科技园", district=districts[i % len(districts)],
+                                **details)
 
         timings = {}
         for label, prefix, contact in (("without contact details", "甲", False),
                                        ("with contact details", "乙", True)):
             started = time.perf_counter()
             for i in tqdm(range(args.rows), desc=label, unit="row", file=sys.stderr):
-                create_audited(org(prefix, i, contact), by=None)
+                create_audited(org(prefix, i, contact), by=officer)
             timings[label] = time.perf_counter() - started
 
         for organisation in list(Organisation.objects.order_by("pk")[:200]):   # changes to read as sentences
-            update_audited(organisation, by=None, changes={"address": "深圳市福田区深南大道", "size": "small"})
+            update_audited(organisation, by=officer, changes={"address": "深圳市福田区深南大道", "size": "small",
+                                                              "district": districts[0]})
 
         seqs = list(AuditEvent.objects.order_by("-seq").values_list("seq", flat=True))
         pages = [seqs[i:i + 50] for i in range(0, min(len(seqs), args.pages * 50), 50)]

@@ -12,6 +12,7 @@ events costs a handful of queries, not fifty.
 """
 
 import datetime
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,8 +24,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
 from minsheng.core import personal, vocabulary
 from minsheng.core.vocabulary import Value
@@ -87,6 +88,12 @@ def _field_value(model_field) -> Value:
 
 def spec_of(action: str, target_type: str, key: str) -> Value | None:
     """How one recorded key reads: the target's field if it has one, else the vocabulary; None if unknown."""
+    return _spec(get_language(), action, target_type, key)
+
+
+@functools.lru_cache(maxsize=8192)
+def _spec(language: str, action: str, target_type: str, key: str) -> Value | None:
+    """spec_of, remembered per language: labels are translated when the spec is made, models do not change."""
     model = _model(target_type) if target_type else None
     if model is not None and (action, key) not in vocabulary.VALUES_BY_ACTION:
         try:
@@ -164,6 +171,11 @@ class _Lookups:
 
 def _choices_of(spec: Value) -> dict:
     """Code → label, from the spec's own choices or from the choices of the field it names (empty if none)."""
+    return _choices(get_language(), spec)
+
+
+@functools.lru_cache(maxsize=1024)
+def _choices(language: str, spec: Value) -> dict:
     if spec.choices:
         return {str(k): str(v) for k, v in spec.choices}
     label, name = _split_path(spec.model)
