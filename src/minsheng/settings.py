@@ -9,6 +9,7 @@ AUDIT_KEY        default: generated once into var/audit_key (keys the audit chai
 BACKUP_KEY       default: generated once into var/backup_key (signs backup manifests; keep it with the other keys,
                  never with the backups)
 AUDIT_CHECKPOINTS_FILE  default: var/audit-checkpoints.jsonl (signed checkpoints of the audit chain's head)
+PERSONAL_DATA_KEY default: generated once into var/personal_data_key (keys the audit trail's personal-data tokens)
 DEBUG            "1"/"true" to enable; off by default
 ALLOWED_HOSTS    comma-separated; default localhost names
 EMAIL_BACKEND    default: console backend in DEBUG, SMTP otherwise
@@ -69,6 +70,9 @@ SECOND_FACTOR_KEY = _secret("SECOND_FACTOR_KEY")
 BACKUP_KEY = _secret("BACKUP_KEY")
 # Signed checkpoints of the audit chain's head, appended outside the database (see core/checkpoints.py).
 AUDIT_CHECKPOINTS_FILE = Path(os.environ.get("AUDIT_CHECKPOINTS_FILE", VAR_DIR / "audit-checkpoints.jsonl"))
+# Keys the tokens that stand for people's contact details in the audit trail (core/personal.py); outside the
+# database, so a copy of the database alone cannot test guesses against them.
+PERSONAL_DATA_KEY = _secret("PERSONAL_DATA_KEY")
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

@@ -186,7 +186,8 @@ def test_export_writes_the_filtered_trail_and_records_itself(client, auditor, tr
     values = list(sheet.values)
     assert values[0][0] == "序号"
     assert [row[0] for row in values[1:]] == [3, 1]
-    assert values[1][4] == "registry.organisation.verify" and values[1][8] == "M03"
+    assert values[1][4] == "单位审核通过" and values[1][5] == "registry.organisation.verify"
+    assert values[1][9] == "M03"
     exported = AuditEvent.objects.get(action="core.auditevent.export")
     assert exported.actor == auditor
     assert exported.new == {"filters": {"actor": "officer_li"}, "rows": 2}

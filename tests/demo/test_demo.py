@@ -6,7 +6,7 @@ from django.core.management import call_command
 from stdnum.cn import uscc
 
 from minsheng.accounts.roles import Role
-from minsheng.core import audit
+from minsheng.core import audit, personal, readable, vocabulary
 from minsheng.demo.applications import ORGANISATION_ACCOUNT_PREFIX
 from minsheng.demo.builder import PASSWORD
 from minsheng.registry.models import (
@@ -66,3 +66,9 @@ def test_demo_builds_a_realistic_world_once():
     for user in users.filter(username__startswith=ORGANISATION_ACCOUNT_PREFIX).select_related("organisation"):
         assert f"{user.username}  {user.organisation.name_zh}" in listing
     assert not list(audit.verify())
+    # What the demo world recorded reads in words: every action and value labelled, no contact detail in clear.
+    trail = list(audit.AuditEvent.objects.all())
+    assert not {e.action for e in trail if not vocabulary.action_label(e.action)}
+    assert not {(e.action, key) for e in trail for side in (e.old, e.new) if isinstance(side, dict) for key in side
+                if not vocabulary.is_hidden(e.target_type, key) and not readable.spec_of(e.action, e.target_type, key)}
+    assert not [e.seq for e in trail if personal.holds_clear_contact(str([e.target_label, e.reason, e.old, e.new]))]

@@ -7,7 +7,9 @@ import pytest
 from django.db.models import Count, Q
 
 from minsheng.calls.models import Problem
+from minsheng.core.models import AuditEvent
 from minsheng.demo import builder as demo
+from minsheng.demo import problems as demo_problems
 from minsheng.outcomes import numbers
 from minsheng.outcomes.models import IPAsset
 from minsheng.registry.models import Organisation
@@ -30,6 +32,9 @@ def test_demo_problems_and_ip(monkeypatch):
     assert problems.filter(source=Problem.Source.DEPARTMENT).exists()
     assert all(p.merged_into.merged_into_id is None for p in problems.filter(state="merged"))
     assert all(p.steps.count() >= 2 for p in problems.exclude(state="new"))
+    erased = problems.get(title=demo_problems.ERASED_ON_REQUEST)
+    assert (erased.contact_name, erased.contact_email) == ("", "")
+    assert AuditEvent.objects.filter(action="calls.problem.erase", target_id=str(erased.pk)).count() == 1
 
     for asset in IPAsset.objects.all():
         assert numbers.clean_number(asset.number, asset.kind) == asset.number

@@ -33,6 +33,9 @@ class User(AbstractUser):
 
     objects = UserManager()
     REQUIRED_FIELDS = ["email"]
+    # Contact details (PIPL): tokens in the audit trail (core/personal.py). The e-mail address is also the
+    # account's identity for password resets, so it is not erased; the account is deactivated instead.
+    personal_fields = ("email", "phone")
 
     class Meta:
         verbose_name = _("user")

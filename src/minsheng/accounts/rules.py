@@ -30,6 +30,8 @@ is_government = _has_role(Role.OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_O
                           Role.AUDITOR, Role.ADMIN)
 
 rules.add_perm("accounts.view_audit_trail", is_auditor | is_admin)
+# Erasing a person's contact details on request (PIPL) is the system administrator's job (core.services).
+rules.add_perm("core.erase_personal_data", is_admin)
 # Any of the platform's roles, signed in and active: what every "my ..." page needs.
 has_a_role = _has_role(*Role)
 

@@ -52,6 +52,9 @@ class Problem(TimeStampedModel):
     # jieba-segmented title and description, for similarity suggestions and full-text search
     search_tokens = models.TextField(blank=True, editable=False)
 
+    # The submitter's contact details (PIPL): tokens in the audit trail, erasable on request (core/personal.py).
+    personal_fields = ("contact_name", "contact_phone", "contact_email")
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("livelihood problem")
@@ -235,4 +238,4 @@ class CallRule(models.Model):
         verbose_name_plural = _("call rules")
 
     def __str__(self) -> str:
-        return f"{self.call_id}: {self.template_id}"
+        return f"{self.call.code} {self.template}"

@@ -243,7 +243,7 @@ class Expenditure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project.number} {self.spent_on} {self.amount}"
+        return f"{self.project.number} {self.spent_on} {self.voucher}".strip()
 
     @property
     def is_reversal(self) -> bool:

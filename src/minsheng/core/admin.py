@@ -1,11 +1,57 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.response import TemplateResponse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from minsheng.core import audit
+from minsheng.core import audit, personal, readable, services, vocabulary
 from minsheng.core.models import AuditEvent, OneTimeToken
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class ErasePersonalDataMixin:
+    """"Erase personal data on request" for every model that declares erasable contact details
+    (core/personal.py), offered to those who may erase (the administrator). A page asks for the reason first."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if personal.erasable(self.model) and request.user.has_perm("core.erase_personal_data"):
+            actions["erase_personal_data"] = (ErasePersonalDataMixin.erase_personal_data, "erase_personal_data",
+                                              gettext_lazy("Erase personal data on request"))
+        return actions
+
+    def erase_personal_data(self, request, queryset):
+        reason = request.POST.get("erase_reason", "").strip()
+        if request.POST.get("erase_confirmed") and reason:
+            erased, refused = 0, []
+            for obj in queryset:
+                try:
+                    services.erase_personal_data(obj, by=request.user, reason=reason)
+                    erased += 1
+                except ValidationError as error:
+                    refused.append(f"{obj}: {' '.join(error.messages)}")
+            if erased:
+                self.message_user(request, _("Personal data erased from %(count)s records; the erasure is in the "
+                                             "audit trail.") % {"count": erased}, messages.SUCCESS)
+            for line in refused:
+                self.message_user(request, line, messages.WARNING)
+            return None
+        opts = self.model._meta
+        fields = [capfirst(opts.get_field(name).verbose_name) for name in personal.fields_of(self.model)]
+        return TemplateResponse(request, "admin/core/erase_personal_data.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Erase personal data on request"),
+            "opts": opts,
+            "objects": queryset,
+            "fields": fields,
+            "reason": reason,
+            "missing_reason": bool(request.POST.get("erase_confirmed")) and not reason,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
+
+
+class AuditedModelAdmin(ErasePersonalDataMixin, admin.ModelAdmin):
     """Admin edits are writes like any other: each save and delete records an audit event."""
 
     def save_model(self, request, obj, form, change):
@@ -38,7 +84,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 self.delete_model(request, obj)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ErasePersonalDataMixin, admin.ModelAdmin):
     """To look up, never to change: rows whose every write goes through the app's services (states, four eyes,
     audit events) are not edited behind them in the admin."""
 
@@ -65,11 +111,34 @@ class ReadOnlyInline(admin.TabularInline):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the trail is append-only, even for administrators."""
+    """Read-only: the trail is append-only, even for administrators. Shown as the audit pages show it, so that
+    contact details recorded in clear before tokens existed never appear here either."""
 
-    list_display = ["seq", "created_at", "actor_label", "action", "target_label", "clause"]
-    list_filter = ["action", "clause"]
+    list_display = ["seq", "created_at", "actor_label", "action_name", "target_name", "clause"]
+    list_filter = ["clause"]
     search_fields = ["target_label", "actor_label", "action", "reason"]
+    fields = ["seq", "created_at", "actor_label", "address", "request_id", "action_name", "target_type",
+              "target_id", "target_name", "values", "shown_reason", "clause", "prev_hash", "hash"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("action"))
+    def action_name(self, event):
+        return vocabulary.action_text(event.action)
+
+    @admin.display(description=gettext_lazy("target"))
+    def target_name(self, event):
+        return personal.hide(event.target_label)
+
+    @admin.display(description=gettext_lazy("reason"))
+    def shown_reason(self, event):
+        return personal.hide(event.reason)
+
+    @admin.display(description=gettext_lazy("values"))
+    def values(self, event):
+        item = readable.read([event])[0]
+        return "\n".join(_("%(field)s: %(value)s") % {"field": capfirst(c.label) or "—",
+                                                        "value": f"{c.old or '—'} → {c.new or '—'}"}
+                         for c in item.changes)
 
     def has_add_permission(self, request):
         return False

@@ -21,7 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from minsheng.core import context
+from minsheng.core import context, personal
 from minsheng.core.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -106,6 +106,11 @@ def record(
         raise RuntimeError("audit.record() must run inside the transaction of the write it records")
     ctx = context.current()
     actor = by if by is not None and getattr(by, "is_authenticated", False) else None
+    # People's contact details enter the trail as tokens only, so that they can be erased later (core/personal.py).
+    target_label, old, new, reason = personal.protect_event(
+        target=target, label=str(target_label if target_label is not None else (target or "")),
+        old=to_json_value(old) if old is not None else None, new=to_json_value(new) if new is not None else None,
+        reason=str(reason or ""))
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"seq": 0, "hash": GENESIS}
@@ -120,7 +125,7 @@ def record(
             action=action,
             target_type=target._meta.label_lower if target is not None else "",
             target_id=str(target.pk) if target is not None and target.pk is not None else "",
-            target_label=(target_label if target_label is not None else str(target or ""))[:300],
+            target_label=target_label[:300],
             old=to_json_value(old) if old is not None else None,
             new=to_json_value(new) if new is not None else None,
             reason=reason,

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core import vocabulary
+
 
 class BilingualNameMixin(models.Model):
     """A Chinese and an English name; `name` answers in the language of the page."""
@@ -67,7 +69,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.target_label}"
+        # Not the target's label: events older than the personal-data tokens may hold a contact detail there.
+        return f"#{self.seq} {vocabulary.action_text(self.action)}"
 
 
 class AuditChainHead(models.Model):
@@ -114,3 +117,24 @@ class HealthProbe(models.Model):
 
     def __str__(self) -> str:
         return f"probe {self.id}"
+
+
+class PersonalDataKey(models.Model):
+    """The random key of one record's personal-data tokens in the audit trail (core/personal.py).
+
+    Erasing the record's personal data deletes this row: its tokens in the trail can then no longer be
+    tested against a guess, not even by someone holding PERSONAL_DATA_KEY.
+    """
+
+    subject_type = models.CharField(_("kind of record"), max_length=80)
+    subject_id = models.CharField(_("record id"), max_length=64)
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal-data key")
+        verbose_name_plural = _("personal-data keys")
+        constraints = [models.UniqueConstraint(fields=["subject_type", "subject_id"], name="personal_key_per_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type} {self.subject_id}"

@@ -1,4 +1,3 @@
-import json
 import logging
 import sys
 import time
@@ -15,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import i18n
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 from rules.contrib.views import permission_required
 
-from minsheng.core import audit, checkpoints, faults, queries
+from minsheng.core import audit, checkpoints, faults, queries, readable
 from minsheng.core.exports import xlsx_response
 from minsheng.core.forms import AuditFilterForm
 from minsheng.core.models import AuditEvent, HealthProbe
@@ -185,7 +185,7 @@ def audit_list(request):
     return render(request, "core/audit_list.html", {
         "form": form,
         "page": page,
-        "actions": queries.action_prefixes(),
+        "items": readable.read(page.object_list),
         "filtered": bool(form.active_filters()),
     })
 
@@ -198,7 +198,7 @@ def audit_detail(request, pk: int):
     by_seq = {e.seq: e for e in neighbours.only("pk", "seq")}
     return render(request, "core/audit_detail.html", {
         "event": event,
-        "target_label": queries.model_label(event.target_type),
+        "item": readable.read([event])[0],
         "previous": by_seq.get(event.seq - 1),
         "next": by_seq.get(event.seq + 1),
     })
@@ -252,19 +252,17 @@ def audit_export(request):
                                   "Narrow the filters, for example by date.") % {"count": count, "limit": limit})
         return redirect(back)
     headers = [_("Sequence"), _("Time"), _("Actor"), pgettext("audit", "Address"), pgettext("audit", "Action"),
-               _("Kind of record"), _("Record id"), pgettext("audit", "Target"), _("Clause"),
-               pgettext("audit", "Reason"), _("Old values"), _("New values"),
-               _("Request id"), _("Hash")]
-    labels = {}
+               _("Action code"), _("Kind of record"), _("Record id"), pgettext("audit", "Target"), _("Clause"),
+               pgettext("audit", "Reason"), _("Old values"), _("New values"), _("Request id"), _("Hash")]
     rows = []
-    for event in events.iterator(chunk_size=2000):
-        if event.target_type not in labels:
-            labels[event.target_type] = queries.model_label(event.target_type)
-        rows.append([
-            event.seq, timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"), event.actor_label,
-            event.address, event.action, labels[event.target_type], event.target_id, event.target_label,
-            event.clause, event.reason, _json(event.old), _json(event.new), event.request_id, event.hash,
-        ])
+    for chunk in _chunks(events.iterator(chunk_size=2000), 2000):
+        for item in readable.read(chunk):
+            event = item.event
+            rows.append([
+                event.seq, timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"), event.actor_label,
+                event.address, item.action, event.action, item.kind, event.target_id, item.target, event.clause,
+                item.reason, _values(item, "old"), _values(item, "new"), event.request_id, event.hash,
+            ])
     with transaction.atomic():
         audit.record(action="core.auditevent.export", by=request.user,
                      new={"filters": form.active_filters(), "rows": len(rows)})
@@ -291,5 +289,19 @@ def _checkpoint_source(checkpoint) -> str:
                                                                                   checkpoint.source)
 
 
-def _json(value) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _values(item, side: str) -> str:
+    """One side of an event's values as the pages show them: a line per field, personal data hidden."""
+    return "\n".join(_("%(field)s: %(value)s") % {"field": capfirst(change.label) or "—",
+                                                    "value": getattr(change, side)}
+                     for change in item.changes if getattr(change, side) is not None)

@@ -1,7 +1,8 @@
 """Demo livelihood problems (M05): about forty reports across the ten domains and the districts, from the public
 and from the health department, in every triage state the first stage can reach: received, accepted (some
 tagged with a domain on acceptance), merged into an earlier report of the same need, and not taken up with a
-reason. Turning problems into call topics is left to the calls part, which creates the draft calls.
+reason. Turning problems into call topics is left to the calls part, which creates the draft calls. One submitter
+has had their contact details erased on request.
 
 Every report and decision goes through calls/problems.py, so the audit trail, public steps and tracking codes
 are what the platform itself would have written; the dates are then spread over the last four months.
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from minsheng.calls import problems
 from minsheng.calls.models import Problem, ProblemStep
+from minsheng.core.services import erase_personal_data
 from minsheng.demo.builder import SEED
 
 # (domain, district, title, description, who is affected, contact e-mail or "", from the department, decision)
@@ -208,6 +210,8 @@ ROWS = [
 
 STEPS = len(ROWS)
 DAYS_BACK = 120
+# The submitter of this report asked for their contact details to be erased (PIPL); the administrator did so.
+ERASED_ON_REQUEST = "社区康复训练设备缺乏"
 
 
 def _officer():
@@ -221,6 +225,7 @@ def _department_officer():
 def build(builder) -> None:
     rng = random.Random(SEED + 5)
     officer, department_officer = _officer(), _department_officer()
+    administrator = get_user_model().objects.get(username="admin")
     made: list[Problem] = []
     for index, (domain, district, title, description, affected, email, from_department, decision) in \
             enumerate(ROWS):
@@ -245,6 +250,8 @@ def build(builder) -> None:
         elif decision.startswith("reject:"):
             problems.reject_problem(problem=problem, by=officer, reason=decision[7:])
         _spread(problem, index, rng)
+        if title == ERASED_ON_REQUEST:
+            erase_personal_data(problem, by=administrator, reason="提交人来电要求删除联系方式（电话登记）")
         made.append(problem)
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -102,7 +103,7 @@ class FundingPlan(TimeStampedModel):
         verbose_name_plural = _("funding plans")
 
     def __str__(self):
-        return f"{self.call.code} {self._meta.verbose_name}"
+        return self.call.code
 
 
 class PlanLine(models.Model):
@@ -131,7 +132,7 @@ class PlanLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.plan_id} #{self.rank} {self.application_id}"
+        return str(self.application)
 
     @property
     def funded(self) -> bool:
@@ -207,10 +208,14 @@ class Objection(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
 
+    # Whoever objects is a member of the public (PIPL): tokens in the audit trail, erasable on request
+    # (core/personal.py).
+    personal_fields = ("name", "contact")
+
     class Meta:
         ordering = ["plan", "lodged_at", "pk"]
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
 
     def __str__(self):
-        return f"{self.plan_id} {self.lodged_at:%Y-%m-%d} {self.contact}"
+        return f"{self.plan.call.code} {timezone.localtime(self.lodged_at):%Y-%m-%d %H:%M}"

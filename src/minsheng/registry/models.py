@@ -52,6 +52,10 @@ class Organisation(BilingualNameMixin, TimeStampedModel):
                                     on_delete=models.PROTECT, related_name="+")
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
+    # The contact person's details (PIPL): tokens in the audit trail, erasable on request (core/personal.py). The
+    # address is the organisation's registered office, not a person's.
+    personal_fields = ("contact_name", "contact_phone", "contact_email")
+
     class Meta:
         ordering = ["name_zh"]
         verbose_name = _("organisation")
@@ -103,6 +107,10 @@ class Person(TimeStampedModel):
     talent_tags = models.ManyToManyField(TalentTag, verbose_name=_("talent tags"), blank=True,
                                          related_name="people")
     in_expert_pool = models.BooleanField(_("in the expert pool"), default=False, db_index=True)
+
+    # Contact details and identity number (PIPL): tokens in the audit trail, erasable on request
+    # (core/personal.py). The name stays: it is how a person appears in applications, teams and reviews.
+    personal_fields = ("email", "phone", "id_number_masked")
 
     class Meta:
         ordering = ["name", "pk"]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application
@@ -64,7 +65,8 @@ class ExpertProfile(TimeStampedModel):
 class PastEmployer(models.Model):
     """Where the expert worked before: a registered organisation, or a name when it is not registered."""
 
-    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="past_employers")
+    profile = models.ForeignKey(ExpertProfile, verbose_name=_("expert"), on_delete=models.CASCADE,
+                                related_name="past_employers")
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="former_experts")
     name = models.CharField(_("name (if not registered)"), max_length=200, blank=True)
@@ -94,7 +96,8 @@ class PastEmployer(models.Model):
 class Availability(models.Model):
     """A period in which the expert can review."""
 
-    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="availability")
+    profile = models.ForeignKey(ExpertProfile, verbose_name=_("expert"), on_delete=models.CASCADE,
+                                related_name="availability")
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
 
@@ -114,11 +117,13 @@ class Availability(models.Model):
 class AvoidanceRequest(models.Model):
     """An applicant asks that an expert not review its application (回避申请), at most three per application."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="avoidance_requests")
+    application = models.ForeignKey(Application, verbose_name=_("application"), on_delete=models.CASCADE,
+                                    related_name="avoidance_requests")
     person = models.ForeignKey(Person, verbose_name=_("expert"), on_delete=models.PROTECT,
                                related_name="avoidance_requests")
     reason = models.TextField(_("reason"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
+                                     related_name="+")
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 
     class Meta:
@@ -129,13 +134,14 @@ class AvoidanceRequest(models.Model):
                                                violation_error_message=_("This expert is already named."))]
 
     def __str__(self) -> str:
-        return f"{self.application_id} ≠ {self.person}"
+        return f"{self.application.number} ≠ {self.person}"
 
 
 class ConflictDeclaration(models.Model):
     """The expert declares a conflict with an organisation or with one application."""
 
-    expert = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="declarations")
+    expert = models.ForeignKey(ExpertProfile, verbose_name=_("expert"), on_delete=models.CASCADE,
+                               related_name="declarations")
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="declared_conflicts")
     application = models.ForeignKey(Application, verbose_name=_("application"), null=True, blank=True,
@@ -168,8 +174,10 @@ class Assignment(models.Model):
         COMPLETED = "completed", _("Completed")
         EXPIRED = "expired", _("Overdue, replaced")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
-    expert = models.ForeignKey(ExpertProfile, on_delete=models.PROTECT, related_name="assignments")
+    application = models.ForeignKey(Application, verbose_name=_("application"), on_delete=models.CASCADE,
+                                    related_name="assignments")
+    expert = models.ForeignKey(ExpertProfile, verbose_name=_("expert"), on_delete=models.PROTECT,
+                               related_name="assignments")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PROPOSED, db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     affinity = models.FloatField(_("affinity"), default=0)
@@ -187,7 +195,7 @@ class Assignment(models.Model):
         constraints = [models.UniqueConstraint(fields=["application", "expert"], name="assignment_once")]
 
     def __str__(self) -> str:
-        return f"{self.application_id} → {self.expert}"
+        return f"{self.application.number} → {self.expert}"
 
 
 class AssignmentRun(models.Model):
@@ -213,7 +221,7 @@ class AssignmentRun(models.Model):
         verbose_name_plural = _("assignment runs")
 
     def __str__(self) -> str:
-        return f"{self.call_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.call.code} @ {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class Review(models.Model):
@@ -228,7 +236,8 @@ class Review(models.Model):
         FUND_WITH_CHANGES = "changes", _("Fund with changes")
         DO_NOT_FUND = "reject", _("Do not fund")
 
-    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")
+    assignment = models.OneToOneField(Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT,
+                                      related_name="review")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
     scores = models.JSONField(_("scores"), default=dict, blank=True)   # criterion pk (as text) -> score
     comments = models.TextField(_("comments"), blank=True)
@@ -243,7 +252,7 @@ class Review(models.Model):
         verbose_name_plural = _("reviews")
 
     def __str__(self) -> str:
-        return f"review {self.pk} of {self.assignment_id}"
+        return str(self.assignment)
 
 
 # --- The review panel (会评) -------------------------------------------------------------------------------
@@ -281,13 +290,13 @@ class Panel(models.Model):
         verbose_name_plural = _("review panels")
 
     def __str__(self) -> str:
-        return f"panel of {self.call_id}"
+        return self.call.code
 
 
 class PanelMember(models.Model):
     """An expert of the pool sitting on a panel. A member conflicted with an application never sees it."""
 
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
+    panel = models.ForeignKey(Panel, verbose_name=_("review panel"), on_delete=models.CASCADE, related_name="members")
     expert = models.ForeignKey(ExpertProfile, verbose_name=_("expert"), on_delete=models.PROTECT,
                                related_name="panel_seats")
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
@@ -300,7 +309,7 @@ class PanelMember(models.Model):
                                                violation_error_message=_("This expert is already a member."))]
 
     def __str__(self) -> str:
-        return f"{self.panel_id}: {self.expert}"
+        return f"{self.panel.call.code}: {self.expert}"
 
 
 class PanelVote(models.Model):
@@ -311,9 +320,11 @@ class PanelVote(models.Model):
         RESERVE = "reserve", _("Reserve")
         DO_NOT_FUND = "reject", _("Do not fund")
 
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="votes")
-    member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="votes")
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="panel_votes")
+    panel = models.ForeignKey(Panel, verbose_name=_("review panel"), on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(PanelMember, verbose_name=_("panel member"), on_delete=models.CASCADE,
+                               related_name="votes")
+    application = models.ForeignKey(Application, verbose_name=_("application"), on_delete=models.PROTECT,
+                                    related_name="panel_votes")
     vote = models.CharField(_("vote"), max_length=10, choices=Vote.choices)
     adjusted_score = models.DecimalField(_("adjusted score"), max_digits=5, decimal_places=2, null=True,
                                          blank=True, validators=[MinValueValidator(PANEL_SCALE[0]),
@@ -333,4 +344,4 @@ class PanelVote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id} on {self.application_id}: {self.vote}"
+        return f"{self.application.number}: {self.member.expert}"

@@ -1,10 +1,9 @@
-import json
 from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
 
-from minsheng.core import once, queries
+from minsheng.core import once, personal, queries, readable, vocabulary
 from minsheng.core.audit import history_for
 
 register = template.Library()
@@ -12,8 +11,26 @@ register = template.Library()
 
 @register.inclusion_tag("core/_history.html")
 def audit_history(instance, limit=50):
-    """The object's own history, newest first: `{% audit_history object %}`."""
-    return {"events": list(history_for(instance)[:limit])}
+    """The object's own history, newest first, one short sentence per change: `{% audit_history object %}`."""
+    return {"items": readable.read(history_for(instance)[:limit])}
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """An action code (`contracts.tranche.pay`) in the page's language."""
+    return vocabulary.action_text(code)
+
+
+@register.filter
+def hide_personal(text: str) -> str:
+    """Text from the audit trail with people's contact details hidden (events older than the tokens hold some)."""
+    return personal.hide(text)
+
+
+@register.simple_tag
+def personal_data_erasure(instance):
+    """The event that erased the record's personal data on request, if any (for a note where they were)."""
+    return history_for(instance).filter(action__endswith=".erase").order_by("-seq").first()
 
 
 @register.simple_tag
@@ -35,23 +52,3 @@ def yuan_to_wan(value):
 def model_label(target_type: str) -> str:
     """`registry.organisation` → the model's name in the page's language."""
     return queries.model_label(target_type)
-
-
-def _shown(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
-
-
-@register.filter
-def audit_changes(event) -> list[dict]:
-    """The fields an event touched, each with its old and new value as text ("" where there is none)."""
-    old, new = event.old or {}, event.new or {}
-    if not isinstance(old, dict) or not isinstance(new, dict):
-        return [{"field": "", "old": _shown(event.old), "new": _shown(event.new)}]
-    return [{"field": key, "old": _shown(old.get(key)), "new": _shown(new.get(key))}
-            for key in sorted(old.keys() | new.keys())]
