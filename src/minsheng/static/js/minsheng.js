@@ -1,9 +1,26 @@
 // Small behaviours without inline scripts (the content-security policy forbids them).
 (function () {
   "use strict";
+  // <form data-ms-keep-changes="text">: once something in it is changed, sending another form of the page (which
+  // reloads it) first asks with that text, so typed changes are not lost without a word. Its fields may sit
+  // elsewhere on the page and name it by their `form` attribute.
+  function changedForms() {
+    return Array.prototype.filter.call(document.querySelectorAll("form[data-ms-keep-changes]"),
+      function (f) { return f.dataset.msChanged === "1"; });
+  }
+  function markChanged(event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-ms-keep-changes")) { form.dataset.msChanged = "1"; }
+  }
+  document.addEventListener("input", markChanged);
+  document.addEventListener("change", markChanged);
   // <form data-ms-confirm="text"> asks before it is sent.
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    var unsaved = changedForms().filter(function (f) { return f !== form; });
+    if (unsaved.length && !window.confirm(unsaved[0].getAttribute("data-ms-keep-changes"))) {
+      event.preventDefault(); return;
+    }
     var question = form.getAttribute("data-ms-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); return; }
     // A second click on a submit button does not send the form twice.
