@@ -29,6 +29,27 @@
     form.querySelectorAll("button[type=submit]").forEach(function (b) { b.setAttribute("aria-busy", "true"); });
     window.setTimeout(function () { form.dataset.msSubmitted = ""; }, 8000);
   });
+  // <input data-ms-shown-with="name=value">: shown (with its .form-check) only while the box named `name` with
+  // that value is ticked in the same form; hidden, it is disabled too, so it is not sent but keeps its tick for
+  // when its box is ticked again. E.g. a call's focus directions follow the domains ticked.
+  function followTicks(root) {
+    root.querySelectorAll("input[data-ms-shown-with]").forEach(function (input) {
+      var rule = input.getAttribute("data-ms-shown-with").split("=");
+      var scope = input.form || document;
+      var box = scope.querySelector("input[name='" + rule[0] + "'][value='" + rule[1] + "']");
+      var shown = !box || box.checked;
+      var wrapper = input.closest(".form-check") || input;
+      wrapper.hidden = !shown;
+      input.disabled = !shown;
+    });
+  }
+  followTicks(document);
+  document.addEventListener("change", function (event) {
+    var name = event.target.name;
+    if (name && event.target.form && event.target.form.querySelector("input[data-ms-shown-with^='" + name + "=']")) {
+      followTicks(event.target.form);
+    }
+  });
   // <select data-ms-autosubmit> sends its filter form when changed.
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-ms-autosubmit]")) { event.target.form.requestSubmit(); }
