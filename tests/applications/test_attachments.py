@@ -81,3 +81,11 @@ def test_delete_is_audited_and_removes_the_file(client, applicant, draft, pdf_by
     assert not Attachment.objects.exists()
     assert AuditEvent.objects.filter(action="applications.attachment.delete").exists()
     assert not storage.exists(name)
+
+
+def test_an_upload_error_is_shown_once_under_its_field(client, applicant, draft):
+    client.force_login(applicant)
+    response = post(client, draft, "说明.pdf", "这只是文本".encode())
+    text = response.content.decode()
+    assert text.count("不是 PDF、PNG 或 JPEG") == 1
+    assert 'data-ms-field="file"' in text and "invalid-feedback" in text.split('data-ms-field="file"')[1]

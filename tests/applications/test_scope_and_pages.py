@@ -110,3 +110,54 @@ def test_admin_shows_applications_read_only(client, draft):
     assert draft.number in client.get("/admin/applications/application/").content.decode()
     page = client.get(f"/admin/applications/application/{draft.pk}/change/")
     assert page.status_code == 200 and b'name="_save"' not in page.content
+
+
+def test_a_budget_saved_with_totals_that_disagree_says_so_instead_of_a_plain_saved(client, applicant, draft):
+    client.force_login(applicant)
+    url = reverse("applications:edit", args=[draft.pk, "budget"])
+    response = client.post(url, {"version": draft.version, "budget_equipment": "100", "fund_city_rd": "50",
+                                 "fund_own": "40"}, follow=True)
+    text = response.content.decode()
+    assert "alert-warning" in text and "已保存，但尚未完成" in text and "相差 10 万元" in text
+    assert "alert-success" not in text
+    draft.refresh_from_db()
+    response = client.post(url, {"version": draft.version, "budget_equipment": "90", "fund_city_rd": "50",
+                                 "fund_own": "40"}, follow=True)
+    assert "alert-success" in response.content.decode()
+    draft.refresh_from_db()
+    autosave = client.post(url, {"version": draft.version, "budget_equipment": "95", "fund_city_rd": "50",
+                                 "fund_own": "40"}, HTTP_X_AUTOSAVE="1").json()
+    assert autosave["saved"] and "尚未完成" in autosave["status"] and "相差 5 万元" in autosave["status"]
+
+
+def test_a_draft_is_discarded_not_withdrawn(client, applicant, draft):
+    from minsheng.applications.models import Application
+    from minsheng.core.models import AuditEvent
+
+    client.force_login(applicant)
+    page = client.get(reverse("applications:detail", args=[draft.pk])).content.decode()
+    assert "data-ms-discard" in page and "data-ms-withdraw" not in page and ">撤回</button>" not in page
+    # Posting the withdrawal form's way (a reason) is refused for a draft: there is nothing to withdraw.
+    client.post(reverse("applications:withdraw", args=[draft.pk]), {"reason": "不申报了"})
+    draft.refresh_from_db()
+    assert draft.state == Application.State.DRAFT
+    client.post(reverse("applications:withdraw", args=[draft.pk]), {"discard": "draft"})
+    draft.refresh_from_db()
+    assert draft.state == Application.State.WITHDRAWN and "草稿" in draft.state_reason
+    assert AuditEvent.objects.filter(action="applications.application.discard").count() == 1
+    page = client.get(reverse("applications:detail", args=[draft.pk])).content.decode()
+    assert "data-ms-discard" not in page and "data-ms-withdrawn" in page
+
+
+def test_a_submitted_application_is_withdrawn_with_a_reason_and_never_discarded(client, applicant, draft):
+    from minsheng.applications import services
+    from minsheng.applications.models import Application
+
+    ready = complete_application(draft)
+    services.submit(ready, by=applicant)
+    client.force_login(applicant)
+    page = client.get(reverse("applications:detail", args=[ready.pk])).content.decode()
+    assert "data-ms-withdraw" in page and "data-ms-discard" not in page
+    client.post(reverse("applications:withdraw", args=[ready.pk]), {"discard": "draft"})
+    ready.refresh_from_db()
+    assert ready.state == Application.State.SUBMITTED

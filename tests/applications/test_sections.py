@@ -126,3 +126,21 @@ def test_completeness_lists_what_is_missing_until_complete(draft):
     assert all(p.done for p in progress), [(p.section.key, p.missing) for p in progress if p.missing]
     assert sections.percent(progress) == 100
     assert BudgetLine.objects.filter(application=draft).count() == 2
+
+
+@pytest.mark.parametrize("typed", ["慢病；社区；远程", "慢病，社区，远程", "慢病、社区、远程", "慢病, 社区;远程",
+                                   "慢病\n社区\n远程"])
+def test_keywords_are_split_once_saved_as_counted_and_counted_as_saved(draft, applicant, typed):
+    assert save(draft, "summary", {"title": "社区慢病管理", "summary": "摘要", "keywords": typed}, applicant).is_valid()
+    draft.refresh_from_db()
+    assert draft.keywords == "慢病、社区、远程"
+    summary = next(p for p in sections.completeness(draft) if p.section.key == "summary")
+    assert not any("关键词" in m or "keywords" in m for m in summary.missing)
+
+
+def test_one_keyword_is_one_keyword_however_it_is_spaced(draft, applicant):
+    save(draft, "summary", {"title": "社区慢病管理", "summary": "摘要", "keywords": "machine learning 慢病 社区"},
+         applicant)
+    draft.refresh_from_db()
+    summary = next(p for p in sections.completeness(draft) if p.section.key == "summary")
+    assert any("3" in m for m in summary.missing)          # one keyword: at least 3 are asked for

@@ -11,7 +11,7 @@ from minsheng.calls import services
 from minsheng.calls.models import Call
 from minsheng.core.models import AuditEvent
 from tests.calls.conftest import content
-from tests.factories import user_for_role
+from tests.factories import department, user_for_role
 from tests.factories.calls import CallFactory, ProgrammeFactory, complete
 from tests.races import postgresql_only, race
 
@@ -44,6 +44,7 @@ def test_two_approvers_at_the_same_moment_exactly_one_publishes():
 def test_two_drafts_racing_for_the_last_of_the_envelope():
     programme = ProgrammeFactory(budget=Decimal("15000000"))  # room for one call of 1,000 万元, not two
     officers = [user_for_role(Role.OFFICER), user_for_role(Role.OFFICER)]
+    user_for_role(Role.DEPARTMENT_OFFICER, department=department("health"))   # the co-owner has someone to act
     actions = [lambda user=user: services.save_call(by=user, content=content(programme)) for user in officers]
     assert race(actions) == ["refused", "won"]
     assert Call.objects.filter(programme=programme).count() == 1

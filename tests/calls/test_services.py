@@ -14,6 +14,11 @@ from tests.factories.calls import CallFactory, ProgrammeFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _health_has_an_officer(dept_health):
+    """The calls drafted here are co-owned by the health department, which needs an active officer to act for it."""
+
+
 def _messages(exc) -> dict:
     return {name: " ".join(messages) for name, messages in exc.value.message_dict.items()}
 
@@ -43,6 +48,24 @@ def test_a_co_owning_department_officer_approves_with_clause_m05(officer, dept_h
     services.publish_call(call=call, by=dept_health)
     event = AuditEvent.objects.get(action="calls.call.publish", target_id=str(call.pk))
     assert event.clause == "M05" and event.actor == dept_health
+
+
+def test_a_department_without_an_active_officer_cannot_co_own_a_call(officer, programme):
+    from minsheng.accounts.roles import Role
+    from tests.factories import department, user_for_role
+
+    civil = department("civil_affairs")
+    user_for_role(Role.DEPARTMENT_OFFICER, department=civil, is_active=False)     # a former officer does not count
+    with pytest.raises(ValidationError) as refused:
+        services.save_call(by=officer, content=content(programme, co_owners=[department("health"), civil]))
+    assert "Municipal civil affairs department has no active officer" in _messages(refused)["co_owners"]
+    assert not Call.objects.exists()
+    draft = services.save_call(by=officer, content=content(programme, co_owners=[department("health")]))
+    with pytest.raises(ValidationError, match="no active officer"):          # nor added later, on an edit
+        services.save_call(by=officer, call=draft, content=content(programme, co_owners=[civil]))
+    user_for_role(Role.DEPARTMENT_OFFICER, department=civil)
+    call = services.save_call(by=officer, call=draft, content=content(programme, co_owners=[civil]))
+    assert list(call.co_owners.values_list("code", flat=True)) == ["civil_affairs"]
 
 
 def test_a_department_that_does_not_co_own_may_not_approve(officer, dept_education, programme):

@@ -2,6 +2,7 @@
 the workflow buttons, scopes (drafts 404 for the public; departments see what they co-own), the export."""
 
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -44,7 +45,7 @@ def form_data(programme, **overrides):
     return data
 
 
-def test_an_officer_drafts_a_call_in_wan_with_a_rule(client, officer, programme, template):
+def test_an_officer_drafts_a_call_in_wan_with_a_rule(client, officer, programme, template, dept_health):
     client.force_login(officer)
     response = client.post(reverse("calls:create"), form_data(
         programme, rule_test_min_patents="on", rule_test_min_patents_min_count="2",
@@ -215,7 +216,8 @@ def test_list_query_count_does_not_grow(client, rows, django_assert_max_num_quer
         assert client.get(reverse("calls:list")).status_code == 200
 
 
-def test_the_edit_page_of_a_draft_keeps_its_topics_problems_and_rules(client, officer, programme, template):
+def test_the_edit_page_of_a_draft_keeps_its_topics_problems_and_rules(client, officer, programme, template,
+                                                                      dept_health):
     from minsheng.calls.models import Problem
 
     problem = Problem.objects.create(tracking_code="MS-2026-EDIT001", title="社区慢病随访难", description="x",
@@ -237,3 +239,47 @@ def test_the_edit_page_of_a_draft_keeps_its_topics_problems_and_rules(client, of
     assert client.post(reverse("calls:edit", args=[call.pk]), data).status_code == 302
     assert call.topics.get().pk == topic.pk and call.topics.get().title == "改名"
     assert not call.rules.exists()  # unticked: the rule is taken off
+
+
+def test_a_programme_named_with_its_year_reads_its_year_once(client, officer):
+    from tests.factories.calls import ProgrammeFactory
+
+    named = ProgrammeFactory(year=2026, name_zh="2026年区级民生科技专项资金", name_en="2026 District livelihood fund")
+    plain = ProgrammeFactory(year=2027, name_zh="区级民生科技专项资金", name_en="District livelihood fund")
+    assert str(named) == "2026 District livelihood fund" and str(plain) == "2027 District livelihood fund"
+    client.force_login(officer)
+    listing = client.get(reverse("calls:programme_list"), **ZH).content.decode()
+    assert "2026 2026年" not in listing and ">2026年区级民生科技专项资金<" in listing
+    assert ">2027 区级民生科技专项资金<" in listing
+    assert ">2026 2026年" not in client.get(reverse("calls:create"), **ZH).content.decode()   # the programme choice
+
+
+def test_the_edit_page_names_who_acts_for_each_co_owner_and_ties_directions_to_domains(client, officer,
+                                                                                         dept_health):
+    from minsheng.policy.models import FocusDirection
+
+    client.force_login(officer)
+    text = client.get(reverse("calls:create"), **ZH).content.decode()
+    assert f"市卫生人口计生部门（经办人：{dept_health.display_name}）" in text
+    assert "市民政部门（平台上没有在岗的经办人，不能共同负责指南）" in text
+    for direction in FocusDirection.objects.all():
+        box = re.search(rf'<input[^>]*name="focus_directions" value="{direction.pk}"[^>]*>', text).group(0)
+        assert f'data-ms-shown-with="domains={direction.domain_id}"' in box
+
+
+def test_a_co_owner_without_an_officer_is_refused_on_its_field(client, officer, programme, dept_health):
+    client.force_login(officer)
+    response = client.post(reverse("calls:create"), form_data(
+        programme, co_owners=[department("health").pk, department("civil_affairs").pk]), **ZH)
+    assert response.status_code == 200 and not Call.objects.exists()
+    text = response.content.decode()
+    assert "市民政部门在平台上没有在岗的经办人" in text
+
+
+def test_a_direction_outside_the_ticked_domains_is_still_refused_by_the_server(client, officer, programme,
+                                                                                dept_health):
+    stray = domain("D07").focus_directions.first()
+    client.force_login(officer)
+    response = client.post(reverse("calls:create"), form_data(programme, focus_directions=[stray.pk]))
+    assert response.status_code == 200 and not Call.objects.exists()
+    assert "belongs to a domain the call does not cover" in response.content.decode()

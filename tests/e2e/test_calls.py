@@ -74,3 +74,68 @@ def test_draft_submit_approve_publish_and_download(page):
     assert download.value.suggested_filename == f"{call.code}.pdf"
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+
+def test_the_call_form_shows_the_directions_of_the_domains_ticked_and_who_acts_for_a_co_owner(page):
+    from minsheng.policy.models import Domain
+    from tests.factories import department
+
+    user_for_role(Role.OFFICER, username="e2e_call_form")
+    user_for_role(Role.DEPARTMENT_OFFICER, department=department("health"), last_name="卫", first_name="经办")
+    programme = ProgrammeFactory(name_zh="2026年浏览器方向测试专项", budget=Decimal("100000000"))
+    d01, d02 = Domain.objects.get(code="D01"), Domain.objects.get(code="D02")
+
+    sign_in(page, "e2e_call_form")
+    page.goto("/calls/new/")
+    form = page.locator("form[data-ms-call-form]")
+    directions = form.locator("[data-ms-field=focus_directions] input[type=checkbox]:visible")
+    expect(directions).to_have_count(0)                         # no domain ticked: no direction offered
+    form.get_by_label(str(d01), exact=True).check()
+    expect(directions).to_have_count(d01.focus_directions.count())
+    form.get_by_label(str(d02), exact=True).check()
+    expect(directions).to_have_count(d01.focus_directions.count() + d02.focus_directions.count())
+    d01_direction = d01.focus_directions.order_by("order", "pk").first()
+    form.get_by_label(f"D01 {d01_direction.name}", exact=True).check()
+    form.get_by_label(str(d01), exact=True).uncheck()                       # its directions go, and are not sent
+    expect(directions).to_have_count(d02.focus_directions.count())
+    d02_direction = d02.focus_directions.order_by("order", "pk").first()
+    form.get_by_label(f"D02 {d02_direction.name}", exact=True).check()
+
+    # The co-owners say who acts for them; one without an officer is refused with the reason.
+    expect(form.get_by_label("市卫生人口计生部门（经办人：卫经办）")).to_be_visible()
+    form.get_by_label("市民政部门（平台上没有在岗的经办人，不能共同负责指南）").check()
+    form.locator("select[name=programme]").select_option(str(programme.pk))
+    form.locator("input[name=title_zh]").fill("2026年浏览器社区养老指南")
+    form.locator("textarea[name=description]").fill("方向随领域显示的浏览器测试。")
+    form.locator("select[name=funding_mode]").select_option(label="共性和关键技术攻关")
+    form.locator("select[name=support_type]").select_option(label="竞争择优")
+    form.locator("input[name=budget_wan]").fill("1000")
+    form.locator("input[name=max_grant_wan]").fill("200")
+    form.locator("input[name=opens_at]").fill(_local(-1, 9))
+    form.locator("input[name=closes_at]").fill(_local(20, 17))
+    form.locator("input[name=review_ends_at]").fill(_local(60, 17))
+    form.locator("input[name=notice_at]").fill(_local(70, 9))
+    form.locator("input[name='topics-0-title']").fill("社区养老服务")
+    form.locator("input[name='criteria-0-name_zh']").fill("综合评价")
+    form.locator("input[name='criteria-0-weight']").fill("100")
+    form.locator("[data-ms-save]").click()
+    expect(page.locator("[data-ms-field=co_owners] .invalid-feedback")).to_contain_text(
+        "市民政部门在平台上没有在岗的经办人")
+    assert not Call.objects.exists()
+    page.get_by_label("市民政部门（平台上没有在岗的经办人，不能共同负责指南）").uncheck()
+    page.get_by_label("市卫生人口计生部门（经办人：卫经办）").check()
+    page.locator("[data-ms-save]").click()
+    expect(page.locator("[data-ms-call-title]")).to_contain_text("2026年浏览器社区养老指南")
+    call = Call.objects.get()
+    assert list(call.focus_directions.all()) == [d02_direction]
+    assert list(call.co_owners.values_list("code", flat=True)) == ["health"]
+
+
+def test_the_programme_list_reads_each_year_once(page):
+    user_for_role(Role.OFFICER, username="e2e_programmes")
+    ProgrammeFactory(year=2026, name_zh="2026年区级民生科技专项资金")
+    sign_in(page, "e2e_programmes")
+    page.goto("/calls/programmes/")
+    row = page.locator("[data-ms-programmes] tbody tr", has_text="区级民生科技专项资金")
+    expect(row).to_contain_text("2026年区级民生科技专项资金")
+    assert "2026 2026" not in row.inner_text().replace("\t", " ")

@@ -38,7 +38,7 @@ def test_plan_notice_objection_and_approval(page, monkeypatch):
     expect(page.locator("[data-ms-total]")).to_contain_text("600.00 万元 / 600.00 万元")
     page.click("[data-ms-propose]")
     expect(page.locator("[data-ms-plan-state]")).to_have_attribute("data-ms-plan-state", "proposed")
-    expect(page.locator("[data-ms-own-proposal]")).to_be_visible()
+    expect(page.locator("[data-ms-approval-refusal]")).to_contain_text("须由另一名经办人员审批")
 
     _sign_out(page)
     sign_in(page, "e2e_fund_officer2")

@@ -154,6 +154,37 @@ def test_co_owning_departments_confirm_before_approval():
     assert FundingPlan.objects.get(pk=plan.pk).state == S.NOTICE
 
 
+def test_who_may_approve_a_plan_now_is_one_rule_for_the_page_the_service_and_the_permission():
+    from minsheng.funding.rules import approval_refusal
+
+    world = frozen_call(co_owners=[Department.objects.get(code="health")])
+    plan = services.create_plan(world.call, by=world.officer)
+    services.apply_suggestion(plan, by=world.officer)
+    assert not world.second_officer.has_perm("funding.approve_plan", plan)          # a draft: nobody
+    services.propose(plan, by=world.officer)
+    plan.refresh_from_db()
+    # The proposer never; another officer not while the department has not confirmed; the reason is named.
+    assert "four eyes" in approval_refusal(world.officer, plan)
+    assert not world.officer.has_perm("funding.approve_plan", plan)
+    assert approval_refusal(world.second_officer, plan) == (
+        "Waiting for the co-owning departments to confirm: Municipal health, population and family planning "
+        "department.")
+    assert not world.second_officer.has_perm("funding.approve_plan", plan)
+    assert world.second_officer.has_perm("funding.approve_plan")                     # the role still approves plans
+    assert world.officer.has_perm("funding.return_plan")                            # and may take it back
+    services.confirm(plan, by=user_for_role(Role.DEPARTMENT_OFFICER, department=Department.objects.get(code="health")))
+    assert approval_refusal(world.second_officer, plan) == ""
+    assert world.second_officer.has_perm("funding.approve_plan", plan)
+    assert not world.officer.has_perm("funding.approve_plan", plan)
+    dept = user_for_role(Role.DEPARTMENT_OFFICER, department=Department.objects.get(code="health"))
+    assert not dept.has_perm("funding.approve_plan", plan)                          # a department confirms only
+    with pytest.raises(ValidationError, match="four eyes"):
+        services.approve(plan, by=world.officer, reason="同意")
+    services.approve(plan, by=world.second_officer, reason="同意")
+    plan.refresh_from_db()
+    assert not world.second_officer.has_perm("funding.approve_plan", plan)          # in notice: done
+
+
 def test_cofunding_scope_and_leverage():
     world = frozen_call()
     plan = services.create_plan(world.call, by=world.officer)

@@ -1,5 +1,8 @@
 """Funding pages: the plan page, saving with clear messages, the public notice and its objection form, projects."""
 
+import re
+from html.parser import HTMLParser
+
 import pytest
 from django.urls import reverse
 
@@ -128,3 +131,120 @@ def test_co_funding_typed_in_yuan_is_refused_with_the_figure_meant_and_nothing_r
     page = client.post(url, drawn({"source": bank.pk, "provider": "招商银行", "amount": "300"}), follow=True)
     assert "配套资金已登记" in page.content.decode()
     assert line.cofunding.get().amount == 300 * WAN
+
+
+class _Forms(HTMLParser):
+    """Every <form> of a page, and any form opened inside another (which a browser silently drops)."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.nested, self.forms, self.ids = 0, 0, [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag == "form":
+            self.nested += self.depth > 0
+            self.depth += 1
+            self.forms.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.depth -= 1
+
+
+def _forms(body: str) -> _Forms:
+    parser = _Forms()
+    parser.feed(body)
+    return parser
+
+
+def test_the_plan_page_nests_no_form_and_every_grant_names_the_plan_form(client):
+    from minsheng.policy.models import Department
+
+    world = frozen_call(co_owners=[Department.objects.get(code="health")])
+    plan = services.create_plan(world.call, by=world.officer)
+    services.apply_suggestion(plan, by=world.officer)
+    client.force_login(world.officer)
+    body = client.get(reverse("funding:plan", kwargs={"call_pk": world.call.pk})).content.decode()
+    parsed = _forms(body)
+    assert parsed.nested == 0
+    assert len(parsed.ids) == len(set(parsed.ids)), "duplicate ids"
+    lines = list(plan.lines.order_by("rank"))
+    for line in lines:
+        for name in (f"grant_{line.pk}", f"reason_{line.pk}"):
+            field = re.search(rf'<[^>]*name="{name}"[^>]*>', body).group(0)
+            assert 'form="ms-plan-form"' in field
+    assert re.search(r'<button[^>]*form="ms-plan-form"[^>]*data-ms-save', body)
+    funded = [line for line in lines if line.funded]
+    assert body.count("data-ms-cofunding-form=") == len(funded)      # one form per funded line, side by side
+    # Saving what the page sends works: the form's fields are all there.
+    data = {"notice_days": "7", **{f"grant_{line.pk}": str(line.grant / WAN) for line in lines},
+            **{f"reason_{line.pk}": line.cut_reason for line in lines}}
+    assert client.post(reverse("funding:plan_save", kwargs={"call_pk": world.call.pk}), data).status_code == 302
+    plan.refresh_from_db()
+    assert plan.notice_days == 7
+
+
+def _proposed_with_co_owner(code="health", officer=True):
+    from minsheng.accounts.roles import Role
+    from minsheng.policy.models import Department
+    from tests.factories import user_for_role
+
+    department = Department.objects.get(code=code)
+    world = frozen_call(co_owners=[department])
+    if officer:
+        world.users["department"] = user_for_role(Role.DEPARTMENT_OFFICER, department=department, last_name="周",
+                                                  first_name="部门")
+    plan = services.create_plan(world.call, by=world.officer)
+    services.apply_suggestion(plan, by=world.officer)
+    services.propose(plan, by=world.officer)
+    return world, plan
+
+
+def test_the_proposer_reads_why_instead_of_an_approve_button_but_may_return_it(client):
+    world, _plan = _proposed_with_co_owner()
+    client.force_login(world.officer)
+    body = client.get(reverse("funding:plan", kwargs={"call_pk": world.call.pk})).content.decode()
+    assert "data-ms-approve" not in body and "data-ms-approval-refusal" in body
+    assert "该资助方案由您提出，须由另一名经办人员审批" in body
+    assert "data-ms-return" in body
+
+
+def test_everyone_sees_whose_confirmation_the_plan_waits_for(client):
+    world, plan = _proposed_with_co_owner()
+    for user in (world.second_officer, world.users["department"]):
+        client.force_login(user)
+        body = client.get(reverse("funding:plan", kwargs={"call_pk": world.call.pk})).content.decode()
+        part = re.search(r'<li data-ms-co-owner="health" data-ms-waiting>.*?</li>', body, re.S).group(0)
+        assert "市卫生人口计生部门" in part and "周部门" in part
+        assert "data-ms-approve" not in body
+    client.force_login(world.second_officer)
+    body = client.get(reverse("funding:plan", kwargs={"call_pk": world.call.pk})).content.decode()
+    assert "尚待共同负责部门确认：市卫生人口计生部门" in body
+    # The approval refused by the service all the same, with the same words.
+    client.post(reverse("funding:plan_approve", kwargs={"call_pk": world.call.pk}), {"reason": "同意"})
+    plan.refresh_from_db()
+    assert plan.state == FundingPlan.State.PROPOSED
+    services.confirm(plan, by=world.users["department"])
+    body = client.get(reverse("funding:plan", kwargs={"call_pk": world.call.pk})).content.decode()
+    assert "data-ms-approve" in body and "data-ms-approval-refusal" not in body
+    assert 'data-ms-confirmed="health"' in body
+
+
+def test_a_co_owner_that_lost_its_last_officer_is_named_as_the_reason_the_plan_waits(client):
+    world, _plan = _proposed_with_co_owner(code="civil_affairs", officer=False)
+    client.force_login(world.second_officer)
+    body = client.get(reverse("funding:plan", kwargs={"call_pk": world.call.pk})).content.decode()
+    assert "data-ms-no-officer" in body and "平台上没有在岗的经办人" in body
+
+
+def test_the_decision_waits_for_the_notice_with_its_note_and_button_both_disabled(client):
+    world = frozen_call()
+    plan_in_notice(world)
+    client.force_login(world.officer)
+    body = client.get(reverse("funding:plan", kwargs={"call_pk": world.call.pk})).content.decode()
+    assert re.search(r'<textarea[^>]*id="decide-reason"[^>]*disabled', body)
+    assert re.search(r'<button[^>]*data-ms-decide disabled', body)
+    assert "data-ms-decide-waits" in body

@@ -63,6 +63,17 @@ def officer_home(user) -> dict:
     }
 
 
+def department_officers(departments) -> dict[int, list]:
+    """The active officers of each department, by department id (an empty list where there is none): who can act
+    for a department that co-owns a call (M05)."""
+    ids = [getattr(d, "pk", d) for d in departments]
+    officers: dict[int, list] = {pk: [] for pk in ids}
+    users = get_user_model().objects.filter(role=Role.DEPARTMENT_OFFICER, is_active=True, department_id__in=ids)
+    for user in users.order_by("last_name", "first_name", "username"):
+        officers[user.department_id].append(user)
+    return officers
+
+
 def department_officer_home(user) -> dict:
     department = user.department
     domains = department.led_domains.prefetch_related(

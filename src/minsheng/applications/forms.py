@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application, Attachment, BudgetLine, IPClaim, TeamMember
 from minsheng.core.forms import DateInput
+from minsheng.engines.keywords import join_keywords
 from minsheng.outcomes.models import IPAsset
 from minsheng.policy.models import FundingSource
 from minsheng.registry.forms import StyledMixin
@@ -69,7 +70,8 @@ class SummaryForm(StyledMixin, forms.ModelForm):
         model = Application
         fields = ["title", "topic", "domain", "focus_direction", "summary", "keywords", "starts_on", "ends_on"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 6}), "starts_on": DateInput(), "ends_on": DateInput()}
-        help_texts = {"keywords": _("3 to 5 keywords, separated by commas")}
+        help_texts = {"keywords": _("3 to 5 keywords, separated by commas (，or ,), semicolons (；) or 、; they are "
+                                    "saved separated by 、.")}
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, instance=application, **kwargs)
@@ -78,6 +80,9 @@ class SummaryForm(StyledMixin, forms.ModelForm):
         self.fields["domain"].queryset = call.domains.all()
         self.fields["focus_direction"].queryset = call.focus_directions.all()
         self._style()
+
+    def clean_keywords(self):
+        return join_keywords(self.cleaned_data["keywords"])
 
     def clean(self):
         data = super().clean()

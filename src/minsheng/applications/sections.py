@@ -23,6 +23,7 @@ from minsheng.applications.models import (
     TeamMember,
 )
 from minsheng.core import audit
+from minsheng.engines.keywords import split_keywords
 
 KEYWORDS_MIN = 3
 
@@ -86,8 +87,7 @@ def _summary_missing(app):
             missing.append(Application._meta.get_field(name).verbose_name)
     if app.call.topics.exists() and not app.topic_id:
         missing.append(gettext("topic"))
-    words = [w for w in app.keywords.replace("，", ",").replace("、", ",").split(",") if w.strip()]
-    if len(words) < KEYWORDS_MIN:
+    if len(split_keywords(app.keywords)) < KEYWORDS_MIN:
         missing.append(gettext("at least %(n)s keywords") % {"n": KEYWORDS_MIN})
     return [str(m) for m in missing]
 

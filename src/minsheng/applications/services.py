@@ -218,9 +218,28 @@ def submit(application: Application, *, by) -> bool:
 
 @transaction.atomic
 def withdraw(application: Application, *, by, reason: str) -> None:
+    """Take back a submitted application (or one returned for correction) before its formal check starts."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Please give a reason for withdrawing."), code="reason")
+    if Application.objects.select_for_update().filter(pk=application.pk, state=State.DRAFT).exists():
+        raise ValidationError(_("A draft has not been submitted, so there is nothing to withdraw; discard the draft "
+                                "instead."), code="draft")
     old = states.move(application, State.WITHDRAWN, state_reason=reason)
     audit.record(action="applications.application.withdraw", by=by, target=application, old={"state": old},
+                 new={"state": application.state}, clause=states.clause_of(State.WITHDRAWN), reason=reason)
+
+
+@transaction.atomic
+def discard_draft(application: Application, *, by) -> None:
+    """Give up a draft that will not be submitted: it stops counting as one of the organisation's applications to
+    the call and can no longer be edited. Its state is “withdrawn”, with the reason saying it was a draft."""
+    if not Application.objects.select_for_update().filter(pk=application.pk, state=State.DRAFT).exists():
+        application.refresh_from_db()
+        raise ValidationError(_("This application is no longer a draft (it is “%(state)s”), so it cannot be "
+                                "discarded. Nothing was changed.") % {"state": application.get_state_display()},
+                              code="stale")
+    reason = _("Draft discarded before it was submitted")
+    old = states.move(application, State.WITHDRAWN, state_reason=reason)
+    audit.record(action="applications.application.discard", by=by, target=application, old={"state": old},
                  new={"state": application.state}, clause=states.clause_of(State.WITHDRAWN), reason=reason)

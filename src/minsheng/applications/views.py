@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minsheng.applications import checks, forms, pdf, queries, sections, services
@@ -113,14 +114,16 @@ def application_detail(request, pk: int):
     related = (Application.objects.filter(pk=application.pk)
                .prefetch_related("team__person", "budget_lines", "funding_lines__source", "ip_claims__asset",
                                  "partners__partner", "milestones", "attachments").get())
+    may_take_back = allowed(request.user, "applications.withdraw_application", application)
     results = []
     if application.state not in (Application.State.DRAFT,):
         results = list(application.rule_results.filter(round=_latest_round(application)).select_related("rule"))
     return render(request, "applications/detail.html", _context(
         request, related, results=results, totals=sections.totals(related),
         totals_message=sections.totals_message(related),
-        can_withdraw=(allowed(request.user, "applications.withdraw_application", application)
-                      and services.states.can_move(application, Application.State.WITHDRAWN))))
+        can_withdraw=may_take_back and application.state in (Application.State.SUBMITTED,
+                                                              Application.State.RETURNED),
+        can_discard=may_take_back and application.state == Application.State.DRAFT))
 
 
 def _latest_round(application: Application) -> int:
@@ -150,19 +153,42 @@ def application_edit(request, pk: int, section: str):
         valid = bundle.is_valid()
         if _wants_json(request):
             progress = sections.completeness(application)
+            missing = [str(m) for p in progress if p.section.key == section for m in p.missing]
+            saved_at = timezone.localtime(application.updated_at).strftime("%H:%M:%S")
             return JsonResponse({
                 "saved": valid, "version": application.version, "errors": [] if valid else bundle.errors(),
-                "saved_at": timezone.localtime(application.updated_at).strftime("%H:%M:%S"),
-                "percent": sections.percent(progress),
-                "missing": [str(m) for p in progress if p.section.key == section for m in p.missing]},
+                "saved_at": saved_at, "percent": sections.percent(progress), "missing": missing,
+                "status": _saved_status(missing, saved_at)},
                 status=200 if valid else 422)
         if valid:
-            messages.success(request, _("“%(section)s” saved.") % {"section": spec.label})
+            missing = spec.missing(application)
+            if missing:     # saved, but not as it must be to submit: say so, never a plain green "saved"
+                messages.warning(request, _saved_but(spec, missing))
+            else:
+                messages.success(request, _("“%(section)s” saved.") % {"section": spec.label})
             return redirect("applications:edit", pk=application.pk, section=section)
         return render(request, "applications/edit.html", _context(request, application, spec=spec, bundle=bundle),
                       status=422)
     return render(request, "applications/edit.html",
                   _context(request, application, spec=spec, bundle=spec.bind(application, None)))
+
+
+def _listing(missing: list[str]) -> str:
+    """What a section still lacks, as one run of text (its items may be whole sentences)."""
+    return pgettext("list separator", "; ").join(m.rstrip("。.") for m in missing)
+
+
+def _saved_but(spec, missing: list[str]) -> str:
+    return _("“%(section)s” saved, but it is not complete yet: %(missing)s.") % {
+        "section": spec.label, "missing": _listing(missing)}
+
+
+def _saved_status(missing: list[str], saved_at: str) -> str:
+    """The autosave line: when it saved, and what the section still lacks."""
+    if missing:
+        return _("Saved at %(time)s, but not complete yet: %(missing)s.") % {"time": saved_at,
+                                                                              "missing": _listing(missing)}
+    return _("Saved at %(time)s.") % {"time": saved_at}
 
 
 # --- Attachments -------------------------------------------------------------------------------------
@@ -259,13 +285,20 @@ def application_submit(request, pk: int):
 @login_required
 @require_POST
 def application_withdraw(request, pk: int):
+    """Withdraw a submitted application, or discard a draft: the same step for a draft, which has nothing to
+    withdraw yet, so the overview offers it under its own name and without a reason to give."""
     application = _visible(request, pk, "applications.withdraw_application")
     try:
-        services.withdraw(application, by=request.user, reason=request.POST.get("reason", ""))
+        if request.POST.get("discard") == "draft":
+            services.discard_draft(application, by=request.user)
+            done = _("Draft %(number)s discarded.")
+        else:
+            services.withdraw(application, by=request.user, reason=request.POST.get("reason", ""))
+            done = _("Application %(number)s withdrawn.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Application %(number)s withdrawn.") % {"number": application.number})
+        messages.success(request, done % {"number": application.number})
     return redirect("applications:detail", pk=application.pk)
 
 

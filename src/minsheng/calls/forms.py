@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.queries import department_officers
 from minsheng.calls import schema
 from minsheng.calls.models import Call, Problem, Programme
 from minsheng.calls.services import PROBLEM_STATES, WAN, CallContent
@@ -46,6 +47,28 @@ class DateTimeLocal(forms.DateTimeInput):
         if hasattr(value, "tzinfo") and value.tzinfo is not None:
             value = timezone.localtime(value)
         return super().format_value(value)
+
+
+class DirectionsByDomain(forms.CheckboxSelectMultiple):
+    """Each focus direction's box names its domain's box (`data-ms-shown-with`), so the page shows only the
+    directions of the domains ticked, updating as they are ticked (static/js/minsheng.js); the service still refuses
+    a direction outside the call's domains."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        direction = getattr(value, "instance", None)
+        if direction is not None:
+            option["attrs"]["data-ms-shown-with"] = f"domains={direction.domain_id}"
+        return option
+
+
+def co_owner_label(department, officers: list) -> str:
+    """A department offered as co-owner, with who would act for it, or why it cannot be chosen (M05)."""
+    if not officers:
+        return _("%(department)s (no active officer on the platform: it cannot co-own a call)") % {
+            "department": department.name}
+    return _("%(department)s (acting for it: %(names)s)") % {
+        "department": department.name, "names": "、".join(o.display_name for o in officers)}
 
 
 class Styled(StyledMixin):
@@ -88,12 +111,14 @@ class CallForm(Styled, forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "domains": forms.CheckboxSelectMultiple,
-            "focus_directions": forms.CheckboxSelectMultiple,
+            "focus_directions": DirectionsByDomain,
             "co_owners": forms.CheckboxSelectMultiple,
             **{name: DateTimeLocal() for name in ("opens_at", "closes_at", "review_ends_at", "notice_at")},
         }
-        help_texts = {"opens_at": _("Asia/Shanghai time."), "co_owners": _("Partner departments that co-own the "
-                                                                           "call (M05): they may approve it.")}
+        help_texts = {"opens_at": _("Asia/Shanghai time."),
+                      "focus_directions": _("The directions of the domains ticked above are shown."),
+                      "co_owners": _("Partner departments that co-own the call (M05): one of their officers may "
+                                     "approve it, and each confirms its part of the funding plan.")}
 
     field_order = ["programme", "title_zh", "title_en", "description", "domains", "focus_directions",
                    "funding_mode", "support_type", "budget_wan", "max_grant_wan"]
@@ -105,7 +130,10 @@ class CallForm(Styled, forms.ModelForm):
             self.initial["max_grant_wan"] = to_wan(self.instance.max_grant)
         self.fields["focus_directions"].queryset = FocusDirection.objects.select_related("domain")
         self.fields["focus_directions"].label_from_instance = lambda d: f"{d.domain.code} {d.name}"
-        self.fields["co_owners"].queryset = Department.objects.filter(is_coordinator=False)
+        partners = Department.objects.filter(is_coordinator=False)
+        officers = department_officers(partners)
+        self.fields["co_owners"].queryset = partners
+        self.fields["co_owners"].label_from_instance = lambda d: co_owner_label(d, officers.get(d.pk, []))
         self.fields["programme"].queryset = Programme.objects.select_related("source")
         for name in ("opens_at", "closes_at", "review_ends_at", "notice_at"):
             self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]

@@ -102,11 +102,17 @@ class Programme(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["year", "name_zh"], name="programme_unique_name_per_year")]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.name}"
+        return self.full_name
 
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name_zh
+
+    @property
+    def full_name(self) -> str:
+        """The name with its year in front, unless the name already says it (“2026年…” is not “2026 2026年…”)."""
+        name = self.name
+        return name if str(self.year) in name else f"{self.year} {name}"
 
 
 class Call(TimeStampedModel):

@@ -13,7 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from minsheng.accounts.queries import department_officers
 from minsheng.accounts.rules import is_department_officer
 from minsheng.calls import schema, states
 from minsheng.calls.models import Call, CallRule, Problem, Programme, RubricCriterion, Topic
@@ -195,6 +197,22 @@ def _check_domains(content: CallContent) -> dict[str, str]:
     return {}
 
 
+def check_co_owners(departments) -> dict[str, str]:
+    """A co-owning department approves the call and confirms its part of the funding plan (M05), so it must have
+    an active officer to act for it; otherwise the plan could never be approved and nobody would know why."""
+    officers = department_officers(departments)
+    without = [d for d in departments if not officers[d.pk]]
+    if not without:
+        return {}
+    return {"co_owners": ngettext(
+        "%(names)s has no active officer on the platform, so nobody could approve the call or confirm its part of "
+        "the funding plan for it. Ask the administrator to give the department's officer an account first, or leave "
+        "the department out.",
+        "%(names)s have no active officer on the platform, so nobody could approve the call or confirm their part of "
+        "the funding plan for them. Ask the administrator to give the departments' officers accounts first, or leave "
+        "the departments out.", len(without)) % {"names": "、".join(d.name for d in without)}}
+
+
 # --- Calls: saving --------------------------------------------------------------------------------
 
 def _next_code(year: int) -> str:
@@ -262,7 +280,8 @@ def save_call(*, by, content: CallContent, call: Call | None = None) -> Call:
         programme = Programme.objects.select_for_update().get(pk=values["programme"].pk)
         rules, rule_errors = check_rules(content.rules)
         errors = {**check_timeline(values), **check_money(values, programme, call), **check_rubric(content.criteria),
-                  **_check_topics(content.topics, call), **_check_domains(content), **rule_errors}
+                  **_check_topics(content.topics, call), **_check_domains(content),
+                  **check_co_owners(content.co_owners), **rule_errors}
         _fail(errors)
         m2m = {"domains": content.domains, "focus_directions": content.focus_directions,
                "co_owners": content.co_owners}

@@ -57,6 +57,7 @@ ACCOUNTS = [
     DemoAccount("officer", Role.OFFICER, "市科技部门 项目主管"),
     DemoAccount("officer2", Role.OFFICER, "市科技部门 复核人"),
     DemoAccount("dept_health", Role.DEPARTMENT_OFFICER, "市卫生人口计生部门"),
+    DemoAccount("dept_civil", Role.DEPARTMENT_OFFICER, "市民政部门"),
     DemoAccount("district_nanshan", Role.DISTRICT_OFFICER, "南山区科技局"),
     DemoAccount("finance", Role.FINANCE, "财务"),
     DemoAccount("auditor", Role.AUDITOR, "审计 / 监督"),
@@ -202,6 +203,7 @@ class DemoBuilder:
             "applicant": {"organisation": applicant_org, "person": applicant_person},
             "expert": {"person": expert_person},
             "dept_health": {"department": Department.objects.get(code="health")},
+            "dept_civil": {"department": Department.objects.get(code="civil_affairs")},
             "district_nanshan": {"district": self.districts["nanshan"]},
             "admin": {"is_staff": True, "is_superuser": True},
         }

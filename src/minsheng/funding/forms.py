@@ -10,7 +10,12 @@ from minsheng.registry.forms import StyledMixin
 
 
 class PlanForm(StyledMixin, forms.Form):
-    """The grant (万元) and, for a cut, the reason of every line; the plan's notice period."""
+    """The grant (万元) and, for a cut, the reason of every line; the plan's notice period.
+
+    Its fields sit in the plan table's rows, beside each line's own co-funding form; forms cannot nest (a browser
+    drops the inner one), so every field names its form by the `form` attribute instead of sitting inside it."""
+
+    html_id = "ms-plan-form"
 
     notice_days = forms.IntegerField(label=_("Notice period (working days)"), min_value=1, max_value=30)
 
@@ -23,6 +28,8 @@ class PlanForm(StyledMixin, forms.Form):
             self.fields[f"reason_{line.pk}"] = forms.CharField(label=_("Reason for the cut"), required=False,
                                                                max_length=2000, initial=line.cut_reason)
         self._style()
+        for field in self.fields.values():
+            field.widget.attrs["form"] = self.html_id
 
     def rows(self):
         return [(line, self[f"grant_{line.pk}"], self[f"reason_{line.pk}"]) for line in self.lines]

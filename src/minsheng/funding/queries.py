@@ -5,11 +5,12 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
+from minsheng.accounts.queries import department_officers
 from minsheng.accounts.rules import is_applicant, is_government
 from minsheng.calls.models import Call
 from minsheng.funding.leverage import Money
-from minsheng.funding.models import CoFunding, FundingPlan, Objection, PlanLine, Project
-from minsheng.policy.models import SupportType
+from minsheng.funding.models import CoFunding, Confirmation, FundingPlan, Objection, PlanLine, Project
+from minsheng.policy.models import Department, SupportType
 
 S = FundingPlan.State
 PUBLIC_STATES = (S.NOTICE, S.DECIDED)
@@ -64,6 +65,33 @@ def plan_view(plan: FundingPlan) -> PlanView:
         whole.merge(money)
         rows.append((line, money))
     return PlanView(plan=plan, rows=rows, money=whole, total=funded_total(lines), cutoff=cutoff_rank(lines))
+
+
+def missing_confirmations(plan: FundingPlan) -> QuerySet[Department]:
+    """The co-owning departments that have not confirmed their part of the plan yet."""
+    done = plan.confirmations.values_list("department_id", flat=True)
+    return plan.call.co_owners.exclude(pk__in=done)
+
+
+@dataclass
+class CoOwnerPart:
+    """One co-owning department's part in approving a plan (M05): its confirmation, or who can still give it."""
+
+    department: Department
+    confirmation: Confirmation | None
+    officers: list      # the department's active officers: the people who can confirm for it
+
+    @property
+    def waiting(self) -> bool:
+        return self.confirmation is None
+
+
+def co_owner_parts(plan: FundingPlan) -> list[CoOwnerPart]:
+    departments = list(plan.call.co_owners.all())
+    confirmations = {c.department_id: c for c in plan.confirmations.select_related("confirmed_by")}
+    officers = department_officers(departments)
+    return [CoOwnerPart(department=d, confirmation=confirmations.get(d.pk), officers=officers[d.pk])
+            for d in departments]
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Who may do what with funding plans, notices and projects (M16, M17, M20).
 
-- Programme officers and administrators build, propose, approve (never their own proposal: services check it),
-  publish, handle objections and approve projects (立项).
+- Programme officers and administrators build, propose, approve (never their own proposal, and only once every
+  co-owning department has confirmed: `approval_refusal` says why not), publish, handle objections and approve
+  projects (立项).
 - Department officers of a department co-owning the call confirm their part; district officers commit their
   district's special funds to projects of organisations in their district.
 - Everyone in government reads plans and projects; an applicant reads its own organisation's projects.
@@ -9,6 +10,7 @@
 """
 
 import rules
+from django.utils.translation import gettext as _
 
 from minsheng.accounts.rules import (
     is_applicant,
@@ -19,6 +21,28 @@ from minsheng.accounts.rules import (
     is_government,
     is_staff_officer,
 )
+from minsheng.funding.models import FundingPlan
+from minsheng.funding.queries import missing_confirmations
+
+
+def approval_refusal(user, plan: FundingPlan) -> str:
+    """Why `user` may not approve the proposed `plan` now, in the user's language; empty when they may.
+
+    One rule for the page (which shows this instead of the button), the service and the API: never the officer who
+    proposed it (four eyes, M17), and not before every co-owning department has confirmed its part (M05)."""
+    if user is not None and plan.proposed_by_id is not None and plan.proposed_by_id == user.pk:
+        return _("You proposed this plan, so another officer must approve it (four eyes).")
+    waiting = list(missing_confirmations(plan))
+    if waiting:
+        return _("Waiting for the co-owning departments to confirm: %(names)s.") % {
+            "names": "、".join(d.name for d in waiting)}
+    return ""
+
+
+@rules.predicate
+def may_approve_now(user, plan):
+    """Without a plan: the role may approve plans. With one: this plan is proposed and nothing stands in the way."""
+    return plan is None or (plan.state == FundingPlan.State.PROPOSED and not approval_refusal(user, plan))
 
 
 @rules.predicate
@@ -42,7 +66,8 @@ def is_in_district(user, line):
 
 rules.add_perm("funding.view_plan", is_government)
 rules.add_perm("funding.manage_plan", is_staff_officer)
-rules.add_perm("funding.approve_plan", is_staff_officer)
+rules.add_perm("funding.approve_plan", is_staff_officer & may_approve_now)
+rules.add_perm("funding.return_plan", is_staff_officer)
 rules.add_perm("funding.confirm_plan", is_department_officer & is_co_owner)
 rules.add_perm("funding.commit_district_funds", is_district_officer & is_in_district)
 rules.add_perm("funding.record_cofunding", is_staff_officer)

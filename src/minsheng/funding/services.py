@@ -25,7 +25,7 @@ from minsheng.applications.models import Application
 from minsheng.applications.models import FundingLine as ApplicationFunding
 from minsheng.calls.models import Call
 from minsheng.core import audit, clock
-from minsheng.funding import calendar, rules, states  # noqa: F401  (rules registers the permissions)
+from minsheng.funding import calendar, queries, rules, states
 from minsheng.funding.models import (
     CoFunding,
     Confirmation,
@@ -277,7 +277,7 @@ def propose(plan: FundingPlan, *, by, reason: str = "") -> FundingPlan:
 @transaction.atomic
 def return_plan(plan: FundingPlan, *, by, reason: str) -> FundingPlan:
     """Send a proposed plan back to draft, with the reason; the departments' confirmations lapse."""
-    _require(by, "funding.approve_plan")
+    _require(by, "funding.return_plan")
     reason = _text(reason, _("Give the reason for returning the plan."))
     plan = _lock(plan)
     states.move(plan, S.DRAFT, proposed_by=None, proposed_at=None)
@@ -307,8 +307,7 @@ def confirm(plan: FundingPlan, *, by, note: str = "") -> Confirmation:
 
 
 def missing_confirmations(plan: FundingPlan):
-    done = plan.confirmations.values_list("department_id", flat=True)
-    return plan.call.co_owners.exclude(pk__in=done)
+    return queries.missing_confirmations(plan)
 
 
 def notice_period(start: datetime, days: int) -> tuple[datetime, bool]:
@@ -325,13 +324,10 @@ def approve(plan: FundingPlan, *, by, reason: str) -> FundingPlan:
     _require(by, "funding.approve_plan")
     reason = _text(reason, _("Give the reason for the approval."))
     plan = _lock(plan)
-    if plan.state == S.PROPOSED and by is not None and plan.proposed_by_id == by.pk:
-        raise ValidationError(_("You proposed this plan, so another officer must approve it (four eyes)."))
-    if plan.state == S.PROPOSED:
-        missing = list(missing_confirmations(plan))
-        if missing:
-            raise ValidationError(_("Waiting for the co-owning departments to confirm: %(names)s.")
-                                  % {"names": "、".join(d.name for d in missing)})
+    if plan.state == S.PROPOSED:    # any other state: states.move refuses it as a lost race
+        refusal = rules.approval_refusal(_actor(by), plan)
+        if refusal:
+            raise ValidationError(refusal, code="approval_refused")
     now = clock.now()
     ends, fallback = notice_period(now, plan.notice_days)
     states.move(plan, S.NOTICE, approved_by=_actor(by), approved_at=now, approval_reason=reason,

@@ -18,7 +18,7 @@ from minsheng.calls.models import STABLE_SUPPORT
 from minsheng.core import audit, once
 from minsheng.core.exports import xlsx_response
 from minsheng.core.views import rate_limited
-from minsheng.funding import pdf, queries, services
+from minsheng.funding import pdf, queries, rules, services
 from minsheng.funding.forms import CoFundingForm, HandleForm, PlanForm, ReasonForm
 from minsheng.funding.models import CoFunding, FundingPlan, Objection, PlanLine
 from minsheng.policy.models import FundingSource
@@ -109,21 +109,31 @@ def _page(request, call, plan, *, form=None, status=200):
         shares = view.money.shares()
         if form is None and plan.state == S.DRAFT and context["can_manage"]:
             form = PlanForm(plan=plan, lines=[line for line, _m in view.rows])
+        cofunding_open = plan.state in (S.DRAFT, S.PROPOSED)
+        may_record = user.has_perm("funding.record_cofunding")
+        has_sources = sources.exists()
+
+        def cofunding_form(line):
+            """Each funded line's own form (its own ids), for whoever may record money for that line."""
+            if not (has_sources and cofunding_open and line.funded and (may_record or line.pk in district_lines)):
+                return None
+            return CoFundingForm(sources=sources, envelope=call.budget, auto_id=f"cofunding-{line.pk}-%s")
+
         context["rows"] = [(line, money, form[f"grant_{line.pk}"] if form else None,
-                            form[f"reason_{line.pk}"] if form else None) for line, money in view.rows]
+                            form[f"reason_{line.pk}"] if form else None, cofunding_form(line))
+                           for line, money in view.rows]
         context.update({
             "view": view, "chart": _chart(view), "own_source": own,
             "shares": [(s.name, shares[s.code]) for s in FundingSource.objects.all() if s.code in shares],
-            "form": form,
-            "cofunding_form": CoFundingForm(sources=sources, envelope=call.budget) if sources.exists() else None,
-            "cofunding_open": plan.state in (S.DRAFT, S.PROPOSED),
-            "district_lines": district_lines, "may_record": user.has_perm("funding.record_cofunding"),
-            "can_approve": user.has_perm("funding.approve_plan") and plan.state == S.PROPOSED,
-            "own_proposal": plan.proposed_by_id == user.pk,
+            "form": form, "cofunding_open": cofunding_open, "district_lines": district_lines, "may_record": may_record,
+            "can_approve": user.has_perm("funding.approve_plan", plan),
+            # Who approves plans but may not approve this one now reads why instead of a button that would refuse.
+            "approval_refusal": (rules.approval_refusal(user, plan) if plan.state == S.PROPOSED
+                                 and user.has_perm("funding.approve_plan") else ""),
+            "can_return": user.has_perm("funding.return_plan") and plan.state == S.PROPOSED,
             "can_confirm": (plan.state == S.PROPOSED and user.has_perm("funding.confirm_plan", plan)
                             and not plan.confirmations.filter(department_id=user.department_id).exists()),
-            "confirmations": plan.confirmations.select_related("department", "confirmed_by"),
-            "missing": services.missing_confirmations(plan),
+            "co_owner_parts": queries.co_owner_parts(plan),
             "objections": queries.objections_of(plan),
             "open_objections": plan.objections.filter(state=Objection.State.OPEN).count(),
             "notice_open": services.notice_open(plan),
@@ -228,7 +238,7 @@ def _reason(request):
 @require_POST
 @login_required
 def plan_return(request, call_pk: int):
-    return _post(request, call_pk, "funding.approve_plan",
+    return _post(request, call_pk, "funding.return_plan",
                  lambda p: services.return_plan(p, by=request.user, reason=_reason(request)),
                  _("Plan returned to draft."))
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.models import BilingualNameMixin, TimeStampedModel
+from minsheng.engines.keywords import split_keywords
 from minsheng.policy.models import District, Domain
 
 
@@ -130,8 +131,7 @@ class Person(TimeStampedModel):
 
     @property
     def keywords(self) -> list[str]:
-        text = self.expertise.replace("、", ",").replace("，", ",").replace(";", ",")
-        return [k.strip() for k in text.split(",") if k.strip()]
+        return split_keywords(self.expertise)
 
 
 class Level(models.TextChoices):

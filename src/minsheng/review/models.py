@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application
 from minsheng.core.models import TimeStampedModel
+from minsheng.engines.keywords import split_keywords
 from minsheng.policy.models import Domain, FocusDirection
 from minsheng.registry.models import Organisation, Person
 
@@ -54,8 +55,7 @@ class ExpertProfile(TimeStampedModel):
 
     @property
     def keyword_list(self) -> list[str]:
-        text = self.keywords.replace("、", ",").replace("，", ",").replace(";", ",").replace("；", ",")
-        return [k.strip() for k in text.split(",") if k.strip()]
+        return split_keywords(self.keywords)
 
     @property
     def employer(self):

@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_date
 
 from minsheng.accounts.rules import is_applicant, is_expert, is_government, is_staff_officer
 from minsheng.applications.models import Application
+from minsheng.engines.keywords import split_keywords
 from minsheng.review import affinity
 from minsheng.review.models import Assignment, Availability, ExpertProfile
 
@@ -132,12 +133,6 @@ def filter_pool(queryset: QuerySet[ExpertProfile], filters: PoolFilters) -> Quer
 
 
 # --- Affinity of a call's applications with the experts --------------------------------------------
-
-def split_keywords(text: str) -> list[str]:
-    for sep in ("、", "，", ";", "；"):
-        text = text.replace(sep, ",")
-    return [k.strip() for k in text.split(",") if k.strip()]
-
 
 def call_affinity(applications: list[Application], experts: list[ExpertProfile]) -> affinity.Affinity:
     """Affinity scores from the applications' title, summary, keywords, domain and focus direction and the

@@ -10,7 +10,29 @@
   var version = form.querySelector("[data-ms-version]");
   var timer = null, stopped = false, busy = false, again = false, submitting = false;
 
-  function say(text) { if (status) { status.textContent = text; } }
+  function say(text, incomplete) {
+    if (!status) { return; }
+    status.textContent = text;
+    status.classList.toggle("text-warning-emphasis", Boolean(incomplete));
+  }
+  // The sidebar's entry of this section lists what it still lacks, as the page would after a reload.
+  function showMissing(missing) {
+    var entry = document.querySelector("li[data-ms-section='" + form.dataset.msSectionKey + "']");
+    if (!entry) { return; }
+    var list = entry.querySelector("ul");
+    if (list) { list.remove(); }
+    var mark = entry.querySelector("[aria-hidden]");
+    if (mark) { mark.textContent = missing.length ? "○" : "✓"; }
+    if (!missing.length) { return; }
+    list = document.createElement("ul");
+    list.className = "text-danger ps-3 mb-0";
+    missing.forEach(function (text) {
+      var item = document.createElement("li");
+      item.textContent = (form.dataset.msMissing || "") + " " + text;
+      list.appendChild(item);
+    });
+    entry.appendChild(list);
+  }
   function alarm(lines) {
     banner.textContent = "";
     lines.forEach(function (line) { var d = document.createElement("div"); d.textContent = line; banner.appendChild(d); });
@@ -30,7 +52,8 @@
         if (code === 200) {
           version.value = data.version;
           alarm([]);
-          say("✓ " + data.saved_at);
+          say((data.missing.length ? "" : "✓ ") + data.status, data.missing.length > 0);
+          showMissing(data.missing);
           var percent = document.querySelector("[data-ms-percent]");
           if (percent) { percent.textContent = data.percent + "%"; }
           var bar = document.querySelector("[data-ms-progress]");

@@ -1,6 +1,8 @@
 // The funding plan's charts, drawn from JSON the page carries (no inline scripts: the CSP forbids them):
 // <div data-ms-funding-chart="id of a json_script element">: running total of grants in rank order against the
 // envelope; <div data-ms-envelope-chart="id">: per support type, approved, planned and unplanned money, stacked.
+// The grids contain their labels (long application numbers, rotated), so none is cut off at the chart's edge; SVG
+// keeps the labels as text that can be selected, zoomed and read.
 (function () {
   "use strict";
   if (!window.echarts) { return; }
@@ -10,15 +12,15 @@
       var source = document.getElementById(node.getAttribute(selector));
       if (!source) { return; }
       if (!node.style.height) { node.style.height = height; }
-      var chart = window.echarts.init(node);
+      var chart = window.echarts.init(node, null, { renderer: "svg" });
       chart.setOption(option(JSON.parse(source.textContent)));
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
 
-  draw("data-ms-funding-chart", "260px", function (data) {
+  draw("data-ms-funding-chart", "320px", function (data) {
     return {
-      grid: { left: 50, right: 20, top: 30, bottom: 70 },
+      grid: { left: 10, right: 30, top: 50, bottom: 10, containLabel: true },
       tooltip: { trigger: "axis" },
       legend: { data: [data.running_label, data.envelope_label] },
       xAxis: { type: "category", data: data.labels, axisLabel: { rotate: 45, fontSize: 10 } },
@@ -34,7 +36,7 @@
   var colours = ["#2f7d32", "#b8312f", "#c9c9c9"];
   draw("data-ms-envelope-chart", "180px", function (data) {
     return {
-      grid: { left: 90, right: 60, top: 30, bottom: 30 },
+      grid: { left: 10, right: 50, top: 40, bottom: 10, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { data: data.series.map(function (s) { return s.name; }) },
       xAxis: { type: "value", name: "万元" },
