@@ -24,6 +24,8 @@ ACTIONS = {
     "accounts.login": pgettext_lazy("audit action", "Signed in"),
     "accounts.login.failure": pgettext_lazy("audit action", "Sign-in failed"),
     "accounts.login.refused": pgettext_lazy("audit action", "Sign-in refused while locked"),
+    "accounts.login.password_accepted":
+        pgettext_lazy("audit action", "Password accepted; one-time code awaited"),
     "accounts.lockout": pgettext_lazy("audit action", "Locked after repeated failed sign-ins"),
     "accounts.logout": pgettext_lazy("audit action", "Signed out"),
     "accounts.password.change": pgettext_lazy("audit action", "Password changed"),
@@ -32,6 +34,10 @@ ACTIONS = {
     "accounts.password_reset.complete": pgettext_lazy("audit action", "Password reset completed"),
     "accounts.second_factor.confirm": pgettext_lazy("audit action", "Second factor set up"),
     "accounts.second_factor.reset": pgettext_lazy("audit action", "Second factor reset"),
+    "accounts.second_factor.failure": pgettext_lazy("audit action", "Wrong one-time code"),
+    "accounts.recovery_code.use": pgettext_lazy("audit action", "Recovery code used"),
+    "accounts.recovery_codes.generate": pgettext_lazy("audit action", "Recovery codes issued"),
+    "accounts.session.ended": pgettext_lazy("audit action", "Session ended without the second step"),
     "accounts.user.register": pgettext_lazy("audit action", "Account registered"),
     "registry.organisation.register": pgettext_lazy("audit action", "Organisation registered"),
     # applications and the formal check
@@ -50,6 +56,7 @@ ACTIONS = {
     "applications.application.section.milestones": pgettext_lazy("audit action", "Application saved: milestones"),
     "applications.application.submit": pgettext_lazy("audit action", "Application submitted"),
     "applications.application.withdraw": pgettext_lazy("audit action", "Application withdrawn"),
+    "applications.application.discard": pgettext_lazy("audit action", "Draft discarded"),
     "applications.application.export": pgettext_lazy("audit action", "Applications exported"),
     "applications.attachment.create": pgettext_lazy("audit action", "Attachment uploaded"),
     "applications.attachment.delete": pgettext_lazy("audit action", "Attachment removed"),
