@@ -144,7 +144,8 @@ def check_port_taken(tree: Path, port: int, env: dict):
     if second.returncode == 0 or f"make run PORT={port + 1}" not in said:
         raise StepFailed("port in use", f"a second make run on port {port} did not stop with advice:\n{said}")
     print(f"  a second make run on port {port} stopped after {time.monotonic() - started:.1f} s and said:")
-    print("    " + said.strip().splitlines()[0])
+    # the advice, not make's own "Entering directory" chatter when this runs under make
+    print("\n".join("    " + line for line in said.splitlines() if "make[" not in line and line.strip()))
 
 
 def main() -> int:
