@@ -31,8 +31,8 @@ YUAN_NUMBER = re.compile(r"(?<![\d.,])(?:\d{6,}|\d{1,3}(?:,\d{3}){2,})\.\d{2}(?!
 YUAN_UNIT = re.compile(r"(?<![\d.,])\d[\d,]*(?:\.\d+)?\s*元")
 WAN_YUAN = "万元"
 # Words the same in both languages: 万元 is the platform's unit for money in English too ("Budget (万元)"), and
-# product names stay as they are.
-SAME_IN_BOTH = {"zh": {"Excel"}, "en": {WAN_YUAN}}
+# product and key names are written as on the product and the keyboard ("导出 Excel", "按住 Ctrl 键（Mac 上…）").
+SAME_IN_BOTH = {"zh": {"Excel", "Ctrl", "Mac"}, "en": {WAN_YUAN}}
 
 
 @dataclass

@@ -41,7 +41,7 @@ WIDTH = 390
 # beyond its index (its pages are Django's; the matrix checks the index), static files.
 SKIP_PATH = re.compile(r"^/(static|media|api/(?!docs)|i18n|admin/.+)|/accounts/logout/|\.(pdf|xlsx|csv|zip|json)$")
 SKIP_QUERY = re.compile(r"(^|&)(format|download)=")
-SKIP_VIEW = re.compile(r"(export|download|pdf|xlsx|csv|file|attachment|logout|healthz|livez|schema)", re.I)
+SKIP_VIEW = re.compile(r"(^|[:_])(export|pdf|attachment|logout)$|^(healthz|livez|api-schema)$")
 
 
 def _pattern(path: str) -> str:
@@ -72,8 +72,7 @@ def _fill(pattern: str, seen: list[str]) -> str | None:
     if len(pieces) == 1:
         return "/" + pattern
     last = pattern.rfind(">") + 1
-    regex = "^/" + CONVERTER.sub(lambda m: f"({KIND_PATTERN.get(m['kind'], '[^/]+')})", re.escape(pattern[:last])
-                                 .replace(r"\<", "<").replace(r"\>", ">").replace(r"\:", ":"))
+    regex = "^/" + CONVERTER.sub(lambda m: f"({KIND_PATTERN.get(m['kind'], '[^/]+')})", re.escape(pattern[:last]))
     for path in seen:
         match = re.match(regex, path)
         if match:

@@ -57,7 +57,8 @@ def test_english_interface_text_on_a_chinese_page():
     # Data (a table cell, an English organisation name) and what declares its own language are not interface.
     assert not checks.wrong_language(page(
         '<table><tr><th>名称</th></tr><tr><td>Shenzhen Smart Care Co., Ltd.</td></tr></table>'
-        '<button lang="en">English</button><a class="btn">导出 Excel</a><th>API</th>'))
+        '<button lang="en">English</button><a class="btn">导出 Excel</a><th>API</th>'
+        '<label>按住 Ctrl 键（Mac 上为 ⌘ 键）可多选</label>'))
 
 
 def test_chinese_interface_text_on_an_english_page():
