@@ -151,7 +151,7 @@ def test_call_page_shows_what_an_applicant_needs(client, template):
     text = client.get(reverse("calls:detail", args=[call.pk]), **ZH).content.decode()
     assert "3,000.00 万元" in text
     assert "测试专利数" in text and ">M19<" in text and ">M05<" in text
-    assert "data-ms-countdown" in text and "Asia/Shanghai" in text
+    assert "data-ms-countdown" in text and "北京时间" in text
     assert "创新性" in text and "60" in text
     assert department("health").name_zh in text
 

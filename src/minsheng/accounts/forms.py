@@ -165,7 +165,8 @@ class RegistrationForm(BootstrapMixin, forms.Form):
         help_text=_("18 characters, as printed on the business licence or registration certificate."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
     name_zh = forms.CharField(label=_("Organisation name (Chinese)"), max_length=200,
-                              help_text=_("Exactly as registered, e.g. 深圳市某某科技有限公司."))
+                              help_text=_("Exactly as registered, in Chinese."),
+                              widget=forms.TextInput(attrs={"placeholder": "深圳市某某科技有限公司"}))
     name_en = forms.CharField(label=_("Organisation name (English)"), max_length=300, required=False)
     kind = forms.ChoiceField(label=_("Type of organisation"), choices=Organisation.Kind.choices)
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none(),
