@@ -147,6 +147,15 @@ def database_unavailable(request, reason: str, error: BaseException | None = Non
     return response
 
 
+def refused_input(request, problem) -> HttpResponse:
+    """400 for input the platform refuses (core/strict_input.py): the message says what and where, in the user's
+    language; the API answers in its error format. Rendered without the session, which is not read yet."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": problem.text(), "code": problem.code, "field": problem.field,
+                             "request_id": getattr(request, "request_id", "")}, status=400)
+    return _bare_page(request, 400, _("The request could not be accepted"), problem.text())
+
+
 def rate_limited(request, exception=None):
     response = _error(request, 429, _("Too many requests"),
                       _("You have sent too many requests in a short time. Please wait a few minutes and try again."))
