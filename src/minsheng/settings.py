@@ -334,6 +334,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The answers around every view (400, 403, 404, 415, 429, 503) in the API's error format (api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "minsheng.api.schema.add_shared_errors"],
     # Several models have a "state" or "kind" field with their own choices: name each set once.
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStateEnum": "minsheng.applications.models.Application.State",
