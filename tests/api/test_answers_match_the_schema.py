@@ -34,7 +34,8 @@ def _conforms(client, template: str, **parameters):
 
 
 def test_a_problem_without_domain_district_or_department_reads_null_as_documented(officer_client):
-    problem = problems.submit_problem(by=None, values={"title": "路灯夜里不亮", "description": "小区门口的路灯坏了三个月"})
+    problem = problems.submit_problem(by=None, values={"title": "路灯夜里不亮",
+                                                       "description": "小区门口的路灯坏了三个月"})
     listed = _conforms(officer_client, "/api/v1/problems/")
     assert listed["results"][0]["department"] is None and listed["results"][0]["merged_into"] is None
     detail = _conforms(officer_client, "/api/v1/problems/{id}/", id=problem.pk)
