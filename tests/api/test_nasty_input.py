@@ -173,3 +173,8 @@ def test_numbers_no_column_holds_are_refused(applicant_client, number):
                                      content_type="application/json")
     assert response.status_code == 400
     assert Application.objects.count() == 1  # the draft of the fixture, nothing started
+
+
+def test_a_password_of_full_width_digits_is_not_a_number_and_never_repeated(client):
+    response = client.post("/accounts/login/", {"username": "nobody", "password": "１２３４５６７８９０１２"})
+    assert response.status_code != 400 and "１２３４５６７８９０１２" not in response.content.decode()

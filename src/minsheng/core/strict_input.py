@@ -56,8 +56,13 @@ def in_digits(value: str) -> str:
         else char for char in value))
 
 
-def text_problem(value: str, field: str = "") -> Problem | None:
-    """What is wrong with one piece of text, or None."""
+def _secret(name: str) -> bool:
+    # A password is not a number whatever it is made of, and a refusal must not repeat it on the page.
+    return "password" in name.lower()
+
+
+def text_problem(value: str, field: str = "", *, numbers: bool = True) -> Problem | None:
+    """What is wrong with one piece of text, or None; `numbers=False` skips the digits rule."""
     if value.isascii():
         return Problem("nul_character", _NUL, field) if "\x00" in value else None
     if "\x00" in value:
@@ -67,7 +72,7 @@ def text_problem(value: str, field: str = "") -> Problem | None:
         return Problem("lone_surrogate", _("The text holds a lone surrogate (U+%(code)04X), which is not a character. "
                                            "Send the text as valid Unicode (UTF-8).") % {
             "code": ord(surrogate.group())}, field)
-    if _NUMBERISH.fullmatch(value) and any(not char.isascii() and char.isdecimal() for char in value):
+    if numbers and _NUMBERISH.fullmatch(value) and any(not char.isascii() and char.isdecimal() for char in value):
         shown = value.strip()
         return Problem("foreign_digits", _("Write numbers and dates with the digits 0–9: “%(value)s” should be "
                                            "“%(digits)s”.") % {"value": shown, "digits": in_digits(shown)}, field)
@@ -92,7 +97,7 @@ def structure_problem(value, path: str = "", depth: int = 1) -> Problem | None:
     if depth > MAX_DEPTH:
         return too_deep(path)
     if isinstance(value, str):
-        return text_problem(value, path)
+        return text_problem(value, path, numbers=not _secret(path))
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
@@ -120,7 +125,7 @@ def values_problem(data) -> Problem | None:
         if problem:
             return problem
         for value in values:
-            problem = text_problem(value, name) if isinstance(value, str) else None
+            problem = text_problem(value, name, numbers=not _secret(name)) if isinstance(value, str) else None
             if problem:
                 return problem
     return None
