@@ -63,10 +63,10 @@ def _secret(name: str) -> bool:
 
 def text_problem(value: str, field: str = "", *, numbers: bool = True) -> Problem | None:
     """What is wrong with one piece of text, or None; `numbers=False` skips the digits rule."""
-    if value.isascii():
-        return Problem("nul_character", _NUL, field) if "\x00" in value else None
     if "\x00" in value:
         return Problem("nul_character", _NUL, field)
+    if value.isascii():  # nothing else to find: the usual case, and the cheapest
+        return None
     surrogate = _SURROGATE.search(value)
     if surrogate:
         return Problem("lone_surrogate", _("The text holds a lone surrogate (U+%(code)04X), which is not a character. "
