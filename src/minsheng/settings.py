@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minsheng.core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is chosen, so a refusal reads in it; before any view or form reads the request.
+    "minsheng.core.middleware.StrictInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -311,6 +313,9 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's parsers with the platform's input rule on every body (core/strict_input.py).
+    "DEFAULT_PARSER_CLASSES": ["minsheng.api.parsers.JSONParser", "minsheng.api.parsers.FormParser",
+                               "minsheng.api.parsers.MultiPartParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Counted in the shared cache like every other limit (api/throttles.py): per client address for anonymous
@@ -329,6 +334,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The answers around every view (400, 403, 404, 415, 429, 503) in the API's error format (api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "minsheng.api.schema.add_shared_errors"],
     # Several models have a "state" or "kind" field with their own choices: name each set once.
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStateEnum": "minsheng.applications.models.Application.State",

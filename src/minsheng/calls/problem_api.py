@@ -71,10 +71,11 @@ CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
 
 class ProblemSerializer(serializers.ModelSerializer):
-    domain = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    merged_into = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True)
+    # Each may be missing (a report without a domain or district, one not yet routed or not merged): null then.
+    domain = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    merged_into = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True, allow_null=True)
     contact_name = serializers.CharField(read_only=True, allow_null=True)
     contact_phone = serializers.CharField(read_only=True, allow_null=True)
     contact_email = serializers.CharField(read_only=True, allow_null=True)

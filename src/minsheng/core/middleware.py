@@ -6,8 +6,10 @@ import uuid
 from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 from django.db import DatabaseError
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext_lazy as _
 
-from minsheng.core import clock, context, faults
+from minsheng.core import clock, context, faults, strict_input
 
 logger = logging.getLogger("minsheng.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -157,3 +159,35 @@ class IdleSessionMiddleware:
         with faults.waiting_at_most(0):
             session.save()
         session.modified = False   # saved here: SessionMiddleware need not save it again
+
+
+class StrictInputMiddleware:
+    """The platform's input rule (core/strict_input.py) on what Django itself reads: the path, the query string
+    and, outside the API (whose parsers check their bodies), a form post. A refusal answers 400 with the message
+    in the user's language, as a page or, for the API, in its error format, before any view or form runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self._problem(request)
+        if problem:
+            from minsheng.core.views import refused_input  # the views import the models; loaded on first use
+
+            return refused_input(request, problem)
+        return self.get_response(request)
+
+    @staticmethod
+    def _problem(request):
+        # Each segment of the path on its own: "/applications/٣/" would match a `\d+` route and read as 3.
+        problem = next(filter(None, (strict_input.text_problem(part, "(path)") for part in request.path.split("/"))),
+                       None) or strict_input.values_problem(request.GET)
+        if problem or request.method != "POST" or request.path.startswith("/api/"):
+            return problem
+        if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return None
+        try:
+            return strict_input.values_problem(request.POST)
+        except MultiPartParserError:
+            return strict_input.Problem("unreadable_form", _("The form data could not be read. Reload the page "
+                                                             "and send the form again."))

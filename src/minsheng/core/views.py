@@ -77,7 +77,19 @@ def set_language(request):
     return i18n.set_language(request)
 
 
-def _error(request, status: int, title: str, message: str):
+def _api_error(request, status: int, message: str, code: str, **extra) -> JsonResponse | None:
+    """Under /api/ the answers Django gives outside the API's views (a path no route matches, a refused request)
+    come in the API's error format, as its schema documents (api/schema.py), never as an HTML page."""
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse({"detail": message, "code": code, **extra,
+                         "request_id": getattr(request, "request_id", "")}, status=status)
+
+
+def _error(request, status: int, title: str, message: str, code: str = "error"):
+    answer = _api_error(request, status, message, code)
+    if answer is not None:
+        return answer
     context = {"status": status, "title": title, "message": message, "request_id": getattr(request, "request_id", "")}
     return render(request, "error.html", context, status=status)
 
@@ -87,16 +99,16 @@ def bad_request(request, exception=None):
     reason = faults.unavailable_reason(exception)
     if reason:
         return database_unavailable(request, reason, exception)
-    return _error(request, 400, _("Bad request"), _("The request could not be understood."))
+    return _error(request, 400, _("Bad request"), _("The request could not be understood."), "bad_request")
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, _("Not allowed"), _("Your role may not open this page."))
+    return _error(request, 403, _("Not allowed"), _("Your role may not open this page."), "permission_denied")
 
 
 def page_not_found(request, exception=None):
     return _error(request, 404, pgettext("error page", "Page not found"),
-                  _("There is no such page, or it is not within what you may see."))
+                  _("There is no such page, or it is not within what you may see."), "not_found")
 
 
 def _bare_page(request, status: int, title: str, message: str) -> HttpResponse:
@@ -121,8 +133,9 @@ def server_error(request):
     reason = faults.unavailable_reason(error)
     if reason:
         return database_unavailable(request, reason, error)
-    return _bare_page(request, 500, _("Something went wrong"),
-                      _("The error has been logged with the request id below. Nothing you submitted was half-saved."))
+    message = _("The error has been logged with the request id below. Nothing you submitted was half-saved.")
+    return _api_error(request, 500, message, "server_error") or _bare_page(request, 500, _("Something went wrong"),
+                                                                             message)
 
 
 def _wants_json(request) -> bool:
@@ -147,6 +160,17 @@ def database_unavailable(request, reason: str, error: BaseException | None = Non
     return response
 
 
+def refused_input(request, problem) -> HttpResponse:
+    """400 for input the platform refuses (core/strict_input.py): the message says what and where, in the user's
+    language; the API answers in its error format. Rendered without the session, which is not read yet."""
+    if _wants_json(request):  # the API, and the form's autosave, which shows `detail` above the form
+        return JsonResponse({"detail": problem.text(), "code": problem.code, "field": problem.field,
+                             "request_id": getattr(request, "request_id", "")}, status=400)
+    return _bare_page(request, 400, _("The request could not be accepted"),
+                      _("%(problem)s Go back with the browser: what you typed is still in the form. Nothing was "
+                        "saved.") % {"problem": problem.text()})
+
+
 def rate_limited(request, exception=None):
     response = _error(request, 429, _("Too many requests"),
                       _("You have sent too many requests in a short time. Please wait a few minutes and try again."))
@@ -157,7 +181,7 @@ def rate_limited(request, exception=None):
 def csrf_failure(request, reason=""):
     return _error(request, 403, _("Form expired"),
                   _("The form was open too long or was sent twice. Reload the page and send it again; "
-                    "nothing was saved."))
+                    "nothing was saved."), "csrf_failed")
 
 
 def audit_trail_required(view):

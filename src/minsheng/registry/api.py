@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import BasePermission
 
+from minsheng.api.fields import OptionalEmailField, OptionalURLField
 from minsheng.registry import queries
 from minsheng.registry.models import (
     CooperationPartner,
@@ -42,6 +43,8 @@ def _code_field(**kwargs):
 
 class OrganisationSerializer(serializers.ModelSerializer):
     district = _code_field(allow_null=True)
+    contact_email = OptionalEmailField()
+    website = OptionalURLField()
 
     class Meta:
         model = Organisation
@@ -120,6 +123,7 @@ class PartnerSerializer(serializers.ModelSerializer):
     partners_with = serializers.SerializerMethodField(
         help_text="Ids of the organisations that cooperate with the partner: all of them for government roles, "
                   "for an applicant only its own organisation when it does.")
+    website = OptionalURLField()
 
     class Meta:
         model = CooperationPartner
