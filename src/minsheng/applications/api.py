@@ -28,8 +28,8 @@ from minsheng.applications.models import (
     RuleResult,
     TeamMember,
 )
-from minsheng.applications.rules import allowed
 from minsheng.calls.models import Call
+from minsheng.core.permissions import allowed
 
 
 class ApplicationPermission(BasePermission):

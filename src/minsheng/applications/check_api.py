@@ -8,9 +8,10 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from minsheng.applications import check_queries as queries
-from minsheng.applications import check_rules, states  # noqa: F401  (check_rules registers the permissions)
+from minsheng.applications import check_rules  # noqa: F401  (check_rules registers the permissions)
 from minsheng.applications import check_services as services
 from minsheng.applications.models import CheckDecision, RuleResult
+from minsheng.core.workflow import TransitionRefused
 
 VIEW, DECIDE = "applications.view_formal_check", "applications.decide_formal_check"
 
@@ -89,7 +90,7 @@ class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             record = services.decide(data["application"], by=request.user, decision=data["decision"],
                                      reason=data.get("reason", ""), deadline=data.get("deadline"),
                                      overrides=data.get("overrides"))
-        except states.TransitionRefused as exc:
+        except TransitionRefused as exc:
             return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
         except services.ValidationError as exc:
             return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)

@@ -24,6 +24,7 @@ from minsheng.applications.models import Application
 from minsheng.core import audit
 from minsheng.core.exports import xlsx_response
 from minsheng.core.views import rate_limited
+from minsheng.core.workflow import TransitionRefused
 
 EXPORT_RATE = "10/m"
 VIEW, DECIDE, COMMENT = ("applications.view_formal_check", "applications.decide_formal_check",
@@ -146,8 +147,7 @@ def _application(request, pk):
 def _detail(request, application, *, form=None, comment_form=None, status=200):
     results = queries.application_results(application)
     failed = [r for r in results if not r.passed and not r.overridden_by_id]
-    can_decide = request.user.has_perm(DECIDE, application) and application.state in states.sources_of(
-        Application.State.PASSED)
+    can_decide = request.user.has_perm(DECIDE, application) and states.WORKFLOW.can(application, "check_pass")
     return render(request, "applications/checks/application.html", {
         "application": application, "call": application.call, "results": results,
         "rounds": application.rule_results.values_list("round", flat=True).distinct().count(),
@@ -177,7 +177,7 @@ def decide(request, pk: int):
             record = services.decide(application, by=request.user, decision=form.cleaned_data["decision"],
                                      reason=form.cleaned_data["reason"], deadline=form.cleaned_data["deadline"],
                                      overrides=form.overrides())
-        except states.TransitionRefused as exc:
+        except TransitionRefused as exc:
             messages.error(request, exc.messages[0])
             return redirect("checks:application", pk=application.pk)
         except ValidationError as exc:

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from minsheng.applications import checks, forms, pdf, queries, sections, services
 from minsheng.applications.models import Application, Attachment
-from minsheng.applications.rules import allowed
 from minsheng.calls.models import Call
+from minsheng.core.permissions import allowed
 from minsheng.policy.models import RuleTemplate
 
 PAGE_SIZE = 25

@@ -33,8 +33,8 @@ from minsheng.contracts.models import (
     TaskBookMilestone,
     Tranche,
 )
-from minsheng.contracts.rules import allowed
 from minsheng.core import once
+from minsheng.core.permissions import allowed
 
 ACTION_PERMS = {"approve": "contracts.approve_tranche", "send_back": "contracts.return_tranche"}
 

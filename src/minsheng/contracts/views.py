@@ -30,9 +30,9 @@ from minsheng.contracts.forms import (
     SplitForm,
 )
 from minsheng.contracts.models import TaskBook, Tranche
-from minsheng.contracts.rules import allowed
 from minsheng.core import audit, once
 from minsheng.core.exports import xlsx_response
+from minsheng.core.permissions import allowed
 from minsheng.core.views import rate_limited
 from minsheng.funding.models import Project
 

@@ -18,7 +18,8 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 
 from minsheng.calls.problem_views import limited
-from minsheng.funding import queries, services, states
+from minsheng.core.workflow import TransitionRefused
+from minsheng.funding import queries, services
 from minsheng.funding.models import CoFunding, FundingPlan, Objection, PlanLine, Project, ProjectFunding
 from minsheng.funding.notice_views import OBJECTION_RATE
 
@@ -185,7 +186,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         body.is_valid(raise_exception=True)
         try:
             services.approve(plan, by=request.user, reason=body.validated_data["reason"])
-        except states.TransitionRefused as exc:
+        except TransitionRefused as exc:
             return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
             return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
