@@ -100,6 +100,14 @@ class Workflow:
 _WORKFLOWS: dict[type, Workflow] = {}
 
 
+def _load_states(app: str) -> None:
+    try:
+        importlib.import_module(f"{app}.states")
+    except ModuleNotFoundError as error:    # an app without states
+        if error.name != f"{app}.states":
+            raise
+
+
 def register(workflow: Workflow) -> Workflow:
     _WORKFLOWS[workflow.model] = workflow
     return workflow
@@ -109,7 +117,7 @@ def workflow_of(obj_or_model) -> Workflow:
     """The model's table; its app's `states.py` is imported on first use, which registers it."""
     model = (obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model))._meta.concrete_model
     if model not in _WORKFLOWS:
-        importlib.import_module(f"{model._meta.app_config.name}.states")
+        _load_states(model._meta.app_config.name)
     try:
         return _WORKFLOWS[model]
     except KeyError:
@@ -122,11 +130,7 @@ def registered() -> list[Workflow]:
 
     for config in apps.get_app_configs():
         if config.name.startswith("minsheng."):
-            try:
-                importlib.import_module(f"{config.name}.states")
-            except ModuleNotFoundError as error:
-                if error.name != f"{config.name}.states":
-                    raise
+            _load_states(config.name)
     return list(_WORKFLOWS.values())
 
 
