@@ -175,3 +175,12 @@ def test_a_model_without_a_table_has_no_moves():
 def test_a_table_must_name_a_permission_for_every_step():
     with pytest.raises(ValueError):
         workflow.Workflow(Application, [workflow.Transition("x", {"draft"}, "submitted", "")])
+
+
+def test_the_api_permission_asks_the_object_permission_when_the_view_names_one():
+    application = ApplicationFactory()
+    check = ViewPermission().has_object_permission
+    view = _View(action="retrieve", object_permission="applications.submit_application")
+    assert check(_api("GET", application.created_by), view, application)
+    assert not check(_api("GET", user_for_role(Role.OFFICER)), view, application)
+    assert check(_api("GET", user_for_role(Role.OFFICER)), _View(action="retrieve"), application)

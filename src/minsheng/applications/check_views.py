@@ -4,7 +4,7 @@ check_rules, writes from check_services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +23,7 @@ from minsheng.applications.check_forms import CommentForm, DecisionForm
 from minsheng.applications.models import Application
 from minsheng.core import audit
 from minsheng.core.exports import xlsx_response
+from minsheng.core.permissions import require
 from minsheng.core.views import rate_limited
 from minsheng.core.workflow import TransitionRefused
 
@@ -31,15 +32,10 @@ VIEW, DECIDE, COMMENT = ("applications.view_formal_check", "applications.decide_
                          "applications.comment_on_application")
 
 
-def _allow(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
-
-
 @require_safe
 @login_required
 def call_list(request):
-    _allow(request.user, VIEW)
+    require(request.user, VIEW)
     submitted = Q(applications__submitted_at__isnull=False)
     calls = (queries.calls_for(request.user)
              .annotate(total=Count("applications", filter=submitted),
@@ -59,7 +55,7 @@ def _filters(request, call):
 @require_safe
 @login_required
 def call_table(request, pk: int):
-    _allow(request.user, VIEW)
+    require(request.user, VIEW)
     call = get_object_or_404(queries.calls_for(request.user), pk=pk)
     state, rule = _filters(request, call)
     rows, by_state, by_rule = queries.call_table(request.user, call, state=state, failing_rule=rule)
@@ -89,7 +85,7 @@ def _yes_no(result):
 @require_safe
 @login_required
 def call_export(request, pk: int):
-    _allow(request.user, VIEW)
+    require(request.user, VIEW)
     call = get_object_or_404(queries.calls_for(request.user), pk=pk)
     state, rule = _filters(request, call)
     if is_ratelimited(request, group="checks.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
@@ -129,7 +125,7 @@ def _when(value):
 @require_POST
 @login_required
 def start(request, pk: int):
-    _allow(request.user, DECIDE)
+    require(request.user, DECIDE)
     call = get_object_or_404(queries.calls_for(request.user), pk=pk)
     moved = services.start_check(call, by=request.user)
     if moved:
@@ -161,14 +157,14 @@ def _detail(request, application, *, form=None, comment_form=None, status=200):
 @require_safe
 @login_required
 def application_detail(request, pk: int):
-    _allow(request.user, VIEW)
+    require(request.user, VIEW)
     return _detail(request, _application(request, pk))
 
 
 @require_POST
 @login_required
 def decide(request, pk: int):
-    _allow(request.user, DECIDE)
+    require(request.user, DECIDE)
     application = _application(request, pk)
     failed = [r for r in queries.application_results(application) if not r.passed and not r.overridden_by_id]
     form = DecisionForm(request.POST, failed_results=failed)
@@ -198,7 +194,7 @@ def decide(request, pk: int):
 @require_POST
 @login_required
 def comment(request, pk: int):
-    _allow(request.user, COMMENT)
+    require(request.user, COMMENT)
     application = _application(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():

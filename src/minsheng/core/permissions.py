@@ -107,7 +107,9 @@ class ViewPermission(BasePermission):
 
     `permission = "app.perm"` for every request, or `permissions = {"approve": "app.approve", "GET": "app.view",
     "*": "app.view"}` keyed by the viewset action, else the HTTP method, else "*"; a value of None lets anyone in
-    (a public endpoint such as lodging an objection). A view naming no permission is closed."""
+    (a public endpoint such as lodging an objection). A view naming no permission is closed. With
+    `object_permission`, that permission is also asked on each object the view returns (403); the queryset has
+    already narrowed to the user's scope (404)."""
 
     def has_permission(self, request, view) -> bool:
         table = getattr(view, "permissions", None)
@@ -122,3 +124,7 @@ class ViewPermission(BasePermission):
         if perm is None:
             return True
         return bool(perm) and allowed(request.user, perm)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        perm = getattr(view, "object_permission", None)
+        return perm is None or allowed(request.user, perm, obj)
