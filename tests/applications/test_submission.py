@@ -8,10 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from minsheng.applications import services, states
+from minsheng.applications import services
 from minsheng.applications.models import Application, RuleResult
-from minsheng.core import clock
+from minsheng.core import clock, workflow
 from minsheng.core.models import AuditEvent
+from minsheng.core.permissions import SYSTEM
+from minsheng.core.workflow import TransitionRefused
 from tests.factories.applications import complete_application
 from tests.factories.calls import CallFactory, add_rule
 
@@ -101,8 +103,8 @@ def test_double_submit_submits_once(ready, applicant, client):
 
 def test_withdraw_until_the_check_starts(ready, applicant):
     services.submit(ready, by=applicant)
-    states.move(ready, Application.State.IN_CHECK)  # the officer starts the formal check first
-    with pytest.raises(states.TransitionRefused):
+    workflow.move(ready, "start_check", by=SYSTEM)  # the officer starts the formal check first
+    with pytest.raises(TransitionRefused):
         services.withdraw(ready, by=applicant, reason="不再申报")
     ready.refresh_from_db()
     assert ready.state == Application.State.IN_CHECK
@@ -121,8 +123,8 @@ def test_withdraw_needs_a_reason_and_is_audited(ready, applicant):
 def test_withdraw_and_start_of_check_race_only_one_wins(ready, applicant):
     services.submit(ready, by=applicant)
     stale = Application.objects.get(pk=ready.pk)       # the page the applicant had open
-    states.move(ready, Application.State.IN_CHECK)     # the officer wins
-    with pytest.raises(states.TransitionRefused, match=r"形式审查|formal check"):
+    workflow.move(ready, "start_check", by=SYSTEM)     # the officer wins
+    with pytest.raises(TransitionRefused, match=r"形式审查|formal check"):
         services.withdraw(stale, by=applicant, reason="撤回")
     assert not AuditEvent.objects.filter(action="applications.application.withdraw").exists()
 
@@ -131,7 +133,7 @@ def test_returned_application_is_edited_and_resubmitted_until_its_correction_dea
     freeze(monkeypatch, CLOSES - timedelta(days=1))
     services.submit(ready, by=applicant)
     deadline = CLOSES + timedelta(days=10)
-    states.move(ready, Application.State.RETURNED, correction_deadline=deadline, state_reason="补充承诺书")
+    workflow.move(ready, "check_return", by=SYSTEM, correction_deadline=deadline, state_reason="补充承诺书")
     freeze(monkeypatch, CLOSES + timedelta(days=5))  # the call is closed, the correction deadline is not
     services.save_section(ready, "objectives", {"objectives": "补充后的目标"}, version=ready.version, by=applicant)
     assert services.submit(ready, by=applicant)
@@ -142,7 +144,7 @@ def test_returned_application_is_edited_and_resubmitted_until_its_correction_dea
 def test_resubmission_after_the_correction_deadline_is_refused(monkeypatch, ready, applicant):
     services.submit(ready, by=applicant)
     deadline = CLOSES + timedelta(days=10)
-    states.move(ready, Application.State.RETURNED, correction_deadline=deadline)
+    workflow.move(ready, "check_return", by=SYSTEM, correction_deadline=deadline)
     freeze(monkeypatch, deadline)
     with pytest.raises(ValidationError, match="修改截止时间"):
         services.submit(ready, by=applicant)

@@ -12,6 +12,7 @@ from minsheng.applications import check_services as services
 from minsheng.applications import states
 from minsheng.applications.models import Application, CheckDecision, RuleResult
 from minsheng.core.models import AuditEvent
+from minsheng.core.workflow import TransitionRefused
 from tests.checks.conftest import submitted
 from tests.factories import user_for_role
 from tests.races import postgresql_only, race
@@ -26,7 +27,7 @@ def test_start_moves_only_submitted_applications(call, officer):
     assert services.start_check(call, by=officer) == 1
     a.refresh_from_db()
     assert a.state == State.IN_CHECK
-    assert not states.can_move(a, State.WITHDRAWN)     # no withdrawal after the check started
+    assert not states.WORKFLOW.can(a, "withdraw")     # no withdrawal after the check started
     assert AuditEvent.objects.filter(action="applications.application.start_check", clause="M17").count() == 1
 
 
@@ -107,7 +108,7 @@ def test_second_decision_loses_with_a_clear_message(call, officer):
     application = submitted(call)
     services.decide(application, by=officer, decision="reject", reason="重复申报")
     other = user_for_role(Role.OFFICER)
-    with pytest.raises(states.TransitionRefused):
+    with pytest.raises(TransitionRefused):
         services.decide(Application.objects.get(pk=application.pk), by=other, decision="return", reason="x",
                         deadline=timezone.now() + timedelta(days=1))
     assert CheckDecision.objects.count() == 1

@@ -14,7 +14,8 @@ from minsheng.accounts.roles import Role
 from minsheng.applications.models import Application
 from minsheng.core import clock
 from minsheng.core.models import AuditEvent
-from minsheng.funding import calendar, pdf, services, states
+from minsheng.core.workflow import TransitionRefused
+from minsheng.funding import calendar, pdf, services
 from minsheng.funding.models import FundingPlan, Objection, Project, ProjectFunding
 from minsheng.policy.models import Department, FundingSource, SupportType
 from minsheng.review.models import Panel
@@ -132,7 +133,7 @@ def test_a_second_approval_loses_the_race():
     services.propose(plan, by=world.officer)
     stale = FundingPlan.objects.get(pk=plan.pk)
     services.approve(plan, by=world.second_officer, reason="同意")
-    with pytest.raises(states.TransitionRefused):
+    with pytest.raises(TransitionRefused):
         services.approve(stale, by=user_for_role(Role.OFFICER), reason="同意")
     assert AuditEvent.objects.filter(action="funding.plan.approve").count() == 1
 

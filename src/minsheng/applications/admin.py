@@ -1,5 +1,5 @@
 """Applications in the admin: to look up, never to change. Content belongs to the applicant organisation and
-changes through its pages (sections.py, services.py); states change only through states.move."""
+changes through its pages (sections.py, services.py); states change only through core.workflow.move."""
 
 from django.contrib import admin
 

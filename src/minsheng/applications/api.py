@@ -13,7 +13,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from minsheng.applications import queries, sections, services
@@ -28,18 +27,8 @@ from minsheng.applications.models import (
     RuleResult,
     TeamMember,
 )
-from minsheng.applications.rules import allowed
 from minsheng.calls.models import Call
-
-
-class ApplicationPermission(BasePermission):
-    def has_permission(self, request, view):
-        if view.action == "create":
-            return allowed(request.user, "applications.add_application")
-        return allowed(request.user, "applications.view_application")
-
-    def has_object_permission(self, request, view, obj):
-        return allowed(request.user, "applications.view_application", obj)
+from minsheng.core.permissions import ViewPermission, allowed
 
 
 def _wan(amount) -> str:
@@ -183,7 +172,9 @@ def _errors(error: ValidationError) -> dict:
 
 
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [ApplicationPermission]
+    permission_classes = [ViewPermission]
+    permissions = {"create": "applications.add_application", "*": "applications.view_application"}
+    object_permission = "applications.view_application"
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):

@@ -4,20 +4,16 @@ user's scope answers 404 on read and "does not exist" on create. A decision that
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from minsheng.applications import check_queries as queries
-from minsheng.applications import check_rules, states  # noqa: F401  (check_rules registers the permissions)
+from minsheng.applications import check_rules  # noqa: F401  (check_rules registers the permissions)
 from minsheng.applications import check_services as services
 from minsheng.applications.models import CheckDecision, RuleResult
+from minsheng.core.permissions import ViewPermission
+from minsheng.core.workflow import TransitionRefused
 
 VIEW, DECIDE = "applications.view_formal_check", "applications.decide_formal_check"
-
-
-class CheckPermission(BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(DECIDE if view.action == "create" else VIEW)
 
 
 class RuleResultSerializer(serializers.ModelSerializer):
@@ -71,7 +67,8 @@ def _filtered(queryset, params, fields):
                     retrieve=extend_schema(summary="One formal-check decision"),
                     create=extend_schema(summary="Pass, return for correction (reason, deadline) or reject (reason)"))
 class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    permission_classes = [CheckPermission]
+    permission_classes = [ViewPermission]
+    permissions = {"create": DECIDE, "*": VIEW}
     serializer_class = DecisionSerializer
     lookup_value_regex = r"\d+"
 
@@ -89,7 +86,7 @@ class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             record = services.decide(data["application"], by=request.user, decision=data["decision"],
                                      reason=data.get("reason", ""), deadline=data.get("deadline"),
                                      overrides=data.get("overrides"))
-        except states.TransitionRefused as exc:
+        except TransitionRefused as exc:
             return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
         except services.ValidationError as exc:
             return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
@@ -99,7 +96,8 @@ class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(list=extend_schema(summary="Rule results you may see (filters: application, call, round)"),
                     retrieve=extend_schema(summary="One rule result with its explanation and clause"))
 class RuleResultViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [CheckPermission]
+    permission_classes = [ViewPermission]
+    permissions = {"create": DECIDE, "*": VIEW}
     serializer_class = RuleResultSerializer
     lookup_value_regex = r"\d+"
 

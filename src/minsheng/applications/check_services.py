@@ -1,12 +1,13 @@
 """The formal check's writes: start it, decide, override failed rules, comment. Each is one transaction with
 its audit events (clause M17 for the decision, the rule's own clause for an override); state changes go through
-states.move, a conditional update, so two officers deciding at once cannot both win."""
+core.workflow.move (the table is in states.py), a conditional update, so two officers deciding at once cannot both
+win."""
 
 import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -14,22 +15,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.roles import Role
-from minsheng.applications import check_rules, states  # noqa: F401  (check_rules registers the permissions)
+from minsheng.applications import check_rules  # noqa: F401  (check_rules registers the permissions)
 from minsheng.applications.check_queries import application_results
 from minsheng.applications.models import Application, CheckDecision, Comment, RuleResult
 from minsheng.calls.models import Call
-from minsheng.core import audit
+from minsheng.core import audit, workflow
+from minsheng.core.permissions import require
+from minsheng.core.workflow import TransitionRefused
 
 logger = logging.getLogger(__name__)
 State = Application.State
 Decision = CheckDecision.Decision
-TARGET = {Decision.PASS: State.PASSED, Decision.RETURN: State.RETURNED, Decision.REJECT: State.REJECTED}
 REASON_MAX = 2000
-
-
-def _require(by, permission: str, obj=None) -> None:
-    if by is not None and not by.has_perm(permission, obj):
-        raise PermissionDenied(permission)
 
 
 def start_check(call: Call, *, by) -> int:
@@ -37,17 +34,14 @@ def start_check(call: Call, *, by) -> int:
 
     Returns how many moved. An application withdrawn at the same moment simply stays withdrawn.
     """
-    _require(by, "applications.decide_formal_check")
+    require(by, "applications.decide_formal_check")
     moved = 0
     with transaction.atomic():
         for application in Application.objects.filter(call=call, state=State.SUBMITTED).order_by("pk"):
             try:
-                states.move(application, State.IN_CHECK)
-            except states.TransitionRefused:
+                workflow.move(application, "start_check", by=by, reason=_("Formal check started"))
+            except TransitionRefused:
                 continue
-            audit.record(action="applications.application.start_check", by=by, target=application,
-                         old={"state": State.SUBMITTED}, new={"state": State.IN_CHECK},
-                         reason=_("Formal check started"), clause=states.clause_of(State.IN_CHECK))
             moved += 1
     return moved
 
@@ -61,8 +55,8 @@ def decide(application: Application, *, by, decision: str, reason: str = "", dea
     applicant organisation's applicant users are mailed when the decision is committed (unless `notify` is
     false: the demo data builder).
     """
-    _require(by, "applications.decide_formal_check", application)
-    if decision not in TARGET:
+    require(by, "applications.decide_formal_check", application)
+    if decision not in Decision.values:
         raise ValidationError({"decision": [_("Choose pass, return for correction or reject.")]})
     reason = (reason or "").strip()[:REASON_MAX]
     overrides = {int(k): (v or "").strip()[:REASON_MAX] for k, v in (overrides or {}).items()}
@@ -86,32 +80,29 @@ def decide(application: Application, *, by, decision: str, reason: str = "", dea
     if errors:
         raise ValidationError(errors)
 
-    target = TARGET[decision]
     with transaction.atomic():
-        old = states.move(application, target, state_reason=reason,
-                          correction_deadline=deadline if decision == Decision.RETURN else None)
+        workflow.move(application, f"check_{decision}", by=by, reason=reason or _("Passed the formal check"),
+                      new={"deadline": deadline.isoformat() if deadline else ""}, state_reason=reason,
+                      correction_deadline=deadline if decision == Decision.RETURN else None)
         if decision == Decision.PASS:
             for result in failed:
                 changed = RuleResult.objects.filter(pk=result.pk, overridden_by__isnull=True).update(
                     overridden_by=by, override_reason=overrides[result.pk])
-                if not changed:    # states.move already serialised deciders; this keeps the row honest
-                    raise states.TransitionRefused(_("Someone else overrode this rule first. Nothing was changed."))
+                if not changed:    # the move already serialised deciders; this keeps the row honest
+                    raise TransitionRefused(_("Someone else overrode this rule first. Nothing was changed."))
                 audit.record(action="applications.ruleresult.override", by=by, target=application,
                              old={"rule": result.rule.template.code, "passed": False},
                              new={"overridden": True, "round": result.round}, reason=overrides[result.pk],
                              clause=result.clause_code)
         record = CheckDecision.objects.create(application=application, decision=decision, reason=reason,
                                               deadline=deadline, decided_by=by)
-        audit.record(action=f"applications.application.check_{decision}", by=by, target=application,
-                     old={"state": old}, new={"state": target, "deadline": deadline.isoformat() if deadline else ""},
-                     reason=reason or _("Passed the formal check"), clause=states.clause_of(target))
         if notify:
             transaction.on_commit(lambda: mail_decision(record.pk))
     return record
 
 
 def comment(application: Application, *, by, text: str) -> Comment:
-    _require(by, "applications.comment_on_application", application)
+    require(by, "applications.comment_on_application", application)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": [_("Write the comment first.")]})

@@ -4,7 +4,7 @@ check_rules, writes from check_services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,22 +23,19 @@ from minsheng.applications.check_forms import CommentForm, DecisionForm
 from minsheng.applications.models import Application
 from minsheng.core import audit
 from minsheng.core.exports import xlsx_response
+from minsheng.core.permissions import require
 from minsheng.core.views import rate_limited
+from minsheng.core.workflow import TransitionRefused
 
 EXPORT_RATE = "10/m"
 VIEW, DECIDE, COMMENT = ("applications.view_formal_check", "applications.decide_formal_check",
                          "applications.comment_on_application")
 
 
-def _allow(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
-
-
 @require_safe
 @login_required
 def call_list(request):
-    _allow(request.user, VIEW)
+    require(request.user, VIEW)
     submitted = Q(applications__submitted_at__isnull=False)
     calls = (queries.calls_for(request.user)
              .annotate(total=Count("applications", filter=submitted),
@@ -58,7 +55,7 @@ def _filters(request, call):
 @require_safe
 @login_required
 def call_table(request, pk: int):
-    _allow(request.user, VIEW)
+    require(request.user, VIEW)
     call = get_object_or_404(queries.calls_for(request.user), pk=pk)
     state, rule = _filters(request, call)
     rows, by_state, by_rule = queries.call_table(request.user, call, state=state, failing_rule=rule)
@@ -88,7 +85,7 @@ def _yes_no(result):
 @require_safe
 @login_required
 def call_export(request, pk: int):
-    _allow(request.user, VIEW)
+    require(request.user, VIEW)
     call = get_object_or_404(queries.calls_for(request.user), pk=pk)
     state, rule = _filters(request, call)
     if is_ratelimited(request, group="checks.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
@@ -128,7 +125,7 @@ def _when(value):
 @require_POST
 @login_required
 def start(request, pk: int):
-    _allow(request.user, DECIDE)
+    require(request.user, DECIDE)
     call = get_object_or_404(queries.calls_for(request.user), pk=pk)
     moved = services.start_check(call, by=request.user)
     if moved:
@@ -146,8 +143,7 @@ def _application(request, pk):
 def _detail(request, application, *, form=None, comment_form=None, status=200):
     results = queries.application_results(application)
     failed = [r for r in results if not r.passed and not r.overridden_by_id]
-    can_decide = request.user.has_perm(DECIDE, application) and application.state in states.sources_of(
-        Application.State.PASSED)
+    can_decide = request.user.has_perm(DECIDE, application) and states.WORKFLOW.can(application, "check_pass")
     return render(request, "applications/checks/application.html", {
         "application": application, "call": application.call, "results": results,
         "rounds": application.rule_results.values_list("round", flat=True).distinct().count(),
@@ -161,14 +157,14 @@ def _detail(request, application, *, form=None, comment_form=None, status=200):
 @require_safe
 @login_required
 def application_detail(request, pk: int):
-    _allow(request.user, VIEW)
+    require(request.user, VIEW)
     return _detail(request, _application(request, pk))
 
 
 @require_POST
 @login_required
 def decide(request, pk: int):
-    _allow(request.user, DECIDE)
+    require(request.user, DECIDE)
     application = _application(request, pk)
     failed = [r for r in queries.application_results(application) if not r.passed and not r.overridden_by_id]
     form = DecisionForm(request.POST, failed_results=failed)
@@ -177,7 +173,7 @@ def decide(request, pk: int):
             record = services.decide(application, by=request.user, decision=form.cleaned_data["decision"],
                                      reason=form.cleaned_data["reason"], deadline=form.cleaned_data["deadline"],
                                      overrides=form.overrides())
-        except states.TransitionRefused as exc:
+        except TransitionRefused as exc:
             messages.error(request, exc.messages[0])
             return redirect("checks:application", pk=application.pk)
         except ValidationError as exc:
@@ -198,7 +194,7 @@ def decide(request, pk: int):
 @require_POST
 @login_required
 def comment(request, pk: int):
-    _allow(request.user, COMMENT)
+    require(request.user, COMMENT)
     application = _application(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():

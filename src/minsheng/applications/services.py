@@ -1,6 +1,7 @@
 """Writes on applications: start, save a section, attachments, submit, withdraw. Each runs in one
 transaction with its audit event (M17; the budget M20, IP M19, partners M22); state changes go through
-states.move, a conditional update, so a double click or a race cannot apply a step twice."""
+core.workflow.move (the table is in states.py), a conditional update, so a double click or a race cannot apply a
+step twice."""
 
 import hashlib
 import os
@@ -17,7 +18,9 @@ from minsheng.applications import checks, states
 from minsheng.applications import sections as s
 from minsheng.applications.models import Application, Attachment
 from minsheng.calls.models import Call
-from minsheng.core import audit, clock
+from minsheng.core import audit, clock, workflow
+from minsheng.core.permissions import require
+from minsheng.core.workflow import TransitionRefused
 from minsheng.registry.models import Organisation
 
 State = Application.State
@@ -188,6 +191,7 @@ def submit_refusal(application: Application, at=None) -> str:
 def submit(application: Application, *, by) -> bool:
     """Submit (or resubmit a correction). Returns False when it had already been submitted (a double click):
     the caller answers as for a success, and nothing happens twice."""
+    require(by, states.SUBMIT, application)
     locked = Application.objects.select_for_update().select_related("call", "organisation").get(pk=application.pk)
     if locked.state == State.SUBMITTED:
         application.refresh_from_db()
@@ -199,18 +203,16 @@ def submit(application: Application, *, by) -> bool:
     # The formal check's verdicts do not depend on the application's state: evaluated before the audit chain is
     # locked (on PostgreSQL its head row stays locked from the first event to the commit, for every writer).
     outcomes = checks.preview(locked)
+    now = clock.now()
     try:
-        old = states.move(locked, State.SUBMITTED, submitted_at=clock.now())
-    except states.TransitionRefused:
+        workflow.move(locked, "submit", by=by, new={"submitted_at": now}, submitted_at=now,
+                      reason=_("Resubmitted after correction") if resubmission else _("Submitted"))
+    except TransitionRefused:
         locked.refresh_from_db()
         if locked.state == State.SUBMITTED:  # the other click won the race
             application.refresh_from_db()
             return False
         raise
-    audit.record(action="applications.application.submit", by=by, target=locked, old={"state": old},
-                 new={"state": locked.state, "submitted_at": locked.submitted_at},
-                 clause=states.clause_of(State.SUBMITTED),
-                 reason=_("Resubmitted after correction") if resubmission else _("Submitted"))
     checks.record_submission(locked, by=by, outcomes=outcomes)
     application.refresh_from_db()
     return True
@@ -219,27 +221,25 @@ def submit(application: Application, *, by) -> bool:
 @transaction.atomic
 def withdraw(application: Application, *, by, reason: str) -> None:
     """Take back a submitted application (or one returned for correction) before its formal check starts."""
+    require(by, states.WITHDRAW, application)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Please give a reason for withdrawing."), code="reason")
     if Application.objects.select_for_update().filter(pk=application.pk, state=State.DRAFT).exists():
         raise ValidationError(_("A draft has not been submitted, so there is nothing to withdraw; discard the draft "
                                 "instead."), code="draft")
-    old = states.move(application, State.WITHDRAWN, state_reason=reason)
-    audit.record(action="applications.application.withdraw", by=by, target=application, old={"state": old},
-                 new={"state": application.state}, clause=states.clause_of(State.WITHDRAWN), reason=reason)
+    workflow.move(application, "withdraw", by=by, reason=reason, state_reason=reason)
 
 
 @transaction.atomic
 def discard_draft(application: Application, *, by) -> None:
     """Give up a draft that will not be submitted: it stops counting as one of the organisation's applications to
     the call and can no longer be edited. Its state is “withdrawn”, with the reason saying it was a draft."""
+    require(by, states.WITHDRAW, application)
     if not Application.objects.select_for_update().filter(pk=application.pk, state=State.DRAFT).exists():
         application.refresh_from_db()
         raise ValidationError(_("This application is no longer a draft (it is “%(state)s”), so it cannot be "
                                 "discarded. Nothing was changed.") % {"state": application.get_state_display()},
                               code="stale")
     reason = _("Draft discarded before it was submitted")
-    old = states.move(application, State.WITHDRAWN, state_reason=reason)
-    audit.record(action="applications.application.discard", by=by, target=application, old={"state": old},
-                 new={"state": application.state}, clause=states.clause_of(State.WITHDRAWN), reason=reason)
+    workflow.move(application, "discard", by=by, reason=reason, state_reason=reason)

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from minsheng.applications import checks, forms, pdf, queries, sections, services
 from minsheng.applications.models import Application, Attachment
-from minsheng.applications.rules import allowed
 from minsheng.calls.models import Call
+from minsheng.core.permissions import allowed, require
 from minsheng.policy.models import RuleTemplate
 
 PAGE_SIZE = 25
@@ -25,18 +25,13 @@ PAGE_SIZE = 25
 def _visible(request, pk: int, perm: str = "applications.view_application") -> Application:
     """The application when the user may see it (else 404) and has `perm` on it (else 403). A role with no
     access to applications at all gets 403 first, as on every page of the platform."""
-    _require(request, "applications.view_application")
+    require(request.user, "applications.view_application")
     application = get_object_or_404(queries.applications_for(request.user), pk=pk)
     if not allowed(request.user, "applications.view_application", application):
         raise Http404
     if not allowed(request.user, perm, application):
         raise PermissionDenied
     return application
-
-
-def _require(request, perm: str):
-    if not allowed(request.user, perm):
-        raise PermissionDenied
 
 
 def _version(request) -> int:
@@ -63,7 +58,7 @@ def _context(request, application: Application, **extra) -> dict:
 @login_required
 @require_safe
 def application_list(request):
-    _require(request, "applications.view_application")
+    require(request.user, "applications.view_application")
     queryset = queries.applications_for(request.user)
     state = request.GET.get("state", "")
     if state in Application.State.values:
@@ -83,7 +78,7 @@ def application_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_start(request):
-    _require(request, "applications.add_application")
+    require(request.user, "applications.add_application")
     call_id = request.GET.get("call") or request.POST.get("call") or ""
     if not call_id.isdigit():
         raise Http404

@@ -1,5 +1,5 @@
 """Task books, tranches and expenditures in the admin: to look up, never to change. Task books change through
-their pages and states.move, money through the services that lock the project and write the audit trail, and
+their pages and core.workflow.move, money through the services that lock the project and write the audit trail, and
 expenditures are append-only (a wrong one is reversed, never edited or deleted)."""
 
 from django.contrib import admin

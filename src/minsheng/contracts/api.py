@@ -19,7 +19,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from minsheng.applications.forms import wan
@@ -33,15 +32,11 @@ from minsheng.contracts.models import (
     TaskBookMilestone,
     Tranche,
 )
-from minsheng.contracts.rules import allowed
 from minsheng.core import once
+from minsheng.core.permissions import ViewPermission
 
-ACTION_PERMS = {"approve": "contracts.approve_tranche", "send_back": "contracts.return_tranche"}
-
-
-class ContractsPermission(BasePermission):
-    def has_permission(self, request, view):
-        return allowed(request.user, ACTION_PERMS.get(view.action, "contracts.view_project"))
+PERMISSIONS = {"approve": "contracts.approve_tranche", "send_back": "contracts.return_tranche",
+               "*": "contracts.view_project"}
 
 
 class TaskBookIndicatorSerializer(serializers.ModelSerializer):
@@ -141,7 +136,8 @@ RECORDED_ONCE = {
 
 
 class TaskBookViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [ContractsPermission]
+    permission_classes = [ViewPermission]
+    permissions = PERMISSIONS
     serializer_class = TaskBookSerializer
     queryset = TaskBook.objects.none()   # for the schema; get_queryset scopes
     lookup_value_regex = r"\d+"
@@ -165,7 +161,8 @@ class TaskBookViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [ContractsPermission]
+    permission_classes = [ViewPermission]
+    permissions = PERMISSIONS
     serializer_class = DisbursementSerializer
     queryset = Tranche.objects.none()   # for the schema; get_queryset scopes
     lookup_value_regex = r"\d+"
@@ -217,7 +214,8 @@ class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ExpenditureViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [ContractsPermission]
+    permission_classes = [ViewPermission]
+    permissions = PERMISSIONS
     serializer_class = ExpenditureSerializer
     queryset = Expenditure.objects.none()   # for the schema; get_queryset scopes
     lookup_value_regex = r"\d+"

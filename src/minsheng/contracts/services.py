@@ -1,5 +1,6 @@
 """Writes on task books and disbursements (M17). Each runs in one transaction with its audit event; states
-change only through states.move (a conditional update), so a double click or a race cannot apply a step twice.
+change only through core.workflow.move with the tables in states.py (a conditional update), so a double click or a
+race cannot apply a step twice.
 
 Money never exceeds the grant: an approval locks the project's row and re-counts the approved and paid
 tranches inside the transaction, so two approvals at once queue and the second sees the first. Spending never
@@ -33,8 +34,9 @@ from minsheng.contracts.models import (
     TaskBookMilestone,
     Tranche,
 )
-from minsheng.contracts.rules import allowed
-from minsheng.core import audit, clock
+from minsheng.core import audit, clock, workflow
+from minsheng.core.permissions import require, user_of
+from minsheng.core.workflow import TransitionRefused
 from minsheng.funding.models import Project
 
 Book = TaskBook.State
@@ -45,11 +47,6 @@ logger = logging.getLogger(__name__)
 
 class StaleVersion(ValidationError):
     """The task book changed after the version the user read."""
-
-
-def _require(user, perm: str, obj=None) -> None:
-    if not allowed(user, perm, obj):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def lock_project(pk: int) -> Project:
@@ -83,7 +80,7 @@ def _default_split() -> list[dict]:
 @transaction.atomic
 def issue(project: Project, *, by) -> TaskBook:
     """Generate version 1 of the project's task book from its approved application and money, as a draft."""
-    _require(by, "contracts.issue_task_book")
+    require(by, "contracts.issue_task_book")
     project = lock_project(project.pk)
     if project.state != Project.State.APPROVED:
         raise ValidationError(_("Only an approved project that has not started gets a first task book."),
@@ -137,7 +134,7 @@ def issue(project: Project, *, by) -> TaskBook:
 @transaction.atomic
 def revise(task_book: TaskBook, *, by, reason: str) -> TaskBook:
     """Start the next version from the signed one: a draft the applicant confirms and the officer signs again."""
-    _require(by, "contracts.issue_task_book")
+    require(by, "contracts.issue_task_book")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Please give the reason for the new version."), code="reason")
@@ -218,7 +215,7 @@ def _bump(locked: TaskBook) -> None:
 @transaction.atomic
 def save_budget(task_book: TaskBook, *, amounts: dict[str, Decimal], revision: int, by) -> TaskBook:
     """The applicant re-divides the budget by category (yuan); the total must stay that of the funding lines."""
-    _require(by, "contracts.change_budget", task_book.project)
+    require(by, "contracts.change_budget", task_book.project)
     locked = _lock_draft(task_book, revision)
     lines = {line.category: line for line in locked.budget_lines.all()}
     unknown = set(amounts) - set(BudgetLine.Category.values)
@@ -249,7 +246,7 @@ def save_budget(task_book: TaskBook, *, amounts: dict[str, Decimal], revision: i
 @transaction.atomic
 def set_split(task_book: TaskBook, *, percents: dict[str, int], revision: int, by) -> TaskBook:
     """The officer sets the tranches as shares of the grant per condition (zero leaves one out); 100 % in all."""
-    _require(by, "contracts.change_split")
+    require(by, "contracts.change_split")
     locked = _lock_draft(task_book, revision)
     if Tranche.objects.filter(project_id=locked.project_id).exists():
         raise ValidationError(_("The tranches of this project were fixed when its first task book was signed; "
@@ -276,15 +273,13 @@ def set_split(task_book: TaskBook, *, percents: dict[str, int], revision: int, b
 @transaction.atomic
 def confirm(task_book: TaskBook, *, revision: int, by) -> TaskBook:
     """The applicant confirms the version it read; a task book changed since then is refused (StaleVersion)."""
-    _require(by, "contracts.confirm_task_book", task_book.project)
+    require(by, "contracts.confirm_task_book", task_book.project)
     locked = _lock_draft(task_book, revision)
     message = totals_message(*totals(locked))
     if message:
         raise ValidationError(message, code="totals")
-    states.move(locked, Book.CONFIRMED, confirmed_by=by, confirmed_at=clock.now())
-    audit.record(action="contracts.taskbook.confirm", by=by, target=locked, old={"state": Book.DRAFT},
-                 new={"state": Book.CONFIRMED, "revision": revision}, clause=CLAUSE,
-                 reason=_("Confirmed by the applicant"))
+    workflow.move(locked, "confirm", by=by, reason=_("Confirmed by the applicant"), new={"revision": revision},
+                  confirmed_by=user_of(by), confirmed_at=clock.now())
     task_book.refresh_from_db()
     return locked
 
@@ -295,28 +290,25 @@ def countersign(task_book: TaskBook, *, by) -> TaskBook:
     project starts (approved → under way) and, on the first signature, its tranches are planned."""
     from minsheng.contracts import pdf
 
-    _require(by, "contracts.countersign_task_book")
+    require(by, "contracts.countersign_task_book")
     if getattr(by, "organisation_id", None):   # never the applicant's side, whatever its role says
         raise PermissionDenied(_("The applicant cannot countersign its own task book."))
     project = lock_project(task_book.project_id)
     locked = TaskBook.objects.select_for_update().get(pk=task_book.pk)
     if locked.state != Book.CONFIRMED:
-        raise states.TransitionRefused(
+        raise TransitionRefused(
             _("Only a task book the applicant has confirmed can be countersigned; this one is “%(state)s”.")
             % {"state": locked.get_state_display()}, code="state")
     signed_at = clock.now()
-    locked.signed_by, locked.signed_at = by, signed_at
+    locked.signed_by, locked.signed_at = user_of(by), signed_at
     content = pdf.render(locked)
     digest = hashlib.sha256(content).hexdigest()
     previous = list(TaskBook.objects.filter(project=project, state=Book.SIGNED).exclude(pk=locked.pk))
     for old in previous:
-        states.move(old, Book.SUPERSEDED)
-        audit.record(action="contracts.taskbook.supersede", by=by, target=old, old={"state": Book.SIGNED},
-                     new={"state": Book.SUPERSEDED, "by_version": locked.number}, clause=CLAUSE)
-    states.move(locked, Book.SIGNED, signed_by=by, signed_at=signed_at, pdf=content, pdf_sha256=digest)
-    audit.record(action="contracts.taskbook.sign", by=by, target=locked, old={"state": Book.CONFIRMED},
-                 new={"state": Book.SIGNED, "version": locked.number, "pdf_sha256": digest}, clause=CLAUSE,
-                 reason=_("Countersigned by the programme office"))
+        workflow.move(old, "supersede", by=by, new={"by_version": locked.number})
+    workflow.move(locked, "sign", by=by, reason=_("Countersigned by the programme office"),
+                  new={"version": locked.number, "pdf_sha256": digest}, signed_by=user_of(by), signed_at=signed_at,
+                  pdf=content, pdf_sha256=digest)
     started = Project.objects.filter(pk=project.pk, state=Project.State.APPROVED).update(
         state=Project.State.UNDER_WAY)
     if started:
@@ -346,7 +338,7 @@ def committed(project: Project) -> Decimal:
 @transaction.atomic
 def request_tranche(tranche: Tranche, *, by, note: str = "") -> Tranche:
     """An officer asks finance to pay a planned tranche; after signing, the basis must be written down."""
-    _require(by, "contracts.request_tranche")
+    require(by, "contracts.request_tranche")
     note = (note or "").strip()
     project = lock_project(tranche.project_id)
     if project.state != Project.State.UNDER_WAY:
@@ -355,9 +347,8 @@ def request_tranche(tranche: Tranche, *, by, note: str = "") -> Tranche:
     if locked.condition != Tranche.Condition.SIGNING and not note:
         raise ValidationError(_("Say on what basis this tranche is due (for example the mid-term check or the "
                                 "acceptance it follows)."), code="note")
-    states.move(locked, Money.REQUESTED, requested_by=by, requested_at=clock.now(), request_note=note)
-    audit.record(action="contracts.tranche.request", by=by, target=locked, old={"state": Money.PLANNED},
-                 new={"state": Money.REQUESTED, "amount": str(locked.amount)}, clause=CLAUSE, reason=note)
+    workflow.move(locked, "request", by=by, reason=note, new={"amount": str(locked.amount)},
+                  requested_by=user_of(by), requested_at=clock.now(), request_note=note)
     tranche.refresh_from_db()
     return locked
 
@@ -366,13 +357,13 @@ def request_tranche(tranche: Tranche, *, by, note: str = "") -> Tranche:
 def approve_tranche(tranche: Tranche, *, by) -> Tranche:
     """Finance approves a requested tranche: never the requester, never over the grant (re-counted under the
     project's row lock, so two approvals at once cannot both pass)."""
-    _require(by, "contracts.approve_tranche")
+    require(by, "contracts.approve_tranche")
     project = lock_project(tranche.project_id)
     locked = Tranche.objects.select_for_update().get(pk=tranche.pk)
-    if locked.requested_by_id == by.pk:
+    if locked.requested_by_id is not None and locked.requested_by_id == by.pk:
         raise PermissionDenied(_("You requested this tranche, so another person must approve it."))
     if locked.state != Money.REQUESTED:
-        raise states.TransitionRefused(
+        raise TransitionRefused(
             _("This tranche is now “%(state)s”, so it cannot be approved. Nothing was changed; reload the page.")
             % {"state": locked.get_state_display()}, code="stale")
     already = committed(project)
@@ -382,10 +373,10 @@ def approve_tranche(tranche: Tranche, *, by) -> Tranche:
               "project's grant of %(grant)s 万元. Nothing was approved.")
             % {"amount": wan(locked.amount), "total": wan(already + locked.amount), "grant": wan(project.grant)},
             code="over_grant")
-    states.move(locked, Money.APPROVED, approved_by=by, approved_at=clock.now())
-    audit.record(action="contracts.tranche.approve", by=by, target=locked, old={"state": Money.REQUESTED},
-                 new={"state": Money.APPROVED, "amount": str(locked.amount),
-                      "committed": str(already + locked.amount), "grant": str(project.grant)}, clause=CLAUSE)
+    workflow.move(locked, "approve", by=by,
+                  new={"amount": str(locked.amount), "committed": str(already + locked.amount),
+                       "grant": str(project.grant)},
+                  approved_by=user_of(by), approved_at=clock.now())
     tranche.refresh_from_db()
     return locked
 
@@ -394,23 +385,22 @@ def approve_tranche(tranche: Tranche, *, by) -> Tranche:
 def return_tranche(tranche: Tranche, *, by, reason: str) -> Tranche:
     """Finance sends a requested tranche back to the officer (requested → planned) with the reason, which the
     officer reads on the project page before requesting it again."""
-    _require(by, "contracts.return_tranche")
+    require(by, "contracts.return_tranche")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the request goes back to the programme officer."), code="reason")
     lock_project(tranche.project_id)
     locked = Tranche.objects.select_for_update().get(pk=tranche.pk)
     if locked.state != Money.REQUESTED:
-        raise states.TransitionRefused(
+        raise TransitionRefused(
             _("This tranche is now “%(state)s”, so it cannot be returned. Nothing was changed; reload the page.")
             % {"state": locked.get_state_display()}, code="stale")
-    old = {"state": locked.state, "requested_by": locked.requested_by_id,
-           "requested_at": locked.requested_at, "request_note": locked.request_note}
-    states.move(locked, Money.PLANNED, returned_by=by, returned_at=clock.now(), return_reason=reason,
-                requested_by=None, requested_at=None, request_note="")
-    audit.record(action="contracts.tranche.return", by=by, target=locked, old=old,
-                 new={"state": Money.PLANNED, "amount": str(locked.amount)}, clause=CLAUSE, reason=reason)
-    requester = old["requested_by"]
+    requester = locked.requested_by_id
+    workflow.move(locked, "return", by=by, reason=reason,
+                  old={"requested_by": requester, "requested_at": locked.requested_at,
+                       "request_note": locked.request_note},
+                  new={"amount": str(locked.amount)}, returned_by=user_of(by), returned_at=clock.now(),
+                  return_reason=reason, requested_by=None, requested_at=None, request_note="")
     transaction.on_commit(lambda: mail_tranche_returned(locked.pk, requester))
     tranche.refresh_from_db()
     return locked
@@ -419,7 +409,7 @@ def return_tranche(tranche: Tranche, *, by, reason: str) -> Tranche:
 @transaction.atomic
 def record_payment(tranche: Tranche, *, by, paid_on, reference: str) -> Tranche:
     """Finance records that an approved tranche was paid, with the date and the bank's reference."""
-    _require(by, "contracts.record_payment")
+    require(by, "contracts.record_payment")
     reference = (reference or "").strip()
     if not reference or paid_on is None:
         raise ValidationError(_("Give the payment date and the bank reference."), code="required")
@@ -428,10 +418,9 @@ def record_payment(tranche: Tranche, *, by, paid_on, reference: str) -> Tranche:
         raise ValidationError(_("A tranche cannot be paid before it was approved."), code="date")
     if paid_on > timezone.localdate(clock.now()):
         raise ValidationError(_("The payment date cannot be in the future."), code="date")
-    states.move(locked, Money.PAID, paid_on=paid_on, bank_reference=reference[:60], paid_recorded_by=by)
-    audit.record(action="contracts.tranche.pay", by=by, target=locked, old={"state": Money.APPROVED},
-                 new={"state": Money.PAID, "paid_on": paid_on, "bank_reference": reference[:60],
-                      "amount": str(locked.amount)}, clause=CLAUSE)
+    workflow.move(locked, "pay", by=by, new={"paid_on": paid_on, "bank_reference": reference[:60],
+                                             "amount": str(locked.amount)},
+                  paid_on=paid_on, bank_reference=reference[:60], paid_recorded_by=user_of(by))
     tranche.refresh_from_db()
     return locked
 
@@ -463,7 +452,7 @@ def record_expenditure(project: Project, *, by, category: str, amount: Decimal, 
     """The project's organisation or finance records money spent in a budget category. The rule (see the
     Expenditure model): only money received, only within the category's budget, dated between the first payment
     and today; the project's row is locked while the spending is re-counted."""
-    _require(by, "contracts.record_expenditure", project)
+    require(by, "contracts.record_expenditure", project)
     description, voucher = (description or "").strip(), (voucher or "").strip()
     if not description or spent_on is None or amount is None:
         raise ValidationError(_("Give the date, the category, the amount and what the money was spent on."),
@@ -517,7 +506,7 @@ def _spending_message(problem: str, *, amount, category, paid, spent, budget, in
 def reverse_expenditure(expenditure: Expenditure, *, by, reason: str) -> Expenditure:
     """Cancel a wrong record by a reversing one (the opposite amount, same category, dated today); records are
     never changed or deleted. A record is reversed at most once, and a reversal is never reversed."""
-    _require(by, "contracts.record_expenditure", expenditure.project)
+    require(by, "contracts.record_expenditure", expenditure.project)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why this record is reversed."), code="reason")

@@ -1,59 +1,35 @@
 """The states of a task book and of a disbursement tranche, and the only transitions allowed between them.
 
-Every change of state goes through `move`, a conditional UPDATE (`WHERE state IN sources`): two people acting
-at once cannot both win; the loser gets a clear message and nothing changes. The caller records the audit
-event in the same transaction.
+Every change of state goes through `core.workflow.move`, a conditional UPDATE (`WHERE state IN sources`): two people
+acting at once cannot both win; the loser gets a clear message and nothing changes. The move writes the audit event.
 """
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from minsheng.contracts.models import TaskBook, Tranche
+from minsheng.core.workflow import Transition, Workflow, register
 
 Book = TaskBook.State
 Money = Tranche.State
+STALE = _("This is now “%(state)s”, so it cannot become “%(target)s”. Nothing was changed; reload the page to see "
+          "its current state.")
+COUNTERSIGN = "contracts.countersign_task_book"
 
-# target -> the states it may be reached from
-BOOK_TRANSITIONS: dict[str, frozenset] = {
-    Book.CONFIRMED: frozenset({Book.DRAFT}),         # the applicant confirms what it read
-    Book.SIGNED: frozenset({Book.CONFIRMED}),        # the officer countersigns
-    Book.SUPERSEDED: frozenset({Book.SIGNED}),       # a later version was signed
-}
-TRANCHE_TRANSITIONS: dict[str, frozenset] = {
-    Money.PLANNED: frozenset({Money.REQUESTED}),     # finance returns the request to the officer, with a reason
-    Money.REQUESTED: frozenset({Money.PLANNED}),     # an officer requests it
-    Money.APPROVED: frozenset({Money.REQUESTED}),    # finance approves (never the requester)
-    Money.PAID: frozenset({Money.APPROVED}),         # finance records the payment
-}
+# The applicant's permission is asked on the project (its organisation's), as on the pages.
+BOOK = register(Workflow(TaskBook, [
+    Transition("confirm", {Book.DRAFT}, Book.CONFIRMED, "contracts.confirm_task_book", "M17"),  # the applicant
+    Transition("sign", {Book.CONFIRMED}, Book.SIGNED, COUNTERSIGN, "M17"),            # the officer countersigns
+    Transition("supersede", {Book.SIGNED}, Book.SUPERSEDED, COUNTERSIGN, "M17"),      # a later version was signed
+], prefix="contracts.taskbook", stale=STALE, permission_object=lambda book: book.project))
+
+TRANCHE = register(Workflow(Tranche, [
+    Transition("request", {Money.PLANNED}, Money.REQUESTED, "contracts.request_tranche", "M17"),   # an officer
+    # finance approves, never the one who requested it
+    Transition("approve", {Money.REQUESTED}, Money.APPROVED, "contracts.approve_tranche", "M17",
+               four_eyes="requested_by"),
+    # finance returns the request to the officer, with a reason
+    Transition("return", {Money.REQUESTED}, Money.PLANNED, "contracts.return_tranche", "M17"),
+    Transition("pay", {Money.APPROVED}, Money.PAID, "contracts.record_payment", "M17"),   # finance records it
+], prefix="contracts.tranche", stale=STALE, permission_object=lambda tranche: tranche.project))
+
 COMMITTED = frozenset({Money.APPROVED, Money.PAID})  # counts against the grant
-
-
-class TransitionRefused(ValidationError):
-    pass
-
-
-def _table(instance: models.Model) -> dict:
-    return BOOK_TRANSITIONS if isinstance(instance, TaskBook) else TRANCHE_TRANSITIONS
-
-
-def can_move(instance: models.Model, target: str) -> bool:
-    table = _table(instance)
-    return target in table and instance.state in table[target]
-
-
-@transaction.atomic
-def move(instance: models.Model, target: str, **fields) -> str:
-    """Change the state (and `fields`) only if the row is still in an allowed source state; return the old one."""
-    model = type(instance)
-    sources = _table(instance)[target]
-    old = instance.state
-    changed = model.objects.filter(pk=instance.pk, state__in=sources).update(state=target, **fields)
-    instance.refresh_from_db()
-    if not changed:
-        raise TransitionRefused(
-            _("This is now “%(state)s”, so it cannot become “%(target)s”. Nothing was changed; reload the page "
-              "to see its current state.") % {"state": instance.get_state_display(),
-                                              "target": model.State(target).label},
-            code="stale")
-    return old

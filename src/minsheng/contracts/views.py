@@ -30,9 +30,9 @@ from minsheng.contracts.forms import (
     SplitForm,
 )
 from minsheng.contracts.models import TaskBook, Tranche
-from minsheng.contracts.rules import allowed
 from minsheng.core import audit, once
 from minsheng.core.exports import xlsx_response
+from minsheng.core.permissions import allowed, require
 from minsheng.core.views import rate_limited
 from minsheng.funding.models import Project
 
@@ -40,23 +40,18 @@ EXPORT_RATE = "10/m"
 Book = TaskBook.State
 
 
-def _allow(user, perm: str, obj=None) -> None:
-    if not allowed(user, perm, obj):
-        raise PermissionDenied
-
-
 def _project(request, pk) -> Project:
-    _allow(request.user, "contracts.view_project")
+    require(request.user, "contracts.view_project")
     return get_object_or_404(queries.projects_for(request.user), pk=pk)
 
 
 def _book(request, pk) -> TaskBook:
-    _allow(request.user, "contracts.view_project")
+    require(request.user, "contracts.view_project")
     return get_object_or_404(queries.task_books_for(request.user), pk=pk)
 
 
 def _tranche(request, pk, perm) -> Tranche:
-    _allow(request.user, perm)
+    require(request.user, perm)
     return get_object_or_404(queries.tranches_for(request.user), pk=pk)
 
 
@@ -69,7 +64,7 @@ def _refused(request, error: ValidationError | PermissionDenied) -> None:
 @require_safe
 @login_required
 def project_list(request):
-    _allow(request.user, "contracts.view_project")
+    require(request.user, "contracts.view_project")
     projects = list(queries.projects_for(request.user).prefetch_related("task_books").order_by("-approved_at", "pk"))
     sums, spending = queries.tranche_sums(projects), queries.spent_sums(projects)
     rows = [(p, queries.current_book(p), sums.get(p.pk, {}).get("paid", 0), spending.get(p.pk, 0)) for p in projects]
@@ -128,7 +123,7 @@ def project_detail(request, pk: int):
 @require_POST
 @login_required
 def issue(request, pk: int):
-    _allow(request.user, "contracts.issue_task_book")
+    require(request.user, "contracts.issue_task_book")
     project = _project(request, pk)
     try:
         book = services.issue(project, by=request.user)
@@ -172,9 +167,9 @@ def task_book(request, pk: int):
 def _book_form(request, pk: int, *, perm: str, form_class, form_key: str, save, done: str):
     """A form on the draft task book: the page again with the errors (400) or the service's refusal (409), or
     back to the task book with `done`."""
-    _allow(request.user, perm)
+    require(request.user, perm)
     book = _book(request, pk)
-    _allow(request.user, perm, book.project)
+    require(request.user, perm, book.project)
     form = form_class(request.POST, task_book=book)
     if not form.is_valid():
         return _book_page(request, book, status=400, **{form_key: form})
@@ -208,9 +203,9 @@ def split(request, pk: int):
 @require_POST
 @login_required
 def confirm(request, pk: int):
-    _allow(request.user, "contracts.confirm_task_book")
+    require(request.user, "contracts.confirm_task_book")
     book = _book(request, pk)
-    _allow(request.user, "contracts.confirm_task_book", book.project)
+    require(request.user, "contracts.confirm_task_book", book.project)
     revision = request.POST.get("revision", "")
     try:
         services.confirm(book, revision=int(revision) if revision.isdigit() else 0, by=request.user)
@@ -224,7 +219,7 @@ def confirm(request, pk: int):
 @require_POST
 @login_required
 def countersign(request, pk: int):
-    _allow(request.user, "contracts.countersign_task_book")
+    require(request.user, "contracts.countersign_task_book")
     book = _book(request, pk)
     try:
         services.countersign(book, by=request.user)
@@ -238,7 +233,7 @@ def countersign(request, pk: int):
 @require_POST
 @login_required
 def revise(request, pk: int):
-    _allow(request.user, "contracts.issue_task_book")
+    require(request.user, "contracts.issue_task_book")
     book = _book(request, pk)
     form = ReviseForm(request.POST)
     if not form.is_valid():
@@ -332,9 +327,9 @@ def tranche_pay(request, pk: int):
 @require_POST
 @login_required
 def expenditure_add(request, pk: int):
-    _allow(request.user, "contracts.record_expenditure")
+    require(request.user, "contracts.record_expenditure")
     project = _project(request, pk)
-    _allow(request.user, "contracts.record_expenditure", project)
+    require(request.user, "contracts.record_expenditure", project)
     form = ExpenditureForm(request.POST, project=project, categories=_spending_categories(_signed_book(project)))
     if not form.is_valid():
         return _project_page(request, project, expenditure_form=form, status=400)
@@ -357,9 +352,9 @@ def expenditure_add(request, pk: int):
 @require_POST
 @login_required
 def expenditure_reverse(request, pk: int):
-    _allow(request.user, "contracts.record_expenditure")
+    require(request.user, "contracts.record_expenditure")
     expenditure = get_object_or_404(queries.expenditures_for(request.user), pk=pk)
-    _allow(request.user, "contracts.record_expenditure", expenditure.project)
+    require(request.user, "contracts.record_expenditure", expenditure.project)
     reason = _cleaned(ReverseForm(request.POST), "reason")
     try:
         once.record(request, key=once.form_key(request), action="contracts.expenditure.reverse",
@@ -376,7 +371,7 @@ def expenditure_reverse(request, pk: int):
 @require_safe
 @login_required
 def finance_queue(request):
-    _allow(request.user, "contracts.view_finance")
+    require(request.user, "contracts.view_finance")
     tranches = queries.tranches_for(request.user).filter(
         state__in=[Tranche.State.REQUESTED, Tranche.State.APPROVED]).order_by("requested_at", "pk")
     return render(request, "contracts/finance_queue.html", {
@@ -392,7 +387,7 @@ def finance_queue(request):
 @require_safe
 @login_required
 def overview(request):
-    _allow(request.user, "contracts.view_finance")
+    require(request.user, "contracts.view_finance")
     data = queries.overview(queries.projects_for(request.user))
     chart = {"labels": [call.code for call, _money in data.calls],
              "series": [[float(m.grant / WAN) for _call, m in data.calls],
@@ -405,7 +400,7 @@ def overview(request):
 @require_safe
 @login_required
 def call_export(request, call_pk: int):
-    _allow(request.user, "contracts.view_finance")
+    require(request.user, "contracts.view_finance")
     call = get_object_or_404(Call, pk=call_pk)
     if is_ratelimited(request, group="contracts.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
         return rate_limited(request)
@@ -430,7 +425,7 @@ def call_export(request, call_pk: int):
 @require_safe
 @login_required
 def call_expenditures(request, call_pk: int):
-    _allow(request.user, "contracts.view_finance")
+    require(request.user, "contracts.view_finance")
     call = get_object_or_404(Call, pk=call_pk)
     if is_ratelimited(request, group="contracts.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
         return rate_limited(request)

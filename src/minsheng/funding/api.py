@@ -14,30 +14,17 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled, ValidationError
-from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from minsheng.calls.problem_views import limited
-from minsheng.funding import queries, services, states
+from minsheng.core.permissions import ViewPermission
+from minsheng.core.workflow import TransitionRefused
+from minsheng.funding import queries, services
 from minsheng.funding.models import CoFunding, FundingPlan, Objection, PlanLine, Project, ProjectFunding
 from minsheng.funding.notice_views import OBJECTION_RATE
 
 LIMITED = _("Too many objections from this address in a short time. Please wait and try again.")
-
-
-class PlanPermission(BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm("funding.approve_plan" if view.action == "approve" else "funding.view_plan")
-
-
-class ProjectPermission(BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm("funding.view_project")
-
-
-class ObjectionPermission(BasePermission):
-    def has_permission(self, request, view):
-        return view.action == "create" or request.user.has_perm("funding.view_plan")
 
 
 class FundingCoFundingSerializer(serializers.ModelSerializer):
@@ -167,7 +154,8 @@ class FundingProjectSerializer(serializers.ModelSerializer):
 @extend_schema_view(list=extend_schema(summary="Funding plans with lines, co-funding and leverage (government)"),
                     retrieve=extend_schema(summary="One funding plan"))
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [PlanPermission]
+    permission_classes = [ViewPermission]
+    permissions = {"approve": "funding.approve_plan", "*": "funding.view_plan"}
     serializer_class = FundingPlanSerializer
     lookup_value_regex = r"\d+"
 
@@ -185,7 +173,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         body.is_valid(raise_exception=True)
         try:
             services.approve(plan, by=request.user, reason=body.validated_data["reason"])
-        except states.TransitionRefused as exc:
+        except TransitionRefused as exc:
             return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
             return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
@@ -209,7 +197,8 @@ class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
                                          request=FundingPublicObjectionSerializer,
                                          responses={201: FundingPublicObjectionSerializer}))
 class ObjectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    permission_classes = [ObjectionPermission]
+    permission_classes = [ViewPermission]
+    permissions = {"create": None, "*": "funding.view_plan"}   # anyone objects; government reads
     lookup_value_regex = r"\d+"
 
     def get_serializer_class(self):
@@ -237,7 +226,8 @@ class ObjectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(list=extend_schema(summary="Approved projects you may see (applicants: their organisation's)"),
                     retrieve=extend_schema(summary="One project with its funding by source"))
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [ProjectPermission]
+    permission_classes = [ViewPermission]
+    permission = "funding.view_project"
     serializer_class = FundingProjectSerializer
     lookup_value_regex = r"\d+"
 

@@ -4,7 +4,7 @@
   co-owning department has confirmed: `approval_refusal` says why not), publish, handle objections and approve
   projects (立项).
 - Department officers of a department co-owning the call confirm their part; district officers commit their
-  district's special funds to projects of organisations in their district.
+  district's special funds to projects of organisations in their district (administrators too).
 - Everyone in government reads plans and projects; an applicant reads its own organisation's projects.
 - The public reads the notice and lodges objections (portal, rate-limited).
 """
@@ -13,6 +13,7 @@ import rules
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.rules import (
+    is_admin,
     is_applicant,
     is_auditor,
     is_department_officer,
@@ -69,7 +70,9 @@ rules.add_perm("funding.manage_plan", is_staff_officer)
 rules.add_perm("funding.approve_plan", is_staff_officer & may_approve_now)
 rules.add_perm("funding.return_plan", is_staff_officer)
 rules.add_perm("funding.confirm_plan", is_department_officer & is_co_owner)
-rules.add_perm("funding.commit_district_funds", is_district_officer & is_in_district)
+# The administrator too, as the matrix has it: the rule says so, since a superuser holds no blanket pass
+# (core/permissions.py).
+rules.add_perm("funding.commit_district_funds", (is_district_officer & is_in_district) | is_admin)
 rules.add_perm("funding.record_cofunding", is_staff_officer)
 rules.add_perm("funding.handle_objection", is_staff_officer)
 rules.add_perm("funding.decide", is_staff_officer)

@@ -1,8 +1,8 @@
 """Every write of a funding plan (资助方案), its co-funding, notice, objections and the approval of projects (立项).
 
 Each function is one transaction with one audit event citing its clause (M17 for the plan and the decision, M20 for
-co-funding); state moves go through states.move (a conditional update), so double clicks and races leave one
-winner. Amounts are Decimal yuan.
+co-funding); state moves go through core.workflow.move with the table in states.py (a conditional update), so
+double clicks and races leave one winner. Amounts are Decimal yuan.
 """
 
 import logging
@@ -24,8 +24,9 @@ from minsheng.applications.forms import wan
 from minsheng.applications.models import Application
 from minsheng.applications.models import FundingLine as ApplicationFunding
 from minsheng.calls.models import Call
-from minsheng.core import audit, clock
-from minsheng.funding import calendar, queries, rules, states
+from minsheng.core import audit, clock, workflow
+from minsheng.core.permissions import require, user_of
+from minsheng.funding import calendar, queries, rules
 from minsheng.funding.models import (
     CoFunding,
     Confirmation,
@@ -44,15 +45,6 @@ DISTRICT_SOURCE = "district"
 # The suggestion does not fund a remainder below this share of the request: a project given a fraction of its
 # budget cannot deliver what it promised, so the money goes on down the ranking instead.
 MIN_PARTIAL_SHARE = Decimal("0.5")
-
-
-def _require(by, permission: str, obj=None) -> None:
-    if by is not None and not by.has_perm(permission, obj):
-        raise PermissionDenied(permission)
-
-
-def _actor(by):
-    return by if getattr(by, "is_authenticated", False) else None
 
 
 def _record(action: str, by, target, reason: str, *, clause: str = "M17", old=None, new=None) -> None:
@@ -191,14 +183,14 @@ def cutoff_rank(lines: list[PlanLine]) -> int | None:
 @transaction.atomic
 def create_plan(call, *, by) -> FundingPlan:
     """Start the call's plan from its basis (`plan_basis`); each application gets a line with its request."""
-    _require(by, "funding.manage_plan")
+    require(by, "funding.manage_plan")
     call = Call.objects.select_for_update().select_related("support_type").get(pk=call.pk)
     if FundingPlan.objects.filter(call=call).exists():
         raise ValidationError(_("This call already has a funding plan."))
     ranking = plan_basis(call)
     if not ranking:
         raise ValidationError(not_ready_message(call))
-    plan = FundingPlan.objects.create(call=call, created_by=_actor(by))
+    plan = FundingPlan.objects.create(call=call, created_by=user_of(by))
     applications = Application.objects.in_bulk([entry["application"] for entry in ranking])
     for entry in ranking:
         application = applications.get(entry["application"])
@@ -218,7 +210,7 @@ def create_plan(call, *, by) -> FundingPlan:
 def update_plan(plan: FundingPlan, *, by, grants: dict[int, tuple[Decimal, str]], notice_days: int | None = None,
                 reason: str = "") -> FundingPlan:
     """Set the grants (and cut reasons) of a draft plan; all or nothing: any broken rule refuses the whole change."""
-    _require(by, "funding.manage_plan")
+    require(by, "funding.manage_plan")
     plan = _lock(plan)
     if plan.state != S.DRAFT:
         raise ValidationError(_("Only a draft plan can be changed; this one is “%(state)s”.")
@@ -259,7 +251,7 @@ def apply_suggestion(plan: FundingPlan, *, by) -> FundingPlan:
 
 @transaction.atomic
 def propose(plan: FundingPlan, *, by, reason: str = "") -> FundingPlan:
-    _require(by, "funding.manage_plan")
+    require(by, "funding.manage_plan")
     plan = _lock(plan)
     lines = list(plan.lines.all())
     errors = check_lines(plan, lines)
@@ -267,31 +259,29 @@ def propose(plan: FundingPlan, *, by, reason: str = "") -> FundingPlan:
         raise ValidationError(list(errors.values()))
     if not any(line.funded for line in lines):
         raise ValidationError(_("The plan funds no application yet."))
-    states.move(plan, S.PROPOSED, proposed_by=_actor(by), proposed_at=clock.now())
-    _record("plan.propose", by, plan, reason or _("Funding plan proposed"), old={"state": S.DRAFT},
-            new={"state": S.PROPOSED, "total": funded_total(lines),
-                 "funded": [line.application_id for line in lines if line.funded]})
+    workflow.move(plan, "propose", by=by, reason=reason or _("Funding plan proposed"),
+                  new={"total": funded_total(lines), "funded": [line.application_id for line in lines if line.funded]},
+                  proposed_by=user_of(by), proposed_at=clock.now())
     return plan
 
 
 @transaction.atomic
 def return_plan(plan: FundingPlan, *, by, reason: str) -> FundingPlan:
     """Send a proposed plan back to draft, with the reason; the departments' confirmations lapse."""
-    _require(by, "funding.return_plan")
+    require(by, "funding.return_plan")
     reason = _text(reason, _("Give the reason for returning the plan."))
     plan = _lock(plan)
-    states.move(plan, S.DRAFT, proposed_by=None, proposed_at=None)
     lapsed = list(plan.confirmations.values_list("department_id", flat=True))
+    workflow.move(plan, "return", by=by, reason=reason, old={"confirmations": lapsed}, proposed_by=None,
+                  proposed_at=None)
     plan.confirmations.all().delete()
-    _record("plan.return", by, plan, reason, old={"state": S.PROPOSED, "confirmations": lapsed},
-            new={"state": S.DRAFT})
     return plan
 
 
 @transaction.atomic
 def confirm(plan: FundingPlan, *, by, note: str = "") -> Confirmation:
     """A co-owning department confirms its part of the proposed plan."""
-    _require(by, "funding.confirm_plan", plan)
+    require(by, "funding.confirm_plan", plan)
     if not by.department_id or not plan.call.co_owners.filter(pk=by.department_id).exists():
         raise PermissionDenied("funding.confirm_plan")    # only a co-owning department's officer, never an admin
     plan = _lock(plan)
@@ -321,19 +311,19 @@ def notice_period(start: datetime, days: int) -> tuple[datetime, bool]:
 @transaction.atomic
 def approve(plan: FundingPlan, *, by, reason: str) -> FundingPlan:
     """The second officer approves the proposed plan, which publishes it for public notice (公示)."""
-    _require(by, "funding.approve_plan")
+    require(by, "funding.approve_plan")
     reason = _text(reason, _("Give the reason for the approval."))
     plan = _lock(plan)
-    if plan.state == S.PROPOSED:    # any other state: states.move refuses it as a lost race
-        refusal = rules.approval_refusal(_actor(by), plan)
+    if plan.state == S.PROPOSED:    # any other state: the move refuses it as a lost race
+        refusal = rules.approval_refusal(user_of(by), plan)
         if refusal:
             raise ValidationError(refusal, code="approval_refused")
     now = clock.now()
     ends, fallback = notice_period(now, plan.notice_days)
-    states.move(plan, S.NOTICE, approved_by=_actor(by), approved_at=now, approval_reason=reason,
-                notice_starts_at=now, notice_ends_at=ends, notice_fallback=fallback)
-    _record("plan.approve", by, plan, reason, old={"state": S.PROPOSED},
-            new={"state": S.NOTICE, "notice_starts_at": now, "notice_ends_at": ends, "weekday_fallback": fallback})
+    workflow.move(plan, "approve", by=by, reason=reason,
+                  new={"notice_starts_at": now, "notice_ends_at": ends, "weekday_fallback": fallback},
+                  approved_by=user_of(by), approved_at=now, approval_reason=reason, notice_starts_at=now,
+                  notice_ends_at=ends, notice_fallback=fallback)
     return plan
 
 
@@ -345,9 +335,9 @@ def add_cofunding(line: PlanLine, *, by, source: FundingSource, provider: str, a
     funds to their district's organisations; officers record every other source except the call's own."""
     line = PlanLine.objects.select_related("application__organisation", "plan__call__programme").get(pk=line.pk)
     if source.code == DISTRICT_SOURCE:
-        _require(by, "funding.commit_district_funds", line)
+        require(by, "funding.commit_district_funds", line)
     else:
-        _require(by, "funding.record_cofunding")
+        require(by, "funding.record_cofunding")
         if source.pk == line.plan.call.programme.source_id:
             raise ValidationError(_("The call's own source is the grant itself; set it in the plan."))
     plan = _lock(line.plan)
@@ -359,7 +349,7 @@ def add_cofunding(line: PlanLine, *, by, source: FundingSource, provider: str, a
     if amount is None or amount <= 0:
         raise ValidationError(_("Enter an amount above zero."))
     item = CoFunding.objects.create(line=line, source=source, provider=provider, amount=amount.quantize(
-        Decimal("0.01")), recorded_by=_actor(by), recorded_at=clock.now())
+        Decimal("0.01")), recorded_by=user_of(by), recorded_at=clock.now())
     _record("cofunding.add", by, plan, _("Co-funding recorded"), clause="M20",
             new={"application": line.application.number, "source": source.code, "provider": provider,
                  "amount": item.amount})
@@ -371,9 +361,9 @@ def remove_cofunding(item: CoFunding, *, by) -> None:
     item = CoFunding.objects.select_related("line__application__organisation", "line__plan", "source").get(
         pk=item.pk)
     if item.source.code == DISTRICT_SOURCE:
-        _require(by, "funding.commit_district_funds", item.line)
+        require(by, "funding.commit_district_funds", item.line)
     else:
-        _require(by, "funding.record_cofunding")
+        require(by, "funding.record_cofunding")
     plan = _lock(item.line.plan)
     if plan.state not in (S.DRAFT, S.PROPOSED):
         raise ValidationError(_("Co-funding can be changed only before the plan is approved."))
@@ -411,14 +401,14 @@ def lodge_objection(plan: FundingPlan, *, contact: str, text: str, name: str = "
 @transaction.atomic
 def handle_objection(objection: Objection, *, by, handling: str, withdraw: bool = False) -> Objection:
     """Record how an objection was handled; optionally withdraw its project from the plan."""
-    _require(by, "funding.handle_objection")
+    require(by, "funding.handle_objection")
     handling = _text(handling, _("Write how the objection was handled."))
     plan = _lock(objection.plan)
     if plan.state != S.NOTICE:
         raise ValidationError(_("Objections are handled while the plan is in public notice."))
     now = clock.now()
     if not Objection.objects.filter(pk=objection.pk, state=Objection.State.OPEN).update(
-            state=Objection.State.HANDLED, handling=handling, handled_by=_actor(by), handled_at=now):
+            state=Objection.State.HANDLED, handling=handling, handled_by=user_of(by), handled_at=now):
         raise ValidationError(_("This objection has already been handled; nothing was changed."))
     objection.refresh_from_db()
     withdrawn = None
@@ -435,7 +425,7 @@ def handle_objection(objection: Objection, *, by, handling: str, withdraw: bool 
 @transaction.atomic
 def withdraw_line(line: PlanLine, *, by, reason: str) -> PlanLine:
     """Take a project off a plan in notice (after an objection, or a fact found meanwhile)."""
-    _require(by, "funding.handle_objection")
+    require(by, "funding.handle_objection")
     reason = _text(reason, _("Give the reason for withdrawing the project."))
     plan = _lock(line.plan)
     if plan.state != S.NOTICE:
@@ -457,7 +447,7 @@ def project_number(call, year: int, index: int) -> str:
 @transaction.atomic
 def decide(plan: FundingPlan, *, by, reason: str = "", notify: bool = True) -> list[Project]:
     """After the notice, with no open objection: each funded line becomes a numbered Project with its money."""
-    _require(by, "funding.decide")
+    require(by, "funding.decide")
     plan = _lock(plan)
     if plan.state != S.NOTICE:
         raise ValidationError(_("Projects are approved after the public notice of an approved plan."))
@@ -469,7 +459,6 @@ def decide(plan: FundingPlan, *, by, reason: str = "", notify: bool = True) -> l
     if open_count:
         raise ValidationError(_("%(n)s objection(s) are still open: record how each was handled first.")
                               % {"n": open_count})
-    states.move(plan, S.DECIDED, decided_by=_actor(by), decided_at=now)
     call = plan.call
     year = timezone.localtime(now).year
     source = call.programme.source
@@ -483,16 +472,17 @@ def decide(plan: FundingPlan, *, by, reason: str = "", notify: bool = True) -> l
         project = Project.objects.create(
             application=app, call=call, organisation=app.organisation, lead=app.lead,
             number=project_number(call, year, index), title=app.title[:200], grant=government,
-            approved_at=now, approved_by=_actor(by))
+            approved_at=now, approved_by=user_of(by))
         ProjectFunding.objects.create(project=project, source=source, provider=call.programme.name_zh[:200],
                                       amount=line.grant)
         for item in line.cofunding.all():
             ProjectFunding.objects.create(project=project, source=item.source, provider=item.provider,
                                           amount=item.amount)
         projects.append(project)
-    _record("plan.decide", by, plan, reason or _("Projects approved after the public notice"),
-            old={"state": S.NOTICE},
-            new={"state": S.DECIDED, "projects": {p.number: p.application_id for p in projects}})
+    # The move comes last so that its event names the projects; the plan stays locked since _lock above.
+    workflow.move(plan, "decide", by=by, reason=reason or _("Projects approved after the public notice"),
+                  new={"projects": {p.number: p.application_id for p in projects}}, decided_by=user_of(by),
+                  decided_at=now)
     ids = [p.pk for p in projects]
     if notify:
         transaction.on_commit(lambda: [mail_decision(pk) for pk in ids])

@@ -17,6 +17,7 @@ from minsheng.applications.models import Application
 from minsheng.calls.models import STABLE_SUPPORT
 from minsheng.core import audit, once
 from minsheng.core.exports import xlsx_response
+from minsheng.core.permissions import require
 from minsheng.core.views import rate_limited
 from minsheng.funding import pdf, queries, rules, services
 from minsheng.funding.forms import CoFundingForm, HandleForm, PlanForm, ReasonForm
@@ -27,13 +28,8 @@ S = FundingPlan.State
 EXPORT_RATE = "10/m"
 
 
-def _allow(user, permission, obj=None):
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
 def _call(request, call_pk):
-    _allow(request.user, "funding.view_plan")
+    require(request.user, "funding.view_plan")
     return get_object_or_404(queries.calls_for(request.user), pk=call_pk)
 
 
@@ -79,7 +75,7 @@ def _envelope_chart(envelopes) -> dict:
 @require_safe
 @login_required
 def call_list(request):
-    _allow(request.user, "funding.view_plan")
+    require(request.user, "funding.view_plan")
     from minsheng.review.models import Panel
 
     frozen = Panel.objects.filter(state=Panel.State.FROZEN).values_list("call_id", flat=True)
@@ -179,7 +175,7 @@ def _run_once(request, call_pk, name, action, success):
 
 def _post(request, call_pk, permission, action, success):
     """Run one service on the call's plan (see `_run`)."""
-    _allow(request.user, permission)
+    require(request.user, permission)
     plan = _plan(request, call_pk)
     return _run(request, call_pk, lambda: action(plan), success)
 
@@ -187,7 +183,7 @@ def _post(request, call_pk, permission, action, success):
 @require_POST
 @login_required
 def plan_create(request, call_pk: int):
-    _allow(request.user, "funding.manage_plan")
+    require(request.user, "funding.manage_plan")
     call = _call(request, call_pk)
     return _run(request, call.pk, lambda: services.create_plan(call, by=request.user), _("Funding plan started."))
 
@@ -195,7 +191,7 @@ def plan_create(request, call_pk: int):
 @require_POST
 @login_required
 def plan_save(request, call_pk: int):
-    _allow(request.user, "funding.manage_plan")
+    require(request.user, "funding.manage_plan")
     plan = _plan(request, call_pk)
     lines = queries.lines_of(plan)
     form = PlanForm(request.POST, plan=plan, lines=lines)
@@ -246,9 +242,9 @@ def plan_return(request, call_pk: int):
 @require_POST
 @login_required
 def plan_confirm(request, call_pk: int):
-    _allow(request.user, "funding.view_plan")
+    require(request.user, "funding.view_plan")
     plan = _plan(request, call_pk)
-    _allow(request.user, "funding.confirm_plan", plan)
+    require(request.user, "funding.confirm_plan", plan)
     return _post(request, call_pk, "funding.view_plan",
                  lambda p: services.confirm(p, by=request.user, note=request.POST.get("note", "")),
                  _("Your department's part of the plan is confirmed."))
@@ -273,7 +269,7 @@ def plan_decide(request, call_pk: int):
 @require_POST
 @login_required
 def cofunding_add(request, call_pk: int, pk: int):
-    _allow(request.user, "funding.view_plan")
+    require(request.user, "funding.view_plan")
     plan = _plan(request, call_pk)
     line = get_object_or_404(PlanLine.objects.select_related("application__organisation"), plan=plan, pk=pk)
     sources = cofunding_sources(request.user, plan)
@@ -292,7 +288,7 @@ def cofunding_add(request, call_pk: int, pk: int):
 @require_POST
 @login_required
 def cofunding_remove(request, call_pk: int, pk: int):
-    _allow(request.user, "funding.view_plan")
+    require(request.user, "funding.view_plan")
     plan = _plan(request, call_pk)
     # Looked up inside the write: sent again after it was removed, the form finds its token, not a missing record.
     return _run_once(request, call_pk, "funding.cofunding.remove", lambda: services.remove_cofunding(
@@ -302,7 +298,7 @@ def cofunding_remove(request, call_pk: int, pk: int):
 @require_POST
 @login_required
 def objection_handle(request, call_pk: int, pk: int):
-    _allow(request.user, "funding.handle_objection")
+    require(request.user, "funding.handle_objection")
     plan = _plan(request, call_pk)
     objection = get_object_or_404(Objection, plan=plan, pk=pk)
     form = HandleForm(request.POST)
@@ -315,7 +311,7 @@ def objection_handle(request, call_pk: int, pk: int):
 @require_safe
 @login_required
 def export(request, call_pk: int):
-    _allow(request.user, "funding.export_decisions")
+    require(request.user, "funding.export_decisions")
     plan = _plan(request, call_pk)
     if is_ratelimited(request, group="funding.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
         return rate_limited(request)
@@ -350,15 +346,15 @@ def export(request, call_pk: int):
 @require_safe
 @login_required
 def project_list(request):
-    _allow(request.user, "funding.view_project")
+    require(request.user, "funding.view_project")
     projects = queries.projects_for(request.user).order_by("-approved_at", "number")
     return render(request, "funding/project_list.html", {"projects": projects})
 
 
 def _project(request, pk):
-    _allow(request.user, "funding.view_project")
+    require(request.user, "funding.view_project")
     project = get_object_or_404(queries.projects_for(request.user), pk=pk)
-    _allow(request.user, "funding.view_project", project)
+    require(request.user, "funding.view_project", project)
     return project
 
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import audit
+from minsheng.core.permissions import allowed, require
 from minsheng.core.services import create_audited, update_audited
 from minsheng.outcomes import numbers
 from minsheng.outcomes import rules as _rules  # noqa: F401  (registers the permissions)
@@ -29,11 +30,6 @@ NUMBER_MESSAGES = {
     "standard_format": _("A standard's number looks like GB/T 12345-2023 or T/SZAS 12-2023."),
     "empty": _("Give the number."),
 }
-
-
-def _require(by, permission: str, obj=None) -> None:
-    if by is not None and not by.has_perm(permission, obj):
-        raise PermissionDenied(permission)
 
 
 def clean_values(values: dict) -> dict:
@@ -87,9 +83,9 @@ def _check_duplicate(values: dict, exclude_pk=None) -> None:
 
 def create_ip_asset(*, by, values: dict) -> IPAsset:
     """Register an asset. An applicant's asset always belongs to its own organisation."""
-    _require(by, "outcomes.add_ipasset")
+    require(by, "outcomes.add_ipasset")
     values = clean_values(values)
-    if by is not None and not by.has_perm("outcomes.change_ipasset_owner"):
+    if not allowed(by, "outcomes.change_ipasset_owner"):
         values["owner"] = by.organisation
     _check_duplicate(values)
     asset = IPAsset(**values)
@@ -97,9 +93,9 @@ def create_ip_asset(*, by, values: dict) -> IPAsset:
 
 
 def update_ip_asset(*, asset: IPAsset, by, changes: dict) -> IPAsset:
-    _require(by, "outcomes.change_ipasset", asset)
+    require(by, "outcomes.change_ipasset", asset)
     changes = dict(changes)
-    if by is not None and not by.has_perm("outcomes.change_ipasset_owner"):
+    if not allowed(by, "outcomes.change_ipasset_owner"):
         if changes.get("owner", asset.owner) != asset.owner:
             raise PermissionDenied("may not move an asset to another organisation")
         changes.pop("owner", None)

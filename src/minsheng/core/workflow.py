@@ -1,0 +1,169 @@
+"""The transition engine: the one way a state changes.
+
+Each model with states declares its table in its app's `states.py`: a `Workflow` of named `Transition`s (source
+states, target, permission, clause, four eyes), registered here. `move(obj, name, by=…)` then
+
+1. locks the row and reads its state; a state the transition does not start from is refused (someone else moved
+   it first, or the step does not apply);
+2. asks the permission boundary (`core.permissions.require`) with the transition's permission;
+3. refuses four eyes: the person named in the transition's `four_eyes` field (who took the step before) may not
+   take this one;
+4. moves with a conditional UPDATE (`WHERE state IN sources`), so two clicks or two officers leave one winner and
+   the loser is refused with nothing changed;
+5. writes exactly one audit event, `<prefix>.<transition name>`, with the old and new state and the clause.
+
+Every refusal of a step is a `TransitionRefused` (a ValidationError, so pages and the API show its message); a
+missing permission is PermissionDenied, as everywhere else. Call `move` inside the service's transaction, after the
+service's own checks, so that the event joins the service's other writes or none of them happens.
+"""
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from minsheng.core import audit
+from minsheng.core.permissions import require
+
+STALE = gettext_lazy("This is now “%(state)s”, so it cannot become “%(target)s”. Nothing was changed; reload the "
+                     "page to see its current state.")
+
+
+class TransitionRefused(ValidationError):
+    """The step does not apply to the object's state now (or breaks four eyes); nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str                   # the verb of the audit action: `<prefix>.<name>`
+    sources: frozenset          # the states it may start from
+    target: str
+    permission: str             # a django-rules permission, asked through core.permissions
+    clause: str = ""            # the policy clause (M01–M24) the step implements, recorded with the event
+    four_eyes: str = ""         # a field naming who took the step before: that person may not take this one
+
+    def __post_init__(self):
+        object.__setattr__(self, "sources", frozenset(self.sources))
+
+
+class Workflow:
+    """The transition table of one model."""
+
+    def __init__(self, model: type[models.Model], transitions: Iterable[Transition], *, prefix: str = "",
+                 stale=STALE, permission_object: Callable | None = None, versioned: bool = False,
+                 field: str = "state"):
+        self.model = model
+        self.transitions = {t.name: t for t in transitions}
+        self.prefix = prefix or model._meta.label_lower
+        self.stale = stale                          # the refusal, with %(state)s and %(target)s
+        self.permission_object = permission_object or (lambda obj: obj)
+        self.versioned = versioned                  # raise `version`, so a form made before the move cannot save
+        self.field = field
+        for transition in self.transitions.values():
+            if not transition.permission:
+                raise ValueError(f"{self.prefix}.{transition.name} names no permission")
+
+    def __getitem__(self, name: str) -> Transition:
+        return self.transitions[name]
+
+    def __iter__(self):
+        return iter(self.transitions.values())
+
+    def action(self, name: str) -> str:
+        return f"{self.prefix}.{name}"
+
+    def actions(self) -> set[str]:
+        return {self.action(name) for name in self.transitions}
+
+    def states(self) -> set[str]:
+        """Every state the table mentions."""
+        return {s for t in self for s in t.sources} | {t.target for t in self}
+
+    def can(self, obj: models.Model, name: str) -> bool:
+        """Whether the step applies to the object's state as loaded (the permission is the rules' business)."""
+        transition = self.transitions.get(name)
+        return transition is not None and getattr(obj, self.field) in transition.sources
+
+    def refusal(self, obj: models.Model, target: str, code: str = "stale") -> TransitionRefused:
+        label = self.model._meta.get_field(self.field).flatchoices
+        return TransitionRefused(
+            self.stale % {"state": dict(label).get(getattr(obj, self.field), getattr(obj, self.field)),
+                          "target": dict(label).get(target, target)},
+            code=code)
+
+
+_WORKFLOWS: dict[type, Workflow] = {}
+
+
+def _load_states(app: str) -> None:
+    try:
+        importlib.import_module(f"{app}.states")
+    except ModuleNotFoundError as error:    # an app without states
+        if error.name != f"{app}.states":
+            raise
+
+
+def register(workflow: Workflow) -> Workflow:
+    _WORKFLOWS[workflow.model] = workflow
+    return workflow
+
+
+def workflow_of(obj_or_model) -> Workflow:
+    """The model's table; its app's `states.py` is imported on first use, which registers it."""
+    model = (obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model))._meta.concrete_model
+    if model not in _WORKFLOWS:
+        _load_states(model._meta.app_config.name)
+    try:
+        return _WORKFLOWS[model]
+    except KeyError:
+        raise LookupError(f"{model._meta.label} has no transition table in its app's states.py") from None
+
+
+def registered() -> list[Workflow]:
+    """Every table of the project's apps (each app's states.py is imported, which registers its tables)."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("minsheng."):
+            _load_states(config.name)
+    return list(_WORKFLOWS.values())
+
+
+def move(obj: models.Model, name: str, *, by, reason: str = "", old: dict | None = None, new: dict | None = None,
+         **fields) -> str:
+    """Take the step `name` on `obj` (setting `fields` with it); return the state it left.
+
+    `old` and `new` add details to the audit event beside the state. Refuses with TransitionRefused, or
+    PermissionDenied when `by` may not take the step; either way nothing is written."""
+    workflow = workflow_of(obj)
+    transition = workflow.transitions.get(name)
+    if transition is None:
+        raise TransitionRefused(_("This step does not exist."), code="invalid")
+    model, field = workflow.model, workflow.field
+    with transaction.atomic():
+        current = model.objects.select_for_update().filter(pk=obj.pk).values_list(field, flat=True).first()
+        if current not in transition.sources:
+            obj.refresh_from_db()
+            raise workflow.refusal(obj, transition.target)
+        require(by, transition.permission, workflow.permission_object(obj))
+        if transition.four_eyes:
+            earlier = model.objects.filter(pk=obj.pk).values_list(f"{transition.four_eyes}_id", flat=True).first()
+            if earlier is not None and earlier == getattr(by, "pk", None):
+                raise TransitionRefused(_("You took the step before this one, so another person must take this "
+                                          "one (four eyes)."), code="four_eyes")
+        values = {field: transition.target, **fields}
+        if workflow.versioned:
+            values["version"] = F("version") + 1
+        if not model.objects.filter(pk=obj.pk, **{f"{field}__in": transition.sources}).update(**values):
+            obj.refresh_from_db()
+            raise workflow.refusal(obj, transition.target)
+        obj.refresh_from_db()
+        audit.record(action=workflow.action(name), by=by, target=obj,
+                     old={field: current, **(old or {})}, new={field: transition.target, **(new or {})},
+                     reason=reason, clause=transition.clause)
+    return current

@@ -1,0 +1,73 @@
+"""scripts/architecture.py: it runs on the project, prints every figure with its target, and counts what it says."""
+
+import importlib.util
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "architecture.py"
+LINE = re.compile(r"^(?P<label>.+?)\s+(?P<count>\d+)\s+\(target (?P<target>\d+)\)(  over)?$")
+
+
+def _module():
+    spec = importlib.util.spec_from_file_location("architecture", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_it_prints_every_figure_of_the_project_with_its_target():
+    done = subprocess.run([sys.executable, str(SCRIPT)], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    figures = {m["label"]: (int(m["count"]), int(m["target"])) for m in map(LINE.match, done.stdout.splitlines()) if m}
+    labels = {label for label, _target in _module().TARGETS.values()}
+    assert set(figures) == labels, done.stdout
+    assert figures["transition exception types"][0] >= 1    # core's own, at least
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / "minsheng" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root / "minsheng"
+
+
+def test_it_counts_each_kind_of_finding(tmp_path):
+    src = _write(tmp_path, {
+        "core/permissions.py": "def require(actor, perm):\n    pass\n",
+        "core/clock.py": "from django.utils import timezone\ndef now():\n    return timezone.now()\n",
+        "alpha/services.py": """\
+            from minsheng.beta import models
+            from django.utils import timezone
+            class TransitionRefused(Exception):
+                pass
+            def _require(by, perm):
+                if not by.has_perm(perm):
+                    raise PermissionDenied
+            def _check(name, value):     # a validation helper, not a permission one
+                return value
+            def stamp():
+                return timezone.now()
+            """,
+        "beta/models.py": "def f():\n    from minsheng.alpha import services\n",
+        "beta/api.py": "from rest_framework.permissions import BasePermission\nclass P(BasePermission):\n    pass\n",
+        "gamma/views.py": "from minsheng.alpha import services\n",
+        "demo/builder.py": "from minsheng import alpha, beta, gamma\n",
+    })
+    module = _module()
+    found = module.findings(src)
+    assert found["cycles"] == ["alpha ↔ beta"]
+    assert [p.split()[-1] for p in found["helpers"]] == ["_require", "require"]
+    assert len(found["refusals"]) == 1 and len(found["drf"]) == 1
+    assert found["clock"] == ["alpha/services:11"]
+    assert module.main(["--src", str(src)]) == 0
+    assert module.main(["--src", str(src), "--check"]) == 1       # a cycle, two helpers, a clock call: over
+
+
+def test_check_passes_when_every_figure_is_on_target(tmp_path):
+    src = _write(tmp_path, {"core/permissions.py": "def require(actor, perm):\n    pass\n",
+                            "alpha/services.py": "from minsheng.core import permissions\n"})
+    assert _module().main(["--src", str(src), "--check"]) == 0

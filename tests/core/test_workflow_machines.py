@@ -1,0 +1,160 @@
+"""Property-based state-machine tests of every transition table (core/workflow.py, each app's states.py).
+
+Hypothesis drives one fresh object per example through random sequences of named steps, taken by the platform
+(SYSTEM, which holds every permission) and by nobody (no actor, which holds none). After every step:
+
+- the object is in a state the table allows it to reach from its first state, never another;
+- a step the table allows from the current state moved it to the step's target and left exactly one audit event;
+- a step the table does not allow, or one without permission, changed nothing and left no event.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+from minsheng.accounts.roles import Role
+from minsheng.applications import states as application_states
+from minsheng.contracts import states as contract_states
+from minsheng.contracts.models import TaskBook, Tranche
+from minsheng.core import audit, workflow
+from minsheng.core.permissions import SYSTEM
+from minsheng.core.workflow import TransitionRefused, Workflow
+from minsheng.funding import states as funding_states
+from minsheng.funding.models import FundingPlan
+from tests.factories import user_for_role
+from tests.factories.applications import ApplicationFactory
+from tests.factories.calls import CallFactory
+from tests.factories.contracts import approved_project
+
+pytestmark = pytest.mark.django_db
+BOUNDED = settings(max_examples=8, stateful_step_count=15, deadline=None,
+                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+def reachable(table: Workflow, start: str) -> set[str]:
+    """The states the table can lead to from `start` (start included)."""
+    seen, frontier = {start}, [start]
+    while frontier:
+        state = frontier.pop()
+        for transition in table:
+            if state in transition.sources and transition.target not in seen:
+                seen.add(transition.target)
+                frontier.append(transition.target)
+    return seen
+
+
+def run_machine(table: Workflow, make):
+    """Run the state machine of `table` over objects made by `make()` (a fresh one per example)."""
+
+    class Machine(RuleBasedStateMachine):
+        def __init__(self):
+            super().__init__()
+            self.obj = make()
+            self.start = self.obj.state
+            self.allowed_states = reachable(table, self.start)
+
+        def events(self) -> int:
+            return audit.history_for(self.obj).count()
+
+        def fresh_state(self) -> str:
+            return type(self.obj).objects.values_list("state", flat=True).get(pk=self.obj.pk)
+
+        @rule(name=st.sampled_from(sorted(table.transitions)))
+        def step_by_the_platform(self, name):
+            before, events = self.fresh_state(), self.events()
+            transition = table[name]
+            if before in transition.sources:
+                left = workflow.move(self.obj, name, by=SYSTEM, reason="property test")
+                assert left == before
+                assert self.fresh_state() == transition.target == self.obj.state
+                assert self.events() == events + 1
+                event = audit.history_for(self.obj).order_by("-seq").first()
+                assert event.action == table.action(name)
+                assert (event.old["state"], event.new["state"]) == (before, transition.target)
+                assert event.clause == transition.clause
+            else:
+                with pytest.raises(TransitionRefused):
+                    workflow.move(self.obj, name, by=SYSTEM)
+                assert self.fresh_state() == before
+                assert self.events() == events
+
+        @rule(name=st.sampled_from(sorted(table.transitions)))
+        def step_by_nobody(self, name):
+            before, events = self.fresh_state(), self.events()
+            with pytest.raises((TransitionRefused, PermissionDenied)):
+                workflow.move(self.obj, name, by=None)
+            assert self.fresh_state() == before
+            assert self.events() == events
+
+        @rule(name=st.text(min_size=1, max_size=8).filter(lambda n: n not in table.transitions))
+        def unknown_step(self, name):
+            before, events = self.fresh_state(), self.events()
+            with pytest.raises(TransitionRefused):
+                workflow.move(self.obj, name, by=SYSTEM)
+            assert (self.fresh_state(), self.events()) == (before, events)
+
+        @invariant()
+        def only_states_the_table_allows(self):
+            assert self.fresh_state() in self.allowed_states
+
+    run_state_machine_as_test(Machine, settings=BOUNDED)
+
+
+def test_application_table():
+    run_machine(application_states.WORKFLOW, lambda: ApplicationFactory())
+
+
+def test_funding_plan_table():
+    run_machine(funding_states.WORKFLOW, lambda: FundingPlan.objects.create(call=CallFactory()))
+
+
+def test_task_book_table():
+    project = approved_project()
+    officer = user_for_role(Role.OFFICER)
+
+    def make():
+        # one version at a time is open: earlier examples' versions are closed before the next is issued
+        TaskBook.objects.filter(project=project).update(state=TaskBook.State.SUPERSEDED)
+        number = TaskBook.objects.filter(project=project).count() + 1
+        return TaskBook.objects.create(project=project, number=number, title=project.title, grant=project.grant,
+                                       ip_clause="IP", data_clause="data", issued_by=officer,
+                                       issued_at=timezone.now())
+
+    run_machine(contract_states.BOOK, make)
+
+
+def test_tranche_table():
+    project = approved_project()
+    officer = user_for_role(Role.OFFICER)
+    book = TaskBook.objects.create(project=project, title=project.title, grant=project.grant, ip_clause="IP",
+                                   data_clause="data", issued_by=officer, issued_at=timezone.now())
+
+    def make():
+        order = Tranche.objects.filter(project=project).count() + 1
+        return Tranche.objects.create(project=project, task_book=book, order=order, condition="signing", percent=1,
+                                      amount=Decimal("100.00"))
+
+    run_machine(contract_states.TRANCHE, make)
+
+
+def test_every_table_is_tested_here():
+    """A new table in some app's states.py needs its machine in this file."""
+    tested = {application_states.WORKFLOW, funding_states.WORKFLOW, contract_states.BOOK, contract_states.TRANCHE}
+    assert set(workflow.registered()) == tested
+
+
+def test_tables_name_known_states_permissions_and_clauses():
+    import rules
+
+    for table in workflow.registered():
+        states = {value for value, _label in table.model._meta.get_field(table.field).flatchoices}
+        assert table.states() <= states, table.prefix
+        for transition in table:
+            assert rules.perm_exists(transition.permission), transition.permission
+            assert transition.clause == "" or (transition.clause[0] == "M" and 1 <= int(transition.clause[1:]) <= 24)
+
