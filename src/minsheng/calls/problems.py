@@ -29,7 +29,7 @@ from stdnum.iso7064 import mod_37_36
 from minsheng.accounts.rules import is_auditor, is_department_officer, is_district_officer, is_staff_officer
 from minsheng.calls import problem_rules  # noqa: F401  (registers the problem permissions)
 from minsheng.calls.models import Call, Problem, ProblemStep, Topic
-from minsheng.core import audit
+from minsheng.core import audit, clock
 from minsheng.core.services import create_audited
 from minsheng.policy.models import Department
 from minsheng.registry.queries import Filter, Listing, _choices_of, _districts, _domains
@@ -200,7 +200,7 @@ def _move(problem: Problem, *, target: str, by, action: str, reason: str = "", n
     since, whoever moved it won and this step is refused, even where the table would allow it from the new state.
     """
     old_state = problem.state
-    fields = {"state": target, "state_reason": reason, "updated_at": timezone.now(), **(extra or {})}
+    fields = {"state": target, "state_reason": reason, "updated_at": clock.now(), **(extra or {})}
     changed = 0
     if old_state in TRANSITIONS[target]:
         changed = Problem.objects.filter(pk=problem.pk, state=old_state).update(**fields)
@@ -266,7 +266,7 @@ def merge_problem(*, problem: Problem, into: Problem, by, note: str = "") -> Pro
     # Those merged into this problem before move along, so that every merged problem points at a root.
     followers = list(Problem.objects.filter(merged_into=problem).values_list("pk", flat=True))
     if followers:
-        Problem.objects.filter(pk__in=followers).update(merged_into=root, updated_at=timezone.now())
+        Problem.objects.filter(pk__in=followers).update(merged_into=root, updated_at=clock.now())
         audit.record(action="calls.problem.merge_followers", by=by, target=root,
                      new={"moved": followers, "from": problem.pk}, clause=CLAUSE,
                      reason=gettext("merged problems follow the problem they were merged into"))

@@ -19,7 +19,7 @@ from minsheng.accounts.queries import department_officers
 from minsheng.accounts.rules import is_department_officer
 from minsheng.calls import schema, states
 from minsheng.calls.models import Call, CallRule, Problem, Programme, RubricCriterion, Topic
-from minsheng.core import audit
+from minsheng.core import audit, clock
 from minsheng.core.services import create_audited, delete_audited, update_audited
 
 CLAUSE = "M17"
@@ -313,7 +313,7 @@ def _ready_for_approval(call: Call, enforce_deadline: bool = True) -> None:
     total = call.criteria.aggregate(total=Sum("weight"))["total"]
     if total != 100 and not (total is None and call.is_stable_support):   # stable support has no expert review
         problems.append(_("set review criteria whose weights add up to 100"))
-    if enforce_deadline and call.closes_at <= timezone.now():
+    if enforce_deadline and call.closes_at <= clock.now():
         problems.append(_("move the closing time into the future"))
     if problems:
         raise ValidationError(_("Before the call can go for approval: %(list)s.") % {"list": "; ".join(problems)})
@@ -324,7 +324,7 @@ def _transition(call: Call, *, target: str, by, reason: str = "") -> Call:
     sources = [s for (s, t) in states.CALL_TRANSITIONS if t == target]
     permission, verb = states.CALL_TRANSITIONS[(source or sources[0], target)]
     _require(by, permission, call)
-    now = timezone.now()
+    now = clock.now()
     fields = {"state": target, "updated_at": now}
     if target == Call.State.PUBLISHED:
         fields.update(approved_by=by, published_at=now)
@@ -358,7 +358,7 @@ def publish_call(*, call: Call, by, enforce_deadline: bool = True) -> Call:
     if by is not None and call.drafted_by_id == by.pk:
         raise ValidationError(_("You drafted this call, so you cannot approve it: a second programme officer or an "
                                 "officer of a co-owning department must approve it (four eyes)."), code="four_eyes")
-    if enforce_deadline and call.closes_at <= timezone.now():
+    if enforce_deadline and call.closes_at <= clock.now():
         raise ValidationError(_("The call's closing time has passed; send it back to draft and correct the "
                                 "timeline before publishing."))
     return _transition(call, target=Call.State.PUBLISHED, by=by)

@@ -15,6 +15,7 @@ from django_ratelimit.core import is_ratelimited
 
 from minsheng.calls import forms, guide, queries, services
 from minsheng.calls.models import Call, Programme
+from minsheng.core import clock
 from minsheng.core.exports import xlsx_response
 from minsheng.core.views import rate_limited
 from minsheng.policy.models import Domain
@@ -58,7 +59,7 @@ def call_list(request):
     chosen = _filters(request)
     queryset = queries.filter_calls(queries.calls_for(request.user), **chosen).order_by("-opens_at", "pk")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
+    now = clock.now()
     for call in page:
         call.phase = queries.phase(call, now)
     user = request.user
@@ -118,7 +119,7 @@ def _actions(user, call: Call) -> dict:
 @require_safe
 def call_detail(request, pk: int):
     call = _visible_call(request, pk, queries.detail_queryset(request.user))
-    now = timezone.now()
+    now = clock.now()
     call.phase = queries.phase(call, now)
     return render(request, "calls/call_detail.html", {
         "call": call, "phase": queries.phase(call, now), "now": now,

@@ -12,13 +12,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
 from minsheng.accounts.roles import Role
-from minsheng.core import audit
+from minsheng.core import audit, clock
 from minsheng.core.identifiers import clean_credit_code, clean_identity_number, mask_identity_number
 from minsheng.core.services import create_audited, update_audited
 from minsheng.registry import states
@@ -117,7 +117,7 @@ def _transition(organisation: Organisation, *, target: str, by, reason: str = ""
     sources = [source for (source, to) in states.ORGANISATION_TRANSITIONS if to == target]
     permission = states.ORGANISATION_TRANSITIONS[(sources[0], target)]
     _require(by, permission, organisation)
-    now = timezone.now()
+    now = clock.now()
     fields = {"state": target, "state_reason": reason, "updated_at": now}
     if target == Organisation.State.VERIFIED:
         fields.update(verified_by=by, verified_at=now)
