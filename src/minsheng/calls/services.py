@@ -8,7 +8,7 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -20,6 +20,7 @@ from minsheng.accounts.rules import is_department_officer
 from minsheng.calls import schema, states
 from minsheng.calls.models import Call, CallRule, Problem, Programme, RubricCriterion, Topic
 from minsheng.core import audit, clock
+from minsheng.core.permissions import require, user_of
 from minsheng.core.services import create_audited, delete_audited, update_audited
 
 CLAUSE = "M17"
@@ -35,11 +36,6 @@ PROBLEM_STATES = (Problem.State.ACCEPTED, Problem.State.TOPIC)
 def wan(amount) -> str:
     """An amount in 元 shown in 万元, for messages."""
     return f"{Decimal(amount or 0) / WAN:,.2f}"
-
-
-def _require(by, permission: str, obj=None) -> None:
-    if by is not None and not by.has_perm(permission, obj):
-        raise PermissionDenied(permission)
 
 
 def _fail(errors: dict) -> None:
@@ -83,13 +79,13 @@ def _unique_name(callable_):
 
 
 def create_programme(*, by, values: dict) -> Programme:
-    _require(by, "calls.add_programme")
+    require(by, "calls.add_programme")
     _check_programme(values, None)
     return _unique_name(lambda: create_audited(Programme(**values), by=by, clause=CLAUSE))
 
 
 def update_programme(*, programme: Programme, by, changes: dict) -> Programme:
-    _require(by, "calls.change_programme", programme)
+    require(by, "calls.change_programme", programme)
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
         _check_programme(changes, locked)
@@ -267,7 +263,7 @@ def _sync_rules(call: Call, rules: list[tuple], *, by) -> None:
 
 def save_call(*, by, content: CallContent, call: Call | None = None) -> Call:
     """Draft a new call or change a draft: its fields, topics, rubric and rule set, all or nothing."""
-    _require(by, "calls.add_call" if call is None else "calls.change_call", call)
+    require(by, "calls.add_call" if call is None else "calls.change_call", call)
     values = dict(content.values)
     with transaction.atomic():
         if call is not None:
@@ -323,11 +319,11 @@ def _transition(call: Call, *, target: str, by, reason: str = "") -> Call:
     source = next((s for (s, t) in states.CALL_TRANSITIONS if t == target and s == call.state), None)
     sources = [s for (s, t) in states.CALL_TRANSITIONS if t == target]
     permission, verb = states.CALL_TRANSITIONS[(source or sources[0], target)]
-    _require(by, permission, call)
+    require(by, permission, call)
     now = clock.now()
     fields = {"state": target, "updated_at": now}
     if target == Call.State.PUBLISHED:
-        fields.update(approved_by=by, published_at=now)
+        fields.update(approved_by=user_of(by), published_at=now)
     with transaction.atomic():
         # The conditional update decides the winner when two people act at once.
         changed = Call.objects.filter(pk=call.pk, state__in=sources).update(**fields)
