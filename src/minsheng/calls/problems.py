@@ -32,6 +32,7 @@ from minsheng.calls.models import Call, Problem, ProblemStep, Topic
 from minsheng.core import audit, clock
 from minsheng.core.permissions import require
 from minsheng.core.services import create_audited
+from minsheng.core.workflow import TransitionRefused
 from minsheng.policy.models import Department
 from minsheng.registry.queries import Filter, Listing, _choices_of, _districts, _domains
 from minsheng.review import affinity
@@ -51,10 +52,6 @@ TRANSITIONS = {
 }
 # Problems another may be merged into, and that the similarity suggestions offer.
 MERGE_TARGET_STATES = (State.NEW, State.ACCEPTED, State.TOPIC)
-
-
-class TransitionRefused(ValidationError):
-    """The problem is no longer in a state that allows the step (someone else decided first)."""
 
 
 # --- Tracking codes --------------------------------------------------------------------------------

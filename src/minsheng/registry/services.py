@@ -22,6 +22,7 @@ from minsheng.core import audit, clock
 from minsheng.core.identifiers import clean_credit_code, clean_identity_number, mask_identity_number
 from minsheng.core.permissions import allowed, require, user_of
 from minsheng.core.services import create_audited, update_audited
+from minsheng.core.workflow import TransitionRefused
 from minsheng.registry import states
 from minsheng.registry.models import (
     CooperationPartner,
@@ -46,10 +47,6 @@ CLAUSE_CARRIER = "M02"
 CLAUSE_SERVICES = "M03"
 CLAUSE_TALENT = "M21"
 CLAUSE_PARTNERS = "M22"
-
-
-class TransitionRefused(ValidationError):
-    """The object is no longer in a state that allows the step (someone else decided first)."""
 
 
 @contextmanager

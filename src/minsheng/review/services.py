@@ -9,6 +9,7 @@ from minsheng.applications.models import Application
 from minsheng.core import audit
 from minsheng.core.permissions import allowed, require
 from minsheng.core.services import create_audited, delete_audited, update_audited
+from minsheng.core.workflow import TransitionRefused
 from minsheng.registry.models import Organisation, Person
 from minsheng.review import states
 from minsheng.review.models import (
@@ -27,10 +28,6 @@ MAX_AVOIDANCE = 3
 AVOIDANCE_STATES = frozenset({Application.State.DRAFT, Application.State.SUBMITTED, Application.State.RETURNED})
 # What the expert may change in its own profile (the state is the officers').
 PROFILE_FIELDS = frozenset({"keywords", "description", "max_load", "willingness", "domains", "focus_directions"})
-
-
-class TransitionRefused(ValidationError):
-    """The profile is no longer in a state that allows the step (someone else decided first)."""
 
 
 def _own(by, profile: ExpertProfile) -> None:
