@@ -222,7 +222,7 @@ def _create_with_code(values: dict, year: int, *, by, many_to_many: dict) -> Cal
     """A new draft with the next free call number; a number taken meanwhile (a call of another programme of
     the same year saved at the same moment) is retried."""
     for _attempt in range(3):
-        call = Call(**values, code=_next_code(year), drafted_by=by, state=Call.State.DRAFT)
+        call = Call(**values, code=_next_code(year), drafted_by=user_of(by), state=Call.State.DRAFT)
         try:
             with transaction.atomic():
                 return create_audited(call, by=by, clause=CLAUSE, many_to_many=many_to_many)

@@ -44,7 +44,8 @@ def build(builder) -> None:
 
 
 def _user(pair):
-    return get_user_model().objects.filter(person_id=pair.expert.person_id, role="expert").first()
+    """The expert's account; most demo experts have none, and the platform (SYSTEM) answers for them."""
+    return get_user_model().objects.filter(person_id=pair.expert.person_id, role="expert").first() or SYSTEM
 
 
 def _answer(call, rng) -> None:
@@ -60,7 +61,7 @@ def _answer(call, rng) -> None:
         if not pending:
             break
         for pair in pending:
-            by = _user(pair)   # most demo experts have no account: the platform answers for them
+            by = _user(pair)
             if pair.pk in declining:
                 assignment.respond(pair, by=by, accept=False, reason=rng.choice(DECLINE_REASONS))
             else:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.accounts.roles import Role
 from minsheng.applications.models import Application
 from minsheng.core import audit, clock
-from minsheng.core.permissions import is_system, require
+from minsheng.core.permissions import is_system, require, user_of
 from minsheng.review import queries, solver, work_rules  # noqa: F401  (work_rules registers the permissions)
 from minsheng.review.conflicts import find_conflicts
 from minsheng.review.models import Assignment, AssignmentRun, ExpertProfile
@@ -121,7 +121,7 @@ def _solve(call, by, *, affected: set[int] | None, reason: str, due_at=None) -> 
     for app_id, value in live.values_list("application_id", "affinity"):
         per_app[app_id] = per_app.get(app_id, 0.0) + value
     run = AssignmentRun.objects.create(
-        call=call, run_by=by, reason=reason, total=round(sum(per_app.values()), 6),
+        call=call, run_by=user_of(by), reason=reason, total=round(sum(per_app.values()), 6),
         worst=round(min(per_app.values()), 6), optimal=bool(result.optimal), complete=result.complete,
         conflicts_avoided=int(conflicts.matrix.sum()), seconds=round(result.seconds, 4), explanations=explanations)
     _record("run", by, call, reason, new={

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application
 from minsheng.core import audit, clock
-from minsheng.core.permissions import is_system, require
+from minsheng.core.permissions import is_system, require, user_of
 from minsheng.review import queries, reviewing, scoring, work_rules  # noqa: F401  (registers the permissions)
 from minsheng.review.conflicts import find_conflicts
 from minsheng.review.models import PANEL_SCALE, ExpertProfile, Panel, PanelMember, PanelVote, Review
@@ -122,7 +122,7 @@ def convene(call, *, by, meets_at=None) -> Panel:
     if not ranked_rows(call):
         raise ValidationError(_("No application of this call has a submitted review yet: there is no ranking for a "
                                 "panel to discuss."))
-    panel = Panel.objects.create(call=call, convened_by=by if getattr(by, "is_authenticated", False) else None,
+    panel = Panel.objects.create(call=call, convened_by=user_of(by),
                                  convened_at=clock.now(), meets_at=meets_at)
     _record("convene", by, panel, gettext("Panel convened"), new=audit.snapshot(panel))
     return panel

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application
 from minsheng.core import audit
-from minsheng.core.permissions import allowed, require
+from minsheng.core.permissions import allowed, require, user_of
 from minsheng.core.services import create_audited, delete_audited, update_audited
 from minsheng.core.workflow import TransitionRefused
 from minsheng.registry.models import Organisation, Person
@@ -47,7 +47,8 @@ def invite_expert(*, person: Person, by, reason: str = "") -> ExpertProfile:
                                 code="duplicate")
     if ExpertProfile.objects.filter(person=person).exists():
         raise duplicate
-    profile = ExpertProfile(person=person, keywords=person.expertise, invited_by=by, state=ExpertProfile.State.INVITED)
+    profile = ExpertProfile(person=person, keywords=person.expertise, invited_by=user_of(by),
+                            state=ExpertProfile.State.INVITED)
     try:
         with transaction.atomic():
             create_audited(profile, by=by, clause=CLAUSE, reason=reason,
@@ -146,8 +147,8 @@ def request_avoidance(*, application: Application, person: Person, reason: str, 
         if AvoidanceRequest.objects.filter(application=locked).count() >= MAX_AVOIDANCE:
             raise ValidationError(_("At most %(max)d experts can be named for one application.")
                                   % {"max": MAX_AVOIDANCE}, code="limit")
-        return create_audited(AvoidanceRequest(application=locked, person=person, reason=reason, requested_by=by),
-                              by=by, clause=CLAUSE, reason=reason)
+        avoidance = AvoidanceRequest(application=locked, person=person, reason=reason, requested_by=user_of(by))
+        return create_audited(avoidance, by=by, clause=CLAUSE, reason=reason)
 
 
 def withdraw_avoidance(*, request: AvoidanceRequest, by) -> None:
