@@ -1,5 +1,6 @@
 """The call workflow (M17): drafting with its checks, four eyes, co-owners (M05), the audit trail."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from minsheng.calls import services
 from minsheng.calls.models import Call, CallRule
+from minsheng.core import clock
 from minsheng.core.models import AuditEvent
 from tests.calls.conftest import content, timeline
 from tests.factories.calls import CallFactory, ProgrammeFactory
@@ -253,3 +255,21 @@ def test_the_library_templates_accept_their_own_defaults(officer, programme):
                     if "default" in prop}
         _values, errors = schema.validate(template.params_schema, defaults)
         assert not errors, (template.code, errors)
+
+
+def test_the_closing_time_is_judged_by_the_server_clock(officer, officer2, programme):
+    """The deadline follows the platform's clock (core.clock), not the wall clock: moved past the close, the call
+    may no longer be sent for approval or published; a second before it, it may."""
+    call = services.save_call(by=officer, content=content(programme))
+    with clock.reading(call.closes_at), pytest.raises(ValidationError, match="closing time"):
+        services.submit_call(call=call, by=officer)
+    with clock.reading(call.closes_at - timedelta(seconds=1)):
+        services.submit_call(call=call, by=officer)
+    with clock.reading(call.closes_at), pytest.raises(ValidationError, match="closing time has passed"):
+        services.publish_call(call=call, by=officer2)
+    call.refresh_from_db()
+    assert call.state == Call.State.IN_REVIEW
+    with clock.reading(call.closes_at - timedelta(seconds=1)):
+        services.publish_call(call=call, by=officer2)
+    call.refresh_from_db()
+    assert call.state == Call.State.PUBLISHED

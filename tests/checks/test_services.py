@@ -11,6 +11,7 @@ from minsheng.accounts.roles import Role
 from minsheng.applications import check_services as services
 from minsheng.applications import states
 from minsheng.applications.models import Application, CheckDecision, RuleResult
+from minsheng.core import clock
 from minsheng.core.models import AuditEvent
 from minsheng.core.workflow import TransitionRefused
 from tests.checks.conftest import submitted
@@ -49,6 +50,20 @@ def test_return_needs_reason_and_future_deadline(call, officer):
     application.refresh_from_db()
     assert application.state == State.SUBMITTED and not CheckDecision.objects.exists()
 
+
+def test_the_correction_deadline_is_judged_by_the_server_clock(call, officer):
+    """"In the future" means after the platform's clock (core.clock), which the tests move, not the wall clock."""
+    application = submitted(call)
+    deadline = timezone.now() + timedelta(days=2)
+    with clock.reading(deadline + timedelta(seconds=1)), pytest.raises(ValidationError) as exc:
+        services.decide(application, by=officer, decision="return", reason="缺少盖章", deadline=deadline)
+    assert set(exc.value.message_dict) == {"deadline"}
+    application.refresh_from_db()
+    assert application.state == State.SUBMITTED
+    with clock.reading(deadline - timedelta(seconds=1)):
+        services.decide(application, by=officer, decision="return", reason="缺少盖章", deadline=deadline)
+    application.refresh_from_db()
+    assert application.state == State.RETURNED
 
 def test_return_with_deadline_and_mail_in_chinese(call, officer, django_capture_on_commit_callbacks):
     application = submitted(call)

@@ -11,6 +11,7 @@ from minsheng.accounts.roles import Role
 from minsheng.calls import problems
 from minsheng.calls.models import Call, Problem, Topic
 from minsheng.core.models import AuditEvent
+from minsheng.core.permissions import SYSTEM
 from tests.factories import domain, user_for_role
 from tests.factories.calls import CallFactory
 from tests.problems.conftest import report
@@ -91,6 +92,17 @@ def test_only_programme_officers_triage(role):
     with pytest.raises(PermissionDenied):
         problems.accept_problem(problem=problem, by=user_for_role(role))
     assert Problem.objects.get().state == S.NEW
+
+
+def test_a_triage_without_an_actor_is_refused_and_the_platform_acts_as_system():
+    """A forgotten `by=` no longer skips the check: None is refused; the platform's own work names SYSTEM."""
+    problem = report()
+    with pytest.raises(PermissionDenied):
+        problems.accept_problem(problem=problem, by=None)
+    assert Problem.objects.get().state == S.NEW
+    problems.accept_problem(problem=problem, by=SYSTEM)
+    assert Problem.objects.get().state == S.ACCEPTED
+    assert AuditEvent.objects.get(action="calls.problem.accept").actor is None
 
 
 def test_final_states_take_no_further_step(officer):

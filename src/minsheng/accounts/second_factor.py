@@ -21,12 +21,11 @@ import segno
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.accounts import crypto
 from minsheng.accounts.models import RecoveryCode, SecondFactor
-from minsheng.core import audit
+from minsheng.core import audit, clock
 
 PENDING_KEY = "accounts.second_factor.pending"
 PASSED_KEY = "accounts.second_factor.passed"
@@ -148,7 +147,7 @@ def _accept_totp(device: SecondFactor, code: str) -> bool:
         if step > device.last_step and hmac.compare_digest(totp.at(step * STEP_SECONDS), code):
             first_use = device.confirmed_at is None
             device.last_step = step
-            device.confirmed_at = device.confirmed_at or timezone.now()
+            device.confirmed_at = device.confirmed_at or clock.now()
             # Under the first key, should SECOND_FACTOR_KEY have been replaced since it was stored.
             device.secret_encrypted = crypto.reencrypt(device.secret_encrypted)
             device.save(update_fields=["last_step", "confirmed_at", "secret_encrypted"])
@@ -161,7 +160,7 @@ def _accept_totp(device: SecondFactor, code: str) -> bool:
 
 def _use_recovery_code(device: SecondFactor, code: str) -> bool:
     used = RecoveryCode.objects.filter(device=device, digest__in=crypto.digests(code), used_at__isnull=True
-                                       ).update(used_at=timezone.now())
+                                       ).update(used_at=clock.now())
     if used:
         audit.record(action="accounts.recovery_code.use", by=device.user, target=device.user,
                      new={"recovery_codes_left": recovery_codes_left(device.user)},
@@ -198,7 +197,7 @@ def make_recovery_codes(user, *, by, reason: str) -> list[str]:
     codes = set()
     while len(codes) < RECOVERY_CODE_COUNT:
         codes.add(_new_recovery_code())
-    now = timezone.now()
+    now = clock.now()
     RecoveryCode.objects.bulk_create(
         [RecoveryCode(device=device, digest=crypto.digest(code), created_at=now) for code in sorted(codes)])
     audit.record(action="accounts.recovery_codes.generate", by=by, target=user,

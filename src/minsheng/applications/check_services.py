@@ -19,7 +19,7 @@ from minsheng.applications import check_rules  # noqa: F401  (check_rules regist
 from minsheng.applications.check_queries import application_results
 from minsheng.applications.models import Application, CheckDecision, Comment, RuleResult
 from minsheng.calls.models import Call
-from minsheng.core import audit, workflow
+from minsheng.core import audit, clock, workflow
 from minsheng.core.permissions import require
 from minsheng.core.workflow import TransitionRefused
 
@@ -66,7 +66,7 @@ def decide(application: Application, *, by, decision: str, reason: str = "", dea
     if decision == Decision.RETURN:
         if deadline is None:
             errors["deadline"] = [_("Set the deadline for the correction.")]
-        elif deadline <= timezone.now():
+        elif deadline <= clock.now():
             errors["deadline"] = [_("The correction deadline must be in the future.")]
     elif deadline is not None:
         deadline = None

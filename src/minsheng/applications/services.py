@@ -120,7 +120,7 @@ def save_section(application: Application, key: str, data, *, version: int, by) 
     if not bundle.is_valid():
         return bundle
     section.apply(locked, bundle)
-    Application.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    Application.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=clock.now())
     locked.refresh_from_db()
     old, new = audit.changes(before, section.snapshot(locked))
     audit.record(action=f"applications.application.section.{key}", by=by, target=locked, old=old, new=new,
@@ -143,7 +143,7 @@ def add_attachment(application: Application, *, kind: str, upload, content_type:
                             sha256=hashlib.sha256(content).hexdigest())
     attachment.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(content), save=False)
     attachment.save()
-    Application.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    Application.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=clock.now())
     audit.record(action="applications.attachment.create", by=by, target=locked,
                  new={"attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256},
                  clause="M17", reason=attachment.get_kind_display())
@@ -159,7 +159,7 @@ def delete_attachment(attachment: Attachment, *, version: int, by) -> None:
                  clause="M17")
     name = attachment.file.name
     attachment.delete()
-    Application.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    Application.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=clock.now())
     transaction.on_commit(lambda: attachment.file.storage.delete(name))
 
 

@@ -9,18 +9,10 @@ co-owns (M05). Programmes: programme officers, administrators, auditors and fina
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.permissions import BasePermission
 
 from minsheng.calls import guide, queries
 from minsheng.calls.models import Call, CallRule, Programme, RubricCriterion, Topic
-
-
-class CallsPermission(BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(view.permission)
-
-    def has_object_permission(self, request, view, obj):
-        return request.user.has_perm(view.permission, obj)
+from minsheng.core.permissions import ViewPermission
 
 
 def _codes(**kwargs):
@@ -116,8 +108,9 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 )
 class CallViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CallSerializer
-    permission_classes = [CallsPermission]
+    permission_classes = [ViewPermission]
     permission = "calls.view_call"
+    object_permission = permission
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -137,8 +130,9 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
                     retrieve=extend_schema(summary="One programme"))
 class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgrammeSerializer
-    permission_classes = [CallsPermission]
+    permission_classes = [ViewPermission]
     permission = "calls.view_programme"
+    object_permission = permission
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):

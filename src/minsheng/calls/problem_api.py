@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import Throttled, ValidationError
-from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from minsheng.calls import problems
 from minsheng.calls.models import Problem
 from minsheng.calls.problem_views import SUBMIT_RATE, TRACK_RATE, limited, tracking_context
+from minsheng.core.permissions import ViewPermission
 from minsheng.policy.models import District, Domain
 from minsheng.registry import queries
 from minsheng.registry.api import _list_parameters
@@ -131,19 +132,12 @@ class TrackViewSet(viewsets.GenericViewSet):
         return Response(TrackingSerializer(tracking_context(problem)).data)
 
 
-class CanViewProblems(BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm("calls.view_problem")
-
-    def has_object_permission(self, request, view, obj):
-        return request.user.has_perm("calls.view_problem", obj)
-
-
 @extend_schema_view(list=extend_schema(summary="Livelihood problems you may read (M05)",
                                        parameters=_list_parameters(problems.PROBLEMS)),
                     retrieve=extend_schema(summary="One livelihood problem"))
 class ProblemViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [CanViewProblems]
+    permission_classes = [ViewPermission]
+    permission = object_permission = "calls.view_problem"
     serializer_class = ProblemSerializer
     lookup_value_regex = r"\d+"
 

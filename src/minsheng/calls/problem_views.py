@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +22,7 @@ from minsheng.calls import problems
 from minsheng.calls.models import Problem
 from minsheng.core.exports import xlsx_response
 from minsheng.core.middleware import client_address
+from minsheng.core.permissions import allowed, permission_required, require
 from minsheng.core.views import rate_limited
 from minsheng.registry import queries
 from minsheng.registry.forms import apply_service_errors
@@ -58,17 +59,9 @@ COLUMNS = [(_("tracking code"), ""), (_("title"), "title"), (_("domain"), "domai
            (_("source"), ""), (_("state"), "state"), (_("received"), "created")]
 
 
-def _require_view(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm("calls.view_problem"):
-        raise PermissionDenied
-    return None
-
-
 def _visible(request, pk: int) -> Problem:
     problem = get_object_or_404(problems.problems_for(request.user), pk=pk)
-    if not request.user.has_perm("calls.view_problem", problem):
+    if not allowed(request.user, "calls.view_problem", problem):
         raise Http404
     return problem
 
@@ -179,10 +172,8 @@ def _filters(state: queries.ListState) -> list[dict]:
 
 
 @require_safe
+@permission_required("calls.view_problem")
 def problem_list(request):
-    denied = _require_view(request)
-    if denied:
-        return denied
     state = queries.parse(PAGE.listing, request.GET)
     queryset = queries.apply(problems.problems_for(request.user), state, with_counts=True)
     page = Paginator(queryset, queries.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -200,10 +191,8 @@ def _when(value) -> str:
 
 
 @require_safe
+@permission_required("calls.view_problem")
 def export(request):
-    denied = _require_view(request)
-    if denied:
-        return denied
     if is_ratelimited(request, group="problems.export", key="user", rate=EXPORT_RATE, increment=True):
         return rate_limited(request)
     user = request.user
@@ -252,10 +241,8 @@ def _detail_context(request, problem: Problem, **bound) -> dict:
 
 
 @require_safe
+@permission_required("calls.view_problem")
 def problem_detail(request, pk: int):
-    denied = _require_view(request)
-    if denied:
-        return denied
     problem = _visible(request, pk)
     return render(request, "calls/problems/detail.html", _detail_context(request, problem))
 
@@ -264,10 +251,9 @@ def _triage(request, pk: int, form_name: str, make_form, decide):
     """Shared by the four decisions: scope (404), permission (403), form, service, message, redirect."""
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("problems:detail", kwargs={"pk": pk}))
-    if not request.user.has_perm("calls.triage_problem"):
-        raise PermissionDenied
+    require(request.user, "calls.triage_problem")
     problem = _visible(request, pk)
-    if not request.user.has_perm("calls.triage_problem", problem):
+    if not allowed(request.user, "calls.triage_problem", problem):
         raise Http404
     seen = request.POST.get("seen", "")
     if seen in Problem.State.values:

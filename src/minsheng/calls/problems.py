@@ -17,7 +17,7 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
@@ -29,8 +29,10 @@ from stdnum.iso7064 import mod_37_36
 from minsheng.accounts.rules import is_auditor, is_department_officer, is_district_officer, is_staff_officer
 from minsheng.calls import problem_rules  # noqa: F401  (registers the problem permissions)
 from minsheng.calls.models import Call, Problem, ProblemStep, Topic
-from minsheng.core import audit
+from minsheng.core import audit, clock
+from minsheng.core.permissions import require
 from minsheng.core.services import create_audited
+from minsheng.core.workflow import TransitionRefused
 from minsheng.policy.models import Department
 from minsheng.registry.queries import Filter, Listing, _choices_of, _districts, _domains
 from minsheng.review import affinity
@@ -50,10 +52,6 @@ TRANSITIONS = {
 }
 # Problems another may be merged into, and that the similarity suggestions offer.
 MERGE_TARGET_STATES = (State.NEW, State.ACCEPTED, State.TOPIC)
-
-
-class TransitionRefused(ValidationError):
-    """The problem is no longer in a state that allows the step (someone else decided first)."""
 
 
 # --- Tracking codes --------------------------------------------------------------------------------
@@ -142,10 +140,6 @@ def similar_problems(problem: Problem, *, queryset=None, limit: int = 5) -> list
 
 # --- Writes --------------------------------------------------------------------------------------
 
-def _require(by, permission: str, obj=None) -> None:
-    if by is not None and not by.has_perm(permission, obj):
-        raise PermissionDenied(permission)
-
 
 PUBLIC_FIELDS = ("title", "description", "domain", "district", "affected", "contact_name", "contact_phone",
                  "contact_email")
@@ -200,7 +194,7 @@ def _move(problem: Problem, *, target: str, by, action: str, reason: str = "", n
     since, whoever moved it won and this step is refused, even where the table would allow it from the new state.
     """
     old_state = problem.state
-    fields = {"state": target, "state_reason": reason, "updated_at": timezone.now(), **(extra or {})}
+    fields = {"state": target, "state_reason": reason, "updated_at": clock.now(), **(extra or {})}
     changed = 0
     if old_state in TRANSITIONS[target]:
         changed = Problem.objects.filter(pk=problem.pk, state=old_state).update(**fields)
@@ -223,7 +217,7 @@ def _move(problem: Problem, *, target: str, by, action: str, reason: str = "", n
 @transaction.atomic
 def accept_problem(*, problem: Problem, by, note: str = "", domain=None) -> Problem:
     """Take the problem up for consideration, tagging it with its domain; `note` is shown to the submitter."""
-    _require(by, "calls.triage_problem", problem)
+    require(by, "calls.triage_problem", problem)
     extra = {"domain": domain} if domain is not None and domain.pk != problem.domain_id else {}
     return _move(problem, target=State.ACCEPTED, by=by, action="accept", note=(note or "").strip(), extra=extra)
 
@@ -231,7 +225,7 @@ def accept_problem(*, problem: Problem, by, note: str = "", domain=None) -> Prob
 @transaction.atomic
 def reject_problem(*, problem: Problem, by, reason: str) -> Problem:
     """Decline the problem with a reason the submitter reads on the tracking page."""
-    _require(by, "calls.triage_problem", problem)
+    require(by, "calls.triage_problem", problem)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason; the submitter reads it on the tracking page.")]})
@@ -250,7 +244,7 @@ def merge_root(problem: Problem) -> Problem:
 @transaction.atomic
 def merge_problem(*, problem: Problem, into: Problem, by, note: str = "") -> Problem:
     """Merge a duplicate into another problem (into its root, when that one was merged itself)."""
-    _require(by, "calls.triage_problem", problem)
+    require(by, "calls.triage_problem", problem)
     root = merge_root(into)
     if root.pk == problem.pk:
         raise ValidationError({"into": [_("A problem cannot be merged into itself (nor into a problem that was "
@@ -266,7 +260,7 @@ def merge_problem(*, problem: Problem, into: Problem, by, note: str = "") -> Pro
     # Those merged into this problem before move along, so that every merged problem points at a root.
     followers = list(Problem.objects.filter(merged_into=problem).values_list("pk", flat=True))
     if followers:
-        Problem.objects.filter(pk__in=followers).update(merged_into=root, updated_at=timezone.now())
+        Problem.objects.filter(pk__in=followers).update(merged_into=root, updated_at=clock.now())
         audit.record(action="calls.problem.merge_followers", by=by, target=root,
                      new={"moved": followers, "from": problem.pk}, clause=CLAUSE,
                      reason=gettext("merged problems follow the problem they were merged into"))
@@ -281,7 +275,7 @@ def draft_calls():
 @transaction.atomic
 def turn_into_topic(*, problem: Problem, by, call: Call, title: str, description: str = "") -> Topic:
     """Create a topic of a draft call that answers the problem (M05 feeds M17)."""
-    _require(by, "calls.triage_problem", problem)
+    require(by, "calls.triage_problem", problem)
     title = " ".join((title or "").split())
     if not title:
         raise ValidationError({"title": [_("Give the topic a title.")]})

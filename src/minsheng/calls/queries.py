@@ -3,12 +3,12 @@
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
-from django.utils import timezone
 
 from minsheng.accounts.rules import is_auditor, is_department_officer, is_staff_officer
 from minsheng.calls import states
 from minsheng.calls.models import Call, Programme
 from minsheng.calls.rules import PUBLIC_STATES
+from minsheng.core import clock
 
 PHASES = ("open", "upcoming", "closed")
 
@@ -30,7 +30,7 @@ def detail_queryset(user) -> QuerySet[Call]:
 
 
 def phase(call: Call, now=None) -> str:
-    now = now or timezone.now()
+    now = now or clock.now()
     if now < call.opens_at:
         return "upcoming"
     if now < call.closes_at:
@@ -40,7 +40,7 @@ def phase(call: Call, now=None) -> str:
 
 def filter_calls(queryset: QuerySet[Call], *, domain: str = "", when: str = "", state: str = "",
                  now=None) -> QuerySet[Call]:
-    now = now or timezone.now()
+    now = now or clock.now()
     if domain:
         queryset = queryset.filter(domains__code=domain)
     if when == "open":

@@ -8,7 +8,7 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -19,7 +19,8 @@ from minsheng.accounts.queries import department_officers
 from minsheng.accounts.rules import is_department_officer
 from minsheng.calls import schema, states
 from minsheng.calls.models import Call, CallRule, Problem, Programme, RubricCriterion, Topic
-from minsheng.core import audit
+from minsheng.core import audit, clock
+from minsheng.core.permissions import require, user_of
 from minsheng.core.services import create_audited, delete_audited, update_audited
 
 CLAUSE = "M17"
@@ -35,11 +36,6 @@ PROBLEM_STATES = (Problem.State.ACCEPTED, Problem.State.TOPIC)
 def wan(amount) -> str:
     """An amount in 元 shown in 万元, for messages."""
     return f"{Decimal(amount or 0) / WAN:,.2f}"
-
-
-def _require(by, permission: str, obj=None) -> None:
-    if by is not None and not by.has_perm(permission, obj):
-        raise PermissionDenied(permission)
 
 
 def _fail(errors: dict) -> None:
@@ -83,13 +79,13 @@ def _unique_name(callable_):
 
 
 def create_programme(*, by, values: dict) -> Programme:
-    _require(by, "calls.add_programme")
+    require(by, "calls.add_programme")
     _check_programme(values, None)
     return _unique_name(lambda: create_audited(Programme(**values), by=by, clause=CLAUSE))
 
 
 def update_programme(*, programme: Programme, by, changes: dict) -> Programme:
-    _require(by, "calls.change_programme", programme)
+    require(by, "calls.change_programme", programme)
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
         _check_programme(changes, locked)
@@ -226,7 +222,7 @@ def _create_with_code(values: dict, year: int, *, by, many_to_many: dict) -> Cal
     """A new draft with the next free call number; a number taken meanwhile (a call of another programme of
     the same year saved at the same moment) is retried."""
     for _attempt in range(3):
-        call = Call(**values, code=_next_code(year), drafted_by=by, state=Call.State.DRAFT)
+        call = Call(**values, code=_next_code(year), drafted_by=user_of(by), state=Call.State.DRAFT)
         try:
             with transaction.atomic():
                 return create_audited(call, by=by, clause=CLAUSE, many_to_many=many_to_many)
@@ -267,7 +263,7 @@ def _sync_rules(call: Call, rules: list[tuple], *, by) -> None:
 
 def save_call(*, by, content: CallContent, call: Call | None = None) -> Call:
     """Draft a new call or change a draft: its fields, topics, rubric and rule set, all or nothing."""
-    _require(by, "calls.add_call" if call is None else "calls.change_call", call)
+    require(by, "calls.add_call" if call is None else "calls.change_call", call)
     values = dict(content.values)
     with transaction.atomic():
         if call is not None:
@@ -313,7 +309,7 @@ def _ready_for_approval(call: Call, enforce_deadline: bool = True) -> None:
     total = call.criteria.aggregate(total=Sum("weight"))["total"]
     if total != 100 and not (total is None and call.is_stable_support):   # stable support has no expert review
         problems.append(_("set review criteria whose weights add up to 100"))
-    if enforce_deadline and call.closes_at <= timezone.now():
+    if enforce_deadline and call.closes_at <= clock.now():
         problems.append(_("move the closing time into the future"))
     if problems:
         raise ValidationError(_("Before the call can go for approval: %(list)s.") % {"list": "; ".join(problems)})
@@ -323,11 +319,11 @@ def _transition(call: Call, *, target: str, by, reason: str = "") -> Call:
     source = next((s for (s, t) in states.CALL_TRANSITIONS if t == target and s == call.state), None)
     sources = [s for (s, t) in states.CALL_TRANSITIONS if t == target]
     permission, verb = states.CALL_TRANSITIONS[(source or sources[0], target)]
-    _require(by, permission, call)
-    now = timezone.now()
+    require(by, permission, call)
+    now = clock.now()
     fields = {"state": target, "updated_at": now}
     if target == Call.State.PUBLISHED:
-        fields.update(approved_by=by, published_at=now)
+        fields.update(approved_by=user_of(by), published_at=now)
     with transaction.atomic():
         # The conditional update decides the winner when two people act at once.
         changed = Call.objects.filter(pk=call.pk, state__in=sources).update(**fields)
@@ -358,7 +354,7 @@ def publish_call(*, call: Call, by, enforce_deadline: bool = True) -> Call:
     if by is not None and call.drafted_by_id == by.pk:
         raise ValidationError(_("You drafted this call, so you cannot approve it: a second programme officer or an "
                                 "officer of a co-owning department must approve it (four eyes)."), code="four_eyes")
-    if enforce_deadline and call.closes_at <= timezone.now():
+    if enforce_deadline and call.closes_at <= clock.now():
         raise ValidationError(_("The call's closing time has passed; send it back to draft and correct the "
                                 "timeline before publishing."))
     return _transition(call, target=Call.State.PUBLISHED, by=by)

@@ -3,7 +3,6 @@ drafting, approval and publication, and the programmes with their envelopes. Thi
 permissions in rules.py, writes in services.py."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -15,7 +14,9 @@ from django_ratelimit.core import is_ratelimited
 
 from minsheng.calls import forms, guide, queries, services
 from minsheng.calls.models import Call, Programme
+from minsheng.core import clock
 from minsheng.core.exports import xlsx_response
+from minsheng.core.permissions import allowed, permission_required
 from minsheng.core.views import rate_limited
 from minsheng.policy.models import Domain
 from minsheng.registry.forms import apply_service_errors
@@ -24,18 +25,9 @@ EXPORT_RATE = "10/m"
 PAGE_SIZE = 20
 
 
-def _check(request, permission: str, obj=None):
-    """None when the user may go on; the login redirect for visitors; 403 for a role without the permission."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-    return None
-
-
 def _visible_call(request, pk: int, queryset=None) -> Call:
     call = get_object_or_404(queryset if queryset is not None else queries.calls_for(request.user), pk=pk)
-    if not request.user.has_perm("calls.view_call", call):
+    if not allowed(request.user, "calls.view_call", call):
         raise Http404
     return call
 
@@ -58,7 +50,7 @@ def call_list(request):
     chosen = _filters(request)
     queryset = queries.filter_calls(queries.calls_for(request.user), **chosen).order_by("-opens_at", "pk")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
+    now = clock.now()
     for call in page:
         call.phase = queries.phase(call, now)
     user = request.user
@@ -89,10 +81,8 @@ def _export_row(call: Call) -> list:
 
 
 @require_safe
+@permission_required("calls.export_call")
 def call_export(request):
-    denied = _check(request, "calls.export_call")
-    if denied:
-        return denied
     if is_ratelimited(request, group="calls.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
         return rate_limited(request)
     chosen = _filters(request)
@@ -118,7 +108,7 @@ def _actions(user, call: Call) -> dict:
 @require_safe
 def call_detail(request, pk: int):
     call = _visible_call(request, pk, queries.detail_queryset(request.user))
-    now = timezone.now()
+    now = clock.now()
     call.phase = queries.phase(call, now)
     return render(request, "calls/call_detail.html", {
         "call": call, "phase": queries.phase(call, now), "now": now,
@@ -196,18 +186,14 @@ def _spread_errors(exc: ValidationError, form, topics, criteria, ruleset) -> Non
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("calls.add_call")
 def call_create(request):
-    denied = _check(request, "calls.add_call")
-    if denied:
-        return denied
     return _edit(request, None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("calls.change_call")
 def call_edit(request, pk: int):
-    denied = _check(request, "calls.change_call")
-    if denied:
-        return denied
     call = _visible_call(request, pk)
     if call.state != Call.State.DRAFT:
         messages.error(request, _("The call is “%(state)s” and can no longer be edited. Only drafts can be edited; "
@@ -216,10 +202,7 @@ def call_edit(request, pk: int):
     return _edit(request, call)
 
 
-def _step(request, pk: int, permission: str, act, success):
-    denied = _check(request, permission)
-    if denied:
-        return denied
+def _step(request, pk: int, act, success):
     call = _visible_call(request, pk)
     try:
         act(call)
@@ -239,27 +222,31 @@ def _reason(request) -> str:
 
 
 @require_POST
+@permission_required("calls.submit_call")
 def call_submit(request, pk: int):
-    return _step(request, pk, "calls.submit_call", lambda call: services.submit_call(call=call, by=request.user),
+    return _step(request, pk, lambda call: services.submit_call(call=call, by=request.user),
                  _("The call has been sent for approval. A second officer or a co-owning department approves it."))
 
 
 @require_POST
+@permission_required("calls.approve_call")
 def call_approve(request, pk: int):
-    return _step(request, pk, "calls.approve_call", lambda call: services.publish_call(call=call, by=request.user),
+    return _step(request, pk, lambda call: services.publish_call(call=call, by=request.user),
                  _("The call is approved and published; applicants can read it now."))
 
 
 @require_POST
+@permission_required("calls.return_call")
 def call_return(request, pk: int):
-    return _step(request, pk, "calls.return_call",
+    return _step(request, pk,
                  lambda call: services.return_call(call=call, by=request.user, reason=_reason(request)),
                  _("The call has been sent back to draft with your reason."))
 
 
 @require_POST
+@permission_required("calls.withdraw_call")
 def call_withdraw(request, pk: int):
-    return _step(request, pk, "calls.withdraw_call",
+    return _step(request, pk,
                  lambda call: services.withdraw_call(call=call, by=request.user, reason=_reason(request)),
                  _("The call has been withdrawn."))
 
@@ -267,10 +254,8 @@ def call_withdraw(request, pk: int):
 # --- Programmes -----------------------------------------------------------------------------------
 
 @require_safe
+@permission_required("calls.view_programme")
 def programme_list(request):
-    denied = _check(request, "calls.view_programme")
-    if denied:
-        return denied
     programmes = list(queries.programmes_for(request.user))
     for programme in programmes:
         taken = programme.committed or 0
@@ -280,10 +265,8 @@ def programme_list(request):
 
 
 @require_safe
+@permission_required("calls.view_programme")
 def programme_detail(request, pk: int):
-    denied = _check(request, "calls.view_programme")
-    if denied:
-        return denied
     programme = get_object_or_404(queries.programmes_for(request.user), pk=pk)
     return render(request, "calls/programme_detail.html", {
         "programme": programme, "usage": queries.usage(programme),
@@ -309,17 +292,13 @@ def _programme_form(request, programme: Programme | None):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("calls.add_programme")
 def programme_create(request):
-    denied = _check(request, "calls.add_programme")
-    if denied:
-        return denied
     return _programme_form(request, None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("calls.change_programme")
 def programme_edit(request, pk: int):
-    denied = _check(request, "calls.change_programme")
-    if denied:
-        return denied
     programme = get_object_or_404(queries.programmes_for(request.user), pk=pk)
     return _programme_form(request, programme)

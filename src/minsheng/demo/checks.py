@@ -7,10 +7,10 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from minsheng.applications import check_queries, check_services
 from minsheng.applications.models import Application, CheckDecision
+from minsheng.core import clock
 from minsheng.demo.builder import SEED
 from minsheng.demo.calls import closed_call
 
@@ -39,7 +39,7 @@ def build(builder) -> None:
     if not applications:
         builder.progress(1)
         return
-    deadline = timezone.now() + timedelta(days=7)
+    deadline = clock.now() + timedelta(days=7)
     # a few stay in the check, undecided; of the rest, those meeting every rule pass, the first with a failed
     # rule passes over it with a written reason, the others with failed rules are returned (two in three, with
     # a deadline) or rejected; a call whose applications all meet the rules still shows one of each

@@ -65,8 +65,8 @@ class Days:
     """The moments of one project's story, counted in days after its approval and never later than now."""
 
     def __init__(self, project: Project):
-        self.start = project.approved_at or timezone.now()
-        self.now = timezone.now()
+        self.start = project.approved_at or clock.now()
+        self.now = clock.now()
 
     def __call__(self, days: float) -> datetime:
         return min(self.start + timedelta(days=days), self.now)

@@ -18,6 +18,7 @@ from minsheng.applications.models import Application
 from minsheng.calls import services as call_services
 from minsheng.calls.models import Call, Programme
 from minsheng.core import clock
+from minsheng.core.permissions import SYSTEM
 from minsheng.demo.applications import ELDERLY, HEALTH, _fill, _user_for
 from minsheng.demo.builder import SEED
 from minsheng.demo.calls import RULES, WAN, _criteria, _rules, _timeline, publish_past_call
@@ -142,7 +143,7 @@ def _review(call, officer, rng, district_id) -> None:
             if not pending:
                 break
             for pair in pending:
-                assignment.respond(pair, by=None, accept=True)
+                assignment.respond(pair, by=SYSTEM, accept=True)
     criteria = reviewing.criteria(call)
     with clock.reading(call.closes_at + timedelta(days=20)):
         quality = {}
@@ -154,7 +155,7 @@ def _review(call, officer, rng, district_id) -> None:
                 q = quality[pair.application_id] = max(q, 0.88)
             scores = {str(c.pk): float(round(c.scale_min + min(max(q + rng.gauss(0, 0.06), 0), 1)
                                              * (c.scale_max - c.scale_min))) for c in criteria}
-            reviewing.save(pair, by=None, scores=scores, comments="示范场景明确，技术路线可行。",
+            reviewing.save(pair, by=SYSTEM, scores=scores, comments="示范场景明确，技术路线可行。",
                            recommendation="fund" if q > 0.6 else "changes", submit=True)
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from minsheng.core import clock
+from minsheng.core.permissions import SYSTEM
 from minsheng.demo.builder import SEED
 from minsheng.demo.calls import closed_call
 from minsheng.review import panel as service
@@ -72,5 +73,5 @@ def _vote(panel, demo_person, rng) -> None:
             elif roll < 0.1:
                 score = f"{min(max(merit - rng.uniform(3, 8), 0), 100):.2f}"
                 reason = rng.choice(REASONS_DOWN)
-            service.vote(panel, by=None, member=member, application=row.application, choice=choice,
+            service.vote(panel, by=SYSTEM, member=member, application=row.application, choice=choice,
                          adjusted_score=score, reason=reason)

@@ -12,10 +12,10 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from minsheng.calls import problems
 from minsheng.calls.models import Problem, ProblemStep
+from minsheng.core import clock
 from minsheng.core.services import erase_personal_data
 from minsheng.demo.builder import SEED
 
@@ -257,7 +257,7 @@ def build(builder) -> None:
 
 def _spread(problem: Problem, index: int, rng: random.Random) -> None:
     """Backdate the report and its steps, in order: reports over four months, decisions days after them."""
-    received = timezone.now() - datetime.timedelta(days=DAYS_BACK - index * DAYS_BACK // STEPS,
+    received = clock.now() - datetime.timedelta(days=DAYS_BACK - index * DAYS_BACK // STEPS,
                                                    hours=rng.randint(0, 20))
     Problem.objects.filter(pk=problem.pk).update(created_at=received)
     for offset, step in enumerate(problem.steps.order_by("pk")):

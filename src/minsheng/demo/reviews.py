@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from minsheng.core import clock
+from minsheng.core.permissions import SYSTEM
 from minsheng.demo.builder import SEED
 from minsheng.demo.calls import closed_call
 from minsheng.review import assignment, reviewing
@@ -43,7 +44,8 @@ def build(builder) -> None:
 
 
 def _user(pair):
-    return get_user_model().objects.filter(person_id=pair.expert.person_id, role="expert").first()
+    """The expert's account; most demo experts have none, and the platform (SYSTEM) answers for them."""
+    return get_user_model().objects.filter(person_id=pair.expert.person_id, role="expert").first() or SYSTEM
 
 
 def _answer(call, rng) -> None:
@@ -59,7 +61,7 @@ def _answer(call, rng) -> None:
         if not pending:
             break
         for pair in pending:
-            by = _user(pair)   # most demo experts have no account: the platform answers for them
+            by = _user(pair)
             if pair.pk in declining:
                 assignment.respond(pair, by=by, accept=False, reason=rng.choice(DECLINE_REASONS))
             else:
@@ -90,11 +92,11 @@ def _review(call, rng, officer) -> None:
         recommendation = ("fund" if quality[pair.application_id] > 0.7 else
                           "changes" if quality[pair.application_id] > 0.5 else "reject")
         if kind == "submitted":
-            reviewing.save(pair, by=None, scores=scores, comments=rng.choice(COMMENTS), recommendation=recommendation,
+            reviewing.save(pair, by=SYSTEM, scores=scores, comments=rng.choice(COMMENTS), recommendation=recommendation,
                            submit=True)
         elif kind == "draft":
             partial = dict(list(scores.items())[:max(1, len(scores) // 2)])
-            reviewing.save(pair, by=None, scores=partial, comments="", recommendation="", submit=False)
+            reviewing.save(pair, by=SYSTEM, scores=partial, comments="", recommendation="", submit=False)
         else:
             # Overdue: the expert was given an earlier deadline (a replacement's week) that has now passed.
             Assignment.objects.filter(pk=pair.pk).update(due_at=clock.now() - timedelta(days=2))

@@ -4,20 +4,12 @@ same search (`q`), filters and `sort` as the list page."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.permissions import BasePermission
 
+from minsheng.core.permissions import ViewPermission
 from minsheng.outcomes import queries
 from minsheng.outcomes.models import IPAsset
 from minsheng.registry import queries as listing
 from minsheng.registry.api import _list_parameters
-
-
-class CanViewIP(BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm("outcomes.view_ipasset")
-
-    def has_object_permission(self, request, view, obj):
-        return request.user.has_perm("outcomes.view_ipasset", obj)
 
 
 class IPAssetSerializer(serializers.ModelSerializer):
@@ -36,7 +28,8 @@ class IPAssetSerializer(serializers.ModelSerializer):
                                        parameters=_list_parameters(queries.IP_ASSETS)),
                     retrieve=extend_schema(summary="One IP asset"))
 class IPAssetViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [CanViewIP]
+    permission_classes = [ViewPermission]
+    permission = object_permission = "outcomes.view_ipasset"
     serializer_class = IPAssetSerializer
     lookup_value_regex = r"\d+"
 

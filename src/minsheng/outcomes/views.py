@@ -6,8 +6,7 @@ import copy
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from minsheng.core.exports import xlsx_response
+from minsheng.core.permissions import allowed, permission_required
 from minsheng.core.views import rate_limited
 from minsheng.outcomes import forms, queries, services
 from minsheng.outcomes.models import IPAsset
@@ -45,17 +45,9 @@ COLUMNS = [(_("title"), "title"), (_("kind"), "kind"), (_("number"), "number"), 
            (_("domain"), ""), (_("status"), "status"), (_("granted on"), "granted"), (_("next annual fee due"), "fee")]
 
 
-def _require(request, permission: str):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-    return None
-
-
 def _visible(request, pk: int) -> IPAsset:
     asset = get_object_or_404(queries.ip_assets_for(request.user), pk=pk)
-    if not request.user.has_perm("outcomes.view_ipasset", asset):
+    if not allowed(request.user, "outcomes.view_ipasset", asset):
         raise Http404
     return asset
 
@@ -82,10 +74,8 @@ def _filters(state) -> list[dict]:
 
 
 @require_safe
+@permission_required("outcomes.view_ipasset")
 def asset_list(request):
-    denied = _require(request, "outcomes.view_ipasset")
-    if denied:
-        return denied
     state = listing.parse(PAGE.listing, request.GET)
     queryset = listing.apply(queries.ip_assets_for(request.user), state, with_counts=True)
     page = Paginator(queryset, listing.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -103,10 +93,8 @@ def _date(value) -> str:
 
 
 @require_safe
+@permission_required("outcomes.view_ipasset")
 def export(request):
-    denied = _require(request, "outcomes.view_ipasset")
-    if denied:
-        return denied
     if is_ratelimited(request, group="ip.export", key="user", rate=EXPORT_RATE, increment=True):
         return rate_limited(request)
     state = listing.parse(PAGE.listing, request.GET)
@@ -121,10 +109,8 @@ def export(request):
 
 
 @require_safe
+@permission_required("outcomes.view_ipasset")
 def asset_detail(request, pk: int):
-    denied = _require(request, "outcomes.view_ipasset")
-    if denied:
-        return denied
     asset = _visible(request, pk)
     today = timezone.localdate()
     return render(request, "outcomes/ip/detail.html", {
@@ -142,10 +128,8 @@ def _values(form) -> dict:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("outcomes.add_ipasset")
 def asset_create(request):
-    denied = _require(request, "outcomes.add_ipasset")
-    if denied:
-        return denied
     user = request.user
     if request.method == "POST":
         form = forms.IPAssetForm(request.POST, user=user)
@@ -166,13 +150,11 @@ def asset_create(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("outcomes.change_ipasset")
 def asset_edit(request, pk: int):
-    denied = _require(request, "outcomes.change_ipasset")
-    if denied:
-        return denied
     user = request.user
     asset = _visible(request, pk)
-    if not user.has_perm("outcomes.change_ipasset", asset):
+    if not allowed(user, "outcomes.change_ipasset", asset):
         raise Http404
     if request.method == "POST":
         form = forms.IPAssetForm(request.POST, instance=copy.copy(asset), user=user)

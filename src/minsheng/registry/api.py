@@ -11,9 +11,9 @@ Every list takes the same search (`q`), filters and `sort` as the list pages.
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.permissions import BasePermission
 
 from minsheng.api.fields import OptionalEmailField, OptionalURLField
+from minsheng.core.permissions import ViewPermission
 from minsheng.registry import queries
 from minsheng.registry.models import (
     CooperationPartner,
@@ -23,16 +23,6 @@ from minsheng.registry.models import (
     ServiceInstitution,
     SharedFacility,
 )
-
-
-class RegistryPermission(BasePermission):
-    """The view's django-rules permission: without an object for the role, with one for the object."""
-
-    def has_permission(self, request, view):
-        return request.user.has_perm(view.permission)
-
-    def has_object_permission(self, request, view, obj):
-        return request.user.has_perm(view.permission, obj)
 
 
 def _code_field(**kwargs):
@@ -154,7 +144,7 @@ def _list_parameters(listing: queries.Listing) -> list[OpenApiParameter]:
 
 
 class RegistryViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [RegistryPermission]
+    permission_classes = [ViewPermission]
     lookup_value_regex = r"\d+"
     listing: queries.Listing
     scope = None
@@ -181,6 +171,7 @@ class OrganisationViewSet(RegistryViewSet):
     listing = queries.ORGANISATIONS
     scope = staticmethod(queries.organisations_for)
     permission = "registry.view_organisation"
+    object_permission = permission
 
 
 @_documented(queries.PEOPLE, "People you may see", "One person")
@@ -189,6 +180,7 @@ class PersonViewSet(RegistryViewSet):
     listing = queries.PEOPLE
     scope = staticmethod(queries.people_for)
     permission = "registry.view_person"
+    object_permission = permission
 
 
 @_documented(queries.CARRIERS, "Innovation carriers and infrastructure (M01, M02; public)", "One carrier")
@@ -197,6 +189,7 @@ class CarrierViewSet(RegistryViewSet):
     listing = queries.CARRIERS
     scope = staticmethod(queries.carriers_for)
     permission = "registry.view_innovationcarrier"
+    object_permission = permission
 
 
 @_documented(queries.SERVICE_INSTITUTIONS, "Service institutions (M03; public)", "One service institution")
@@ -205,6 +198,7 @@ class ServiceInstitutionViewSet(RegistryViewSet):
     listing = queries.SERVICE_INSTITUTIONS
     scope = staticmethod(queries.service_institutions_for)
     permission = "registry.view_serviceinstitution"
+    object_permission = permission
 
 
 @_documented(queries.FACILITIES, "Shared facilities (M03; public)", "One shared facility")
@@ -213,6 +207,7 @@ class FacilityViewSet(RegistryViewSet):
     listing = queries.FACILITIES
     scope = staticmethod(queries.facilities_for)
     permission = "registry.view_sharedfacility"
+    object_permission = permission
 
 
 @_documented(queries.PARTNERS, "Cooperation partners (M22)", "One cooperation partner")
@@ -221,6 +216,7 @@ class PartnerViewSet(RegistryViewSet):
     listing = queries.PARTNERS
     scope = staticmethod(queries.partners_for)
     permission = "registry.view_cooperationpartner"
+    object_permission = permission
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("partners_with")

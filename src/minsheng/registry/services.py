@@ -12,15 +12,17 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
 from minsheng.accounts.roles import Role
-from minsheng.core import audit
+from minsheng.core import audit, clock
 from minsheng.core.identifiers import clean_credit_code, clean_identity_number, mask_identity_number
+from minsheng.core.permissions import allowed, require, user_of
 from minsheng.core.services import create_audited, update_audited
+from minsheng.core.workflow import TransitionRefused
 from minsheng.registry import states
 from minsheng.registry.models import (
     CooperationPartner,
@@ -45,15 +47,6 @@ CLAUSE_CARRIER = "M02"
 CLAUSE_SERVICES = "M03"
 CLAUSE_TALENT = "M21"
 CLAUSE_PARTNERS = "M22"
-
-
-class TransitionRefused(ValidationError):
-    """The object is no longer in a state that allows the step (someone else decided first)."""
-
-
-def _require(by, permission: str, obj=None) -> None:
-    if by is not None and not by.has_perm(permission, obj):
-        raise PermissionDenied(permission)
 
 
 @contextmanager
@@ -90,7 +83,7 @@ def _clean_code(values: dict) -> dict:
 
 def create_organisation(*, by, values: dict) -> Organisation:
     """Register an organisation; it waits for an officer's verification."""
-    _require(by, "registry.add_organisation")
+    require(by, "registry.add_organisation")
     values = _clean_code({k: v for k, v in values.items() if k not in STATE_FIELDS})
     organisation = Organisation(**values, state=Organisation.State.PENDING)
     return _create(organisation, by=by,
@@ -99,15 +92,15 @@ def create_organisation(*, by, values: dict) -> Organisation:
 
 def update_organisation(*, organisation: Organisation, by, changes: dict) -> Organisation:
     """Change an organisation's profile. The verification state changes only through verify/reject."""
-    _require(by, "registry.change_organisation", organisation)
+    require(by, "registry.change_organisation", organisation)
     if STATE_FIELDS & changes.keys():
         raise PermissionDenied("the verification state changes only through verify or reject")
-    if by is not None and not by.has_perm("registry.change_organisation_identity", organisation):
-        allowed = set(APPLICANT_ORGANISATION_FIELDS)
+    if not allowed(by, "registry.change_organisation_identity", organisation):
+        open_fields = set(APPLICANT_ORGANISATION_FIELDS)
         if organisation.state != Organisation.State.VERIFIED:
-            allowed.add("name_zh")
-        if changes.keys() - allowed:
-            raise PermissionDenied(f"may not change {sorted(changes.keys() - allowed)}")
+            open_fields.add("name_zh")
+        if changes.keys() - open_fields:
+            raise PermissionDenied(f"may not change {sorted(changes.keys() - open_fields)}")
     changes = _clean_code(dict(changes))
     return _update(organisation, by=by, changes=changes,
                    duplicate_message=_("An organisation with this credit code or name is already registered."))
@@ -116,11 +109,11 @@ def update_organisation(*, organisation: Organisation, by, changes: dict) -> Org
 def _transition(organisation: Organisation, *, target: str, by, reason: str = "") -> Organisation:
     sources = [source for (source, to) in states.ORGANISATION_TRANSITIONS if to == target]
     permission = states.ORGANISATION_TRANSITIONS[(sources[0], target)]
-    _require(by, permission, organisation)
-    now = timezone.now()
+    require(by, permission, organisation)
+    now = clock.now()
     fields = {"state": target, "state_reason": reason, "updated_at": now}
     if target == Organisation.State.VERIFIED:
-        fields.update(verified_by=by, verified_at=now)
+        fields.update(verified_by=user_of(by), verified_at=now)
     with transaction.atomic():
         # The conditional update decides the winner: of two officers deciding at once, exactly one
         # changes the row; the other finds it no longer pending.
@@ -150,7 +143,7 @@ def verify_organisation(*, organisation: Organisation, by) -> Organisation:
 
 def reject_organisation(*, organisation: Organisation, by, reason: str) -> Organisation:
     """Refuse a pending organisation with a reason its applicants receive by e-mail."""
-    _require(by, "registry.reject_organisation", organisation)
+    require(by, "registry.reject_organisation", organisation)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for rejecting, so the organisation can correct it.")]})
@@ -210,7 +203,7 @@ def _identity(values: dict, identity_number: str) -> dict:
 
 
 def _check_person_scope(by, person: Person) -> None:
-    _require(by, "registry.change_person", person)
+    require(by, "registry.change_person", person)
 
 
 PERSON_DUPLICATE = _("This person (same name and identity number) is already registered in this organisation.")
@@ -219,7 +212,7 @@ PERSON_DUPLICATE = _("This person (same name and identity number) is already reg
 def create_person(*, by, values: dict, domains: Iterable = (), talent_tags: Iterable = (),
                   identity_number: str = "") -> Person:
     """Register a person. A typed identity number is checked, then only its masked form is kept."""
-    _require(by, "registry.add_person")
+    require(by, "registry.add_person")
     values = _identity({k: v for k, v in values.items() if k != "id_number_masked"}, identity_number)
     person = Person(**values)
     _check_person_scope(by, person)
@@ -259,16 +252,16 @@ CARRIER_DUPLICATE = _("An innovation carrier with this Chinese name is already r
 
 def create_carrier(*, by, values: dict) -> InnovationCarrier:
     """Register an innovation carrier (M02) or infrastructure (M01), with its governance (M04)."""
-    _require(by, "registry.add_innovationcarrier")
+    require(by, "registry.add_innovationcarrier")
     carrier = InnovationCarrier(**values)
-    _require(by, "registry.change_innovationcarrier", carrier)
+    require(by, "registry.change_innovationcarrier", carrier)
     return _create(carrier, by=by, clause=_carrier_clause(carrier.kind), duplicate_message=CARRIER_DUPLICATE)
 
 
 def update_carrier(*, carrier: InnovationCarrier, by, changes: dict) -> InnovationCarrier:
-    _require(by, "registry.change_innovationcarrier", carrier)
+    require(by, "registry.change_innovationcarrier", carrier)
     if "host" in changes:
-        _require(by, "registry.change_innovationcarrier", InnovationCarrier(host=changes["host"]))
+        require(by, "registry.change_innovationcarrier", InnovationCarrier(host=changes["host"]))
     kind = changes.get("kind", carrier.kind)
     return _update(carrier, by=by, changes=changes, clause=_carrier_clause(kind),
                    duplicate_message=CARRIER_DUPLICATE)
@@ -280,14 +273,14 @@ SERVICE_DUPLICATE = _("This organisation is already registered as a service inst
 
 
 def create_service_institution(*, by, values: dict, domains: Iterable = ()) -> ServiceInstitution:
-    _require(by, "registry.add_serviceinstitution")
+    require(by, "registry.add_serviceinstitution")
     institution = ServiceInstitution(**values)
     return _create(institution, by=by, clause=CLAUSE_SERVICES, many_to_many={"domains": list(domains)},
                    duplicate_message=SERVICE_DUPLICATE)
 
 
 def update_service_institution(*, institution: ServiceInstitution, by, changes: dict) -> ServiceInstitution:
-    _require(by, "registry.change_serviceinstitution", institution)
+    require(by, "registry.change_serviceinstitution", institution)
     return _update(institution, by=by, changes=changes, clause=CLAUSE_SERVICES, duplicate_message=SERVICE_DUPLICATE)
 
 
@@ -295,16 +288,16 @@ FACILITY_DUPLICATE = _("This organisation already has a shared facility with thi
 
 
 def create_facility(*, by, values: dict) -> SharedFacility:
-    _require(by, "registry.add_sharedfacility")
+    require(by, "registry.add_sharedfacility")
     facility = SharedFacility(**values)
-    _require(by, "registry.change_sharedfacility", facility)
+    require(by, "registry.change_sharedfacility", facility)
     return _create(facility, by=by, clause=CLAUSE_SERVICES, duplicate_message=FACILITY_DUPLICATE)
 
 
 def update_facility(*, facility: SharedFacility, by, changes: dict) -> SharedFacility:
-    _require(by, "registry.change_sharedfacility", facility)
+    require(by, "registry.change_sharedfacility", facility)
     if "host" in changes:
-        _require(by, "registry.change_sharedfacility", SharedFacility(host=changes["host"]))
+        require(by, "registry.change_sharedfacility", SharedFacility(host=changes["host"]))
     return _update(facility, by=by, changes=changes, clause=CLAUSE_SERVICES, duplicate_message=FACILITY_DUPLICATE)
 
 
@@ -314,14 +307,14 @@ PARTNER_DUPLICATE = _("A cooperation partner with this Chinese name is already r
 
 
 def create_partner(*, by, values: dict, partners_with: Iterable = ()) -> CooperationPartner:
-    _require(by, "registry.add_cooperationpartner")
+    require(by, "registry.add_cooperationpartner")
     partner = CooperationPartner(**values)
     return _create(partner, by=by, clause=CLAUSE_PARTNERS, many_to_many={"partners_with": list(partners_with)},
                    duplicate_message=PARTNER_DUPLICATE)
 
 
 def update_partner(*, partner: CooperationPartner, by, changes: dict) -> CooperationPartner:
-    _require(by, "registry.change_cooperationpartner", partner)
+    require(by, "registry.change_cooperationpartner", partner)
     return _update(partner, by=by, changes=changes, clause=CLAUSE_PARTNERS, duplicate_message=PARTNER_DUPLICATE)
 
 

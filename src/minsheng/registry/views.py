@@ -7,11 +7,12 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +27,7 @@ from django_ratelimit.core import is_ratelimited
 from minsheng.accounts.rules import is_applicant, is_district_officer, is_expert, is_government, is_staff_officer
 from minsheng.core.exports import xlsx_response
 from minsheng.core.identifiers import credit_code_in_city
+from minsheng.core.permissions import allowed, permission_required, require
 from minsheng.core.views import rate_limited
 from minsheng.registry import forms, queries, services
 from minsheng.registry.models import (
@@ -99,21 +101,25 @@ def _signed_in(request) -> bool:
     return request.user.is_authenticated
 
 
-def _check_role(request, kind: Kind, action: str):
-    """None when the role may use the page at all; otherwise the login redirect or a 403."""
-    if action == "view" and kind.public:
-        return None
-    if not _signed_in(request):
-        return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm(kind.perm(action)):
-        raise PermissionDenied
-    return None
+def kind_permission(action: str):
+    """A kind's page behind the kind's permission for `action` (core.permissions.permission_required: the sign-in
+    page for visitors, 403 for a role without it); reading a public directory needs no permission. Below the
+    method decorator, so a method the page does not take answers 405 to everyone."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, kind: Kind, **kwargs):
+            guarded = view if action == "view" and kind.public else permission_required(kind.perm(action))(view)
+            return guarded(request, *args, kind=kind, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def _get_visible(request, kind: Kind, pk: int):
     """The object when it lies within what the user may see; 404 otherwise."""
     obj = get_object_or_404(kind.scope(request.user), pk=pk)
-    if not request.user.has_perm(kind.perm("view"), obj):
+    if not allowed(request.user, kind.perm("view"), obj):
         raise Http404
     return obj
 
@@ -163,10 +169,8 @@ def _export_url(request, kind: Kind) -> str:
 
 
 @require_safe
+@kind_permission("view")
 def list_view(request, kind: Kind):
-    denied = _check_role(request, kind, "view")
-    if denied:
-        return denied
     state = _list_state(request, kind)
     queryset = queries.apply(kind.scope(request.user), state, with_counts=True)
     page = Paginator(queryset, queries.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -187,10 +191,8 @@ def list_view(request, kind: Kind):
 
 
 @require_safe
+@kind_permission("view")
 def export_view(request, kind: Kind):
-    denied = _check_role(request, kind, "view")
-    if denied:
-        return denied
     if is_ratelimited(request, group="registry.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
         return rate_limited(request)
     state = _list_state(request, kind)
@@ -207,10 +209,8 @@ def export_view(request, kind: Kind):
 # --- Detail ---------------------------------------------------------------------------------------
 
 @require_safe
+@kind_permission("view")
 def detail_view(request, kind: Kind, pk: int):
-    denied = _check_role(request, kind, "view")
-    if denied:
-        return denied
     obj = _get_visible(request, kind, pk)
     user = request.user
     context = {
@@ -276,10 +276,8 @@ def _claim_token(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@kind_permission("add")
 def create_view(request, kind: Kind):
-    denied = _check_role(request, kind, "add")
-    if denied:
-        return denied
     user = request.user
     form_class = kind.form(user, None)
     instance = kind.new_instance(user) if kind.new_instance else None
@@ -316,13 +314,11 @@ def create_view(request, kind: Kind):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@kind_permission("change")
 def edit_view(request, kind: Kind, pk: int):
-    denied = _check_role(request, kind, "change")
-    if denied:
-        return denied
     user = request.user
     obj = _get_visible(request, kind, pk)
-    if not user.has_perm(kind.perm("change"), obj):
+    if not allowed(user, kind.perm("change"), obj):
         # Visible (a public directory entry, say) but another organisation's: outside the user's scope.
         raise Http404
     form_class = kind.form(user, obj)
@@ -357,8 +353,7 @@ def _after_save(request, kind: Kind, obj) -> None:
 def _decide(request, pk: int, permission: str, decide: Callable):
     if not _signed_in(request):
         return redirect_to_login(reverse("registry:organisation_detail", kwargs={"pk": pk}))
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
+    require(request.user, permission)
     organisation = get_object_or_404(queries.organisations_for(request.user), pk=pk)
     try:
         message = decide(organisation)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.accounts.roles import Role
 from minsheng.applications.models import Application
 from minsheng.core import audit, clock
+from minsheng.core.permissions import is_system, require, user_of
 from minsheng.review import queries, solver, work_rules  # noqa: F401  (work_rules registers the permissions)
 from minsheng.review.conflicts import find_conflicts
 from minsheng.review.models import Assignment, AssignmentRun, ExpertProfile
@@ -34,11 +35,6 @@ LIVE = (S.PROPOSED, *KEPT)                            # pairs that count towards
 GONE = (S.DECLINED, S.EXPIRED)                        # pairs never proposed again
 REPLACEMENT_DAYS = 7                                  # a replacement reviewer's time when the deadline has passed
 logger = logging.getLogger(__name__)
-
-
-def _require(by, permission: str, obj=None) -> None:
-    if by is not None and not by.has_perm(permission, obj):
-        raise PermissionDenied(permission)
 
 
 def applications_of(call):
@@ -125,7 +121,7 @@ def _solve(call, by, *, affected: set[int] | None, reason: str, due_at=None) -> 
     for app_id, value in live.values_list("application_id", "affinity"):
         per_app[app_id] = per_app.get(app_id, 0.0) + value
     run = AssignmentRun.objects.create(
-        call=call, run_by=by, reason=reason, total=round(sum(per_app.values()), 6),
+        call=call, run_by=user_of(by), reason=reason, total=round(sum(per_app.values()), 6),
         worst=round(min(per_app.values()), 6), optimal=bool(result.optimal), complete=result.complete,
         conflicts_avoided=int(conflicts.matrix.sum()), seconds=round(result.seconds, 4), explanations=explanations)
     _record("run", by, call, reason, new={
@@ -143,7 +139,7 @@ def _lock_call(call):
 @transaction.atomic
 def run(call, *, by) -> AssignmentRun:
     """Compute a fresh proposal for the whole call, keeping everything already published."""
-    _require(by, "review.assign")
+    require(by, "review.assign")
     call = _lock_call(call)
     if call.is_stable_support:
         raise ValidationError(_("Stable-support calls are not selected by expert review (M17); their funding plan "
@@ -158,7 +154,7 @@ def latest_run(call) -> AssignmentRun | None:
 @transaction.atomic
 def swap(assignment: Assignment, expert: ExpertProfile, *, by) -> Assignment:
     """Replace the expert of a proposed pair by hand; a conflicted or full expert is refused with the reason."""
-    _require(by, "review.assign")
+    require(by, "review.assign")
     call = _lock_call(assignment.application.call)
     current = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if current.state != S.PROPOSED:
@@ -219,7 +215,7 @@ def _notify(assignment_ids: list[int]) -> None:
 @transaction.atomic
 def publish(call, *, by) -> int:
     """Publish every proposed pair of the call: the experts are told and may accept or decline."""
-    _require(by, "review.assign")
+    require(by, "review.assign")
     call = _lock_call(call)
     return _publish(call, by, gettext("Assignment published by the officer"))
 
@@ -258,10 +254,10 @@ def my_assignment(user, pk: int) -> Assignment:
 @transaction.atomic
 def respond(assignment: Assignment, *, by, accept: bool, reason: str = "") -> Assignment:
     """The expert accepts or declines (with a reason); a decline re-solves that application at once."""
-    _require(by, "review.respond")
+    require(by, "review.respond")
     call = _lock_call(assignment.application.call)
     current = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if by is not None and current.expert.person_id != by.person_id:
+    if not is_system(by) and current.expert.person_id != by.person_id:
         raise PermissionDenied
     if current.state != S.PUBLISHED:
         raise ValidationError(_("This invitation was already answered (%(state)s).")
@@ -307,7 +303,7 @@ def overdue(call):
 @transaction.atomic
 def replace_overdue(call, *, by) -> int:
     """Expire every overdue pair of the call and re-solve those applications, keeping everyone else."""
-    _require(by, "review.assign")
+    require(by, "review.assign")
     call = _lock_call(call)
     late = list(overdue(call).select_for_update(of=("self",)))
     if not late:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application
 from minsheng.core import audit, clock
+from minsheng.core.permissions import is_system, require, user_of
 from minsheng.review import queries, reviewing, scoring, work_rules  # noqa: F401  (registers the permissions)
 from minsheng.review.conflicts import find_conflicts
 from minsheng.review.models import PANEL_SCALE, ExpertProfile, Panel, PanelMember, PanelVote, Review
@@ -35,11 +36,6 @@ S = Panel.State
 V = PanelVote.Vote
 MINUTES_MAX = 20000
 REASON_MAX = 2000
-
-
-def _require(by, permission: str) -> None:
-    if by is not None and not by.has_perm(permission):
-        raise PermissionDenied(permission)
 
 
 def _record(action: str, by, target, reason: str, new: dict | None = None, old: dict | None = None) -> None:
@@ -117,7 +113,7 @@ def convene(call, *, by, meets_at=None) -> Panel:
     """Convene the call's panel; the written round must have produced a ranking (submitted reviews)."""
     from minsheng.review.assignment import _lock_call
 
-    _require(by, "review.manage_panel")
+    require(by, "review.manage_panel")
     call = _lock_call(call)
     existing = Panel.objects.filter(call=call).first()
     if existing is not None:
@@ -126,7 +122,7 @@ def convene(call, *, by, meets_at=None) -> Panel:
     if not ranked_rows(call):
         raise ValidationError(_("No application of this call has a submitted review yet: there is no ranking for a "
                                 "panel to discuss."))
-    panel = Panel.objects.create(call=call, convened_by=by if getattr(by, "is_authenticated", False) else None,
+    panel = Panel.objects.create(call=call, convened_by=user_of(by),
                                  convened_at=clock.now(), meets_at=meets_at)
     _record("convene", by, panel, gettext("Panel convened"), new=audit.snapshot(panel))
     return panel
@@ -134,7 +130,7 @@ def convene(call, *, by, meets_at=None) -> Panel:
 
 @transaction.atomic
 def add_member(panel: Panel, expert: ExpertProfile, *, by) -> PanelMember:
-    _require(by, "review.manage_panel")
+    require(by, "review.manage_panel")
     panel = _lock(panel)
     _not_frozen(panel)
     if not queries.active_experts().filter(pk=expert.pk).exists():
@@ -150,7 +146,7 @@ def add_member(panel: Panel, expert: ExpertProfile, *, by) -> PanelMember:
 @transaction.atomic
 def remove_member(member: PanelMember, *, by) -> None:
     """Take a member off the panel before it is frozen; the member's votes go with it (they stay in the audit)."""
-    _require(by, "review.manage_panel")
+    require(by, "review.manage_panel")
     panel = _lock(member.panel)
     _not_frozen(panel)
     votes = list(PanelVote.objects.filter(member=member).values_list("application_id", flat=True))
@@ -161,7 +157,7 @@ def remove_member(member: PanelMember, *, by) -> None:
 
 @transaction.atomic
 def open_session(panel: Panel, *, by) -> Panel:
-    _require(by, "review.manage_panel")
+    require(by, "review.manage_panel")
     if not PanelMember.objects.filter(panel=panel).exists():
         raise ValidationError(_("Add the panel's members before opening the session."))
     if not _move(panel, S.CONVENED, S.IN_SESSION):
@@ -195,10 +191,10 @@ def parse_score(raw) -> Decimal | None:
 def vote(panel: Panel, *, by, application: Application, choice: str, adjusted_score=None,
          reason: str = "", member: PanelMember | None = None) -> PanelVote:
     """A member's vote on one application (created or changed); only while the panel is in session.
-    `by` is the member's account; only the platform itself (by=None, demo data) names the `member` instead."""
-    _require(by, "review.sit_on_panel")
+    `by` is the member's account; only the platform itself (by=SYSTEM, demo data) names the `member` instead."""
+    require(by, "review.sit_on_panel")
     panel = _lock(panel)
-    if by is not None:
+    if not is_system(by):
         member = member_of(panel, by)
     elif member is not None and member.panel_id != panel.pk:
         member = None
@@ -235,7 +231,7 @@ def vote(panel: Panel, *, by, application: Application, choice: str, adjusted_sc
 
 @transaction.atomic
 def record_minutes(panel: Panel, *, by, minutes: str) -> Panel:
-    _require(by, "review.manage_panel")
+    require(by, "review.manage_panel")
     panel = _lock(panel)
     _not_frozen(panel)
     text = (minutes or "").strip()
@@ -297,7 +293,7 @@ def final_list(rows: list[reviewing.RankingRow], votes: list[PanelVote]) -> list
 @transaction.atomic
 def freeze(panel: Panel, *, by) -> Panel:
     """Freeze the final ranked list once; a second freeze, or one outside the session, is refused."""
-    _require(by, "review.manage_panel")
+    require(by, "review.manage_panel")
     current = _lock(panel)
     _not_frozen(current)
     if current.state != S.IN_SESSION:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import RuleResult
 from minsheng.core import audit, clock
+from minsheng.core.permissions import is_system, require
 from minsheng.review import scoring, work_rules  # noqa: F401  (work_rules registers the permissions)
 from minsheng.review.models import Assignment, Review
 
@@ -68,10 +69,9 @@ def parse_scores(call, data) -> dict[str, float]:
 def save(assignment: Assignment, *, by, scores: dict, comments: str, recommendation: str,
          submit: bool) -> Review:
     """Save a draft or submit the review of an accepted assignment."""
-    if by is not None and not by.has_perm("review.write_review"):
-        raise PermissionDenied
+    require(by, "review.write_review")
     current = Assignment.objects.select_for_update().select_related("application__call").get(pk=assignment.pk)
-    if by is not None and current.expert.person_id != by.person_id:
+    if not is_system(by) and current.expert.person_id != by.person_id:
         raise PermissionDenied
     review = Review.objects.select_for_update().filter(assignment=current).first()
     if review is not None and review.state == Review.State.SUBMITTED:

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application
 from minsheng.core import audit
+from minsheng.core.permissions import allowed, require, user_of
 from minsheng.core.services import create_audited, delete_audited, update_audited
+from minsheng.core.workflow import TransitionRefused
 from minsheng.registry.models import Organisation, Person
 from minsheng.review import states
 from minsheng.review.models import (
@@ -28,20 +30,11 @@ AVOIDANCE_STATES = frozenset({Application.State.DRAFT, Application.State.SUBMITT
 PROFILE_FIELDS = frozenset({"keywords", "description", "max_load", "willingness", "domains", "focus_directions"})
 
 
-class TransitionRefused(ValidationError):
-    """The profile is no longer in a state that allows the step (someone else decided first)."""
-
-
-def _require(by, permission: str, obj=None) -> None:
-    if by is not None and not by.has_perm(permission, obj):
-        raise PermissionDenied(permission)
-
-
 def _own(by, profile: ExpertProfile) -> None:
     """The expert edits only its own profile; officers manage every profile."""
-    if by is None or by.has_perm("review.manage_pool"):
+    if allowed(by, "review.manage_pool"):
         return
-    if not (by.has_perm("review.change_own_profile") and by.person_id == profile.person_id):
+    if not (allowed(by, "review.change_own_profile") and by.person_id == profile.person_id):
         raise PermissionDenied("review.change_own_profile")
 
 
@@ -49,12 +42,13 @@ def _own(by, profile: ExpertProfile) -> None:
 
 def invite_expert(*, person: Person, by, reason: str = "") -> ExpertProfile:
     """Invite a registry person into the pool; the profile starts from the person's keywords and domains."""
-    _require(by, "review.manage_pool")
+    require(by, "review.manage_pool")
     duplicate = ValidationError(_("%(name)s already has an expert profile.") % {"name": person.name},
                                 code="duplicate")
     if ExpertProfile.objects.filter(person=person).exists():
         raise duplicate
-    profile = ExpertProfile(person=person, keywords=person.expertise, invited_by=by, state=ExpertProfile.State.INVITED)
+    profile = ExpertProfile(person=person, keywords=person.expertise, invited_by=user_of(by),
+                            state=ExpertProfile.State.INVITED)
     try:
         with transaction.atomic():
             create_audited(profile, by=by, clause=CLAUSE, reason=reason,
@@ -70,7 +64,7 @@ def invite_expert(*, person: Person, by, reason: str = "") -> ExpertProfile:
 def transition(*, profile: ExpertProfile, target: str, by, reason: str = "") -> ExpertProfile:
     """Approve, suspend or reinstate an expert. A conditional update decides between two officers at once.
     The registry's `in_expert_pool` flag stays set: a suspended expert is still a member, not assignable."""
-    _require(by, "review.manage_pool", profile)
+    require(by, "review.manage_pool", profile)
     reason = (reason or "").strip()
     if target == ExpertProfile.State.SUSPENDED and not reason:
         raise ValidationError({"reason": [_("Give the reason for suspending the expert.")]})
@@ -138,7 +132,7 @@ def request_avoidance(*, application: Application, person: Person, reason: str, 
     The application row is locked first, so two requests sent at once are counted one after the other and the
     fourth is refused on both databases.
     """
-    _require(by, "review.request_avoidance", application)
+    require(by, "review.request_avoidance", application)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason why this expert should not review the application.")]})
@@ -153,12 +147,12 @@ def request_avoidance(*, application: Application, person: Person, reason: str, 
         if AvoidanceRequest.objects.filter(application=locked).count() >= MAX_AVOIDANCE:
             raise ValidationError(_("At most %(max)d experts can be named for one application.")
                                   % {"max": MAX_AVOIDANCE}, code="limit")
-        return create_audited(AvoidanceRequest(application=locked, person=person, reason=reason, requested_by=by),
-                              by=by, clause=CLAUSE, reason=reason)
+        avoidance = AvoidanceRequest(application=locked, person=person, reason=reason, requested_by=user_of(by))
+        return create_audited(avoidance, by=by, clause=CLAUSE, reason=reason)
 
 
 def withdraw_avoidance(*, request: AvoidanceRequest, by) -> None:
-    _require(by, "review.request_avoidance", request.application)
+    require(by, "review.request_avoidance", request.application)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=request.application_id)
         if locked.state not in AVOIDANCE_STATES:

@@ -6,24 +6,16 @@
 Applicants reach none of these: no reviewer identity ever leaves through the API to them.
 """
 
-import rules
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from minsheng.calls.models import Call
+from minsheng.core.permissions import ViewPermission
 from minsheng.review import queries, reviewing, work_rules  # noqa: F401
 from minsheng.review.models import Assignment, Review
-
-
-class HasPermission(BasePermission):
-    """The rule itself (rules.has_perm), so a superuser is not an expert by default."""
-
-    def has_permission(self, request, view):
-        return rules.has_perm(view.permission, request.user)
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -63,7 +55,7 @@ CALL_PARAM = OpenApiParameter("call", OpenApiTypes.INT, description="Only this c
 @extend_schema_view(list=extend_schema(parameters=[CALL_PARAM]))
 class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     permission = "review.assign"
-    permission_classes = [HasPermission]
+    permission_classes = [ViewPermission]
     serializer_class = AssignmentSerializer
 
     def get_queryset(self):
@@ -77,7 +69,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 
 class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     permission = "review.respond"
-    permission_classes = [HasPermission]
+    permission_classes = [ViewPermission]
     serializer_class = OwnAssignmentSerializer
     queryset = Assignment.objects.none()   # for the schema; get_queryset scopes
 
@@ -89,7 +81,7 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 
 class MyReviewViewSet(viewsets.ReadOnlyModelViewSet):
     permission = "review.write_review"
-    permission_classes = [HasPermission]
+    permission_classes = [ViewPermission]
     serializer_class = OwnReviewSerializer
     queryset = Review.objects.none()   # for the schema; get_queryset scopes
 
@@ -116,7 +108,7 @@ class RankingViewSet(viewsets.ViewSet):
     """A call's ranking: `GET /review/rankings/<call id>/`."""
 
     permission = "review.view_ranking"
-    permission_classes = [HasPermission]
+    permission_classes = [ViewPermission]
     serializer_class = RankingRowSerializer
 
     @extend_schema(responses=RankingRowSerializer(many=True),
