@@ -15,6 +15,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
+# The every-page check's counts, shown after the run whether it passed or not (pytest hides a passing test's output).
+EVERY_PAGE_COUNTS = pytest.StashKey[list]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    counts = config.stash.get(EVERY_PAGE_COUNTS, None)
+    if counts:
+        terminalreporter.write_sep("=", "every page, every role")
+        for line in counts:
+            terminalreporter.write_line(line)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -20,7 +20,7 @@ from django.urls import Resolver404, resolve
 
 from minsheng.demo.builder import PASSWORD
 from tests.e2e import page_checks
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, EVERY_PAGE_COUNTS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -194,7 +194,7 @@ class Walk:
         self.context.close()
 
 
-def test_every_page_every_role(browser, live_server):
+def test_every_page_every_role(browser, live_server, request):
     started = time.monotonic()
     call_command("demo", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
     users = get_user_model().objects
@@ -215,6 +215,7 @@ def test_every_page_every_role(browser, live_server):
         lines.append(f"  {walk.account or 'anonymous'} ({walk.language}): {len(walk.visited)} pages "
                      f"({walk.from_matrix} from the permission matrix), {len(walk.findings)} findings")
     lines.append("findings by kind: " + ", ".join(f"{kind} {by_kind.get(kind, 0)}" for kind in page_checks.KINDS))
+    request.config.stash[EVERY_PAGE_COUNTS] = list(lines)
     details = defaultdict(set)
     for walk in walks:
         for kind, path, text in walk.findings:
