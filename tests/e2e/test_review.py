@@ -5,7 +5,7 @@ pages show no reviewer identity."""
 import pytest
 from playwright.sync_api import expect
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from minsheng.review.models import Assignment, Review
 from tests.e2e.test_foundation import sign_in
 from tests.factories import UserFactory

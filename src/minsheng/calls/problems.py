@@ -26,11 +26,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.iso7064 import mod_37_36
 
-from minsheng.accounts.rules import is_auditor, is_department_officer, is_district_officer, is_staff_officer
 from minsheng.calls import problem_rules  # noqa: F401  (registers the problem permissions)
 from minsheng.calls.models import Call, Problem, ProblemStep, Topic
 from minsheng.core import audit, clock
 from minsheng.core.permissions import require
+from minsheng.core.roles import is_auditor, is_department_officer, is_district_officer, is_staff_officer
 from minsheng.core.services import create_audited
 from minsheng.core.workflow import TransitionRefused
 from minsheng.policy.models import Department
