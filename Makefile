@@ -68,6 +68,7 @@ demo: install
 lint: dev
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/python scripts/extract_policy.py --check
+	$(BIN)/python scripts/architecture.py --check
 
 test: lint test-sqlite test-postgresql fuzz test-e2e
 

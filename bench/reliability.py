@@ -43,9 +43,9 @@ def main() -> None:
     from django.utils import timezone
     from tqdm import tqdm
 
-    from minsheng.accounts.roles import Role
     from minsheng.contracts import services
     from minsheng.core import once
+    from minsheng.core.roles import Role
 
     creation = connection.creation
     test_db = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)

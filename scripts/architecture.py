@@ -6,12 +6,15 @@
 
 Each figure counts one way the code can grow a second home for a cross-cutting rule:
 
-- import cycles between apps (the packages under src/minsheng; the demo builder excepted, it uses every app);
+- import cycles between apps (the packages under src/minsheng; the demo builder excepted, it uses every app). An
+  import counts wherever it stands (inside a function too), relative or absolute, and so does a string naming a
+  module inside an app ("minsheng.calls.api", as import_module and include() take it);
 - definitions of a permission helper: core.permissions.require, plus every `_require`, `_check`, `_allow`,
   `_check_role`, `_require_view` that asks a permission (has_perm, allowed, PermissionDenied) outside core;
 - transition exception types (classes named ...TransitionRefused);
 - hand-written DRF permission classes (subclasses of BasePermission; core's ViewPermission is the one);
-- `timezone.now()` outside core (core/clock.py is the one reader of time).
+- `timezone.now()` outside core (core/clock.py is the one reader of time);
+- imports of Django or of any app in engines/, the bottom layer of pure computation.
 
 Reads the source with `ast` only, so it runs without Django and in a second.
 """
@@ -35,6 +38,7 @@ TARGETS = {
     "refusals": ("transition exception types", 1),
     "drf": ("hand-written DRF permission classes", 1),
     "clock": ("timezone.now() outside core", 0),
+    "engines": ("engine imports of Django or an app", 0),
 }
 
 
@@ -53,15 +57,30 @@ def _app(relative: Path) -> str | None:
     return relative.parts[0]
 
 
-def _imported_apps(tree: ast.AST, apps: set[str]) -> set[str]:
+def _absolute(node: ast.ImportFrom, relative: Path) -> str:
+    """The absolute module of `from ... import` (relative imports resolved against the file's package)."""
+    if node.level == 0:
+        return node.module or ""
+    package = [PACKAGE, *relative.parent.parts]
+    base = package[:len(package) - (node.level - 1)] if node.level > 1 else package
+    return ".".join([*base, node.module] if node.module else base)
+
+
+def _imported_apps(tree: ast.AST, apps: set[str], relative: Path = Path("x.py")) -> set[str]:
+    """The apps a file imports, wherever the import stands (module level or inside a function), relative imports
+    included, and every string that names a module inside an app ("minsheng.app.module": what import_module,
+    include() and Django's dotted settings load), so that no edge hides from the figure."""
     found = set()
     for node in ast.walk(tree):
         names = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module] + ([f"{node.module}.{a.name}" for a in node.names] if node.module == PACKAGE
-                                     else [])
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(node, relative)
+            names = [module] + [f"{module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.count(".") >= 2 \
+                and node.value.startswith(PACKAGE + ".") and node.value.isascii() and " " not in node.value:
+            names = [node.value]
         for name in names:
             parts = name.split(".")
             if parts[0] == PACKAGE and len(parts) > 1 and parts[1] in apps:
@@ -76,7 +95,7 @@ def import_graph(src: Path) -> dict[str, set[str]]:
     for relative, tree in parsed:
         app = _app(relative)
         if app is not None:
-            graph[app] |= _imported_apps(tree, apps) - {app}
+            graph[app] |= _imported_apps(tree, apps, relative) - {app}
     for app in apps:
         graph.setdefault(app, set())
     return dict(graph)
@@ -158,6 +177,16 @@ def findings(src: Path) -> dict[str, list[str]]:
                 if isinstance(func, ast.Attribute) and func.attr == "now" and isinstance(func.value, ast.Name) \
                         and func.value.id == "timezone":
                     found["clock"].append(f"{module}:{node.lineno}")
+    for relative, tree in _files(src):
+        if relative.parts[0] == "engines":
+            module = relative.with_suffix("").as_posix()
+            for node in ast.walk(tree):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                         else [_absolute(node, relative)] if isinstance(node, ast.ImportFrom) else [])
+                for name in names:
+                    parts = name.split(".")
+                    if parts[0] == "django" or (parts[0] == PACKAGE and len(parts) > 1 and parts[1] != "engines"):
+                        found["engines"].append(f"{module}:{node.lineno} {name}")
     found["cycles"] = [" ↔ ".join(group) for group in cycles(import_graph(src))]
     return found
 

@@ -51,7 +51,7 @@ SETUP = r"""
 import json, sys
 import django
 django.setup()
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.factories import user_for_role
 from tests.factories.funding import frozen_call, plan_in_notice
 

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from minsheng.accounts.roles import Role
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from tests.factories import OrganisationFactory, UserFactory, user_for_role
 
 pytestmark = pytest.mark.django_db

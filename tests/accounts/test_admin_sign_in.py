@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from minsheng.accounts import second_factor
-from minsheng.accounts.roles import Role
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from tests.factories import PASSWORD, sign_in_past_second_factor, user_for_role
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from minsheng.accounts.roles import Role
 from minsheng.core import audit
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.policy.models import Domain, FundingSource
 from minsheng.registry.models import Organisation, TalentTag
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory, district, domain, user_for_role

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from minsheng.accounts import password_validation as ours
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from minsheng.policy.models import District
 from tests.accounts.test_registration import GOOD_CODE
 from tests.factories import UserFactory, user_for_role

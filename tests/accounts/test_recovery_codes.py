@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from minsheng.accounts import second_factor
 from minsheng.accounts.models import RecoveryCode
-from minsheng.accounts.roles import Role
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from tests.factories import PASSWORD, user_for_role
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.db import connection
 from django.urls import reverse
 
 from minsheng.accounts import services
-from minsheng.accounts.roles import Role
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.policy.models import District
 from minsheng.registry.models import Organisation
 from tests.factories import OrganisationFactory, UserFactory

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from minsheng.accounts import crypto, second_factor
 from minsheng.accounts.models import SecondFactor
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.factories import PASSWORD, user_for_role
 
 BEFORE = ("accounts", "0004_second_factor")

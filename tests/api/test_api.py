@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.factories import user_for_role
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.api import fuzzing
 from tests.factories import user_for_role
 

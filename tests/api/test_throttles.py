@@ -7,7 +7,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.factories import user_for_role
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from minsheng.accounts.roles import Role
 from minsheng.calls.services import CallContent
+from minsheng.core.roles import Role
 from minsheng.policy.models import FundingMode, RuleTemplate, SupportType
 from tests.factories import department, domain, user_for_role
 from tests.factories.calls import ProgrammeFactory

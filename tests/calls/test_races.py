@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from minsheng.accounts.roles import Role
 from minsheng.calls import services
 from minsheng.calls.models import Call
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from tests.calls.conftest import content
 from tests.factories import department, user_for_role
 from tests.factories.calls import CallFactory, ProgrammeFactory, complete

@@ -53,7 +53,7 @@ def test_a_co_owning_department_officer_approves_with_clause_m05(officer, dept_h
 
 
 def test_a_department_without_an_active_officer_cannot_co_own_a_call(officer, programme):
-    from minsheng.accounts.roles import Role
+    from minsheng.core.roles import Role
     from tests.factories import department, user_for_role
 
     civil = department("civil_affairs")

@@ -1,7 +1,7 @@
 import pytest
 
-from minsheng.accounts.roles import Role
 from minsheng.applications import checks
+from minsheng.core.roles import Role
 from tests.factories import department, user_for_role
 from tests.factories.applications import SubmittedApplicationFactory
 from tests.factories.calls import CallFactory, add_rule

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from minsheng.accounts.roles import Role
 from minsheng.applications.models import Application, RuleResult
+from minsheng.core.roles import Role
 from tests.checks.conftest import submitted
 from tests.factories import department, user_for_role
 from tests.factories.calls import CallFactory, add_rule

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from minsheng.accounts.roles import Role
 from minsheng.applications.models import Application, CheckDecision, RuleResult
+from minsheng.core.roles import Role
 from minsheng.demo import checks as demo_checks
 from minsheng.demo.calls import CLOSED_CALL_TITLE
 from tests.checks.conftest import submitted

@@ -7,12 +7,12 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from minsheng.accounts.roles import Role
 from minsheng.applications import check_services as services
 from minsheng.applications import states
 from minsheng.applications.models import Application, CheckDecision, RuleResult
 from minsheng.core import clock
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
 from tests.checks.conftest import submitted
 from tests.factories import user_for_role

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from minsheng.accounts.roles import Role
 from minsheng.applications import check_services as services
 from minsheng.applications.models import Application, Comment, RuleResult
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from tests.checks.conftest import submitted
 from tests.factories import department, user_for_role
 from tests.factories.calls import CallFactory, add_rule

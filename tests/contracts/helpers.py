@@ -2,9 +2,9 @@
 
 from django.utils import timezone
 
-from minsheng.accounts.roles import Role
 from minsheng.contracts import services
 from minsheng.contracts.models import Tranche
+from minsheng.core.roles import Role
 from tests.factories import user_for_role
 
 

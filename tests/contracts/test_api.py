@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from minsheng.accounts.roles import Role
 from minsheng.contracts import services
 from minsheng.contracts.models import Tranche
+from minsheng.core.roles import Role
 from tests.contracts.helpers import first_paid, under_way
 from tests.factories import user_for_role
 

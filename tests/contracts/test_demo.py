@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from minsheng.accounts.roles import Role
 from minsheng.contracts import services
 from minsheng.contracts.models import Expenditure, TaskBook, Tranche
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.demo import contracts as demo
 from minsheng.funding.models import Project
 from tests.factories import OrganisationFactory, user_for_role

@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from minsheng.accounts.roles import Role
 from minsheng.contracts import services
 from minsheng.contracts.models import Tranche
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from tests.contracts.helpers import under_way
 from tests.factories import user_for_role
 from tests.factories.contracts import approved_project

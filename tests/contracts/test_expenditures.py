@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from minsheng.accounts.roles import Role
 from minsheng.contracts import queries, services
 from minsheng.contracts.models import Expenditure, TaskBook
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from tests.contracts.helpers import first_paid, under_way
 from tests.factories import user_for_role
 from tests.factories.contracts import approved_project

@@ -6,9 +6,9 @@ from unittest import mock
 import pytest
 from django.core import mail
 
-from minsheng.accounts.roles import Role
 from minsheng.contracts import services
 from minsheng.contracts.models import TaskBook, Tranche
+from minsheng.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from pypdf import PdfReader
 
-from minsheng.accounts.roles import Role
 from minsheng.contracts import services
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.funding.models import Project
 from tests.factories import user_for_role
 

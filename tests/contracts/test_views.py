@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from minsheng.accounts.roles import Role
 from minsheng.contracts import services
 from minsheng.contracts.models import Expenditure, TaskBook, Tranche
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from tests.contracts.helpers import first_paid, under_way
 from tests.factories import user_for_role
 from tests.factories.contracts import approved_project

@@ -71,3 +71,27 @@ def test_check_passes_when_every_figure_is_on_target(tmp_path):
     src = _write(tmp_path, {"core/permissions.py": "def require(actor, perm):\n    pass\n",
                             "alpha/services.py": "from minsheng.core import permissions\n"})
     assert _module().main(["--src", str(src), "--check"]) == 0
+
+
+def test_imports_that_could_hide_an_edge_are_counted_too(tmp_path):
+    src = _write(tmp_path, {
+        "alpha/services.py": "from ..beta import models\n",                                    # relative
+        "beta/models.py": "from importlib import import_module\n"
+                          "MODULES = ['minsheng.gamma.api']\n",                                 # a dotted string
+        "gamma/api.py": "def f():\n    from minsheng.alpha.services import x\n",                # inside a function
+        "delta/apps.py": "import logging\nlogger = logging.getLogger('minsheng.alpha')\n",    # a logger name, no module
+        "alpha/views.py": "from . import services\n",
+    })
+    graph = _module().import_graph(src)
+    assert graph["alpha"] == {"beta"} and graph["beta"] == {"gamma"} and graph["gamma"] == {"alpha"}
+    assert graph["delta"] == set()
+    assert _module().findings(src)["cycles"] == ["alpha ↔ beta ↔ gamma"]
+
+
+def test_engines_import_neither_django_nor_an_app(tmp_path):
+    src = _write(tmp_path, {
+        "engines/text.py": "import re\nfrom django.utils import timezone\nfrom minsheng.engines import other\n",
+        "engines/other.py": "def f():\n    from ..review import models\n",
+        "review/models.py": "from minsheng.engines import text\n",
+    })
+    assert _module().findings(src)["engines"] == ["engines/other:2 minsheng.review", "engines/text:2 django.utils"]

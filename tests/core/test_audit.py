@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, close_old_connections, connection, transaction
 
-from minsheng.accounts.roles import Role
 from minsheng.core import audit, services
 from minsheng.core.models import AuditChainHead, AuditEvent
+from minsheng.core.roles import Role
 from minsheng.registry.models import Organisation
 from tests.core import append_only
 from tests.factories import OrganisationFactory, user_for_role

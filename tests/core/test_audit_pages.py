@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from minsheng.accounts.roles import Role
 from minsheng.core import audit, services
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from tests.core import append_only
 from tests.factories import OrganisationFactory, user_for_role
 

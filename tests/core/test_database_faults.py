@@ -22,10 +22,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from minsheng.accounts.roles import Role
 from minsheng.contracts import services
 from minsheng.contracts.models import Expenditure, Tranche
 from minsheng.core.middleware import SESSION_ACTIVITY_KEY
+from minsheng.core.roles import Role
 from tests.contracts.helpers import first_paid
 from tests.core.test_operations import log_lines  # noqa: F401 (a fixture)
 from tests.factories import user_for_role

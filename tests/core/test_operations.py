@@ -18,9 +18,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from minsheng.accounts.roles import Role
 from minsheng.core.logging import JsonFormatter
 from minsheng.core.models import HealthProbe
+from minsheng.core.roles import Role
 from tests.factories import user_for_role
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,11 @@ from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.test import APIRequestFactory
 
-from minsheng.accounts.roles import Role
 from minsheng.applications.models import Application
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.core import audit, workflow
 from minsheng.core.permissions import SYSTEM, ViewPermission, allowed, permission_required, require, user_of
+from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
 from tests.factories import user_for_role
 from tests.factories.applications import ApplicationFactory

@@ -6,8 +6,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from minsheng.accounts.roles import Role
 from minsheng.core import services
+from minsheng.core.roles import Role
 from minsheng.core.templatetags.minsheng import model_label, yuan_to_wan
 from tests.factories import OrganisationFactory, user_for_role
 

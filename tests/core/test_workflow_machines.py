@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from minsheng.accounts.roles import Role
 from minsheng.applications import states as application_states
 from minsheng.contracts import states as contract_states
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.core import audit, workflow
 from minsheng.core.permissions import SYSTEM
+from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused, Workflow
 from minsheng.funding import states as funding_states
 from minsheng.funding.models import FundingPlan

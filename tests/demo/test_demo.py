@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from stdnum.cn import uscc
 
-from minsheng.accounts.roles import Role
 from minsheng.core import audit, personal, readable, vocabulary
+from minsheng.core.roles import Role
 from minsheng.demo.applications import ORGANISATION_ACCOUNT_PREFIX
 from minsheng.demo.builder import PASSWORD
 from minsheng.registry.models import (

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from minsheng.accounts.roles import Role
 from minsheng.calls.models import Call
+from minsheng.core.roles import Role
 from tests.e2e.test_foundation import sign_in
 from tests.factories import user_for_role
 from tests.factories.calls import ProgrammeFactory

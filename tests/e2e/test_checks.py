@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from minsheng.accounts.roles import Role
 from minsheng.applications.models import Application
+from minsheng.core.roles import Role
 from tests.checks.conftest import submitted
 from tests.e2e.test_foundation import sign_in
 from tests.factories import department, user_for_role

@@ -6,8 +6,8 @@ records money spent and sees it in the budget, paid and spent chart."""
 import pytest
 from playwright.sync_api import expect
 
-from minsheng.accounts.roles import Role
 from minsheng.contracts.models import TaskBook, Tranche
+from minsheng.core.roles import Role
 from minsheng.funding.models import Project
 from tests.e2e.test_foundation import sign_in
 from tests.factories import user_for_role

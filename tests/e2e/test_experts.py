@@ -4,7 +4,7 @@ sees the conflict of interest, with its reason, for an application of the expert
 import pytest
 from playwright.sync_api import expect
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from minsheng.review.models import ExpertProfile
 from tests.factories import PersonFactory, domain, user_for_role
 from tests.factories.applications import SubmittedApplicationFactory

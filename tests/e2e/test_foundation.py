@@ -5,7 +5,7 @@ the policy page, the language switch."""
 import pytest
 from playwright.sync_api import expect
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from minsheng.registry.models import Organisation
 from tests.factories import PASSWORD, user_for_role
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from minsheng.accounts.roles import Role
 from minsheng.core import clock
+from minsheng.core.roles import Role
 from minsheng.funding.models import FundingPlan, Objection, Project
 from tests.e2e.test_foundation import sign_in
 from tests.factories import user_for_role

@@ -5,7 +5,7 @@ waiting for the notice, and the plan's chart."""
 import pytest
 from playwright.sync_api import expect
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from minsheng.funding import services
 from minsheng.funding.models import FundingPlan
 from minsheng.policy.models import FundingSource

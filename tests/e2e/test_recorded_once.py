@@ -6,8 +6,8 @@ shows one record."""
 import pytest
 from playwright.sync_api import expect
 
-from minsheng.accounts.roles import Role
 from minsheng.contracts.models import Expenditure
+from minsheng.core.roles import Role
 from tests.contracts.helpers import first_paid
 from tests.e2e.test_foundation import sign_in
 from tests.factories import user_for_role

@@ -5,7 +5,7 @@ pages show no reviewer identity."""
 import pytest
 from playwright.sync_api import expect
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from minsheng.review.models import Assignment, Review
 from tests.e2e.test_foundation import sign_in
 from tests.factories import UserFactory
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_assign_publish_score_rank_and_no_identity_for_the_applicant(page, browser, live_server):
-    from minsheng.review import affinity
+    from minsheng.engines import text
 
-    affinity.tokens("预热分词词典")   # load jieba's dictionary before the clock of the first click starts
+    text.tokens("预热分词词典")   # load jieba's dictionary before the clock of the first click starts
     page.set_default_timeout(60_000)
     w = review_world(n_applications=3, n_experts=4, k=3)
     sign_in(page, w.officer.username)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from minsheng.accounts.models import SecondFactor
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.e2e.test_foundation import sign_in
 from tests.factories import PASSWORD, user_for_role
 

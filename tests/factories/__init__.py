@@ -6,8 +6,8 @@ import random
 import factory
 from django.contrib.auth import get_user_model
 
-from minsheng.accounts.roles import Role
 from minsheng.core.identifiers import make_credit_code
+from minsheng.core.roles import Role
 from minsheng.policy.models import Department, District, Domain
 from minsheng.registry.models import (
     CooperationPartner,

@@ -2,7 +2,7 @@
 
 import factory
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from minsheng.review.models import ExpertProfile
 from tests.factories import PersonFactory, UserFactory
 

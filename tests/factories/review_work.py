@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from minsheng.accounts.roles import Role
 from minsheng.applications.models import Application
+from minsheng.core.roles import Role
 from minsheng.review.models import Assignment, Review
 from tests.factories import PersonFactory, UserFactory
 from tests.factories.applications import ApplicationFactory

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from minsheng.funding import services
 from minsheng.funding.models import FundingPlan, Objection
 from tests.factories import OrganisationFactory, user_for_role

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from minsheng.accounts.roles import Role
 from minsheng.core import clock
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.funding import services
 from minsheng.funding.models import FundingPlan, Project
 from tests.factories import user_for_role

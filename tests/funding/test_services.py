@@ -10,10 +10,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from pypdf import PdfReader
 
-from minsheng.accounts.roles import Role
 from minsheng.applications.models import Application
 from minsheng.core import clock
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
 from minsheng.funding import calendar, pdf, services
 from minsheng.funding.models import FundingPlan, Objection, Project, ProjectFunding

@@ -188,7 +188,7 @@ def test_the_plan_page_nests_no_form_and_every_grant_names_the_plan_form(client)
 
 
 def _proposed_with_co_owner(code="health", officer=True):
-    from minsheng.accounts.roles import Role
+    from minsheng.core.roles import Role
     from minsheng.policy.models import Department
     from tests.factories import user_for_role
 

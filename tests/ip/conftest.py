@@ -1,6 +1,6 @@
 import pytest
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.factories import OrganisationFactory, user_for_role
 
 

@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from minsheng.accounts.roles import Role
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.outcomes import services
 from minsheng.outcomes.models import IPAsset
 from tests.factories import domain, user_for_role

@@ -1,7 +1,7 @@
 """Permission rows for applications: pages and API, every role; own, another organisation's, and an
 application in a call the department officer's department does not co-own."""
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.permissions.spec import FORBIDDEN, NOT_FOUND, Row, only
 
 A, D = str(Role.APPLICANT), str(Role.DEPARTMENT_OFFICER)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.permissions.spec import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, REDIRECT, Row, everyone, only
 
 STAFF = {Role.OFFICER, Role.ADMIN}

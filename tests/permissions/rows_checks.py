@@ -1,7 +1,7 @@
 """Permission rows for the formal check (形式审查): pages and API, every role; a department officer sees only the
 calls its department co-owns (another call's pages answer 404)."""
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.permissions.spec import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, REDIRECT, Row, everyone, only
 
 D = str(Role.DEPARTMENT_OFFICER)

@@ -3,7 +3,7 @@ versions and request tranches; the applicant's organisation edits the draft's bu
 approves or returns requests and records payments; the project's organisation and finance record and reverse
 expenditures; auditors and administrators read. Another organisation's project answers 404 to an applicant."""
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.once import drawn
 from tests.permissions.spec import NOT_ALLOWED, NOT_FOUND, Row, everyone, only
 

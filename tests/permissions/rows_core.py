@@ -1,6 +1,6 @@
 """Permission rows for the audit trail and the project-level routes (health, language, admin, API, portal)."""
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.permissions.spec import (
     ALL_SIGNED_IN,
     FORBIDDEN,

@@ -2,7 +2,7 @@
 confirm, district officers commit their district's funds, the public reads notices and objects, applicants read
 their own organisation's projects (another organisation's answers 404)."""
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.once import drawn
 from tests.permissions.spec import FORBIDDEN, GOVERNMENT, NOT_ALLOWED, NOT_FOUND, REDIRECT, Row, everyone, only
 

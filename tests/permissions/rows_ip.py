@@ -1,6 +1,6 @@
 """Permission rows for the IP register (M19): pages and API, every role, own and other organisation's assets."""
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.permissions.spec import FORBIDDEN, GOVERNMENT, NOT_ALLOWED, NOT_FOUND, REDIRECT, Row, everyone, only
 
 A = str(Role.APPLICANT)

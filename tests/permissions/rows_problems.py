@@ -1,6 +1,6 @@
 """Permission rows for livelihood problems (M05): the public report and tracking, the triage pages and the API."""
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.permissions.spec import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, everyone, only
 
 STAFF = {Role.OFFICER, Role.ADMIN}

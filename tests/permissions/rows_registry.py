@@ -2,8 +2,8 @@
 
 import random
 
-from minsheng.accounts.roles import Role
 from minsheng.core.identifiers import make_credit_code
+from minsheng.core.roles import Role
 from minsheng.registry.models import CooperationPartner, InnovationCarrier, Organisation, ServiceInstitution
 from tests.permissions.spec import (
     ALL_SIGNED_IN,

@@ -1,6 +1,6 @@
 """Permission rows for the expert pool, the expert's own profile, avoidance requests and a call's conflicts."""
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from minsheng.review.models import Availability, ExpertProfile, PastEmployer
 from tests.permissions.spec import GOVERNMENT, NOT_ALLOWED, NOT_FOUND, Row, everyone, only
 

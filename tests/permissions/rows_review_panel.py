@@ -4,7 +4,7 @@ votes. Out of scope answers 404: a call without a panel, an application the memb
 from datetime import timedelta
 from decimal import Decimal
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.permissions.spec import NOT_ALLOWED, NOT_FOUND, Row, everyone, only
 
 E = str(Role.EXPERT)

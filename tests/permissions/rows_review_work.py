@@ -4,7 +4,7 @@ Out-of-scope objects answer 404: another expert's invitation, an application not
 from datetime import timedelta
 from decimal import Decimal
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.permissions.spec import NOT_ALLOWED, NOT_FOUND, Row, everyone, only
 
 E = str(Role.EXPERT)

@@ -12,7 +12,7 @@ ids from the world (`kwargs=lambda world: {"pk": world.org_own.pk}`), never obje
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 
 ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, *[str(r) for r in Role]]

@@ -15,6 +15,7 @@ from minsheng.policy.models import (
     FundingMode,
     FundingSource,
     PolicyVersion,
+    RuleTemplate,
     SupportType,
 )
 from tests.factories import user_for_role
@@ -201,3 +202,18 @@ def test_unknown_clause_message_is_in_chinese(admin_client):
         "focus_directions-MIN_NUM_FORMS": "0", "focus_directions-MAX_NUM_FORMS": "1000"})
     assert response.status_code == 200
     assert "不存在条款 M42" in response.content.decode()
+
+
+def test_a_rule_template_needs_a_programmed_rule_and_a_usable_schema(admin_client):
+    """The admin looks codes and schemas up in engines.rule_parameters, which the applications app fills in when it
+    starts: a known code saves, an unknown code or a schema outside the subset is refused and nothing changes."""
+    template = RuleTemplate.objects.get(code="not_debarred")
+    url = _url(RuleTemplate, "change", template.pk)
+    data = _form_data(admin_client.get(url))
+    assert admin_client.post(url, data).status_code == 302
+    refused = admin_client.post(url, {**data, "code": "no_such_rule"})
+    assert refused.status_code == 200 and refused.context["adminform"].form.has_error("code", "unknown_rule")
+    refused = admin_client.post(url, {**data, "params_schema": '{"properties": {"x": {"type": "object"}}}'})
+    assert refused.status_code == 200 and refused.context["adminform"].form.has_error("params_schema", "bad_schema")
+    template.refresh_from_db()
+    assert template.code == "not_debarred"

@@ -7,11 +7,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from minsheng.accounts.roles import Role
 from minsheng.calls import problems
 from minsheng.calls.models import Call, Problem, Topic
 from minsheng.core.models import AuditEvent
 from minsheng.core.permissions import SYSTEM
+from minsheng.core.roles import Role
 from tests.factories import domain, user_for_role
 from tests.factories.calls import CallFactory
 from tests.problems.conftest import report

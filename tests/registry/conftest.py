@@ -1,6 +1,6 @@
 import pytest
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from tests.core.append_only import pytest_runtest_teardown  # noqa: F401 (a pytest hook for transactional tests)
 from tests.factories import OrganisationFactory, PersonFactory, user_for_role
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from minsheng.registry.models import Organisation
 from tests.factories import CarrierFactory, FacilityFactory, OrganisationFactory, PartnerFactory, user_for_role
 from tests.registry.conftest import login

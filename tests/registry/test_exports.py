@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from minsheng.accounts.roles import Role
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.registry.models import Organisation
 from tests.factories import CarrierFactory, OrganisationFactory, PersonFactory, user_for_role
 from tests.registry.conftest import login

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from minsheng.registry.models import TalentTag
 from tests.factories import (
     CarrierFactory,

@@ -5,8 +5,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from minsheng.accounts.roles import Role
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.registry import services
 from minsheng.registry.models import InnovationCarrier, Organisation, Person, TalentTag
 from tests.factories import (

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from minsheng.accounts.roles import Role
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.registry.models import CooperationPartner, InnovationCarrier, Organisation, Person
 from tests.factories import (
     CarrierFactory,

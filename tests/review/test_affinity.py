@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from minsheng.review.affinity import ExpertProfile, ProposalText, add_keywords, compute, segment, tokens
+from minsheng.engines.text import add_keywords, segment, tokens
+from minsheng.review.affinity import ExpertProfile, ProposalText, compute
 
 PROPOSALS = [
     ProposalText(title="社区居家养老失能老人跌倒监测与康复护理示范",

@@ -5,9 +5,9 @@ avoidance requests (at most three, also under a race)."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from minsheng.accounts.roles import Role
 from minsheng.applications.models import Application
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.review import services
 from minsheng.review.models import AvoidanceRequest, ExpertProfile
 from tests.factories import PersonFactory, domain, user_for_role

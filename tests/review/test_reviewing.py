@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 from minsheng.review import assignment as service
 from minsheng.review import reviewing
 from minsheng.review.models import Assignment, ConflictDeclaration, Review

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from minsheng.accounts.roles import Role
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.review.models import Availability, AvoidanceRequest, ExpertProfile, PastEmployer
 from tests.factories import PersonFactory, domain, user_for_role
 from tests.factories.applications import ApplicationFactory, SubmittedApplicationFactory

@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts import crypto
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 
 
 class UserManager(DjangoUserManager):

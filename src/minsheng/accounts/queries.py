@@ -3,8 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch
 
-from minsheng.accounts.roles import Role
 from minsheng.core.models import AuditEvent
+from minsheng.core.roles import Role
 from minsheng.policy.models import FocusDirection, FundingSource
 from minsheng.registry.models import (
     CooperationPartner,

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from minsheng.accounts import lockout, second_factor
-from minsheng.accounts.roles import Role
 from minsheng.core import audit
 from minsheng.core.identifiers import clean_credit_code
+from minsheng.core.roles import Role
 from minsheng.core.services import update_audited
 from minsheng.policy.models import District
 from minsheng.registry.models import Organisation

@@ -30,8 +30,8 @@ from minsheng.accounts.forms import (
     SecondFactorForm,
     locked_message,
 )
-from minsheng.accounts.roles import Role
 from minsheng.core.middleware import client_address
+from minsheng.core.roles import Role
 
 LOGIN_RATE = "30/m"
 REGISTER_RATE = "10/h"

@@ -5,10 +5,10 @@ from collections import Counter
 
 from django.db.models import Prefetch, QuerySet
 
-from minsheng.accounts.rules import is_admin, is_auditor, is_department_officer, is_officer
 from minsheng.applications.checks import latest_round
 from minsheng.applications.models import Application, CheckDecision, RuleResult
 from minsheng.calls.models import Call
+from minsheng.core.roles import is_admin, is_auditor, is_department_officer, is_officer
 
 
 def calls_for(user) -> QuerySet[Call]:

@@ -11,7 +11,7 @@
 
 import rules
 
-from minsheng.accounts.rules import is_admin, is_auditor, is_department_officer, is_officer
+from minsheng.core.roles import is_admin, is_auditor, is_department_officer, is_officer
 
 rules.add_perm("applications.view_formal_check", is_officer | is_department_officer | is_auditor | is_admin)
 rules.add_perm("applications.decide_formal_check", is_officer | is_admin)

@@ -14,13 +14,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from minsheng.accounts.roles import Role
 from minsheng.applications import check_rules  # noqa: F401  (check_rules registers the permissions)
 from minsheng.applications.check_queries import application_results
 from minsheng.applications.models import Application, CheckDecision, Comment, RuleResult
 from minsheng.calls.models import Call
 from minsheng.core import audit, clock, workflow
 from minsheng.core.permissions import require
+from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
 
 logger = logging.getLogger(__name__)

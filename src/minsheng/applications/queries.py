@@ -4,8 +4,8 @@ else any. Outside the scope an application answers 404 (pages and API)."""
 
 from django.db.models import QuerySet
 
-from minsheng.accounts.rules import is_admin, is_applicant, is_department_officer, is_officer
 from minsheng.applications.models import Application
+from minsheng.core.roles import is_admin, is_applicant, is_department_officer, is_officer
 
 
 def applications_for(user) -> QuerySet[Application]:

@@ -13,7 +13,7 @@
 
 import rules
 
-from minsheng.accounts.rules import (
+from minsheng.core.roles import (
     is_auditor,
     is_department_officer,
     is_district_officer,

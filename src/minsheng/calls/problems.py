@@ -26,16 +26,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.iso7064 import mod_37_36
 
-from minsheng.accounts.rules import is_auditor, is_department_officer, is_district_officer, is_staff_officer
 from minsheng.calls import problem_rules  # noqa: F401  (registers the problem permissions)
 from minsheng.calls.models import Call, Problem, ProblemStep, Topic
 from minsheng.core import audit, clock
 from minsheng.core.permissions import require
+from minsheng.core.roles import is_auditor, is_department_officer, is_district_officer, is_staff_officer
 from minsheng.core.services import create_audited
 from minsheng.core.workflow import TransitionRefused
+from minsheng.engines.text import term_counts, tfidf, tokens
 from minsheng.policy.models import Department
 from minsheng.registry.queries import Filter, Listing, _choices_of, _districts, _domains
-from minsheng.review import affinity
 
 logger = logging.getLogger("minsheng.calls")
 
@@ -108,21 +108,21 @@ def find_by_code(value: str) -> Problem:
 # --- Text and similarity ---------------------------------------------------------------------------
 
 def tokens_of(title: str, description: str) -> str:
-    """The content words of a problem (jieba, the review affinity's tokenizer and stop words), space-joined."""
-    return " ".join(affinity.tokens(f"{title}\n{description}"))
+    """The content words of a problem (the platform's one segmentation, engines.text), space-joined."""
+    return " ".join(tokens(f"{title}\n{description}"))
 
 
 def rank_similar(query: list[str], candidates: list[list[str]], *, limit: int = 5,
                  threshold: float = 0.05) -> list[tuple[int, float]]:
     """(index, cosine) of the candidates most similar to the query, best first.
 
-    TF-IDF over the query and the candidates together (sublinear tf, smoothed idf, L2 norm: the review
-    affinity's vectoriser); no document-frequency cut, since a handful of problems is a normal corpus here.
+    TF-IDF over the query and the candidates together (sublinear tf, smoothed idf, L2 norm: the vectoriser the
+    review affinity uses too); no document-frequency cut, since a handful of problems is a normal corpus here.
     """
     if not candidates or not query:
         return []
-    docs = affinity._counts([query, *candidates], [()] * (len(candidates) + 1), 0.0)
-    matrix, _vocabulary = affinity._tfidf(docs, {}, max_df=1.0)
+    docs = term_counts([query, *candidates], [()] * (len(candidates) + 1), 0.0)
+    matrix, _vocabulary = tfidf(docs, {}, max_df=1.0)
     scores = (matrix[1:] @ matrix[0].T).toarray().ravel()
     order = sorted(range(len(candidates)), key=lambda i: (-float(scores[i]), i))
     return [(i, round(float(scores[i]), 4)) for i in order[:limit] if scores[i] >= threshold]

@@ -4,11 +4,11 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
-from minsheng.accounts.rules import is_auditor, is_department_officer, is_staff_officer
 from minsheng.calls import states
 from minsheng.calls.models import Call, Programme
 from minsheng.calls.rules import PUBLIC_STATES
 from minsheng.core import clock
+from minsheng.core.roles import is_auditor, is_department_officer, is_staff_officer
 
 PHASES = ("open", "upcoming", "closed")
 

@@ -12,8 +12,8 @@
 
 import rules
 
-from minsheng.accounts.rules import is_auditor, is_department_officer, is_finance, is_staff_officer
 from minsheng.calls.models import Call
+from minsheng.core.roles import is_auditor, is_department_officer, is_finance, is_staff_officer
 
 PUBLIC_STATES = (Call.State.PUBLISHED, Call.State.WITHDRAWN)
 

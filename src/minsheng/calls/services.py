@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from minsheng.accounts.queries import department_officers
-from minsheng.accounts.rules import is_department_officer
 from minsheng.calls import schema, states
 from minsheng.calls.models import Call, CallRule, Problem, Programme, RubricCriterion, Topic
 from minsheng.core import audit, clock
 from minsheng.core.permissions import require, user_of
+from minsheng.core.roles import is_department_officer
 from minsheng.core.services import create_audited, delete_audited, update_audited
 
 CLAUSE = "M17"

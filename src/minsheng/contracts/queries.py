@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
-from minsheng.accounts.rules import is_admin, is_applicant, is_auditor, is_finance, is_officer
 from minsheng.applications.models import BudgetLine
 from minsheng.contracts import money as arithmetic
 from minsheng.contracts.models import Expenditure, TaskBook, Tranche
+from minsheng.core.roles import is_admin, is_applicant, is_auditor, is_finance, is_officer
 from minsheng.funding.models import Project
 
 ZERO = Decimal("0")

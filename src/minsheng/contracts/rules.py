@@ -17,7 +17,7 @@ check: an applicant sees only its own organisation's projects.
 
 import rules
 
-from minsheng.accounts.rules import is_admin, is_applicant, is_auditor, is_finance, is_officer
+from minsheng.core.roles import is_admin, is_applicant, is_auditor, is_finance, is_officer
 
 
 @rules.predicate

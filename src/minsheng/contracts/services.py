@@ -21,7 +21,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from minsheng.accounts.roles import Role
 from minsheng.applications.forms import wan
 from minsheng.applications.models import BudgetLine
 from minsheng.contracts import clauses, money, states
@@ -36,6 +35,7 @@ from minsheng.contracts.models import (
 )
 from minsheng.core import audit, clock, workflow
 from minsheng.core.permissions import require, user_of
+from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
 from minsheng.funding.models import Project
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.accounts.roles import Role
+from minsheng.core.roles import Role
 
 GOVERNMENT = {Role.OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
 ALL_ROLES = set(Role)

@@ -19,10 +19,10 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils.datastructures import MultiValueDict
 
-from minsheng.accounts.roles import Role
 from minsheng.applications import services
 from minsheng.applications.models import Application
 from minsheng.core import clock
+from minsheng.core.roles import Role
 from minsheng.demo.builder import PASSWORD, SEED
 from minsheng.demo.calls import closed_call, demo_call
 from minsheng.outcomes.models import IPAsset

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from stdnum.cn import ric
 
-from minsheng.accounts.roles import Role
 from minsheng.core import clock
 from minsheng.core.identifiers import make_credit_code, mask_identity_number
+from minsheng.core.roles import Role
 from minsheng.core.services import create_audited
 from minsheng.demo import data
 from minsheng.policy.models import Department, District, Domain

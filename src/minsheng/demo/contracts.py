@@ -14,10 +14,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from minsheng.accounts.roles import Role
 from minsheng.contracts import services
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.core import clock
+from minsheng.core.roles import Role
 from minsheng.demo.builder import SEED
 from minsheng.funding.models import Project
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from minsheng.accounts.queries import department_officers
-from minsheng.accounts.rules import is_applicant, is_government
 from minsheng.calls.models import Call
+from minsheng.core.roles import is_applicant, is_government
 from minsheng.funding.leverage import Money
 from minsheng.funding.models import CoFunding, Confirmation, FundingPlan, Objection, PlanLine, Project
 from minsheng.policy.models import Department, SupportType

@@ -12,7 +12,7 @@
 import rules
 from django.utils.translation import gettext as _
 
-from minsheng.accounts.rules import (
+from minsheng.core.roles import (
     is_admin,
     is_applicant,
     is_auditor,

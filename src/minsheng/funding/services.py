@@ -19,13 +19,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from minsheng.accounts.roles import Role
 from minsheng.applications.forms import wan
 from minsheng.applications.models import Application
 from minsheng.applications.models import FundingLine as ApplicationFunding
 from minsheng.calls.models import Call
 from minsheng.core import audit, clock, workflow
 from minsheng.core.permissions import require, user_of
+from minsheng.core.roles import Role
 from minsheng.funding import calendar, queries, rules
 from minsheng.funding.models import (
     CoFunding,

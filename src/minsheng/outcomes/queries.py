@@ -4,7 +4,7 @@ the list page, its Excel export and the API)."""
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.accounts.rules import is_applicant, is_government
+from minsheng.core.roles import is_applicant, is_government
 from minsheng.outcomes.models import IPAsset
 from minsheng.registry.models import Organisation
 from minsheng.registry.queries import Filter, Listing, _choices_of, _districts, _domains

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import audit
 from minsheng.core.admin import AuditedModelAdmin
+from minsheng.engines.rule_parameters import EVALUATORS, RuleError, check_schema
 from minsheng.policy.models import (
     Clause,
     Department,
@@ -224,8 +225,6 @@ class RuleTemplateForm(ClauseCodeForm):
     """A template must have an evaluator, and its schema must stay inside the subset the call edit page reads."""
 
     def clean_code(self):
-        from minsheng.applications.eligibility import EVALUATORS
-
         code = self.cleaned_data.get("code", "")
         if code not in EVALUATORS:
             raise ValidationError(_("No rule is programmed for the code “%(code)s”; known codes: %(known)s."),
@@ -233,8 +232,6 @@ class RuleTemplateForm(ClauseCodeForm):
         return code
 
     def clean_params_schema(self):
-        from minsheng.applications.eligibility import RuleError, check_schema
-
         schema = self.cleaned_data.get("params_schema") or {}
         try:
             check_schema(schema)

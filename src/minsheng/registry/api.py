@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from minsheng.api.fields import OptionalEmailField, OptionalURLField
+from minsheng.core.api_fields import OptionalEmailField, OptionalURLField
 from minsheng.core.permissions import ViewPermission
 from minsheng.registry import queries
 from minsheng.registry.models import (

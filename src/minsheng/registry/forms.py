@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.accounts.rules import is_applicant
 from minsheng.core.identifiers import clean_credit_code, clean_identity_number
+from minsheng.core.roles import is_applicant
 from minsheng.registry import queries
 from minsheng.registry.models import (
     CooperationPartner,

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.accounts.rules import is_applicant, is_expert, is_government
+from minsheng.core.roles import is_applicant, is_expert, is_government
 from minsheng.policy.models import District, Domain
 from minsheng.registry.models import (
     CooperationPartner,

@@ -19,7 +19,7 @@ queryset to the user's scope (queries.py), so an object outside it answers 404 b
 
 import rules
 
-from minsheng.accounts.rules import is_applicant, is_expert, is_government, is_staff_officer
+from minsheng.core.roles import is_applicant, is_expert, is_government, is_staff_officer
 
 
 @rules.predicate

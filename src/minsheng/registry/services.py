@@ -17,10 +17,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from minsheng.accounts.roles import Role
 from minsheng.core import audit, clock
 from minsheng.core.identifiers import clean_credit_code, clean_identity_number, mask_identity_number
 from minsheng.core.permissions import allowed, require, user_of
+from minsheng.core.roles import Role
 from minsheng.core.services import create_audited, update_audited
 from minsheng.core.workflow import TransitionRefused
 from minsheng.registry import states

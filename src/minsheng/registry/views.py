@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from minsheng.accounts.rules import is_applicant, is_district_officer, is_expert, is_government, is_staff_officer
 from minsheng.core.exports import xlsx_response
 from minsheng.core.identifiers import credit_code_in_city
 from minsheng.core.permissions import allowed, permission_required, require
+from minsheng.core.roles import is_applicant, is_district_officer, is_expert, is_government, is_staff_officer
 from minsheng.core.views import rate_limited
 from minsheng.registry import forms, queries, services
 from minsheng.registry.models import (

@@ -20,10 +20,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.accounts.roles import Role
 from minsheng.applications.models import Application
 from minsheng.core import audit, clock
 from minsheng.core.permissions import is_system, require, user_of
+from minsheng.core.roles import Role
 from minsheng.review import queries, solver, work_rules  # noqa: F401  (work_rules registers the permissions)
 from minsheng.review.conflicts import find_conflicts
 from minsheng.review.models import Assignment, AssignmentRun, ExpertProfile

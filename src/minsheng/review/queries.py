@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.dateparse import parse_date
 
-from minsheng.accounts.rules import is_applicant, is_expert, is_government, is_staff_officer
 from minsheng.applications.models import Application
+from minsheng.core.roles import is_applicant, is_expert, is_government, is_staff_officer
 from minsheng.engines.keywords import split_keywords
 from minsheng.review import affinity
 from minsheng.review.models import Assignment, Availability, ExpertProfile

@@ -9,7 +9,7 @@
 
 import rules
 
-from minsheng.accounts.rules import is_applicant, is_expert, is_government, is_staff_officer
+from minsheng.core.roles import is_applicant, is_expert, is_government, is_staff_officer
 
 
 @rules.predicate

@@ -9,7 +9,7 @@
 
 import rules
 
-from minsheng.accounts.rules import is_expert, is_staff_officer
+from minsheng.core.roles import is_expert, is_staff_officer
 
 rules.add_perm("review.assign", is_staff_officer)
 rules.add_perm("review.view_ranking", is_staff_officer)
