@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from minsheng.applications import eligibility as e
+from minsheng.engines import rule_parameters
 from minsheng.policy.models import RuleTemplate
 
 pytestmark = pytest.mark.django_db
@@ -159,10 +160,10 @@ def test_explanation_naming_an_unknown_value_fails_loudly():
 
 def test_every_schema_default_is_valid_for_the_call_form():
     for t in RuleTemplate.objects.all():
-        e.check_schema(t.params_schema)
+        rule_parameters.check_schema(t.params_schema)
         props = t.params_schema["properties"]
         defaults = {k: v["default"] for k, v in props.items() if "default" in v}
-        e.check_params(t.params_schema, defaults)
+        rule_parameters.check_params(t.params_schema, defaults)
         for prop in props.values():
             assert prop["type"] in {"integer", "number", "string", "array", "boolean"}
             assert prop.get("title_zh") and prop.get("title_en")
