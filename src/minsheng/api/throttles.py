@@ -8,6 +8,8 @@ believes only the proxies that TRUSTED_PROXY_COUNT names. The rates are REST_FRA
 a throttled call answers 429 with Retry-After and the API's error body (api/errors.py).
 """
 
+from abc import ABCMeta, abstractmethod
+
 from django.conf import settings
 from django_ratelimit.core import get_usage
 from rest_framework.throttling import BaseThrottle
@@ -24,11 +26,12 @@ def _caller(request) -> str:
     return f"user:{user.pk}" if user.is_authenticated else f"address:{client_address(request)}"
 
 
-class _SharedThrottle(BaseThrottle):
+class _SharedThrottle(BaseThrottle, metaclass=ABCMeta):
     seconds_left = None
 
+    @abstractmethod
     def scope_for(self, request, view) -> str | None:
-        raise NotImplementedError
+        """The rate's name in DEFAULT_THROTTLE_RATES for this request, or None when this throttle does not apply."""
 
     def allow_request(self, request, view) -> bool:
         scope = self.scope_for(request, view)
