@@ -5,12 +5,14 @@ Hypothesis drives one fresh object per example through random sequences of named
 
 - the object is in a state the table allows it to reach from its first state, never another;
 - a step the table allows from the current state moved it to the step's target and left exactly one audit event;
-- a step the table does not allow, or one without permission, changed nothing and left no event.
+- a step the table does not allow, or one without permission, changed nothing and left no event;
+- each step's permission (`<prefix>.<step>`, what pages ask) holds exactly when the step may start.
 """
 
 from decimal import Decimal
 
 import pytest
+import rules
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -101,6 +103,15 @@ def run_machine(table: Workflow, make):
         @invariant()
         def only_states_the_table_allows(self):
             assert self.fresh_state() in self.allowed_states
+
+        @invariant()
+        def each_steps_permission_follows_the_state(self):
+            """The rules permission `<prefix>.<step>` (what pages ask for their buttons) holds exactly when the
+            table lets the step start from the state now; nobody holds it."""
+            self.obj.refresh_from_db()
+            for name, transition in table.transitions.items():
+                assert rules.has_perm(table.action(name), SYSTEM, self.obj) == (self.obj.state in transition.sources)
+                assert not rules.has_perm(table.action(name), None, self.obj)
 
     run_state_machine_as_test(Machine, settings=BOUNDED)
 

@@ -16,8 +16,7 @@ from django_ratelimit.core import is_ratelimited
 from minsheng.applications import check_queries as queries
 from minsheng.applications import (
     check_rules,  # noqa: F401  (registers the permissions)
-    states,
-)
+    )
 from minsheng.applications import check_services as services
 from minsheng.applications.check_forms import CommentForm, DecisionForm
 from minsheng.applications.models import Application
@@ -143,7 +142,7 @@ def _application(request, pk):
 def _detail(request, application, *, form=None, comment_form=None, status=200):
     results = queries.application_results(application)
     failed = [r for r in results if not r.passed and not r.overridden_by_id]
-    can_decide = request.user.has_perm(DECIDE, application) and states.WORKFLOW.can(application, "check_pass")
+    can_decide = request.user.has_perm("applications.application.check_pass", application)
     return render(request, "applications/checks/application.html", {
         "application": application, "call": application.call, "results": results,
         "rounds": application.rule_results.values_list("round", flat=True).distinct().count(),

@@ -9,3 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from minsheng.core import checks  # noqa: F401  (registers the system checks)
+        from minsheng.core import workflow
+
+        # Every model's table, so that each step's permission exists before a page asks it (see core/workflow.py).
+        workflow.registered()

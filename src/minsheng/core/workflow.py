@@ -13,7 +13,13 @@ states, target, permission, clause, four eyes), registered here. `move(obj, name
 5. writes exactly one audit event, `<prefix>.<transition name>`, with the old and new state and the clause.
 
 Every refusal of a step is a `TransitionRefused` (a ValidationError, so pages and the API show its message); a
-missing permission is PermissionDenied, as everywhere else. Call `move` inside the service's transaction, after the
+missing permission is PermissionDenied, as everywhere else.
+
+Registering a table also adds, for each step, a django-rules permission named like its audit action
+(`funding.plan.approve`): with an object, true when the object is in a state the step starts from, the actor holds
+the step's permission and four eyes lets them take it; without one, whether the actor's role may take the step at
+all. Pages ask it for their buttons (`user.has_perm("funding.plan.approve", plan)`), so the state condition lives
+in the table, not beside `has_perm` in a view. Call `move` inside the service's transaction, after the
 service's own checks, so that the event joins the service's other writes or none of them happens.
 """
 
@@ -28,7 +34,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minsheng.core import audit
-from minsheng.core.permissions import require
+import rules
+
+from minsheng.core.permissions import allowed, require
 
 STALE = gettext_lazy("This is now “%(state)s”, so it cannot become “%(target)s”. Nothing was changed; reload the "
                      "page to see its current state.")
@@ -89,6 +97,21 @@ class Workflow:
         transition = self.transitions.get(name)
         return transition is not None and getattr(obj, self.field) in transition.sources
 
+    def four_eyes_refuses(self, obj: models.Model, name: str, actor) -> bool:
+        """Whether four eyes refuses `actor` this step: they took the step before it (as `obj` is loaded)."""
+        field = self.transitions[name].four_eyes
+        earlier = getattr(obj, f"{field}_id", None) if field else None
+        return earlier is not None and earlier == getattr(actor, "pk", None)
+
+    def may(self, actor, name: str, obj: models.Model | None = None) -> bool:
+        """Whether `actor` may take the step on `obj` now (state, permission, four eyes); without `obj`, whether
+        the actor's role may take it at all. The rule behind the step's permission `<prefix>.<name>`."""
+        transition = self.transitions[name]
+        if obj is None:
+            return allowed(actor, transition.permission)
+        return (self.can(obj, name) and allowed(actor, transition.permission, self.permission_object(obj))
+                and not self.four_eyes_refuses(obj, name, actor))
+
     def refusal(self, obj: models.Model, target: str, code: str = "stale") -> TransitionRefused:
         label = self.model._meta.get_field(self.field).flatchoices
         return TransitionRefused(
@@ -109,8 +132,18 @@ def _load_states(app: str) -> None:
 
 
 def register(workflow: Workflow) -> Workflow:
+    """Register the table, and a rules permission per step named like its audit action (see the module's doc)."""
     _WORKFLOWS[workflow.model] = workflow
+    for name in workflow.transitions:
+        rules.set_perm(workflow.action(name), _step_rule(workflow, name))
     return workflow
+
+
+def _step_rule(workflow: Workflow, name: str) -> rules.Predicate:
+    def may_take(user, obj=None) -> bool:
+        return workflow.may(user, name, obj)
+
+    return rules.predicate(may_take, name=workflow.action(name))
 
 
 def workflow_of(obj_or_model) -> Workflow:
@@ -152,8 +185,8 @@ def move(obj: models.Model, name: str, *, by, reason: str = "", old: dict | None
             raise workflow.refusal(obj, transition.target)
         require(by, transition.permission, workflow.permission_object(obj))
         if transition.four_eyes:
-            earlier = model.objects.filter(pk=obj.pk).values_list(f"{transition.four_eyes}_id", flat=True).first()
-            if earlier is not None and earlier == getattr(by, "pk", None):
+            obj.refresh_from_db(fields=[transition.four_eyes])
+            if workflow.four_eyes_refuses(obj, name, by):
                 raise TransitionRefused(_("You took the step before this one, so another person must take this "
                                           "one (four eyes)."), code="four_eyes")
         values = {field: transition.target, **fields}
