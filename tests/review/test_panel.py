@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from minsheng.core import workflow
 from minsheng.core.audit import AuditEvent
+from minsheng.core.workflow import TransitionRefused
 from minsheng.review import panel as service
 from minsheng.review.models import ConflictDeclaration, ExpertProfile, Panel, PanelVote
 from tests.factories.review import ExpertProfileFactory, expert_user
@@ -201,7 +203,8 @@ def test_the_state_move_is_conditional_so_a_stale_copy_loses(world):
     service.record_minutes(panel, by=world.officer, minutes="纪要")
     stale = Panel.objects.get(pk=panel.pk)
     service.freeze(panel, by=world.officer)
-    assert not service._move(stale, Panel.State.IN_SESSION, Panel.State.FROZEN)   # the loser's update matches 0
+    with pytest.raises(TransitionRefused):      # the loser's conditional update matches no row
+        workflow.move(stale, "freeze", by=world.officer)
     with pytest.raises(ValidationError):
         service.freeze(stale, by=world.officer)
     assert AuditEvent.objects.filter(action="review.panel.freeze").count() == 1
