@@ -84,10 +84,15 @@ def test_the_session_needs_members_and_opens_once(world):
     with pytest.raises(ValidationError):
         service.open_session(panel, by=world.officer)
     service.add_member(panel, world.experts[3], by=world.officer)
+    officer = world.officer
+    assert officer.has_perm("review.panel.open", panel) and not officer.has_perm("review.panel.freeze", panel)
     service.open_session(panel, by=world.officer)
     with pytest.raises(ValidationError):
         service.open_session(panel, by=world.officer)
     assert AuditEvent.objects.filter(action="review.panel.open").count() == 1
+    # the page's buttons follow the table: open no more, freeze now, and never for a member
+    assert not officer.has_perm("review.panel.open", panel) and officer.has_perm("review.panel.freeze", panel)
+    assert not world.users[world.experts[3].pk].has_perm("review.panel.freeze", panel)
 
 
 def test_votes_only_by_members_only_in_session(world):
