@@ -220,8 +220,9 @@ def page_of(request, queryset: QuerySet) -> Page:
 
 
 def page_context(request, page: ListPage, queryset: QuerySet, state: ListState, *, export_url: str) -> dict:
-    """The context of core/list.html: `queryset` is what the user may see, `state` what the request asks; the
-    facet counts are read here. Add the create button's `create_url` and `can_add`, and what the rows need."""
+    """The context of core/list.html: `page` a ListPage (or anything with its attributes, as the registry's kinds),
+    `queryset` what the user may see, `state` what the request asks; the facet counts are read here. Add the create
+    button's `create_url` and `can_add`, and what the rows need."""
     rows = apply(queryset, state, with_counts=True)
     return {
         "kind": page,

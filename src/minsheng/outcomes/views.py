@@ -1,6 +1,6 @@
 """The IP register's pages (M19): list with search, filters and Excel export, detail, create and edit.
-Thin: scope from queries.py, permissions from rules.py, writes from services.py. The list and form reuse the
-registry's templates, whose shape these pages share."""
+Thin: scope from queries.py, permissions from rules.py, writes from services.py. The list is a core.listing list
+(core/list.html); the form reuses the registry's template, whose shape these pages share."""
 
 import copy
 
