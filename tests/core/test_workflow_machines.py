@@ -28,10 +28,13 @@ from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused, Workflow
 from minsheng.funding import states as funding_states
 from minsheng.funding.models import FundingPlan
+from minsheng.review import states as review_states
+from minsheng.review.models import Assignment, ExpertProfile, Panel, Review
 from tests.factories import user_for_role
 from tests.factories.applications import ApplicationFactory
 from tests.factories.calls import CallFactory
 from tests.factories.contracts import approved_project
+from tests.factories.review import ExpertProfileFactory
 
 pytestmark = pytest.mark.django_db
 BOUNDED = settings(max_examples=8, stateful_step_count=15, deadline=None,
@@ -153,9 +156,35 @@ def test_tranche_table():
     run_machine(contract_states.TRANCHE, make)
 
 
+def test_expert_profile_table():
+    run_machine(review_states.EXPERT, lambda: ExpertProfileFactory(state=ExpertProfile.State.INVITED))
+
+
+def test_assignment_table():
+    application = ApplicationFactory()     # one application, a new expert per example (a pair is unique)
+    run_machine(review_states.ASSIGNMENT, lambda: Assignment.objects.create(application=application,
+                                                                            expert=ExpertProfileFactory()))
+
+
+def test_review_table():
+    application = ApplicationFactory()
+
+    def make():
+        pair = Assignment.objects.create(application=application, expert=ExpertProfileFactory(),
+                                         state=Assignment.State.ACCEPTED)
+        return Review.objects.create(assignment=pair)
+
+    run_machine(review_states.REVIEW, make)
+
+
+def test_panel_table():
+    run_machine(review_states.PANEL, lambda: Panel.objects.create(call=CallFactory(), convened_at=timezone.now()))
+
+
 def test_every_table_is_tested_here():
     """A new table in some app's states.py needs its machine in this file."""
-    tested = {application_states.WORKFLOW, funding_states.WORKFLOW, contract_states.BOOK, contract_states.TRANCHE}
+    tested = {application_states.WORKFLOW, funding_states.WORKFLOW, contract_states.BOOK, contract_states.TRANCHE,
+              review_states.EXPERT, review_states.ASSIGNMENT, review_states.REVIEW, review_states.PANEL}
     assert set(workflow.registered()) == tested
 
 
