@@ -27,6 +27,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
@@ -34,8 +35,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minsheng.core import audit
-import rules
-
 from minsheng.core.permissions import allowed, require
 
 STALE = gettext_lazy("This is now “%(state)s”, so it cannot become “%(target)s”. Nothing was changed; reload the "
@@ -168,11 +167,13 @@ def registered() -> list[Workflow]:
 
 
 def move(obj: models.Model, name: str, *, by, reason: str = "", old: dict | None = None, new: dict | None = None,
-         **fields) -> str:
+         clause: str = "", **fields) -> str:
     """Take the step `name` on `obj` (setting `fields` with it); return the state it left.
 
-    `old` and `new` add details to the audit event beside the state. Refuses with TransitionRefused, or
-    PermissionDenied when `by` may not take the step; either way nothing is written."""
+    `old` and `new` add details to the audit event beside the state; `clause` replaces the transition's clause
+    when the actor decides which one the step serves (a co-owning department approving a call acts under M05).
+    Refuses with TransitionRefused, or PermissionDenied when `by` may not take the step; either way nothing is
+    written."""
     workflow = workflow_of(obj)
     transition = workflow.transitions.get(name)
     if transition is None:
@@ -198,5 +199,5 @@ def move(obj: models.Model, name: str, *, by, reason: str = "", old: dict | None
         obj.refresh_from_db()
         audit.record(action=workflow.action(name), by=by, target=obj,
                      old={field: current, **(old or {})}, new={field: transition.target, **(new or {})},
-                     reason=reason, clause=transition.clause)
+                     reason=reason, clause=clause or transition.clause)
     return current
