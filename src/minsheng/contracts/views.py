@@ -100,9 +100,8 @@ def _project_page(request, project: Project, *, expenditure_form=None, status=20
         "funding": project.funding_lines.select_related("source"),
         "tranches": project.tranches.select_related("requested_by", "approved_by", "returned_by").order_by("order"),
         "expenditures": [(e, e.pk in reversed_ids) for e in expenditures],
-        "can_issue": allowed(user, "contracts.issue_task_book") and not books
-        and project.state == Project.State.APPROVED,
-        "can_request": allowed(user, "contracts.request_tranche") and project.state == Project.State.UNDER_WAY,
+        "can_issue": allowed(user, "contracts.issue_first_task_book", project),
+        "can_request": allowed(user, "contracts.request_tranches", project),
         "can_approve": allowed(user, "contracts.approve_tranche"),
         "can_return": allowed(user, "contracts.return_tranche"),
         "can_pay": allowed(user, "contracts.record_payment"),
@@ -146,12 +145,11 @@ def _book_page(request, book, *, budget_form=None, split_form=None, revise_form=
         "totals_message": services.totals_message(budget_total, funds_total),
         "conditions": dict(Tranche.Condition.choices),
         "can_edit_budget": draft and allowed(user, "contracts.change_budget", book.project),
-        "can_confirm": draft and allowed(user, "contracts.confirm_task_book", book.project),
+        "can_confirm": allowed(user, "contracts.taskbook.confirm", book),
         "can_split": draft and allowed(user, "contracts.change_split")
         and not Tranche.objects.filter(project_id=book.project_id).exists(),
-        "can_sign": book.state == Book.CONFIRMED and allowed(user, "contracts.countersign_task_book"),
-        "can_revise": book.state == Book.SIGNED and allowed(user, "contracts.issue_task_book")
-        and not book.project.task_books.filter(state__in=[Book.DRAFT, Book.CONFIRMED]).exists(),
+        "can_sign": allowed(user, "contracts.taskbook.sign", book),
+        "can_revise": allowed(user, "contracts.revise_task_book", book),
         "budget_form": budget_form or BudgetForm(task_book=book),
         "split_form": split_form or SplitForm(task_book=book),
         "revise_form": revise_form or ReviseForm(),
