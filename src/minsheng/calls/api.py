@@ -119,7 +119,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "list":
             params = self.request.query_params
             when = params.get("when", "")
-            sees_drafts = user.has_perm("calls.view_unpublished_calls")    # only they filter by the state
+            sees_drafts = user.has_perm("calls.view_unpublished_calls")    # only they may filter to drafts
             state = params.get("state", "") if sees_drafts else ""
             queryset = queries.filter_calls(
                 queryset, domain=params.get("domain", ""), when=when if when in queries.PHASES else "",

@@ -40,7 +40,7 @@ def _filters(request) -> dict:
     state = request.GET.get("state", "")
     if when not in queries.PHASES:
         when = ""
-    sees_drafts = request.user.has_perm("calls.view_unpublished_calls")   # only they filter by the call's state
+    sees_drafts = request.user.has_perm("calls.view_unpublished_calls")   # only they may filter to drafts
     if state not in Call.State.values or not sees_drafts:
         state = ""
     return {"when": when, "domain": domain if Domain.objects.filter(code=domain).exists() else "", "state": state}

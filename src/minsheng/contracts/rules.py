@@ -57,6 +57,22 @@ def has_open_version(user, book) -> bool:
         state__in=[TaskBook.State.DRAFT, TaskBook.State.CONFIRMED]).exists()
 
 
+@rules.predicate
+def is_draft_book(user, book) -> bool:
+    return book is not None and book.state == TaskBook.State.DRAFT
+
+
+@rules.predicate
+def of_own_organisations_book(user, book) -> bool:
+    return book is not None and of_own_organisation(user, book.project)
+
+
+@rules.predicate
+def has_tranches(user, book) -> bool:
+    """The split was used already: the tranches were planned at the first signature."""
+    return book is not None and book.project.tranches.exists()
+
+
 reads_money = is_officer | is_finance | is_auditor | is_admin
 
 rules.add_perm("contracts.view_project", reads_money | (is_applicant & of_own_organisation))
@@ -77,4 +93,6 @@ rules.add_perm("contracts.view_finance", reads_money)
 rules.add_perm("contracts.issue_first_task_book", is_officer & is_approved_project & ~has_task_book)
 rules.add_perm("contracts.request_tranches", is_officer & is_under_way)
 rules.add_perm("contracts.revise_task_book", is_officer & is_signed_book & ~has_open_version)
+rules.add_perm("contracts.edit_draft_budget", is_applicant & is_draft_book & of_own_organisations_book)
+rules.add_perm("contracts.edit_draft_split", is_officer & is_draft_book & ~has_tranches)
 

@@ -135,7 +135,6 @@ def issue(request, pk: int):
 
 def _book_page(request, book, *, budget_form=None, split_form=None, revise_form=None, status=200):
     user = request.user
-    draft = book.state == Book.DRAFT
     budget_total, funds_total = services.totals(book)
     history = list(audit.history_for(book).order_by("-seq")[:50])
     return render(request, "contracts/task_book.html", {
@@ -144,10 +143,9 @@ def _book_page(request, book, *, budget_form=None, split_form=None, revise_form=
         "budget_total": budget_total, "funds_total": funds_total,
         "totals_message": services.totals_message(budget_total, funds_total),
         "conditions": dict(Tranche.Condition.choices),
-        "can_edit_budget": draft and allowed(user, "contracts.change_budget", book.project),
+        "can_edit_budget": allowed(user, "contracts.edit_draft_budget", book),
         "can_confirm": allowed(user, "contracts.taskbook.confirm", book),
-        "can_split": draft and allowed(user, "contracts.change_split")
-        and not Tranche.objects.filter(project_id=book.project_id).exists(),
+        "can_split": allowed(user, "contracts.edit_draft_split", book),
         "can_sign": allowed(user, "contracts.taskbook.sign", book),
         "can_revise": allowed(user, "contracts.revise_task_book", book),
         "budget_form": budget_form or BudgetForm(task_book=book),
