@@ -151,7 +151,6 @@ def test_the_buttons_are_permissions_that_know_the_state(project, officer, appli
     finance = user_for_role(Role.FINANCE)
     assert officer.has_perm("contracts.issue_first_task_book", project)
     assert not finance.has_perm("contracts.issue_first_task_book", project)
-    assert not officer.has_perm("contracts.request_tranches", project)               # not under way yet
     book = services.issue(project, by=officer)
     assert not officer.has_perm("contracts.issue_first_task_book", project)           # issued once
     assert applicant.has_perm("contracts.taskbook.confirm", book)
@@ -169,9 +168,10 @@ def test_the_buttons_are_permissions_that_know_the_state(project, officer, appli
     services.countersign(book, by=officer)
     book.refresh_from_db()
     project.refresh_from_db()
-    assert officer.has_perm("contracts.revise_task_book", book) and officer.has_perm("contracts.request_tranches",
-                                                                                    project)
-    assert not finance.has_perm("contracts.request_tranches", project)
+    assert officer.has_perm("contracts.revise_task_book", book)
+    first = project.tranches.get(order=1)
+    assert officer.has_perm("contracts.tranche.request", first) and not finance.has_perm("contracts.tranche.request",
+                                                                                            first)
     second = services.revise(book, by=officer, reason="调整")
     assert not officer.has_perm("contracts.revise_task_book", book)                   # one open version at a time
     assert applicant.has_perm("contracts.edit_draft_budget", second)

@@ -36,11 +36,6 @@ def is_approved_project(user, project) -> bool:
 
 
 @rules.predicate
-def is_under_way(user, project) -> bool:
-    return project is not None and project.state == Project.State.UNDER_WAY
-
-
-@rules.predicate
 def has_task_book(user, project) -> bool:
     return project is not None and project.task_books.exists()
 
@@ -91,7 +86,6 @@ rules.add_perm("contracts.view_finance", reads_money)
 # What a project's and a task book's pages offer now, state included (the steps of the tables are asked as
 # `contracts.taskbook.<step>` and `contracts.tranche.<step>`).
 rules.add_perm("contracts.issue_first_task_book", is_officer & is_approved_project & ~has_task_book)
-rules.add_perm("contracts.request_tranches", is_officer & is_under_way)
 rules.add_perm("contracts.revise_task_book", is_officer & is_signed_book & ~has_open_version)
 rules.add_perm("contracts.edit_draft_budget", is_applicant & is_draft_book & of_own_organisations_book)
 rules.add_perm("contracts.edit_draft_split", is_officer & is_draft_book & ~has_tranches)
