@@ -273,3 +273,19 @@ def test_the_closing_time_is_judged_by_the_server_clock(officer, officer2, progr
         services.publish_call(call=call, by=officer2)
     call.refresh_from_db()
     assert call.state == Call.State.PUBLISHED
+
+
+def test_the_call_pages_buttons_are_the_tables_steps(officer, officer2, dept_health, programme):
+    """Each button asks a permission that holds only in the state its step starts from; the drafter never
+    approves (the table's four eyes), and nobody edits a call that is not a draft."""
+    call = services.save_call(by=officer, content=content(programme))
+    assert officer.has_perm("calls.edit_draft_call", call) and officer.has_perm("calls.call.submit", call)
+    assert not officer2.has_perm("calls.call.publish", call)                   # a draft is not approved
+    services.submit_call(call=call, by=officer)
+    assert not officer.has_perm("calls.edit_draft_call", call) and not officer.has_perm("calls.call.submit", call)
+    assert not officer.has_perm("calls.call.publish", call)                    # the drafter: four eyes
+    assert officer2.has_perm("calls.call.publish", call) and dept_health.has_perm("calls.call.publish", call)
+    assert officer.has_perm("calls.call.return", call)                         # the drafter may pull it back
+    services.publish_call(call=call, by=officer2)
+    assert officer.has_perm("calls.call.withdraw", call) and not officer.has_perm("calls.call.return", call)
+    assert not dept_health.has_perm("calls.call.withdraw", call)

@@ -144,3 +144,37 @@ def test_a_later_change_makes_a_new_version(project, officer, applicant):
     assert second.state == Book.SIGNED and second.pdf_sha256 != first.pdf_sha256
     assert Tranche.objects.filter(project=project).count() == 3   # planned once
     assert AuditEvent.objects.filter(action="funding.project.start").count() == 1
+
+
+def test_the_buttons_are_permissions_that_know_the_state(project, officer, applicant):
+    """Issuing, confirming, countersigning, revising and requesting money: each asked with the state inside."""
+    finance = user_for_role(Role.FINANCE)
+    assert officer.has_perm("contracts.issue_first_task_book", project)
+    assert not finance.has_perm("contracts.issue_first_task_book", project)
+    book = services.issue(project, by=officer)
+    assert not officer.has_perm("contracts.issue_first_task_book", project)           # issued once
+    assert applicant.has_perm("contracts.taskbook.confirm", book)
+    assert applicant.has_perm("contracts.edit_draft_budget", book)
+    assert officer.has_perm("contracts.edit_draft_split", book)
+    assert not officer.has_perm("contracts.taskbook.confirm", book)
+    assert not officer.has_perm("contracts.taskbook.sign", book)                      # not confirmed yet
+    services.confirm(book, revision=1, by=applicant)
+    book.refresh_from_db()
+    assert not applicant.has_perm("contracts.taskbook.confirm", book)
+    assert not applicant.has_perm("contracts.edit_draft_budget", book)
+    assert not officer.has_perm("contracts.edit_draft_split", book)
+    assert officer.has_perm("contracts.taskbook.sign", book) and not applicant.has_perm("contracts.taskbook.sign", book)
+    assert not officer.has_perm("contracts.revise_task_book", book)
+    services.countersign(book, by=officer)
+    book.refresh_from_db()
+    project.refresh_from_db()
+    assert officer.has_perm("contracts.revise_task_book", book)
+    first = project.tranches.get(order=1)
+    assert officer.has_perm("contracts.tranche.request", first) and not finance.has_perm("contracts.tranche.request",
+                                                                                            first)
+    second = services.revise(book, by=officer, reason="调整")
+    assert not officer.has_perm("contracts.revise_task_book", book)                   # one open version at a time
+    assert applicant.has_perm("contracts.edit_draft_budget", second)
+    assert not officer.has_perm("contracts.edit_draft_split", second)                 # the tranches are planned
+    event = AuditEvent.objects.get(action="funding.project.start")
+    assert (event.old["state"], event.new["state"], event.clause) == ("approved", "under_way", "M17")

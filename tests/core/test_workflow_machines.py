@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from minsheng.applications import states as application_states
+from minsheng.calls import states as call_states
+from minsheng.calls.models import Call
 from minsheng.contracts import states as contract_states
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.core import audit, workflow
@@ -27,10 +29,12 @@ from minsheng.core.permissions import SYSTEM
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused, Workflow
 from minsheng.funding import states as funding_states
-from minsheng.funding.models import FundingPlan
+from minsheng.funding.models import FundingPlan, Objection
+from minsheng.registry import states as registry_states
+from minsheng.registry.models import Organisation
 from minsheng.review import states as review_states
 from minsheng.review.models import Assignment, ExpertProfile, Panel, Review
-from tests.factories import user_for_role
+from tests.factories import OrganisationFactory, user_for_role
 from tests.factories.applications import ApplicationFactory
 from tests.factories.calls import CallFactory
 from tests.factories.contracts import approved_project
@@ -181,10 +185,29 @@ def test_panel_table():
     run_machine(review_states.PANEL, lambda: Panel.objects.create(call=CallFactory(), convened_at=timezone.now()))
 
 
+def test_call_table():
+    run_machine(call_states.WORKFLOW, lambda: CallFactory(state=Call.State.DRAFT))
+
+
+def test_organisation_table():
+    run_machine(registry_states.WORKFLOW, lambda: OrganisationFactory(state=Organisation.State.PENDING))
+
+
+def test_objection_table():
+    plan = FundingPlan.objects.create(call=CallFactory(), state=FundingPlan.State.NOTICE)
+    run_machine(funding_states.OBJECTION, lambda: Objection.objects.create(
+        plan=plan, contact="0755-12345678", text="property test", lodged_at=timezone.now()))
+
+
+def test_project_table():
+    run_machine(funding_states.PROJECT, lambda: approved_project())
+
+
 def test_every_table_is_tested_here():
     """A new table in some app's states.py needs its machine in this file."""
     tested = {application_states.WORKFLOW, funding_states.WORKFLOW, contract_states.BOOK, contract_states.TRANCHE,
-              review_states.EXPERT, review_states.ASSIGNMENT, review_states.REVIEW, review_states.PANEL}
+              review_states.EXPERT, review_states.ASSIGNMENT, review_states.REVIEW, review_states.PANEL,
+              call_states.WORKFLOW, registry_states.WORKFLOW, funding_states.OBJECTION, funding_states.PROJECT}
     assert set(workflow.registered()) == tested
 
 

@@ -324,3 +324,56 @@ def test_a_stable_support_plan_starts_from_the_passed_applications_without_a_ran
     assert [line.application for line in plan.lines.order_by("rank")] == by_number
     event = AuditEvent.objects.get(action="funding.plan.create")
     assert event.new["support_type"] == "stable" and "stable support" in event.reason
+
+
+def test_the_plan_pages_buttons_are_permissions_that_know_the_state():
+    """Confirming a part, handling objections, reading why one may not approve: rules with the state inside."""
+    health = Department.objects.get(code="health")
+    world = frozen_call(co_owners=[health])
+    department = user_for_role(Role.DEPARTMENT_OFFICER, department=health)
+    plan = services.create_plan(world.call, by=world.officer)
+    services.apply_suggestion(plan, by=world.officer)
+    assert world.officer.has_perm("funding.plan.propose", plan)
+    assert not department.has_perm("funding.confirm_plan_part", plan)              # a draft: nothing to confirm
+    assert not world.second_officer.has_perm("funding.see_approval_refusal", plan)
+    services.propose(plan, by=world.officer)
+    plan.refresh_from_db()
+    assert not world.officer.has_perm("funding.plan.propose", plan)
+    assert department.has_perm("funding.confirm_plan_part", plan)
+    assert not world.officer.has_perm("funding.confirm_plan_part", plan)             # not a co-owner
+    assert world.officer.has_perm("funding.plan.return", plan)
+    assert world.second_officer.has_perm("funding.see_approval_refusal", plan)
+    assert not world.officer.has_perm("funding.handle_plan_objections", plan)        # no notice yet
+    services.confirm(plan, by=department)
+    assert not department.has_perm("funding.confirm_plan_part", plan)                # once only
+    with clock.reading(datetime(2026, 6, 1, 10, 0, tzinfo=SH)):
+        services.approve(plan, by=world.second_officer, reason="同意")
+    plan.refresh_from_db()
+    assert world.officer.has_perm("funding.handle_plan_objections", plan)
+    assert world.officer.has_perm("funding.plan.decide", plan)
+    assert not world.officer.has_perm("funding.plan.return", plan)
+    assert not department.has_perm("funding.handle_plan_objections", plan)
+
+
+def test_handling_an_objection_is_one_move_of_its_table_with_the_withdrawn_project():
+    world = frozen_call()
+    plan = _in_notice(world)
+    line = plan.lines.get(rank=3)
+    with clock.reading(datetime(2026, 6, 3, 9, 0, tzinfo=SH)):
+        objection = services.lodge_objection(plan, contact="x@example.cn", text="不符合条件", line=line)
+        plain = services.lodge_objection(plan, contact="y@example.cn", text="没有指明项目")
+    with pytest.raises(ValidationError, match="names no project"):
+        services.handle_objection(plain, by=world.officer, handling="撤销", withdraw=True)
+    assert Objection.objects.get(pk=plain.pk).state == Objection.State.OPEN
+    with pytest.raises(PermissionDenied):
+        services.handle_objection(objection, by=user_for_role(Role.FINANCE), handling="无权处理")
+    services.handle_objection(objection, by=world.officer, handling="经核实，撤销该项目", withdraw=True)
+    event = AuditEvent.objects.get(action="funding.objection.handle")
+    assert (event.old["state"], event.new["state"]) == ("open", "handled")
+    assert event.new["withdrawn"] == line.application.number and event.reason == "经核实，撤销该项目"
+    assert event.clause == "M17" and event.actor == world.officer
+    line.refresh_from_db()
+    assert line.withdrawn and line.withdrawn_reason == "经核实，撤销该项目"
+    with pytest.raises(TransitionRefused, match="already been handled"):
+        services.handle_objection(objection, by=world.second_officer, handling="again")
+    assert AuditEvent.objects.filter(action="funding.objection.handle").count() == 1

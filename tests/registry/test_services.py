@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from minsheng.core.models import AuditEvent
 from minsheng.core.roles import Role
+from minsheng.core.workflow import TransitionRefused
 from minsheng.registry import services
 from minsheng.registry.models import InnovationCarrier, Organisation, Person, TalentTag
 from tests.factories import (
@@ -145,7 +146,7 @@ def test_only_officers_decide(own_org):
 
 def test_a_decided_organisation_cannot_be_decided_again(officer):
     organisation = OrganisationFactory(state=Organisation.State.VERIFIED)
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(TransitionRefused):
         services.reject_organisation(organisation=organisation, by=officer, reason="迟到的驳回")
     organisation.refresh_from_db()
     assert organisation.state == Organisation.State.VERIFIED
@@ -159,7 +160,7 @@ def test_two_officers_deciding_from_the_same_page_exactly_one_wins(officer):
     second = Organisation.objects.get(pk=organisation.pk)
     services.verify_organisation(organisation=first, by=officer)
     other_officer = user_for_role(Role.OFFICER)
-    with pytest.raises(services.TransitionRefused) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         services.reject_organisation(organisation=second, by=other_officer, reason="重复")
     assert "已通过审核" in caught.value.messages[0] and "未作任何更改" in caught.value.messages[0]
     organisation.refresh_from_db()

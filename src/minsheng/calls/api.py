@@ -119,7 +119,8 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "list":
             params = self.request.query_params
             when = params.get("when", "")
-            state = params.get("state", "") if user.has_perm("calls.view_unpublished_calls") else ""
+            sees_drafts = user.has_perm("calls.view_unpublished_calls")    # only they may filter to drafts
+            state = params.get("state", "") if sees_drafts else ""
             queryset = queries.filter_calls(
                 queryset, domain=params.get("domain", ""), when=when if when in queries.PHASES else "",
                 state=state if state in Call.State.values else "")

@@ -6,13 +6,17 @@
   (M05). Outside that scope a call answers 404.
 - Drafting, editing (drafts only), submitting for approval, withdrawing: programme officers and administrators.
 - Approving and publishing: a programme officer or administrator, or an officer of a co-owning department,
-  never the officer who drafted the call (four eyes). Sending back to draft: the same people.
+  never the officer who drafted the call (four eyes: the table's, calls/states.py). Sending back to draft: the
+  same people.
+- The buttons ask the steps of the call's table (`calls.call.submit`, `.publish`, `.return`, `.withdraw`), which
+  hold only in the state the step starts from; editing asks `calls.edit_draft_call`.
 - The Excel export of the calls: programme officers, administrators and auditors.
 """
 
 import rules
 
 from minsheng.calls.models import Call
+from minsheng.calls.states import EDITABLE
 from minsheng.core.roles import is_auditor, is_department_officer, is_finance, is_staff_officer
 
 PUBLIC_STATES = (Call.State.PUBLISHED, Call.State.WITHDRAWN)
@@ -31,11 +35,12 @@ def co_owns_call(user, call) -> bool:
 
 
 @rules.predicate
-def drafted_call(user, call) -> bool:
-    return call is not None and call.drafted_by_id == user.pk
+def is_draft_call(user, call) -> bool:
+    return call is not None and call.state in EDITABLE
 
 
-may_decide = (is_staff_officer | (is_department_officer & co_owns_call)) & ~drafted_call
+# Never the drafter: the four eyes of the call's table (calls/states.py), which the step `calls.call.publish` asks.
+may_decide = is_staff_officer | (is_department_officer & co_owns_call)
 
 rules.add_perm("calls.view_programme", is_staff_officer | is_auditor | is_finance)
 rules.add_perm("calls.add_programme", is_staff_officer)
@@ -46,6 +51,8 @@ rules.add_perm("calls.view_call",
 rules.add_perm("calls.view_unpublished_calls", is_staff_officer | is_auditor | is_department_officer)
 rules.add_perm("calls.add_call", is_staff_officer)
 rules.add_perm("calls.change_call", is_staff_officer)
+# The edit button: a draft, for those who edit calls (a step of the table is asked as `calls.call.<step>`).
+rules.add_perm("calls.edit_draft_call", is_staff_officer & is_draft_call)
 rules.add_perm("calls.submit_call", is_staff_officer)
 rules.add_perm("calls.withdraw_call", is_staff_officer)
 rules.add_perm("calls.approve_call", may_decide)

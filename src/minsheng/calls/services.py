@@ -1,7 +1,7 @@
 """Every write to programmes and calls (M17; co-ownership M05): one transaction, audited, with its clause.
 
-Amounts arrive in 元 (forms convert from 万元). `by` is the acting user; None means the platform itself
-(demo data), which skips the permission check but is still recorded.
+Amounts arrive in 元 (forms convert from 万元). `by` is the acting user, or `core.permissions.SYSTEM` for the
+platform itself (demo data). A call's state changes only through its table (calls/states.py).
 """
 
 import itertools
@@ -18,10 +18,11 @@ from django.utils.translation import ngettext
 from minsheng.accounts.queries import department_officers
 from minsheng.calls import schema, states
 from minsheng.calls.models import Call, CallRule, Problem, Programme, RubricCriterion, Topic
-from minsheng.core import audit, clock
+from minsheng.core import audit, clock, workflow
 from minsheng.core.permissions import require, user_of
 from minsheng.core.roles import is_department_officer
 from minsheng.core.services import create_audited, delete_audited, update_audited
+from minsheng.core.workflow import TransitionRefused
 
 CLAUSE = "M17"
 CLAUSE_CO_OWNERS = "M05"
@@ -315,29 +316,12 @@ def _ready_for_approval(call: Call, enforce_deadline: bool = True) -> None:
         raise ValidationError(_("Before the call can go for approval: %(list)s.") % {"list": "; ".join(problems)})
 
 
-def _transition(call: Call, *, target: str, by, reason: str = "") -> Call:
-    source = next((s for (s, t) in states.CALL_TRANSITIONS if t == target and s == call.state), None)
-    sources = [s for (s, t) in states.CALL_TRANSITIONS if t == target]
-    permission, verb = states.CALL_TRANSITIONS[(source or sources[0], target)]
-    require(by, permission, call)
-    now = clock.now()
-    fields = {"state": target, "updated_at": now}
-    if target == Call.State.PUBLISHED:
-        fields.update(approved_by=user_of(by), published_at=now)
+def _move(call: Call, name: str, *, by, reason: str = "", **fields) -> Call:
+    """Take the step `name` of the call's table (calls/states.py); a co-owning department acts under M05."""
+    require(by, states.WORKFLOW[name].permission, call)
     with transaction.atomic():
-        # The conditional update decides the winner when two people act at once.
-        changed = Call.objects.filter(pk=call.pk, state__in=sources).update(**fields)
-        if not changed:
-            current = Call.objects.get(pk=call.pk)
-            raise ValidationError(_("The call is now “%(state)s”: someone else acted first, or this step does not "
-                                    "apply to it. Nothing was changed.") % {"state": current.get_state_display()},
-                                  code="stale")
-        old_state = call.state
-        call.refresh_from_db()
-        by_department = by is not None and is_department_officer(by)
-        audit.record(action=f"calls.call.{verb}", by=by, target=call, old={"state": str(old_state)},
-                     new={"state": str(target)}, reason=reason,
-                     clause=CLAUSE_CO_OWNERS if by_department else CLAUSE)
+        workflow.move(call, name, by=by, reason=reason, updated_at=clock.now(),
+                      clause=CLAUSE_CO_OWNERS if is_department_officer(by) else CLAUSE, **fields)
     return call
 
 
@@ -346,18 +330,18 @@ def submit_call(*, call: Call, by, enforce_deadline: bool = True) -> Call:
 
     `enforce_deadline=False` is for loading past calls (demo data, migrations of earlier rounds)."""
     _ready_for_approval(call, enforce_deadline)
-    return _transition(call, target=Call.State.IN_REVIEW, by=by)
+    return _move(call, "submit", by=by)
 
 
 def publish_call(*, call: Call, by, enforce_deadline: bool = True) -> Call:
     """Approve and publish: never by the officer who drafted the call (four eyes, M17)."""
-    if by is not None and call.drafted_by_id == by.pk:
-        raise ValidationError(_("You drafted this call, so you cannot approve it: a second programme officer or an "
-                                "officer of a co-owning department must approve it (four eyes)."), code="four_eyes")
+    if states.WORKFLOW.four_eyes_refuses(call, "publish", by):   # the table's four eyes, said for a call
+        raise TransitionRefused(_("You drafted this call, so you cannot approve it: a second programme officer or an "
+                                  "officer of a co-owning department must approve it (four eyes)."), code="four_eyes")
     if enforce_deadline and call.closes_at <= clock.now():
         raise ValidationError(_("The call's closing time has passed; send it back to draft and correct the "
                                 "timeline before publishing."))
-    return _transition(call, target=Call.State.PUBLISHED, by=by)
+    return _move(call, "publish", by=by, approved_by=user_of(by), published_at=clock.now())
 
 
 def _reason(reason: str, message: str) -> str:
@@ -370,13 +354,13 @@ def _reason(reason: str, message: str) -> str:
 def return_call(*, call: Call, by, reason: str) -> Call:
     """Send a call under approval back to its drafter, with the reason."""
     reason = _reason(reason, _("Say what needs to change, so the drafter can correct it."))
-    return _transition(call, target=Call.State.DRAFT, by=by, reason=reason)
+    return _move(call, "return", by=by, reason=reason)
 
 
 def withdraw_call(*, call: Call, by, reason: str) -> Call:
     """Take a published call down; the reason is shown on its public page."""
     reason = _reason(reason, _("Give the reason for withdrawing; applicants will read it."))
-    return _transition(call, target=Call.State.WITHDRAWN, by=by, reason=reason)
+    return _move(call, "withdraw", by=by, reason=reason)
 
 
 @transaction.atomic

@@ -40,7 +40,8 @@ def _filters(request) -> dict:
     state = request.GET.get("state", "")
     if when not in queries.PHASES:
         when = ""
-    if state not in Call.State.values or not request.user.has_perm("calls.view_unpublished_calls"):
+    sees_drafts = request.user.has_perm("calls.view_unpublished_calls")   # only they may filter to drafts
+    if state not in Call.State.values or not sees_drafts:
         state = ""
     return {"when": when, "domain": domain if Domain.objects.filter(code=domain).exists() else "", "state": state}
 
@@ -54,10 +55,11 @@ def call_list(request):
     for call in page:
         call.phase = queries.phase(call, now)
     user = request.user
+    sees_drafts = user.has_perm("calls.view_unpublished_calls")
     return render(request, "calls/call_list.html", {
         "page_obj": page, "chosen": chosen, "domains": Domain.objects.all(),
         "phases": [("open", _("Open now")), ("upcoming", _("Upcoming")), ("closed", _("Closed"))],
-        "states": Call.State.choices if user.has_perm("calls.view_unpublished_calls") else [],
+        "states": Call.State.choices if sees_drafts else [],
         "can_add": user.is_authenticated and user.has_perm("calls.add_call"),
         "can_export": user.is_authenticated and user.has_perm("calls.export_call"),
         "query": request.GET.urlencode(),
@@ -95,12 +97,12 @@ def call_export(request):
 def _actions(user, call: Call) -> dict:
     signed_in = user.is_authenticated
     return {
-        "can_edit": signed_in and call.state == Call.State.DRAFT and user.has_perm("calls.change_call", call),
-        "can_submit": signed_in and call.state == Call.State.DRAFT and user.has_perm("calls.submit_call", call),
-        "can_approve": signed_in and call.state == Call.State.IN_REVIEW and user.has_perm("calls.approve_call", call),
+        "can_edit": signed_in and user.has_perm("calls.edit_draft_call", call),
+        "can_submit": signed_in and user.has_perm("calls.call.submit", call),
+        "can_approve": signed_in and user.has_perm("calls.call.publish", call),
         "drafted_by_me": signed_in and call.drafted_by_id == user.pk,
-        "can_return": signed_in and call.state == Call.State.IN_REVIEW and user.has_perm("calls.return_call", call),
-        "can_withdraw": signed_in and call.state == Call.State.PUBLISHED and user.has_perm("calls.withdraw_call", call),
+        "can_return": signed_in and user.has_perm("calls.call.return", call),
+        "can_withdraw": signed_in and user.has_perm("calls.call.withdraw", call),
         "can_see_history": signed_in and user.has_perm("calls.view_unpublished_calls"),
     }
 

@@ -17,7 +17,9 @@ check: an applicant sees only its own organisation's projects.
 
 import rules
 
+from minsheng.contracts.models import TaskBook
 from minsheng.core.roles import is_admin, is_applicant, is_auditor, is_finance, is_officer
+from minsheng.funding.models import Project
 
 
 @rules.predicate
@@ -25,6 +27,45 @@ def of_own_organisation(user, project) -> bool:
     if project is None:
         return True
     return bool(user.organisation_id) and project.organisation_id == user.organisation_id
+
+
+@rules.predicate
+def is_approved_project(user, project) -> bool:
+    """Approved (立项) and not yet started: waiting for its first task book."""
+    return project is not None and project.state == Project.State.APPROVED
+
+
+@rules.predicate
+def has_task_book(user, project) -> bool:
+    return project is not None and project.task_books.exists()
+
+
+@rules.predicate
+def is_signed_book(user, book) -> bool:
+    return book is not None and book.state == TaskBook.State.SIGNED
+
+
+@rules.predicate
+def has_open_version(user, book) -> bool:
+    """A later version of the book's project is being drafted or waits for its countersignature."""
+    return book is not None and book.project.task_books.filter(
+        state__in=[TaskBook.State.DRAFT, TaskBook.State.CONFIRMED]).exists()
+
+
+@rules.predicate
+def is_draft_book(user, book) -> bool:
+    return book is not None and book.state == TaskBook.State.DRAFT
+
+
+@rules.predicate
+def of_own_organisations_book(user, book) -> bool:
+    return book is not None and of_own_organisation(user, book.project)
+
+
+@rules.predicate
+def has_tranches(user, book) -> bool:
+    """The split was used already: the tranches were planned at the first signature."""
+    return book is not None and book.project.tranches.exists()
 
 
 reads_money = is_officer | is_finance | is_auditor | is_admin
@@ -41,4 +82,11 @@ rules.add_perm("contracts.return_tranche", is_finance)
 rules.add_perm("contracts.record_payment", is_finance)
 rules.add_perm("contracts.record_expenditure", is_finance | (is_applicant & of_own_organisation))
 rules.add_perm("contracts.view_finance", reads_money)
+
+# What a project's and a task book's pages offer now, state included (the steps of the tables are asked as
+# `contracts.taskbook.<step>` and `contracts.tranche.<step>`).
+rules.add_perm("contracts.issue_first_task_book", is_officer & is_approved_project & ~has_task_book)
+rules.add_perm("contracts.revise_task_book", is_officer & is_signed_book & ~has_open_version)
+rules.add_perm("contracts.edit_draft_budget", is_applicant & is_draft_book & of_own_organisations_book)
+rules.add_perm("contracts.edit_draft_split", is_officer & is_draft_book & ~has_tranches)
 

@@ -309,12 +309,8 @@ def countersign(task_book: TaskBook, *, by) -> TaskBook:
     workflow.move(locked, "sign", by=by, reason=_("Countersigned by the programme office"),
                   new={"version": locked.number, "pdf_sha256": digest}, signed_by=user_of(by), signed_at=signed_at,
                   pdf=content, pdf_sha256=digest)
-    started = Project.objects.filter(pk=project.pk, state=Project.State.APPROVED).update(
-        state=Project.State.UNDER_WAY)
-    if started:
-        audit.record(action="funding.project.start", by=by, target=project,
-                     old={"state": Project.State.APPROVED}, new={"state": Project.State.UNDER_WAY},
-                     clause=CLAUSE, reason=_("The task book was signed; the project is under way"))
+    if project.state == Project.State.APPROVED:     # the first signature starts it (the row is locked)
+        workflow.move(project, "start", by=by, reason=_("The task book was signed; the project is under way"))
     if not Tranche.objects.filter(project=project).exists():
         amounts = money.split_amounts(project.grant, [s["percent"] for s in locked.split])
         for order, (part, amount) in enumerate(zip(locked.split, amounts, strict=True), start=1):

@@ -18,7 +18,7 @@ from django_ratelimit.core import is_ratelimited
 
 from minsheng.applications.forms import WAN, wan
 from minsheng.calls.models import Call
-from minsheng.contracts import queries, services
+from minsheng.contracts import queries, services, states
 from minsheng.contracts.forms import (
     BudgetForm,
     ExpenditureForm,
@@ -80,6 +80,16 @@ def _spending_categories(book: TaskBook | None) -> list[tuple[str, str]]:
         if book else []
 
 
+def _with_steps(user, tranches) -> list[Tranche]:
+    """The tranches, each with the steps of its table the user may take now (`tranche.steps.approve`), which its
+    buttons ask: the state, the permission and four eyes are the table's (contracts/states.py)."""
+    tranches = list(tranches)
+    for tranche in tranches:
+        tranche.steps = {name: allowed(user, states.TRANCHE.action(name), tranche)
+                         for name in states.TRANCHE.transitions}
+    return tranches
+
+
 def _project_page(request, project: Project, *, expenditure_form=None, status=200):
     books = list(project.task_books.select_related("issued_by", "confirmed_by", "signed_by").order_by("-number"))
     current = queries.current_book(project)
@@ -98,14 +108,10 @@ def _project_page(request, project: Project, *, expenditure_form=None, status=20
                   "series": [[float(getattr(row, kind) / WAN) for row in categories]
                              for kind in ("budget", "paid", "spent")]},
         "funding": project.funding_lines.select_related("source"),
-        "tranches": project.tranches.select_related("requested_by", "approved_by", "returned_by").order_by("order"),
+        "tranches": _with_steps(user, project.tranches.select_related("project", "requested_by", "approved_by",
+                                                                      "returned_by").order_by("order")),
         "expenditures": [(e, e.pk in reversed_ids) for e in expenditures],
-        "can_issue": allowed(user, "contracts.issue_task_book") and not books
-        and project.state == Project.State.APPROVED,
-        "can_request": allowed(user, "contracts.request_tranche") and project.state == Project.State.UNDER_WAY,
-        "can_approve": allowed(user, "contracts.approve_tranche"),
-        "can_return": allowed(user, "contracts.return_tranche"),
-        "can_pay": allowed(user, "contracts.record_payment"),
+        "can_issue": allowed(user, "contracts.issue_first_task_book", project),
         "can_spend": can_spend,
         "can_reverse": allowed(user, "contracts.record_expenditure", project),
         "request_form": RequestForm(), "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
@@ -136,7 +142,6 @@ def issue(request, pk: int):
 
 def _book_page(request, book, *, budget_form=None, split_form=None, revise_form=None, status=200):
     user = request.user
-    draft = book.state == Book.DRAFT
     budget_total, funds_total = services.totals(book)
     history = list(audit.history_for(book).order_by("-seq")[:50])
     return render(request, "contracts/task_book.html", {
@@ -145,13 +150,11 @@ def _book_page(request, book, *, budget_form=None, split_form=None, revise_form=
         "budget_total": budget_total, "funds_total": funds_total,
         "totals_message": services.totals_message(budget_total, funds_total),
         "conditions": dict(Tranche.Condition.choices),
-        "can_edit_budget": draft and allowed(user, "contracts.change_budget", book.project),
-        "can_confirm": draft and allowed(user, "contracts.confirm_task_book", book.project),
-        "can_split": draft and allowed(user, "contracts.change_split")
-        and not Tranche.objects.filter(project_id=book.project_id).exists(),
-        "can_sign": book.state == Book.CONFIRMED and allowed(user, "contracts.countersign_task_book"),
-        "can_revise": book.state == Book.SIGNED and allowed(user, "contracts.issue_task_book")
-        and not book.project.task_books.filter(state__in=[Book.DRAFT, Book.CONFIRMED]).exists(),
+        "can_edit_budget": allowed(user, "contracts.edit_draft_budget", book),
+        "can_confirm": allowed(user, "contracts.taskbook.confirm", book),
+        "can_split": allowed(user, "contracts.edit_draft_split", book),
+        "can_sign": allowed(user, "contracts.taskbook.sign", book),
+        "can_revise": allowed(user, "contracts.revise_task_book", book),
         "budget_form": budget_form or BudgetForm(task_book=book),
         "split_form": split_form or SplitForm(task_book=book),
         "revise_form": revise_form or ReviseForm(),
@@ -375,11 +378,8 @@ def finance_queue(request):
     tranches = queries.tranches_for(request.user).filter(
         state__in=[Tranche.State.REQUESTED, Tranche.State.APPROVED]).order_by("requested_at", "pk")
     return render(request, "contracts/finance_queue.html", {
-        "requested": [t for t in tranches if t.state == Tranche.State.REQUESTED],
-        "approved": [t for t in tranches if t.state == Tranche.State.APPROVED],
-        "can_approve": allowed(request.user, "contracts.approve_tranche"),
-        "can_return": allowed(request.user, "contracts.return_tranche"),
-        "can_pay": allowed(request.user, "contracts.record_payment"),
+        "requested": _with_steps(request.user, [t for t in tranches if t.state == Tranche.State.REQUESTED]),
+        "approved": _with_steps(request.user, [t for t in tranches if t.state == Tranche.State.APPROVED]),
         "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
     })
 

@@ -170,11 +170,13 @@ def registered() -> list[Workflow]:
 
 
 def move(obj: models.Model, name: str, *, by, reason: str = "", old: dict | None = None, new: dict | None = None,
-         **fields) -> str:
+         clause: str = "", **fields) -> str:
     """Take the step `name` on `obj` (setting `fields` with it); return the state it left.
 
-    `old` and `new` add details to the audit event beside the state. Refuses with TransitionRefused, or
-    PermissionDenied when `by` may not take the step; either way nothing is written."""
+    `old` and `new` add details to the audit event beside the state; `clause` replaces the transition's clause
+    when the actor decides which one the step serves (a co-owning department approving a call acts under M05).
+    Refuses with TransitionRefused, or PermissionDenied when `by` may not take the step; either way nothing is
+    written."""
     workflow = workflow_of(obj)
     transition = workflow.transitions.get(name)
     if transition is None:
@@ -200,7 +202,7 @@ def move(obj: models.Model, name: str, *, by, reason: str = "", old: dict | None
         obj.refresh_from_db()
         audit.record(action=workflow.action(name), by=by, target=obj,
                      old={field: current, **(old or {})}, new={field: transition.target, **(new or {})},
-                     reason=reason, clause=transition.clause)
+                     reason=reason, clause=clause or transition.clause)
     return current
 
 

@@ -5,6 +5,7 @@
   projects (立项).
 - Department officers of a department co-owning the call confirm their part; district officers commit their
   district's special funds to projects of organisations in their district (administrators too).
+- A project starts (under way) when the programme officer countersigns its first task book.
 - Everyone in government reads plans and projects; an applicant reads its own organisation's projects.
 - The public reads the notice and lodges objections (portal, rate-limited).
 """
@@ -20,6 +21,7 @@ from minsheng.core.roles import (
     is_district_officer,
     is_finance,
     is_government,
+    is_officer,
     is_staff_officer,
 )
 from minsheng.funding.models import FundingPlan
@@ -54,6 +56,22 @@ def is_co_owner(user, plan):
 
 
 @rules.predicate
+def is_proposed(user, plan):
+    return plan is not None and plan.state == FundingPlan.State.PROPOSED
+
+
+@rules.predicate
+def is_in_notice(user, plan):
+    return plan is not None and plan.state == FundingPlan.State.NOTICE
+
+
+@rules.predicate
+def has_confirmed(user, plan):
+    """The user's department has confirmed its part of the plan already."""
+    return plan is not None and plan.confirmations.filter(department_id=user.department_id).exists()
+
+
+@rules.predicate
 def is_own_project(user, project):
     return project is None or (user.organisation_id is not None and project.organisation_id == user.organisation_id)
 
@@ -78,3 +96,12 @@ rules.add_perm("funding.handle_objection", is_staff_officer)
 rules.add_perm("funding.decide", is_staff_officer)
 rules.add_perm("funding.export_decisions", is_staff_officer | is_finance | is_auditor)
 rules.add_perm("funding.view_project", is_government | (is_applicant & is_own_project))
+# The project starts (approved → under way) when the programme officer countersigns its task book.
+rules.add_perm("funding.start_project", is_officer)
+
+# What a plan's page offers now, state included (the steps of the plan's table are asked as `funding.plan.<step>`).
+can_confirm_part = is_department_officer & is_co_owner & is_proposed & ~has_confirmed
+rules.add_perm("funding.confirm_plan_part", can_confirm_part)
+rules.add_perm("funding.handle_plan_objections", is_staff_officer & is_in_notice)
+# Who approves plans reads, on a proposed plan they may not approve now, why not (`approval_refusal`).
+rules.add_perm("funding.see_approval_refusal", is_staff_officer & is_proposed)

@@ -401,24 +401,18 @@ def lodge_objection(plan: FundingPlan, *, contact: str, text: str, name: str = "
 @transaction.atomic
 def handle_objection(objection: Objection, *, by, handling: str, withdraw: bool = False) -> Objection:
     """Record how an objection was handled; optionally withdraw its project from the plan."""
-    require(by, "funding.handle_objection")
+    require(by, "funding.handle_objection", objection)
     handling = _text(handling, _("Write how the objection was handled."))
     plan = _lock(objection.plan)
     if plan.state != S.NOTICE:
         raise ValidationError(_("Objections are handled while the plan is in public notice."))
-    now = clock.now()
-    if not Objection.objects.filter(pk=objection.pk, state=Objection.State.OPEN).update(
-            state=Objection.State.HANDLED, handling=handling, handled_by=user_of(by), handled_at=now):
-        raise ValidationError(_("This objection has already been handled; nothing was changed."))
-    objection.refresh_from_db()
-    withdrawn = None
+    if withdraw and objection.line_id is None:
+        raise ValidationError(_("This objection names no project to withdraw."))
+    withdrawn = objection.line.application.number if withdraw else None
+    workflow.move(objection, "handle", by=by, reason=handling, new={"withdrawn": withdrawn}, handling=handling,
+                  handled_by=user_of(by), handled_at=clock.now())
     if withdraw:
-        if objection.line is None:
-            raise ValidationError(_("This objection names no project to withdraw."))
         PlanLine.objects.filter(pk=objection.line_id).update(withdrawn=True, withdrawn_reason=handling)
-        withdrawn = objection.line.application.number
-    _record("objection.handle", by, objection, handling,
-            old={"state": Objection.State.OPEN}, new={"state": Objection.State.HANDLED, "withdrawn": withdrawn})
     return objection
 
 

@@ -1,4 +1,5 @@
-"""A funding plan's life and the only moves between its states, in one table.
+"""The lives of a funding plan, of an objection to its notice and of a project, each in one table of the only moves
+between its states.
 
 Every move goes through `core.workflow.move`, a conditional UPDATE (`WHERE state IN sources`), so two clicks or two
 officers leave one winner; the loser gets a clear message and nothing changes. The move writes the audit event.
@@ -7,7 +8,7 @@ officers leave one winner; the loser gets a clear message and nothing changes. T
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.workflow import Transition, Workflow, register
-from minsheng.funding.models import FundingPlan
+from minsheng.funding.models import FundingPlan, Objection, Project
 
 State = FundingPlan.State
 
@@ -19,3 +20,14 @@ WORKFLOW = register(Workflow(FundingPlan, [
     Transition("decide", {State.NOTICE}, State.DECIDED, "funding.decide", "M17"),  # after the notice: 立项
 ], prefix="funding.plan", stale=_("This funding plan is now “%(state)s”, so it cannot become “%(target)s”. Nothing "
                                   "was changed; reload the page to see its current state.")))
+
+# How an officer handles an objection lodged during the notice (M17): once, with the handling written down.
+OBJECTION = register(Workflow(Objection, [
+    Transition("handle", {Objection.State.OPEN}, Objection.State.HANDLED, "funding.handle_objection", "M17"),
+], prefix="funding.objection", stale=_("This objection has already been handled; nothing was changed.")))
+
+# A project starts when its first task book is countersigned (contracts/services.py countersign).
+PROJECT = register(Workflow(Project, [
+    Transition("start", {Project.State.APPROVED}, Project.State.UNDER_WAY, "funding.start_project", "M17"),
+], prefix="funding.project", stale=_("This project is now “%(state)s”, so it cannot become “%(target)s”. Nothing "
+                                     "was changed; reload the page to see its current state.")))

@@ -103,7 +103,8 @@ def _page(request, call, plan, *, form=None, status=200):
                           if user.has_perm("funding.commit_district_funds") else set())
         own = plan.call.programme.source
         shares = view.money.shares()
-        if form is None and plan.state == S.DRAFT and context["can_manage"]:
+        can_propose = user.has_perm("funding.plan.propose", plan)
+        if form is None and can_propose:
             form = PlanForm(plan=plan, lines=[line for line, _m in view.rows])
         cofunding_open = plan.state in (S.DRAFT, S.PROPOSED)
         may_record = user.has_perm("funding.record_cofunding")
@@ -124,17 +125,17 @@ def _page(request, call, plan, *, form=None, status=200):
             "form": form, "cofunding_open": cofunding_open, "district_lines": district_lines, "may_record": may_record,
             "can_approve": user.has_perm("funding.approve_plan", plan),
             # Who approves plans but may not approve this one now reads why instead of a button that would refuse.
-            "approval_refusal": (rules.approval_refusal(user, plan) if plan.state == S.PROPOSED
-                                 and user.has_perm("funding.approve_plan") else ""),
-            "can_return": user.has_perm("funding.return_plan") and plan.state == S.PROPOSED,
-            "can_confirm": (plan.state == S.PROPOSED and user.has_perm("funding.confirm_plan", plan)
-                            and not plan.confirmations.filter(department_id=user.department_id).exists()),
+            "approval_refusal": (rules.approval_refusal(user, plan)
+                                 if user.has_perm("funding.see_approval_refusal", plan) else ""),
+            "can_propose": can_propose,
+            "can_return": user.has_perm("funding.plan.return", plan),
+            "can_confirm": user.has_perm("funding.confirm_plan_part", plan),
             "co_owner_parts": queries.co_owner_parts(plan),
             "objections": queries.objections_of(plan),
             "open_objections": plan.objections.filter(state=Objection.State.OPEN).count(),
             "notice_open": services.notice_open(plan),
-            "can_handle": user.has_perm("funding.handle_objection") and plan.state == S.NOTICE,
-            "can_decide": user.has_perm("funding.decide") and plan.state == S.NOTICE,
+            "can_handle": user.has_perm("funding.handle_plan_objections", plan),
+            "can_decide": user.has_perm("funding.plan.decide", plan),
             "handle_form": HandleForm(), "reason_form": ReasonForm(),
             "projects": plan.call.projects.all() if plan.state == S.DECIDED else [],
         })

@@ -1,7 +1,7 @@
 """Every write to the registry: one transaction, one audit event, the clause it serves where one applies.
 
-`by` is the acting user; None means the platform itself (data loading, self-registration before an
-account exists), which skips the permission check but is still recorded.
+`by` is the acting user, or `core.permissions.SYSTEM` for the platform itself (data loading). An organisation's
+verification state changes only through its table (registry/states.py).
 """
 
 import logging
@@ -17,13 +17,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from minsheng.core import audit, clock
+from minsheng.core import audit, clock, workflow
 from minsheng.core.identifiers import clean_credit_code, clean_identity_number, mask_identity_number
 from minsheng.core.permissions import allowed, require, user_of
 from minsheng.core.roles import Role
 from minsheng.core.services import create_audited, update_audited
-from minsheng.core.workflow import TransitionRefused
-from minsheng.registry import states
 from minsheng.registry.models import (
     CooperationPartner,
     InnovationCarrier,
@@ -106,48 +104,30 @@ def update_organisation(*, organisation: Organisation, by, changes: dict) -> Org
                    duplicate_message=_("An organisation with this credit code or name is already registered."))
 
 
-def _transition(organisation: Organisation, *, target: str, by, reason: str = "") -> Organisation:
-    sources = [source for (source, to) in states.ORGANISATION_TRANSITIONS if to == target]
-    permission = states.ORGANISATION_TRANSITIONS[(sources[0], target)]
-    require(by, permission, organisation)
+def _decide(organisation: Organisation, name: str, *, by, reason: str = "", **fields) -> Organisation:
+    """Take the step `name` of the verification table (registry/states.py); the applicants hear by e-mail."""
     now = clock.now()
-    fields = {"state": target, "state_reason": reason, "updated_at": now}
-    if target == Organisation.State.VERIFIED:
-        fields.update(verified_by=user_of(by), verified_at=now)
-    with transaction.atomic():
-        # The conditional update decides the winner: of two officers deciding at once, exactly one
-        # changes the row; the other finds it no longer pending.
-        changed = Organisation.objects.filter(pk=organisation.pk, state__in=sources).update(**fields)
-        if not changed:
-            current = Organisation.objects.get(pk=organisation.pk)
-            raise TransitionRefused(
-                _("%(name)s is no longer pending verification: it is now “%(state)s”. Someone else decided "
-                  "first; nothing was changed.") % {"name": current.name, "state": current.get_state_display()},
-                code="stale",
-            )
-        source = organisation.state if organisation.state in sources else sources[0]
-        organisation.refresh_from_db()
-        audit.record(
-            action=f"registry.organisation.{'verify' if target == Organisation.State.VERIFIED else 'reject'}",
-            by=by, target=organisation, old={"state": str(source)},
-            new={"state": str(target), "state_reason": reason}, reason=reason,
-        )
-        transaction.on_commit(lambda: _mail_decision(organisation.pk))
+    workflow.move(organisation, name, by=by, reason=reason, new={"state_reason": reason}, state_reason=reason,
+                  updated_at=now, **fields)
+    transaction.on_commit(lambda: _mail_decision(organisation.pk))
     return organisation
 
 
+@transaction.atomic
 def verify_organisation(*, organisation: Organisation, by) -> Organisation:
     """Confirm a pending organisation; its applicants are told by e-mail."""
-    return _transition(organisation, target=Organisation.State.VERIFIED, by=by)
+    require(by, "registry.verify_organisation", organisation)
+    return _decide(organisation, "verify", by=by, verified_by=user_of(by), verified_at=clock.now())
 
 
+@transaction.atomic
 def reject_organisation(*, organisation: Organisation, by, reason: str) -> Organisation:
     """Refuse a pending organisation with a reason its applicants receive by e-mail."""
     require(by, "registry.reject_organisation", organisation)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for rejecting, so the organisation can correct it.")]})
-    return _transition(organisation, target=Organisation.State.REJECTED, by=by, reason=reason)
+    return _decide(organisation, "reject", by=by, reason=reason)
 
 
 def _mail_decision(organisation_id: int) -> None:

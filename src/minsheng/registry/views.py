@@ -189,8 +189,7 @@ def _organisation_extra(request, organisation):
     return {
         **queries.organisation_related(organisation, user),
         "in_city": credit_code_in_city(organisation.credit_code),
-        "can_decide": (organisation.state == Organisation.State.PENDING
-                       and user.has_perm("registry.verify_organisation", organisation)),
+        "can_decide": user.has_perm("registry.organisation.verify", organisation),
         "reject_form": forms.RejectForm(),
         "can_view_people_contacts": is_staff_officer(user) or is_applicant(user),
     }
