@@ -1,6 +1,7 @@
 """What the audit trail costs: audited writes against the same writes without an audit event, the database's
-guard on the chain head (appends with its triggers against appends without them), and the speed of `audit verify`
-and of `audit checkpoint`, measured in one run on a fresh database.
+guard on the chain head (appends with its triggers against appends without them), a step's events over many rows
+appended as one batch against one by one, and the speed of `audit verify` and of `audit checkpoint`, measured in one
+run on a fresh database.
 
     .venv/bin/python bench/audit_trail.py [--rows 2000]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_minsheng .venv/bin/python bench/audit_trail.py
@@ -94,6 +95,17 @@ def main() -> None:
             unguarded += appends()
         head_triggers(0)
 
+        # A step over many rows (core.workflow.move_many) appends its events as one batch in one transaction.
+        started = time.perf_counter()
+        with transaction.atomic():
+            for i in range(block):
+                audit.record(action="bench.append", new={"i": i})
+        one_by_one = time.perf_counter() - started
+        started = time.perf_counter()
+        with transaction.atomic():
+            audit.record_many(dict(action="bench.append", new={"i": i}) for i in range(block))
+        batched = time.perf_counter() - started
+
         started = time.perf_counter()
         findings = list(audit.verify())
         verify = time.perf_counter() - started
@@ -115,6 +127,8 @@ def main() -> None:
         print(f"ratio audited/plain: {audited / plain:.2f}")
         print(f"appends with the head guard: {guarded:.3f} s, without: {unguarded:.3f} s "
               f"({5 * block} each), ratio guarded/unguarded: {guarded / unguarded:.2f}")
+        print(f"{block} events in one transaction: one by one {one_by_one:.3f} s, as one batch {batched:.3f} s, "
+              f"ratio batch/one-by-one: {batched / one_by_one:.2f}")
         print(f"verify {events} events: {verify:.3f} s ({events / verify:.0f} events/s), "
               f"ratio verify/plain-write: {verify / plain:.3f}, findings: {len(findings)}")
         print(f"audit checkpoint: {checkpoint * 1000:.1f} ms each ({checkpoints_file.stat().st_size} bytes for 20); "

@@ -58,6 +58,20 @@ def test_a_chain_of_events_verifies():
     assert "intact: 5 events" in output
 
 
+def test_a_batch_of_events_joins_the_chain_in_order_and_verifies():
+    officer = user_for_role(Role.OFFICER)
+    first = append(2, by=officer)
+    with transaction.atomic():
+        batch = audit.record_many(dict(action="core.test.step", by=officer, new={"step": i}) for i in range(3))
+    after = append(1)
+    assert [e.seq for e in batch] == [3, 4, 5] and after[0].seq == 6
+    assert batch[0].prev_hash == first[-1].hash and after[0].prev_hash == batch[-1].hash
+    assert [e.new for e in AuditEvent.objects.filter(seq__in=[3, 4, 5]).order_by("seq")] == [
+        {"step": 0}, {"step": 1}, {"step": 2}]
+    assert AuditChainHead.objects.get().seq == 6
+    assert list(audit.verify()) == []
+
+
 def test_an_empty_trail_verifies():
     output, error = run_verify()
     assert error is None

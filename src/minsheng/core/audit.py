@@ -102,40 +102,57 @@ def record(
     clause: str = "",
 ) -> AuditEvent:
     """Append one event to the chain. Call inside the transaction of the write it records."""
+    return record_many([dict(action=action, by=by, target=target, target_label=target_label, old=old, new=new,
+                             reason=reason, clause=clause)])[0]
+
+
+def record_many(entries: Iterable[dict]) -> list[AuditEvent]:
+    """Append one event per entry (the keyword arguments of `record`), in order, under one lock of the chain head
+    and with one INSERT per batch: a step taken on a thousand rows costs one round trip, not a thousand."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside the transaction of the write it records")
     ctx = context.current()
+    unsigned = [_unsigned_event(ctx, **entry) for entry in entries]
+    if not unsigned:
+        return []
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"seq": 0, "hash": GENESIS}
+        )
+        seq, previous = head.seq, head.hash
+        for event in unsigned:
+            seq += 1
+            event.seq, event.prev_hash, event.created_at = seq, previous, timezone.now()
+            event.hash = previous = compute_hash(event)
+        AuditEvent.objects.bulk_create(unsigned, batch_size=500)
+        AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=previous)
+    return unsigned
+
+
+def _unsigned_event(ctx, *, action: str, by=None, target: models.Model | None = None,
+                    target_label: str | None = None, old: dict | None = None, new: dict | None = None,
+                    reason: str = "", clause: str = "") -> AuditEvent:
+    """The event as it will be stored, before its place in the chain (seq, time, hashes) is known."""
     actor = by if by is not None and getattr(by, "is_authenticated", False) else None
     # People's contact details enter the trail as tokens only, so that they can be erased later (core/personal.py).
     target_label, old, new, reason = personal.protect_event(
         target=target, label=str(target_label if target_label is not None else (target or "")),
         old=to_json_value(old) if old is not None else None, new=to_json_value(new) if new is not None else None,
         reason=str(reason or ""))
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"seq": 0, "hash": GENESIS}
-        )
-        event = AuditEvent(
-            seq=head.seq + 1,
-            created_at=timezone.now(),
-            actor=actor,
-            actor_label=actor.get_username() if actor else "",
-            address=ctx.address,
-            request_id=ctx.request_id,
-            action=action,
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=str(target.pk) if target is not None and target.pk is not None else "",
-            target_label=target_label[:300],
-            old=to_json_value(old) if old is not None else None,
-            new=to_json_value(new) if new is not None else None,
-            reason=reason,
-            clause=clause,
-            prev_hash=head.hash,
-        )
-        event.hash = compute_hash(event)
-        event.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
-    return event
+    return AuditEvent(
+        actor=actor,
+        actor_label=actor.get_username() if actor else "",
+        address=ctx.address,
+        request_id=ctx.request_id,
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None and target.pk is not None else "",
+        target_label=target_label[:300],
+        old=to_json_value(old) if old is not None else None,
+        new=to_json_value(new) if new is not None else None,
+        reason=reason,
+        clause=clause,
+    )
 
 
 @dataclass(frozen=True)

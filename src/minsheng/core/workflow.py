@@ -236,7 +236,7 @@ def move_many(queryset: models.QuerySet, name: str, *, by, reason: str = "", **f
         if model.objects.filter(pk__in=pks, **{f"{field}__in": transition.sources}).update(**values) != len(rows):
             raise workflow.refusal(model.objects.filter(pk__in=pks).exclude(
                 **{f"{field}__in": transition.sources}).first() or rows[0], transition.target)
-        for row in rows:
-            audit.record(action=workflow.action(name), by=by, target=row, old={field: getattr(row, field)},
-                         new={field: transition.target}, reason=reason, clause=transition.clause)
+        audit.record_many(dict(action=workflow.action(name), by=by, target=row, old={field: getattr(row, field)},
+                               new={field: transition.target}, reason=reason, clause=transition.clause)
+                          for row in rows)
     return rows
