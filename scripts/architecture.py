@@ -13,7 +13,9 @@ Each figure counts one way the code can grow a second home for a cross-cutting r
   `_check_role`, `_require_view` that asks a permission (has_perm, allowed, PermissionDenied) outside core;
 - transition exception types (classes named ...TransitionRefused);
 - hand-written DRF permission classes (subclasses of BasePermission; core's ViewPermission is the one);
-- `timezone.now()` outside core (core/clock.py is the one reader of time);
+- reads of the wall clock outside core: `timezone.now()`, `timezone.localdate()`/`localtime()` without an argument,
+  `date.today()`, `datetime.now()`/`today()` (core/clock.py is the one reader of time: `clock.now()`,
+  `clock.today()`);
 - imports of Django or of any app in engines/, the bottom layer of pure computation.
 
 Reads the source with `ast` only, so it runs without Django and in a second.
@@ -37,7 +39,7 @@ TARGETS = {
     "helpers": ("permission helper definitions", 1),
     "refusals": ("transition exception types", 1),
     "drf": ("hand-written DRF permission classes", 1),
-    "clock": ("timezone.now() outside core", 0),
+    "clock": ("clock reads outside core (now, localdate, today)", 0),
     "engines": ("engine imports of Django or an app", 0),
 }
 
@@ -155,6 +157,19 @@ def _asks_permission(function: ast.FunctionDef) -> bool:
     return False
 
 
+def _reads_clock(call: ast.Call) -> bool:
+    """timezone.now(), timezone.localdate() or localtime() without an argument, date.today(), datetime.now(),
+    datetime.today(), however the module was imported (datetime.date.today(), dt.datetime.now(), …)."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    owner = func.value.attr if isinstance(func.value, ast.Attribute) else getattr(func.value, "id", "")
+    if owner == "timezone":
+        return func.attr == "now" or (func.attr in {"localdate", "localtime"} and not call.args
+                                      and not call.keywords)
+    return (owner == "date" and func.attr == "today") or (owner == "datetime" and func.attr in {"now", "today"})
+
+
 def findings(src: Path) -> dict[str, list[str]]:
     """figure -> the places that count towards it (module:line name)."""
     found = {key: [] for key in TARGETS}
@@ -173,9 +188,7 @@ def findings(src: Path) -> dict[str, list[str]]:
                 if "BasePermission" in _base_names(node):
                     found["drf"].append(f"{module}:{node.lineno} {node.name}")
             elif isinstance(node, ast.Call) and not in_core:
-                func = node.func
-                if isinstance(func, ast.Attribute) and func.attr == "now" and isinstance(func.value, ast.Name) \
-                        and func.value.id == "timezone":
+                if _reads_clock(node):
                     found["clock"].append(f"{module}:{node.lineno}")
     for relative, tree in _files(src):
         if relative.parts[0] == "engines":

@@ -67,6 +67,25 @@ def test_it_counts_each_kind_of_finding(tmp_path):
     assert module.main(["--src", str(src), "--check"]) == 1       # a cycle, two helpers, a clock call: over
 
 
+def test_the_day_read_from_the_wall_clock_counts_as_a_clock_read(tmp_path):
+    src = _write(tmp_path, {
+        "core/clock.py": "from django.utils import timezone\ndef today():\n    return timezone.localdate()\n",
+        "alpha/forms.py": """\
+            import datetime
+            from datetime import date
+            from django.utils import timezone
+            a = timezone.localdate()
+            b = date.today()
+            c = datetime.date.today()
+            d = datetime.datetime.now()
+            e = timezone.localtime()
+            f = timezone.localdate(a)        # converting a given moment reads no clock
+            g = timezone.localtime(a)
+            """,
+    })
+    assert _module().findings(src)["clock"] == [f"alpha/forms:{line}" for line in range(4, 9)]
+
+
 def test_check_passes_when_every_figure_is_on_target(tmp_path):
     src = _write(tmp_path, {"core/permissions.py": "def require(actor, perm):\n    pass\n",
                             "alpha/services.py": "from minsheng.core import permissions\n"})

@@ -30,7 +30,7 @@ from minsheng.contracts.forms import (
     SplitForm,
 )
 from minsheng.contracts.models import TaskBook, Tranche
-from minsheng.core import audit, once
+from minsheng.core import audit, clock, once
 from minsheng.core.exports import xlsx_response
 from minsheng.core.permissions import allowed, require
 from minsheng.core.views import rate_limited
@@ -108,9 +108,9 @@ def _project_page(request, project: Project, *, expenditure_form=None, status=20
         "can_pay": allowed(user, "contracts.record_payment"),
         "can_spend": can_spend,
         "can_reverse": allowed(user, "contracts.record_expenditure", project),
-        "request_form": RequestForm(), "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
+        "request_form": RequestForm(), "payment_form": PaymentForm(initial={"paid_on": clock.today()}),
         "expenditure_form": expenditure_form or ExpenditureForm(
-            project=project, categories=_spending_categories(signed), initial={"spent_on": timezone.localdate()}),
+            project=project, categories=_spending_categories(signed), initial={"spent_on": clock.today()}),
     }, status=status)
 
 
@@ -380,7 +380,7 @@ def finance_queue(request):
         "can_approve": allowed(request.user, "contracts.approve_tranche"),
         "can_return": allowed(request.user, "contracts.return_tranche"),
         "can_pay": allowed(request.user, "contracts.record_payment"),
-        "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
+        "payment_form": PaymentForm(initial={"paid_on": clock.today()}),
     })
 
 

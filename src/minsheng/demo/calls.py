@@ -62,7 +62,7 @@ def _at(day, hour: int) -> datetime:
 
 
 def _timeline(opens_in_days: int, closes_in_days: int) -> dict:
-    today = timezone.localdate()
+    today = clock.today()
     closes = _at(today + timedelta(days=closes_in_days), 17)
     return {"opens_at": _at(today + timedelta(days=opens_in_days), 9), "closes_at": closes,
             "review_ends_at": closes + timedelta(days=45), "notice_at": closes + timedelta(days=60)}

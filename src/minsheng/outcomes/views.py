@@ -11,12 +11,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from minsheng.core import clock
 from minsheng.core.exports import xlsx_response
 from minsheng.core.permissions import allowed, permission_required
 from minsheng.core.views import rate_limited
@@ -112,7 +112,7 @@ def export(request):
 @permission_required("outcomes.view_ipasset")
 def asset_detail(request, pk: int):
     asset = _visible(request, pk)
-    today = timezone.localdate()
+    today = clock.today()
     return render(request, "outcomes/ip/detail.html", {
         "object": asset, "kind": PAGE,
         "can_edit": request.user.has_perm("outcomes.change_ipasset", asset),
