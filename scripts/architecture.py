@@ -187,9 +187,8 @@ def findings(src: Path) -> dict[str, list[str]]:
                     found["refusals"].append(f"{module}:{node.lineno} {node.name}")
                 if "BasePermission" in _base_names(node):
                     found["drf"].append(f"{module}:{node.lineno} {node.name}")
-            elif isinstance(node, ast.Call) and not in_core:
-                if _reads_clock(node):
-                    found["clock"].append(f"{module}:{node.lineno}")
+            elif isinstance(node, ast.Call) and not in_core and _reads_clock(node):
+                found["clock"].append(f"{module}:{node.lineno}")
     for relative, tree in _files(src):
         if relative.parts[0] == "engines":
             module = relative.with_suffix("").as_posix()

@@ -21,7 +21,7 @@ from minsheng.calls import problem_forms as forms
 from minsheng.calls import problems
 from minsheng.calls.models import Problem
 from minsheng.core.exports import xlsx_response
-from minsheng.core.middleware import client_address
+from minsheng.core.limits import limited
 from minsheng.core.permissions import allowed, permission_required, require
 from minsheng.core.views import rate_limited
 from minsheng.registry import queries
@@ -31,15 +31,6 @@ SUBMIT_RATE = "10/h"   # reports from one address
 TRACK_RATE = "30/h"    # code lookups from one address: enough for a person, far too few to enumerate codes
 EXPORT_RATE = "10/m"
 FORM_TOKEN_SECONDS = 60 * 60
-
-
-def address_key(group, request) -> str:
-    return client_address(request)
-
-
-def limited(request, group: str, rate: str) -> bool:
-    """Counted per client address, shared by the pages and the API."""
-    return is_ratelimited(request, group=group, key=address_key, rate=rate, increment=True)
 
 
 @dataclass(frozen=True)
