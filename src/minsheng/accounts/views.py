@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import FormView
-from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from minsheng.accounts import lockout, queries, second_factor, services
@@ -30,6 +29,7 @@ from minsheng.accounts.forms import (
     SecondFactorForm,
     locked_message,
 )
+from minsheng.core.limits import limited
 from minsheng.core.middleware import client_address
 from minsheng.core.roles import Role
 
@@ -193,8 +193,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         # One mailbox asking too often gets no more mail, without telling the requester.
-        form.throttled = is_ratelimited(self.request, group="accounts.password_reset.email", key=email_key,
-                                        rate=RESET_EMAIL_RATE, method="POST", increment=True)
+        form.throttled = limited(self.request, "accounts.password_reset.email", RESET_EMAIL_RATE, key=email_key)
         return super().form_valid(form)
 
 

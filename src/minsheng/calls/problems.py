@@ -291,13 +291,6 @@ def turn_into_topic(*, problem: Problem, by, call: Call, title: str, description
     return topic
 
 
-def record_export(*, by, filters: dict, rows: int) -> None:
-    """An export is a disclosure: who took which rows out, with the filters used."""
-    with transaction.atomic():
-        audit.record(action="calls.problem.export", by=by, target_label=str(Problem._meta.verbose_name_plural),
-                     new={"filters": filters, "rows": rows}, clause=CLAUSE)
-
-
 # --- Public words and mail -----------------------------------------------------------------------
 
 def public_step_text(state: str) -> str:

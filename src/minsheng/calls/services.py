@@ -377,9 +377,3 @@ def withdraw_call(*, call: Call, by, reason: str) -> Call:
     """Take a published call down; the reason is shown on its public page."""
     reason = _reason(reason, _("Give the reason for withdrawing; applicants will read it."))
     return _transition(call, target=Call.State.WITHDRAWN, by=by, reason=reason)
-
-
-@transaction.atomic
-def record_export(*, by, rows: int, filters: dict) -> None:
-    audit.record(action="calls.call.export", by=by, target=None, new={"rows": rows, "filters": filters},
-                 clause=CLAUSE)

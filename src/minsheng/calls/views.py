@@ -10,18 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 
 from minsheng.calls import forms, guide, queries, services
 from minsheng.calls.models import Call, Programme
 from minsheng.core import clock
-from minsheng.core.exports import xlsx_response
+from minsheng.core.exports import export_response
 from minsheng.core.permissions import allowed, permission_required
-from minsheng.core.views import rate_limited
 from minsheng.policy.models import Domain
 from minsheng.registry.forms import apply_service_errors
 
-EXPORT_RATE = "10/m"
 PAGE_SIZE = 20
 
 
@@ -83,13 +80,13 @@ def _export_row(call: Call) -> list:
 @require_safe
 @permission_required("calls.export_call")
 def call_export(request):
-    if is_ratelimited(request, group="calls.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
-        return rate_limited(request)
     chosen = _filters(request)
-    rows = [_export_row(call) for call in queries.filter_calls(queries.calls_for(request.user), **chosen)
-            .order_by("-opens_at", "pk")]
-    services.record_export(by=request.user, rows=len(rows), filters={k: v for k, v in chosen.items() if v})
-    return xlsx_response("calls", str(_("Calls")), [str(h) for h in EXPORT_HEADERS], rows)
+    return export_response(
+        request, group="calls.export", action="calls.call.export", filename="calls", title=_("Calls"),
+        headers=EXPORT_HEADERS,
+        rows=lambda: (_export_row(call) for call in queries.filter_calls(queries.calls_for(request.user), **chosen)
+                      .order_by("-opens_at", "pk")),
+        details={"filters": {k: v for k, v in chosen.items() if v}}, clause=services.CLAUSE)
 
 
 def _actions(user, call: Call) -> dict:

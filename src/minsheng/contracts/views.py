@@ -8,13 +8,11 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 
 from minsheng.applications.forms import WAN, wan
 from minsheng.calls.models import Call
@@ -31,12 +29,10 @@ from minsheng.contracts.forms import (
 )
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.core import audit, clock, once
-from minsheng.core.exports import xlsx_response
+from minsheng.core.exports import export_response
 from minsheng.core.permissions import allowed, require
-from minsheng.core.views import rate_limited
 from minsheng.funding.models import Project
 
-EXPORT_RATE = "10/m"
 Book = TaskBook.State
 
 
@@ -402,13 +398,6 @@ def overview(request):
 def call_export(request, call_pk: int):
     require(request.user, "contracts.view_finance")
     call = get_object_or_404(Call, pk=call_pk)
-    if is_ratelimited(request, group="contracts.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
-        return rate_limited(request)
-    tranches = list(queries.tranches_for(request.user).filter(project__call=call)
-                    .select_related("paid_recorded_by").order_by("project__number", "order"))
-    with transaction.atomic():
-        audit.record(action="contracts.tranche.export", by=request.user, target=call,
-                     new={"rows": len(tranches)}, reason=_("Disbursements export"), clause="M17")
     headers = [_("Project number"), _("Project title"), _("Organisation"), _("Tranche"), _("Condition"),
                _("Share of the grant (%)"), _("Amount (万元)"), _("State"), _("Requested at"), _("Approved at"),
                _("Paid on"), _("Bank reference")]
@@ -416,10 +405,18 @@ def call_export(request, call_pk: int):
     def when(value):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
-    rows = ([t.project.number, t.project.title, t.project.organisation.name_zh, t.order, t.get_condition_display(),
-             t.percent, float(t.amount / WAN), t.get_state_display(), when(t.requested_at), when(t.approved_at),
-             t.paid_on.isoformat() if t.paid_on else "", t.bank_reference] for t in tranches)
-    return xlsx_response(f"disbursements-{call.code}", _("Disbursements"), headers, rows)
+    def rows():
+        tranches = (queries.tranches_for(request.user).filter(project__call=call)
+                    .select_related("paid_recorded_by").order_by("project__number", "order"))
+        return ([t.project.number, t.project.title, t.project.organisation.name_zh, t.order,
+                 t.get_condition_display(), t.percent, float(t.amount / WAN), t.get_state_display(),
+                 when(t.requested_at), when(t.approved_at), t.paid_on.isoformat() if t.paid_on else "",
+                 t.bank_reference] for t in tranches)
+
+    return export_response(
+        request, group="contracts.export", action="contracts.tranche.export", filename=f"disbursements-{call.code}",
+        title=_("Disbursements"), headers=headers, rows=rows, target=call, reason=_("Disbursements export"),
+        clause="M17")
 
 
 @require_safe
@@ -427,18 +424,16 @@ def call_export(request, call_pk: int):
 def call_expenditures(request, call_pk: int):
     require(request.user, "contracts.view_finance")
     call = get_object_or_404(Call, pk=call_pk)
-    if is_ratelimited(request, group="contracts.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
-        return rate_limited(request)
-    records = list(queries.expenditures_for(request.user).filter(project__call=call)
-                   .order_by("project__number", "spent_on", "pk"))
-    with transaction.atomic():
-        audit.record(action="contracts.expenditure.export", by=request.user, target=call,
-                     new={"rows": len(records)}, reason=_("Expenditures export"), clause="M20")
     headers = [_("Project number"), _("Project title"), _("Organisation"), _("Date"), _("Budget category"),
                _("Amount (万元)"), _("Spent on"), _("Voucher reference"), _("Reverses record"), _("Recorded by"),
                _("Recorded at")]
+    records = (queries.expenditures_for(request.user).filter(project__call=call)
+               .order_by("project__number", "spent_on", "pk"))
     rows = ([e.project.number, e.project.title, e.project.organisation.name_zh, e.spent_on.isoformat(),
              e.get_category_display(), float(e.amount / WAN), e.description, e.voucher,
              e.reverses_id or "", e.recorded_by.get_username(),
              timezone.localtime(e.recorded_at).strftime("%Y-%m-%d %H:%M")] for e in records)
-    return xlsx_response(f"expenditures-{call.code}", _("Expenditures"), headers, rows)
+    return export_response(
+        request, group="contracts.export", action="contracts.expenditure.export",
+        filename=f"expenditures-{call.code}", title=_("Expenditures"), headers=headers, rows=rows, target=call,
+        reason=_("Expenditures export"), clause="M20")

@@ -4,28 +4,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 
 from minsheng.applications.forms import wan
 from minsheng.applications.models import Application
 from minsheng.calls.models import STABLE_SUPPORT
-from minsheng.core import audit, once
-from minsheng.core.exports import xlsx_response
+from minsheng.core import once
+from minsheng.core.exports import export_response
 from minsheng.core.permissions import require
-from minsheng.core.views import rate_limited
 from minsheng.funding import pdf, queries, rules, services
 from minsheng.funding.forms import CoFundingForm, HandleForm, PlanForm, ReasonForm
 from minsheng.funding.models import CoFunding, FundingPlan, Objection, PlanLine
 from minsheng.policy.models import FundingSource
 
 S = FundingPlan.State
-EXPORT_RATE = "10/m"
 
 
 def _call(request, call_pk):
@@ -313,12 +309,6 @@ def objection_handle(request, call_pk: int, pk: int):
 def export(request, call_pk: int):
     require(request.user, "funding.export_decisions")
     plan = _plan(request, call_pk)
-    if is_ratelimited(request, group="funding.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
-        return rate_limited(request)
-    view = queries.plan_view(plan)
-    with transaction.atomic():
-        audit.record(action="funding.plan.export", by=request.user, target=plan, new={"rows": len(view.rows)},
-                     reason=_("Funding decisions export"), clause="M20")
     sources = list(FundingSource.objects.all())
     projects = {p.application_id: p.number for p in plan.call.projects.all()}
     headers = [_("Rank"), _("Application number"), _("Project number"), _("Project title"),
@@ -327,6 +317,7 @@ def export(request, call_pk: int):
                _("Government money (万元)"), _("Non-government money (万元)"), _("Leverage ratio")]
 
     def rows():
+        view = queries.plan_view(plan)
         for line, money in view.rows:
             app = line.application
             yield [line.rank, app.number, projects.get(app.pk, ""), app.title, app.organisation.name_zh,
@@ -340,7 +331,11 @@ def export(request, call_pk: int):
                *[float(wan(whole.by_source.get(s.code, 0))) for s in sources],
                float(wan(whole.public)), float(wan(whole.private)), "" if whole.ratio is None else float(whole.ratio)]
 
-    return xlsx_response(f"funding-{plan.call.code}", _("Funding decisions"), headers, rows())
+    # The last row is the whole call's total, not a line of the plan.
+    return export_response(
+        request, group="funding.export", action="funding.plan.export", filename=f"funding-{plan.call.code}",
+        title=_("Funding decisions"), headers=headers, rows=rows, count=lambda table: len(table) - 1, target=plan,
+        reason=_("Funding decisions export"), clause="M20")
 
 
 @require_safe

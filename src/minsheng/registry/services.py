@@ -316,12 +316,3 @@ def create_partner(*, by, values: dict, partners_with: Iterable = ()) -> Coopera
 def update_partner(*, partner: CooperationPartner, by, changes: dict) -> CooperationPartner:
     require(by, "registry.change_cooperationpartner", partner)
     return _update(partner, by=by, changes=changes, clause=CLAUSE_PARTNERS, duplicate_message=PARTNER_DUPLICATE)
-
-
-# --- Exports -----------------------------------------------------------------------------------------
-
-@transaction.atomic
-def record_export(*, by, model: type[models.Model], filters: dict, rows: int) -> None:
-    """An export is a disclosure: record who took which rows out, with the filters used."""
-    audit.record(action=f"registry.{model._meta.model_name}.export", by=by,
-                 target_label=str(model._meta.verbose_name_plural), new={"filters": filters, "rows": rows})

@@ -159,12 +159,3 @@ def withdraw_avoidance(*, request: AvoidanceRequest, by) -> None:
             raise ValidationError(_("The list of experts to avoid is fixed once the formal check starts."),
                                   code="state")
         delete_audited(request, by=by, clause=CLAUSE)
-
-
-# --- Exports ---------------------------------------------------------------------------------------
-
-@transaction.atomic
-def record_export(*, by, filters: dict, rows: int) -> None:
-    audit.record(action="review.expertprofile.export", by=by, target_label=str(ExpertProfile._meta.verbose_name_plural),
-                 new={"filters": filters, "rows": rows}, clause=CLAUSE)
-
