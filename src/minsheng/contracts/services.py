@@ -33,7 +33,7 @@ from minsheng.contracts.models import (
     TaskBookMilestone,
     Tranche,
 )
-from minsheng.core import audit, clock, workflow
+from minsheng.core import audit, clock, concurrency, workflow
 from minsheng.core.permissions import require, user_of
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
@@ -43,10 +43,6 @@ Book = TaskBook.State
 Money = Tranche.State
 CLAUSE = "M17"
 logger = logging.getLogger(__name__)
-
-
-class StaleVersion(ValidationError):
-    """The task book changed after the version the user read."""
 
 
 def lock_project(pk: int) -> Project:
@@ -169,27 +165,14 @@ def revise(task_book: TaskBook, *, by, reason: str) -> TaskBook:
 
 # --- Editing the draft ---------------------------------------------------------------------------
 
-def last_change(task_book: TaskBook):
-    return audit.history_for(task_book).order_by("-seq").select_related("actor").first()
-
-
-def _stale(task_book: TaskBook) -> StaleVersion:
-    event = last_change(task_book)
-    who = (getattr(event.actor, "display_name", "") or event.actor_label) if event else _("another user")
-    when = timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S") if event else ""
-    return StaleVersion(
-        _("%(who)s changed this task book at %(when)s, after you opened it. Nothing was confirmed or saved: "
-          "reload the page, read the task book as it is now, and try again.") % {"who": who, "when": when},
-        code="stale")
-
-
 def _lock_draft(task_book: TaskBook, revision: int) -> TaskBook:
     locked = TaskBook.objects.select_for_update().select_related("project").get(pk=task_book.pk)
     if locked.state != Book.DRAFT:
         raise ValidationError(_("This task book is “%(state)s” and can no longer be changed.")
                               % {"state": locked.get_state_display()}, code="not_editable")
-    if locked.revision != revision:
-        raise _stale(locked)
+    concurrency.check_version(locked, revision, _(
+        "%(who)s changed this task book at %(when)s, after you opened it. Nothing was confirmed or saved: "
+        "reload the page, read the task book as it is now, and try again."), field="revision")
     return locked
 
 
@@ -208,8 +191,7 @@ def totals_message(budget: Decimal, funds: Decimal) -> str:
 
 
 def _bump(locked: TaskBook) -> None:
-    TaskBook.objects.filter(pk=locked.pk).update(revision=locked.revision + 1)
-    locked.revision += 1
+    concurrency.bump(locked, field="revision")
 
 
 @transaction.atomic
