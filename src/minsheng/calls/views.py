@@ -15,6 +15,7 @@ from minsheng.calls import forms, guide, queries, services
 from minsheng.calls.models import Call, Programme
 from minsheng.core import clock
 from minsheng.core.exports import export_response
+from minsheng.core.money import in_wan
 from minsheng.core.permissions import allowed, permission_required
 from minsheng.policy.models import Domain
 from minsheng.registry.forms import apply_service_errors
@@ -72,7 +73,7 @@ def _export_row(call: Call) -> list:
 
     return [call.code, call.title, call.programme.name, call.get_state_display(),
             "、".join(d.code for d in call.domains.all()), call.funding_mode.name, call.support_type.name,
-            float(forms.to_wan(call.budget)), float(forms.to_wan(call.max_grant)), float(call.cofunding_ratio),
+            float(in_wan(call.budget)), float(in_wan(call.max_grant)), float(call.cofunding_ratio),
             local(call.opens_at), local(call.closes_at), local(call.review_ends_at), local(call.notice_at),
             "、".join(d.name for d in call.co_owners.all())]
 

@@ -21,7 +21,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from minsheng.applications.forms import wan
 from minsheng.applications.models import BudgetLine
 from minsheng.contracts import clauses, money, states
 from minsheng.contracts.models import (
@@ -34,6 +33,7 @@ from minsheng.contracts.models import (
     Tranche,
 )
 from minsheng.core import audit, clock, concurrency, workflow
+from minsheng.core.money import wan
 from minsheng.core.permissions import require, user_of
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
@@ -187,7 +187,7 @@ def totals_message(budget: Decimal, funds: Decimal) -> str:
     if budget == funds:
         return ""
     return _("The budget by category adds up to %(budget)s 万元 but the approved funding by source to %(funds)s "
-             "万元; they must agree.") % {"budget": wan(budget), "funds": wan(funds)}
+             "万元; they must agree.") % {"budget": wan(budget, exact=True), "funds": wan(funds, exact=True)}
 
 
 def _bump(locked: TaskBook) -> None:
@@ -353,7 +353,8 @@ def approve_tranche(tranche: Tranche, *, by) -> Tranche:
         raise ValidationError(
             _("Approving %(amount)s 万元 would take the money approved and paid to %(total)s 万元, over the "
               "project's grant of %(grant)s 万元. Nothing was approved.")
-            % {"amount": wan(locked.amount), "total": wan(already + locked.amount), "grant": wan(project.grant)},
+            % {"amount": wan(locked.amount, exact=True), "total": wan(already + locked.amount, exact=True),
+               "grant": wan(project.grant, exact=True)},
             code="over_grant")
     workflow.move(locked, "approve", by=by,
                   new={"amount": str(locked.amount), "committed": str(already + locked.amount),
@@ -477,11 +478,11 @@ def _spending_message(problem: str, *, amount, category, paid, spent, budget, in
     if problem == "paid":
         return _("Recording %(amount)s 万元 would take the money spent to %(total)s 万元, more than the %(paid)s 万元 "
                  "paid to the project so far. Only money received can be spent. Nothing was recorded.") % {
-            "amount": wan(amount), "total": wan(spent + amount), "paid": wan(paid)}
+            "amount": wan(amount, exact=True), "total": wan(spent + amount, exact=True), "paid": wan(paid, exact=True)}
     return _("Recording %(amount)s 万元 would take the spending on “%(category)s” to %(total)s 万元, over its "
              "budget of %(budget)s 万元. Nothing was recorded.") % {
-        "amount": wan(amount), "category": label, "total": wan(in_category + amount),
-        "budget": wan(budget.get(category, 0))}
+        "amount": wan(amount, exact=True), "category": label, "total": wan(in_category + amount, exact=True),
+        "budget": wan(budget.get(category, 0), exact=True)}
 
 
 @transaction.atomic
@@ -532,7 +533,8 @@ def mail_task_book(book_id: int) -> None:
                       .values_list("email", flat=True))
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Task book to confirm: %(number)s") % {"number": project.number}
-    _send(subject, "contracts/task_book_mail.txt", {"book": book, "project": project, "grant": wan(book.grant)},
+    _send(subject, "contracts/task_book_mail.txt",
+          {"book": book, "project": project, "grant": wan(book.grant, exact=True)},
           recipients, f"task book {book_id}")
 
 
@@ -543,5 +545,6 @@ def mail_tranche_returned(tranche_id: int, requester_id: int | None) -> None:
                       .values_list("email", flat=True))
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Disbursement request returned: %(number)s") % {"number": tranche.project.number}
-    _send(subject, "contracts/tranche_returned_mail.txt", {"tranche": tranche, "amount": wan(tranche.amount)},
+    _send(subject, "contracts/tranche_returned_mail.txt",
+          {"tranche": tranche, "amount": wan(tranche.amount, exact=True)},
           recipients, f"tranche {tranche_id}")

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from minsheng.applications.forms import WAN, wan
 from minsheng.calls.models import Call
 from minsheng.contracts import queries, services
 from minsheng.contracts.forms import (
@@ -30,6 +29,7 @@ from minsheng.contracts.forms import (
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.core import audit, clock, once
 from minsheng.core.exports import export_response
+from minsheng.core.money import WAN, wan
 from minsheng.core.permissions import allowed, require
 from minsheng.funding.models import Project
 
@@ -274,7 +274,7 @@ def _tranche_step(request, pk: int, perm: str, step, done: str, *, action: str):
         _refused(request, error)
     else:
         messages.success(request, done % {"n": tranche.order, "project": tranche.project.number,
-                                          "amount": wan(tranche.amount)})
+                                          "amount": wan(tranche.amount, exact=True)})
     return _back(request, tranche)
 
 
@@ -341,7 +341,8 @@ def expenditure_add(request, pk: int):
     except ValidationError as error:
         _refused(request, error)
         return _project_page(request, project, expenditure_form=form, status=409)
-    messages.success(request, _("The expenditure of %(amount)s 万元 was recorded.") % {"amount": wan(data["amount"])})
+    messages.success(request, _("The expenditure of %(amount)s 万元 was recorded.")
+                     % {"amount": wan(data["amount"], exact=True)})
     return redirect("contracts:project", pk=project.pk)
 
 

@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from minsheng.applications.forms import wan
 from minsheng.applications.models import Application
 from minsheng.calls.models import STABLE_SUPPORT
 from minsheng.core import once
 from minsheng.core.exports import export_response
+from minsheng.core.money import in_wan
 from minsheng.core.permissions import require
 from minsheng.funding import pdf, queries, rules, services
 from minsheng.funding.forms import CoFundingForm, HandleForm, PlanForm, ReasonForm
@@ -55,15 +55,15 @@ def _chart(view) -> dict:
         if line.funded:
             running += line.grant
         labels.append(f"{line.rank}. {line.application.number}")
-        totals.append(float(wan(running)))
-    return {"labels": labels, "running": totals, "envelope": float(wan(view.plan.call.budget)),
+        totals.append(float(in_wan(running)))
+    return {"labels": labels, "running": totals, "envelope": float(in_wan(view.plan.call.budget)),
             "envelope_label": _("Envelope"), "running_label": _("Running total")}
 
 
 def _envelope_chart(envelopes) -> dict:
     """Per support type of the programme: approved, planned and still free money (万元), as stacked bars."""
     return {"labels": [e.support_type.name for e in envelopes],
-            "series": [{"name": name, "data": [float(wan(max(getattr(e, field), 0))) for e in envelopes]}
+            "series": [{"name": name, "data": [float(in_wan(max(getattr(e, field), 0))) for e in envelopes]}
                        for name, field in ((_("Approved projects"), "approved"), (_("In plans"), "planned"),
                                            (_("Not yet planned"), "remaining"))]}
 
@@ -321,15 +321,16 @@ def export(request, call_pk: int):
         for line, money in view.rows:
             app = line.application
             yield [line.rank, app.number, projects.get(app.pk, ""), app.title, app.organisation.name_zh,
-                   app.organisation.district.name if app.organisation.district else "", float(wan(line.requested)),
-                   float(wan(line.grant)), line.cut_reason, _("yes") if line.withdrawn else "",
-                   *[float(wan(money.by_source.get(s.code, 0))) for s in sources],
-                   float(wan(money.public)), float(wan(money.private)),
+                   app.organisation.district.name if app.organisation.district else "", float(in_wan(line.requested)),
+                   float(in_wan(line.grant)), line.cut_reason, _("yes") if line.withdrawn else "",
+                   *[float(in_wan(money.by_source.get(s.code, 0))) for s in sources],
+                   float(in_wan(money.public)), float(in_wan(money.private)),
                    "" if money.ratio is None else float(money.ratio)]
         whole = view.money
-        yield ["", "", "", _("Whole call"), "", "", "", float(wan(view.total)), "", "",
-               *[float(wan(whole.by_source.get(s.code, 0))) for s in sources],
-               float(wan(whole.public)), float(wan(whole.private)), "" if whole.ratio is None else float(whole.ratio)]
+        yield ["", "", "", _("Whole call"), "", "", "", float(in_wan(view.total)), "", "",
+               *[float(in_wan(whole.by_source.get(s.code, 0))) for s in sources],
+               float(in_wan(whole.public)), float(in_wan(whole.private)),
+               "" if whole.ratio is None else float(whole.ratio)]
 
     # The last row is the whole call's total, not a line of the plan.
     return export_response(
