@@ -33,7 +33,7 @@ from minsheng.contracts.models import (
     Tranche,
 )
 from minsheng.core import audit, clock, concurrency, workflow
-from minsheng.core.money import wan
+from minsheng.core.money import WAN, wan
 from minsheng.core.permissions import require, user_of
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
@@ -116,7 +116,7 @@ def issue(project: Project, *, by) -> TaskBook:
         for m in application.milestones.all())
     TaskBookIndicator.objects.bulk_create(
         TaskBookIndicator(task_book=book, code=code, name=name, unit=unit,
-                          target=(getattr(application, field) / money.HUNDRED / money.HUNDRED) if in_wan
+                          target=(getattr(application, field) / WAN) if in_wan
                           else Decimal(getattr(application, field)))
         for code, name, field, unit, in_wan in INDICATORS if getattr(application, field))
     audit.record(action="contracts.taskbook.issue", by=by, target=book,

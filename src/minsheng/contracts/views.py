@@ -29,7 +29,7 @@ from minsheng.contracts.forms import (
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.core import audit, clock, once
 from minsheng.core.exports import export_response
-from minsheng.core.money import WAN, wan
+from minsheng.core.money import in_wan, wan
 from minsheng.core.permissions import allowed, require
 from minsheng.funding.models import Project
 
@@ -91,7 +91,7 @@ def _project_page(request, project: Project, *, expenditure_form=None, status=20
         "project": project, "books": books, "current": current, "money": money, "categories": categories,
         "budget_total": sum((row.budget for row in categories), Decimal("0")),
         "chart": {"labels": [row.label for row in categories],
-                  "series": [[float(getattr(row, kind) / WAN) for row in categories]
+                  "series": [[float(in_wan(getattr(row, kind))) for row in categories]
                              for kind in ("budget", "paid", "spent")]},
         "funding": project.funding_lines.select_related("source"),
         "tranches": project.tranches.select_related("requested_by", "approved_by", "returned_by").order_by("order"),
@@ -387,10 +387,10 @@ def overview(request):
     require(request.user, "contracts.view_finance")
     data = queries.overview(queries.projects_for(request.user))
     chart = {"labels": [call.code for call, _money in data.calls],
-             "series": [[float(m.grant / WAN) for _call, m in data.calls],
-                        [float(m.committed / WAN) for _call, m in data.calls],
-                        [float(m.paid / WAN) for _call, m in data.calls],
-                        [float(m.spent / WAN) for _call, m in data.calls]]}
+             "series": [[float(in_wan(m.grant)) for _call, m in data.calls],
+                        [float(in_wan(m.committed)) for _call, m in data.calls],
+                        [float(in_wan(m.paid)) for _call, m in data.calls],
+                        [float(in_wan(m.spent)) for _call, m in data.calls]]}
     return render(request, "contracts/overview.html", {"data": data, "chart": chart})
 
 
@@ -410,7 +410,7 @@ def call_export(request, call_pk: int):
         tranches = (queries.tranches_for(request.user).filter(project__call=call)
                     .select_related("paid_recorded_by").order_by("project__number", "order"))
         return ([t.project.number, t.project.title, t.project.organisation.name_zh, t.order,
-                 t.get_condition_display(), t.percent, float(t.amount / WAN), t.get_state_display(),
+                 t.get_condition_display(), t.percent, float(in_wan(t.amount)), t.get_state_display(),
                  when(t.requested_at), when(t.approved_at), t.paid_on.isoformat() if t.paid_on else "",
                  t.bank_reference] for t in tranches)
 
@@ -431,7 +431,7 @@ def call_expenditures(request, call_pk: int):
     records = (queries.expenditures_for(request.user).filter(project__call=call)
                .order_by("project__number", "spent_on", "pk"))
     rows = ([e.project.number, e.project.title, e.project.organisation.name_zh, e.spent_on.isoformat(),
-             e.get_category_display(), float(e.amount / WAN), e.description, e.voucher,
+             e.get_category_display(), float(in_wan(e.amount)), e.description, e.voucher,
              e.reverses_id or "", e.recorded_by.get_username(),
              timezone.localtime(e.recorded_at).strftime("%Y-%m-%d %H:%M")] for e in records)
     return export_response(
