@@ -19,7 +19,7 @@ Each figure counts one way the code can grow a second home for a cross-cutting r
 - imports of Django or of any app in engines/, the bottom layer of pure computation;
 - copies of a shared piece outside core: a definition named WAN, EXPORT_RATE, wan, WanField, too_large,
   record_export, limited or StaleVersion (core.money, core.limits, core.exports, core.concurrency are their
-  homes), or a call of django-ratelimit's is_ratelimited (core.limits.limited counts every limit).
+  homes), or a call of django-ratelimit's is_ratelimited or @ratelimit (core.limits.limited counts every limit).
 
 Reads the source with `ast` only, so it runs without Django and in a second.
 """
@@ -50,7 +50,7 @@ TARGETS = {
 # outside core is a second home for money, rate limits, exports or optimistic concurrency.
 SHARED_NAMES = {"WAN", "EXPORT_RATE", "wan", "WanField", "too_large", "record_export", "limited", "StaleVersion"}
 # Rate limits are counted by core.limits only.
-SHARED_CALLS = {"is_ratelimited"}
+SHARED_CALLS = {"is_ratelimited", "ratelimit"}
 
 
 def _files(src: Path):

@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import FormView
-from django_ratelimit.decorators import ratelimit
 
 from minsheng.accounts import lockout, queries, second_factor, services
 from minsheng.accounts.forms import (
@@ -50,13 +49,15 @@ def email_key(group, request) -> str:
 
 
 def rate_limit(*, group: str, rate: str, key=address_key, method: str = "POST"):
-    """Too many requests from one client answer with the platform's 429 page (settings.RATELIMIT_VIEW)."""
+    """Too many requests from one client answer with the platform's 429 page (settings.RATELIMIT_VIEW).
+
+    Counted by core.limits, per address (the sign-in pages are used before anyone is signed in, and the lock-out
+    counts addresses too), and only for `method`."""
 
     def decorator(view):
-        @ratelimit(group=group, key=key, rate=rate, method=method, block=False)
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if getattr(request, "limited", False):
+            if request.method == method and limited(request, group, rate, key=key):
                 return import_string(settings.RATELIMIT_VIEW)(request)
             return view(request, *args, **kwargs)
 
