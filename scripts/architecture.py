@@ -13,8 +13,13 @@ Each figure counts one way the code can grow a second home for a cross-cutting r
   `_check_role`, `_require_view` that asks a permission (has_perm, allowed, PermissionDenied) outside core;
 - transition exception types (classes named ...TransitionRefused);
 - hand-written DRF permission classes (subclasses of BasePermission; core's ViewPermission is the one);
-- `timezone.now()` outside core (core/clock.py is the one reader of time);
-- imports of Django or of any app in engines/, the bottom layer of pure computation.
+- reads of the wall clock outside core: `timezone.now()`, `timezone.localdate()`/`localtime()` without an argument,
+  `date.today()`, `datetime.now()`/`today()` (core/clock.py is the one reader of time: `clock.now()`,
+  `clock.today()`);
+- imports of Django or of any app in engines/, the bottom layer of pure computation;
+- copies of a shared piece outside core: a definition named WAN, EXPORT_RATE, wan, WanField, too_large,
+  record_export, limited or StaleVersion (core.money, core.limits, core.exports, core.concurrency are their
+  homes), or a call of django-ratelimit's is_ratelimited or @ratelimit (core.limits.limited counts every limit).
 
 Reads the source with `ast` only, so it runs without Django and in a second.
 """
@@ -37,9 +42,15 @@ TARGETS = {
     "helpers": ("permission helper definitions", 1),
     "refusals": ("transition exception types", 1),
     "drf": ("hand-written DRF permission classes", 1),
-    "clock": ("timezone.now() outside core", 0),
+    "clock": ("clock reads outside core (now, localdate, today)", 0),
     "engines": ("engine imports of Django or an app", 0),
+    "copies": ("copies of a shared piece outside core", 0),
 }
+# The shared pieces that live in core (docs/architecture.md, "Shared pieces"): a definition of one of these names
+# outside core is a second home for money, rate limits, exports or optimistic concurrency.
+SHARED_NAMES = {"WAN", "EXPORT_RATE", "wan", "WanField", "too_large", "record_export", "limited", "StaleVersion"}
+# Rate limits are counted by core.limits only.
+SHARED_CALLS = {"is_ratelimited", "ratelimit"}
 
 
 def _files(src: Path):
@@ -155,6 +166,35 @@ def _asks_permission(function: ast.FunctionDef) -> bool:
     return False
 
 
+def _reads_clock(call: ast.Call) -> bool:
+    """timezone.now(), timezone.localdate() or localtime() without an argument, date.today(), datetime.now(),
+    datetime.today(), however the module was imported (datetime.date.today(), dt.datetime.now(), …)."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    owner = func.value.attr if isinstance(func.value, ast.Attribute) else getattr(func.value, "id", "")
+    if owner == "timezone":
+        return func.attr == "now" or (func.attr in {"localdate", "localtime"} and not call.args
+                                      and not call.keywords)
+    return (owner == "date" and func.attr == "today") or (owner == "datetime" and func.attr in {"now", "today"})
+
+
+def _defines(node: ast.AST) -> set[str]:
+    """The names a function, class or assignment statement defines."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {node.name}
+    if isinstance(node, ast.Assign | ast.AnnAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return {t.id for t in targets if isinstance(t, ast.Name)}
+    return set()
+
+
+def _called(node: ast.AST) -> str:
+    if not isinstance(node, ast.Call):
+        return ""
+    return getattr(node.func, "id", None) or getattr(node.func, "attr", None) or ""
+
+
 def findings(src: Path) -> dict[str, list[str]]:
     """figure -> the places that count towards it (module:line name)."""
     found = {key: [] for key in TARGETS}
@@ -172,11 +212,13 @@ def findings(src: Path) -> dict[str, list[str]]:
                     found["refusals"].append(f"{module}:{node.lineno} {node.name}")
                 if "BasePermission" in _base_names(node):
                     found["drf"].append(f"{module}:{node.lineno} {node.name}")
-            elif isinstance(node, ast.Call) and not in_core:
-                func = node.func
-                if isinstance(func, ast.Attribute) and func.attr == "now" and isinstance(func.value, ast.Name) \
-                        and func.value.id == "timezone":
-                    found["clock"].append(f"{module}:{node.lineno}")
+            elif isinstance(node, ast.Call) and not in_core and _reads_clock(node):
+                found["clock"].append(f"{module}:{node.lineno}")
+            if not in_core and _called(node) in SHARED_CALLS:
+                found["copies"].append(f"{module}:{node.lineno} {_called(node)}")
+        for node in [] if in_core else tree.body:       # a module's own definitions (a local name is no copy)
+            for name in sorted(_defines(node) & SHARED_NAMES):
+                found["copies"].append(f"{module}:{node.lineno} {name}")
     for relative, tree in _files(src):
         if relative.parts[0] == "engines":
             module = relative.with_suffix("").as_posix()

@@ -276,7 +276,8 @@ def test_anonymous_problem_reports_stop_at_the_limit_across_workers(server):
             answers = list(pool.map(lambda v: v.request("/api/v1/problems/public/", json_body=REPORT), visitors))
         return answers, server.count("calls.Problem")["calls.Problem"] - before
 
-    answers, created = _in_one_window(_addresses("10.2"), SUBMIT_RATE, attempt)
+    answers, created = _in_one_window(_addresses("10.2"), SUBMIT_RATE, attempt,
+                                      key=lambda address: f"address:{address}")
     assert Counter(status for status, _h, _b in answers) == {201: limit, 429: 3 * limit}
     refused = next(body for status, _h, body in answers if status == 429)
     assert set(json.loads(refused)) >= {"detail", "request_id"}
@@ -300,7 +301,8 @@ def test_objections_stop_at_the_limit_across_workers(server):
             answers = list(pool.map(lambda v: v.request(path, objection), visitors))
         return answers, server.count("funding.Objection")["funding.Objection"] - before
 
-    answers, lodged = _in_one_window(_addresses("10.3"), OBJECTION_RATE, attempt)
+    answers, lodged = _in_one_window(_addresses("10.3"), OBJECTION_RATE, attempt,
+                                     key=lambda address: f"address:{address}")
     # Accepted objections redirect back to the notice.
     assert Counter(status for status, _h, _b in answers) == {302: limit, 429: limit}
     assert lodged == limit

@@ -195,7 +195,8 @@ def _cache(url: str) -> dict:
 
 
 CACHES = {"default": _cache(os.environ.get("CACHE_URL", "").strip())}
-# django-ratelimit's "ip" keys (the exports' user_or_ip) count the client's address as the lock-out does.
+# Rate limits count callers with core.limits (the account, else core.middleware.client_address); should anything use
+# django-ratelimit's own "ip" key, it reads the same address as the lock-out.
 RATELIMIT_IP_META_KEY = "minsheng.core.middleware.client_address"
 
 # --- Accounts and sessions ------------------------------------------------------------------

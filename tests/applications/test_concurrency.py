@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from minsheng.applications import services
 from minsheng.applications.models import Application
+from minsheng.core.concurrency import StaleVersion
 from minsheng.core.models import AuditEvent
 from tests.factories.applications import ApplicationFactory, complete_application
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_saving_an_older_version_is_refused_naming_who_and_when(draft, applicant, colleague):
     opened = draft.version
     services.save_section(draft, "objectives", {"objectives": "同事的目标"}, version=opened, by=colleague)
-    with pytest.raises(services.StaleVersion) as error:
+    with pytest.raises(StaleVersion) as error:
         services.save_section(draft, "objectives", {"objectives": "我的目标"}, version=opened, by=applicant)
     message = error.value.messages[0]
     assert colleague.display_name in message

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from minsheng.contracts import services
 from minsheng.contracts.models import TaskBook, Tranche
+from minsheng.core.concurrency import StaleVersion
 from minsheng.core.models import AuditEvent
 from minsheng.core.roles import Role
 from minsheng.funding.models import Project
@@ -77,7 +78,7 @@ def test_budget_must_agree_with_the_funding(project, officer, applicant):
 def test_confirmation_of_a_changed_task_book_is_refused(project, officer, applicant):
     book = services.issue(project, by=officer)
     services.set_split(book, percents={"signing": 40, "midterm": 40, "acceptance": 20}, revision=1, by=officer)
-    with pytest.raises(services.StaleVersion, match="打开"):
+    with pytest.raises(StaleVersion, match="打开"):
         services.confirm(book, revision=1, by=applicant)
     book.refresh_from_db()
     assert book.state == Book.DRAFT

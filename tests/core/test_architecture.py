@@ -67,6 +67,47 @@ def test_it_counts_each_kind_of_finding(tmp_path):
     assert module.main(["--src", str(src), "--check"]) == 1       # a cycle, two helpers, a clock call: over
 
 
+def test_the_day_read_from_the_wall_clock_counts_as_a_clock_read(tmp_path):
+    src = _write(tmp_path, {
+        "core/clock.py": "from django.utils import timezone\ndef today():\n    return timezone.localdate()\n",
+        "alpha/forms.py": """\
+            import datetime
+            from datetime import date
+            from django.utils import timezone
+            a = timezone.localdate()
+            b = date.today()
+            c = datetime.date.today()
+            d = datetime.datetime.now()
+            e = timezone.localtime()
+            f = timezone.localdate(a)        # converting a given moment reads no clock
+            g = timezone.localtime(a)
+            """,
+    })
+    assert _module().findings(src)["clock"] == [f"alpha/forms:{line}" for line in range(4, 9)]
+
+
+def test_a_second_home_for_a_shared_piece_counts_as_a_copy(tmp_path):
+    src = _write(tmp_path, {
+        "core/money.py": "WAN = 10000\ndef wan(yuan):\n    return yuan\n",
+        "alpha/forms.py": """\
+            from decimal import Decimal
+            from django_ratelimit.core import is_ratelimited
+            WAN = Decimal(10000)
+            EXPORT_RATE = "10/m"
+            def record_export(*, by, rows):
+                pass
+            class StaleVersion(Exception):
+                pass
+            def view(request):
+                limited = is_ratelimited(request, group="g", key="ip", rate="1/m")   # the call counts, not the name
+                return limited
+            """,
+    })
+    assert sorted(_module().findings(src)["copies"]) == [
+        "alpha/forms:10 is_ratelimited", "alpha/forms:3 WAN", "alpha/forms:4 EXPORT_RATE",
+        "alpha/forms:5 record_export", "alpha/forms:7 StaleVersion"]
+
+
 def test_check_passes_when_every_figure_is_on_target(tmp_path):
     src = _write(tmp_path, {"core/permissions.py": "def require(actor, perm):\n    pass\n",
                             "alpha/services.py": "from minsheng.core import permissions\n"})

@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from minsheng.applications.models import RuleResult
+from minsheng.core.models import AuditEvent
 from minsheng.review import reviewing
 from minsheng.review.models import Review
 from tests.factories.calls import add_rule
@@ -64,6 +65,15 @@ def test_ranking_export_is_a_workbook_with_every_application(client, world):
     sheet = load_workbook(io.BytesIO(response.content)).active
     numbers = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert numbers == {a.number for a in world.applications}
+
+
+def test_ranking_export_is_audited_and_rate_limited(client, world):
+    client.force_login(world.officer)
+    url = reverse("review:ranking_export", kwargs={"call_pk": world.call.pk})
+    statuses = [client.get(url).status_code for _ in range(11)]
+    assert statuses == [200] * 10 + [429]
+    events = AuditEvent.objects.filter(action="review.ranking.export")
+    assert events.count() == 10 and events.first().new == {"rows": 3}
 
 
 def test_ranking_api_for_officers_only(client, world):

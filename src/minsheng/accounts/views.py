@@ -15,8 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import FormView
-from django_ratelimit.core import is_ratelimited
-from django_ratelimit.decorators import ratelimit
 
 from minsheng.accounts import lockout, queries, second_factor, services
 from minsheng.accounts.forms import (
@@ -30,6 +28,7 @@ from minsheng.accounts.forms import (
     SecondFactorForm,
     locked_message,
 )
+from minsheng.core.limits import limited
 from minsheng.core.middleware import client_address
 from minsheng.core.roles import Role
 
@@ -50,13 +49,15 @@ def email_key(group, request) -> str:
 
 
 def rate_limit(*, group: str, rate: str, key=address_key, method: str = "POST"):
-    """Too many requests from one client answer with the platform's 429 page (settings.RATELIMIT_VIEW)."""
+    """Too many requests from one client answer with the platform's 429 page (settings.RATELIMIT_VIEW).
+
+    Counted by core.limits, per address (the sign-in pages are used before anyone is signed in, and the lock-out
+    counts addresses too), and only for `method`."""
 
     def decorator(view):
-        @ratelimit(group=group, key=key, rate=rate, method=method, block=False)
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if getattr(request, "limited", False):
+            if request.method == method and limited(request, group, rate, key=key):
                 return import_string(settings.RATELIMIT_VIEW)(request)
             return view(request, *args, **kwargs)
 
@@ -193,8 +194,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         # One mailbox asking too often gets no more mail, without telling the requester.
-        form.throttled = is_ratelimited(self.request, group="accounts.password_reset.email", key=email_key,
-                                        rate=RESET_EMAIL_RATE, method="POST", increment=True)
+        form.throttled = limited(self.request, "accounts.password_reset.email", RESET_EMAIL_RATE, key=email_key)
         return super().form_valid(form)
 
 

@@ -3,8 +3,9 @@
 DRF's own throttles keep a list of timestamps that each request reads and writes back, so concurrent requests in
 different workers overwrite each other's entries, and anonymous callers are told apart by the whole X-Forwarded-For
 header, which a client writes itself. These count with django-ratelimit's fixed windows instead (an atomic add and
-increment, the same counters as the pages' limits) and tell anonymous callers apart by `client_address`, which
-believes only the proxies that TRUSTED_PROXY_COUNT names. The rates are REST_FRAMEWORK's DEFAULT_THROTTLE_RATES;
+increment, the same counters as the pages' limits) and count the callers the pages count (core.limits.caller:
+the account when signed in, else `client_address`, which believes only the proxies that TRUSTED_PROXY_COUNT
+names). The rates are REST_FRAMEWORK's DEFAULT_THROTTLE_RATES;
 a throttled call answers 429 with Retry-After and the API's error body (api/errors.py).
 """
 
@@ -14,16 +15,11 @@ from django.conf import settings
 from django_ratelimit.core import get_usage
 from rest_framework.throttling import BaseThrottle
 
-from minsheng.core.middleware import client_address
+from minsheng.core import limits
 
 
 def _rate(scope: str) -> str | None:
     return settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(scope)
-
-
-def _caller(request) -> str:
-    user = request.user
-    return f"user:{user.pk}" if user.is_authenticated else f"address:{client_address(request)}"
 
 
 class _SharedThrottle(BaseThrottle, metaclass=ABCMeta):
@@ -38,7 +34,7 @@ class _SharedThrottle(BaseThrottle, metaclass=ABCMeta):
         rate = _rate(scope) if scope else None
         if rate is None:
             return True
-        caller = _caller(request)
+        caller = limits.caller(request)
         usage = get_usage(request, group=f"api.{scope}", key=lambda group, request: caller, rate=rate,
                           increment=True)
         if usage is None:  # RATELIMIT_ENABLE is off

@@ -28,13 +28,13 @@ from minsheng.applications.models import (
     TeamMember,
 )
 from minsheng.calls.models import Call
+from minsheng.core import money
 from minsheng.core.permissions import ViewPermission, allowed
 
 
 def _wan(amount) -> str:
-    from minsheng.applications.forms import wan
-
-    return wan(amount)
+    """The amount in 万元 as one types it ("12.5"): what the API has always given beside the 元."""
+    return money.wan(amount, exact=True)
 
 
 class TeamSerializer(serializers.ModelSerializer):

@@ -5,13 +5,11 @@ check_rules, writes from check_services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 
 from minsheng.applications import check_queries as queries
 from minsheng.applications import (
@@ -20,13 +18,10 @@ from minsheng.applications import (
 from minsheng.applications import check_services as services
 from minsheng.applications.check_forms import CommentForm, DecisionForm
 from minsheng.applications.models import Application
-from minsheng.core import audit
-from minsheng.core.exports import xlsx_response
+from minsheng.core.exports import export_response
 from minsheng.core.permissions import require
-from minsheng.core.views import rate_limited
 from minsheng.core.workflow import TransitionRefused
 
-EXPORT_RATE = "10/m"
 VIEW, DECIDE, COMMENT = ("applications.view_formal_check", "applications.decide_formal_check",
                          "applications.comment_on_application")
 
@@ -87,13 +82,6 @@ def call_export(request, pk: int):
     require(request.user, VIEW)
     call = get_object_or_404(queries.calls_for(request.user), pk=pk)
     state, rule = _filters(request, call)
-    if is_ratelimited(request, group="checks.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
-        return rate_limited(request)
-    rows, _by_state, _by_rule = queries.call_table(request.user, call, state=state, failing_rule=rule)
-    with transaction.atomic():
-        audit.record(action="applications.application.export", by=request.user, target=call,
-                     new={"state": state, "rule": rule, "rows": len(rows)}, reason=_("Formal check export"),
-                     clause="M17")
     rules = list(call.rules.select_related("template").order_by("order", "pk"))
     headers = [_("Application number"), _("Project title"), _("Applicant organisation"),
                _("Unified social credit code"), _("Project lead"), _("State"), _("Submitted at"), _("Round"),
@@ -101,6 +89,7 @@ def call_export(request, pk: int):
                _("Failed rules"), _("Priority bonus"), _("Decision"), _("Reason"), _("Correction deadline")]
 
     def lines():
+        rows, _by_state, _by_rule = queries.call_table(request.user, call, state=state, failing_rule=rule)
         for application, per_rule in rows:
             results = [per_rule.get(r.pk) for r in rules]
             shown = [r for r in results if r is not None]
@@ -114,7 +103,10 @@ def call_export(request, pk: int):
                    decision.get_decision_display() if decision else "", decision.reason if decision else "",
                    _when(decision.deadline) if decision else ""]
 
-    return xlsx_response(f"formal-check-{call.code}", _("Formal check"), headers, lines())
+    return export_response(
+        request, group="checks.export", action="applications.application.export",
+        filename=f"formal-check-{call.code}", title=_("Formal check"), headers=headers, rows=lines, target=call,
+        details={"state": state, "rule": rule}, reason=_("Formal check export"), clause="M17")
 
 
 def _when(value):

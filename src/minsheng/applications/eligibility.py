@@ -16,6 +16,7 @@ from django.utils import translation
 
 # The registry of programmed rules and the parameter schema live in an engine: policy's admin checks a template
 # against them without importing this app.
+from minsheng.core.money import WAN
 from minsheng.engines.rule_parameters import EVALUATORS, RuleError, check_params, evaluator
 
 ZERO = Decimal("0")
@@ -188,7 +189,7 @@ def own_funding_share(params, facts):
     total = facts.total_budget
     share = ((total - facts.city_money) * 100 / total).quantize(Decimal("0.1")) if total else ZERO
     return Verdict(bool(total) and share >= Decimal(str(params["min_percent"])), values={
-        "share": share, "total_wan": (total / 10000).quantize(Decimal("0.01"))})
+        "share": share, "total_wan": (total / WAN).quantize(Decimal("0.01"))})
 
 
 @evaluator("lead_projects_under_way")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from minsheng.applications.eligibility import Facts
 from minsheng.applications.models import Application
+from minsheng.core import clock
 from minsheng.outcomes.models import IPAsset
 from minsheng.policy.models import FundingSource
 from minsheng.registry.models import Debarment, Organisation
@@ -21,7 +22,7 @@ def gather(application: Application) -> Facts:
     organisation = application.organisation
     call = application.call
     lead = application.lead
-    today = timezone.localdate()          # Asia/Shanghai (TIME_ZONE)
+    today = clock.today()          # Asia/Shanghai (TIME_ZONE)
 
     granted = defaultdict(int)
     for row in (IPAsset.objects.filter(owner=organisation, status=IPAsset.Status.GRANTED)

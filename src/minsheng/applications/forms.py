@@ -1,7 +1,7 @@
 """The forms of an application's sections. They validate and explain; sections.py writes what they cleaned.
 
-Money is typed in 万元 and stored in 元 (WanField converts). An amount that looks typed in 元 where 万元 is
-expected is refused with a message proposing the figure the applicant probably meant.
+Money is typed in 万元 and stored in 元 (core.money.WanField converts). An amount that looks typed in 元 where 万元
+is expected is refused with a message proposing the figure the applicant probably meant (core.money.too_large).
 """
 
 from decimal import Decimal
@@ -12,48 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application, Attachment, BudgetLine, IPClaim, TeamMember
 from minsheng.core.forms import DateInput
+from minsheng.core.money import WanField, too_large, wan
 from minsheng.engines.keywords import join_keywords
 from minsheng.outcomes.models import IPAsset
 from minsheng.policy.models import FundingSource
 from minsheng.registry.forms import StyledMixin
 from minsheng.registry.models import CooperationPartner, Person
 
-WAN = Decimal(10000)
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-
-
-def wan(value) -> str:
-    """元 as 万元 text with up to 4 decimals, trailing zeros dropped ("12.5")."""
-    text = f"{Decimal(value or 0) / WAN:.4f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-class WanField(forms.DecimalField):
-    """An amount typed in 万元; cleaned to 元 (Decimal, 2 places)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", Decimal("0"))
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 4)
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"step": "0.0001", "inputmode": "decimal"})
-
-    def prepare_value(self, value):
-        return value
-
-    def clean(self, value):
-        amount = super().clean(value)
-        return None if amount is None else (amount * WAN).quantize(Decimal("0.01"))
-
-
-def too_large(amount_yuan: Decimal, envelope_yuan: Decimal):
-    """The message for an amount above the call's whole envelope: most likely 元 typed in a 万元 field."""
-    if envelope_yuan and amount_yuan > envelope_yuan:
-        return _("%(amount)s 万元 is more than the call's whole budget envelope of %(envelope)s 万元. Amounts are "
-                 "entered in 万元 (10,000 yuan): did you type yuan? %(amount)s yuan would be %(meant)s 万元.") % {
-            "amount": wan(amount_yuan), "envelope": wan(envelope_yuan), "meant": wan(amount_yuan / WAN)}
-    return None
 
 
 class SectionForm(StyledMixin, forms.Form):
@@ -120,7 +86,7 @@ class IndicatorsForm(StyledMixin, forms.ModelForm):
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, instance=application, **kwargs)
-        self.fields["revenue"].initial = wan(application.expected_revenue)
+        self.fields["revenue"].initial = wan(application.expected_revenue, exact=True)
         self._style()
 
     def clean_revenue(self):
@@ -247,13 +213,14 @@ class BudgetForm(SectionForm):
         funds = {line.source_id: line for line in application.funding_lines.all()}
         for value, label in BudgetLine.Category.choices:
             line = lines.get(value)
-            self.fields[f"budget_{value}"] = WanField(label=label, initial=wan(line.amount) if line else "")
+            self.fields[f"budget_{value}"] = WanField(label=label, initial=wan(line.amount, exact=True) if line else "")
             self.fields[f"note_{value}"] = forms.CharField(label=_("Explanation"), max_length=300, required=False,
                                                            initial=line.note if line else "")
         self.sources = list(FundingSource.objects.all())
         for source in self.sources:
             line = funds.get(source.pk)
-            self.fields[f"fund_{source.code}"] = WanField(label=source.name, initial=wan(line.amount) if line else "")
+            self.fields[f"fund_{source.code}"] = WanField(label=source.name,
+                                                          initial=wan(line.amount, exact=True) if line else "")
             self.fields[f"provider_{source.code}"] = forms.CharField(
                 label=_("Provider"), max_length=200, required=False, initial=line.provider if line else "")
         self._style()
@@ -279,7 +246,8 @@ class BudgetForm(SectionForm):
             if not flagged and too_large(total, envelope):
                 self.add_error(None, _("%(what)s totals %(total)s 万元, more than the call's whole budget envelope "
                                        "of %(envelope)s 万元. Amounts are entered in 万元 (10,000 yuan).")
-                               % {"what": label, "total": wan(total), "envelope": wan(envelope)})
+                               % {"what": label, "total": wan(total, exact=True),
+                                  "envelope": wan(envelope, exact=True)})
         return data
 
     def budget(self) -> dict[str, tuple[Decimal, str]]:

@@ -3,10 +3,10 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from minsheng.applications.forms import wan
 from minsheng.applications.models import Application
 from minsheng.applications.sections import totals
 from minsheng.core import pdf
+from minsheng.core.money import wan
 
 
 def render(application: Application) -> bytes:

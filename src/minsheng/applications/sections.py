@@ -22,7 +22,7 @@ from minsheng.applications.models import (
     Milestone,
     TeamMember,
 )
-from minsheng.core import audit
+from minsheng.core import audit, money
 from minsheng.engines.keywords import split_keywords
 
 KEYWORDS_MIN = 3
@@ -155,7 +155,8 @@ def totals_message(app, spend_and_funds: tuple[Decimal, Decimal] | None = None) 
         return ""
     return gettext("The budget by category totals %(spend)s 万元 but the funding by source totals %(funds)s 万元: "
                    "they differ by %(diff)s 万元 and must agree.") % {
-        "spend": f.wan(spend), "funds": f.wan(funds), "diff": f.wan(abs(spend - funds))}
+        "spend": money.wan(spend, exact=True), "funds": money.wan(funds, exact=True),
+        "diff": money.wan(abs(spend - funds), exact=True)}
 
 
 def _budget_bind(app, data=None):
@@ -194,7 +195,8 @@ def _budget_missing(app):
         city = sum((line.amount for line in funding if line.source.code == "city_rd"), Decimal(0))
         if city > app.call.max_grant:
             missing.append(gettext("The city grant requested, %(asked)s 万元, is above the call's maximum grant of "
-                                   "%(max)s 万元.") % {"asked": f.wan(city), "max": f.wan(app.call.max_grant)})
+                                   "%(max)s 万元.") % {"asked": money.wan(city, exact=True),
+                                                       "max": money.wan(app.call.max_grant, exact=True)})
     return missing
 
 

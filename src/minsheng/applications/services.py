@@ -10,7 +10,6 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,16 +17,12 @@ from minsheng.applications import checks, states
 from minsheng.applications import sections as s
 from minsheng.applications.models import Application, Attachment
 from minsheng.calls.models import Call
-from minsheng.core import audit, clock, workflow
+from minsheng.core import audit, clock, concurrency, workflow
 from minsheng.core.permissions import require
 from minsheng.core.workflow import TransitionRefused
 from minsheng.registry.models import Organisation
 
 State = Application.State
-
-
-class StaleVersion(ValidationError):
-    """Someone saved the application after the version the form was made from."""
 
 
 # --- Starting ------------------------------------------------------------------------------------
@@ -81,28 +76,15 @@ def start(call: Call, *, by, title: str = "", topic=None) -> Application:
 
 # --- Saving sections -----------------------------------------------------------------------------
 
-def last_change(application: Application):
-    """The latest audit event on the application: who changed it and when."""
-    return audit.history_for(application).order_by("-seq").select_related("actor").first()
-
-
-def _stale(application: Application) -> StaleVersion:
-    event = last_change(application)
-    who = (getattr(event.actor, "display_name", "") or event.actor_label) if event else _("another user")
-    when = timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S") if event else ""
-    return StaleVersion(
-        _("%(who)s changed this application at %(when)s, after you opened it. Nothing of yours was saved, and "
-          "nothing of theirs was overwritten: copy your text if you need it, reload the page, and make your "
-          "change again.") % {"who": who, "when": when}, code="stale")
-
-
 def _lock_editable(application: Application, version: int) -> Application:
     locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
     if locked.state not in states.EDITABLE:
         raise ValidationError(_("This application is “%(state)s” and can no longer be edited.")
                               % {"state": locked.get_state_display()}, code="not_editable")
-    if locked.version != version:
-        raise _stale(locked)
+    concurrency.check_version(locked, version, _(
+        "%(who)s changed this application at %(when)s, after you opened it. Nothing of yours was saved, and "
+        "nothing of theirs was overwritten: copy your text if you need it, reload the page, and make your "
+        "change again."))
     return locked
 
 
@@ -120,7 +102,7 @@ def save_section(application: Application, key: str, data, *, version: int, by) 
     if not bundle.is_valid():
         return bundle
     section.apply(locked, bundle)
-    Application.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=clock.now())
+    concurrency.bump(locked, updated_at=clock.now())
     locked.refresh_from_db()
     old, new = audit.changes(before, section.snapshot(locked))
     audit.record(action=f"applications.application.section.{key}", by=by, target=locked, old=old, new=new,
@@ -143,7 +125,7 @@ def add_attachment(application: Application, *, kind: str, upload, content_type:
                             sha256=hashlib.sha256(content).hexdigest())
     attachment.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(content), save=False)
     attachment.save()
-    Application.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=clock.now())
+    concurrency.bump(locked, updated_at=clock.now())
     audit.record(action="applications.attachment.create", by=by, target=locked,
                  new={"attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256},
                  clause="M17", reason=attachment.get_kind_display())
@@ -159,7 +141,7 @@ def delete_attachment(attachment: Attachment, *, version: int, by) -> None:
                  clause="M17")
     name = attachment.file.name
     attachment.delete()
-    Application.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=clock.now())
+    concurrency.bump(locked, updated_at=clock.now())
     transaction.on_commit(lambda: attachment.file.storage.delete(name))
 
 

@@ -1,5 +1,6 @@
-"""Forms of programmes and calls: amounts are typed in 万元 and handed to the services in 元; rule parameter
-fields are built from each template's parameter schema. The forms convert and explain; services decide."""
+"""Forms of programmes and calls: amounts are typed in 万元 and handed to the services in 元 (core.money.WanField);
+rule parameter fields are built from each template's parameter schema. The forms convert and explain; services
+decide."""
 
 from decimal import Decimal
 
@@ -11,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.accounts.queries import department_officers
 from minsheng.calls import schema
 from minsheng.calls.models import Call, Problem, Programme
-from minsheng.calls.services import PROBLEM_STATES, WAN, CallContent
+from minsheng.calls.services import PROBLEM_STATES, CallContent
+from minsheng.core.money import WanField, in_wan
 from minsheng.policy.models import Department, FocusDirection, RuleTemplate
 from minsheng.registry.forms import StyledMixin
 
@@ -22,19 +24,8 @@ WAN_HELP = _("In 万元 (ten thousand yuan).")
 
 
 def wan_field(label):
-    return forms.DecimalField(label=label, max_digits=12, decimal_places=2, min_value=Decimal("0"),
-                              help_text=WAN_HELP, widget=forms.NumberInput(attrs={"step": "0.01"}))
-
-
-def to_yuan(amount) -> Decimal:
-    return (Decimal(amount) * WAN).quantize(Decimal("0.01"))
-
-
-def to_wan(amount) -> Decimal | None:
-    if amount is None:
-        return None
-    value = (Decimal(amount) / WAN).normalize()
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    """An envelope or a grant, typed in 万元 to the hundred 元 (2 decimals), cleaned to 元."""
+    return WanField(label=label, decimal_places=2, required=True, help_text=WAN_HELP)
 
 
 class DateTimeLocal(forms.DateTimeInput):
@@ -90,12 +81,12 @@ class ProgrammeForm(Styled, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["budget_wan"] = to_wan(self.instance.budget)
+            self.initial["budget_wan"] = in_wan(self.instance.budget)
         self.fields["year"].widget.attrs.update(min=2000, max=2100)
 
     def values(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        data["budget"] = to_yuan(self.cleaned_data["budget_wan"])
+        data["budget"] = self.cleaned_data["budget_wan"]
         return data
 
 
@@ -126,8 +117,8 @@ class CallForm(Styled, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["budget_wan"] = to_wan(self.instance.budget)
-            self.initial["max_grant_wan"] = to_wan(self.instance.max_grant)
+            self.initial["budget_wan"] = in_wan(self.instance.budget)
+            self.initial["max_grant_wan"] = in_wan(self.instance.max_grant)
         self.fields["focus_directions"].queryset = FocusDirection.objects.select_related("domain")
         self.fields["focus_directions"].label_from_instance = lambda d: f"{d.domain.code} {d.name}"
         partners = Department.objects.filter(is_coordinator=False)
@@ -141,8 +132,8 @@ class CallForm(Styled, forms.ModelForm):
     def values(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields
                 if name not in ("domains", "focus_directions", "co_owners")}
-        data["budget"] = to_yuan(self.cleaned_data["budget_wan"])
-        data["max_grant"] = to_yuan(self.cleaned_data["max_grant_wan"])
+        data["budget"] = self.cleaned_data["budget_wan"]
+        data["max_grant"] = self.cleaned_data["max_grant_wan"]
         return data
 
 

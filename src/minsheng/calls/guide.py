@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from minsheng.calls import schema
 from minsheng.calls.models import Call
 from minsheng.core import pdf
-from minsheng.core.templatetags.minsheng import yuan_to_wan
+from minsheng.core.money import wan
 
 
 class _Lenient(dict):
@@ -57,8 +57,8 @@ def render_guide(call: Call) -> bytes:
         (_("Focus directions"), "、".join(d.name for d in call.focus_directions.all()) or "—"),
         (_("Funding mode"), f"{call.funding_mode.name} ({call.funding_mode.clause_code})"),
         (_("Support type"), f"{call.support_type.name} ({call.support_type.clause_code})"),
-        (_("Budget envelope"), f"{yuan_to_wan(call.budget)} 万元"),
-        (_("Maximum grant per project"), f"{yuan_to_wan(call.max_grant)} 万元"),
+        (_("Budget envelope"), wan(call.budget, unit=True)),
+        (_("Maximum grant per project"), wan(call.max_grant, unit=True)),
         (_("Required own/co-funding share"), f"{call.cofunding_ratio.normalize():f}%"),
         (_("Partial funding"), _("A grant may be less than the request") if call.allow_partial_funding
          else _("Requests are funded in full or not at all")),

@@ -19,7 +19,8 @@ from rest_framework.response import Response
 
 from minsheng.calls import problems
 from minsheng.calls.models import Problem
-from minsheng.calls.problem_views import SUBMIT_RATE, TRACK_RATE, limited, tracking_context
+from minsheng.calls.problem_views import SUBMIT_RATE, TRACK_RATE, tracking_context
+from minsheng.core.limits import limited
 from minsheng.core.listing import list_parameters, listed
 from minsheng.core.permissions import ViewPermission
 from minsheng.policy.models import District, Domain

@@ -13,32 +13,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 
 from minsheng.calls import problem_forms as forms
 from minsheng.calls import problems
 from minsheng.calls.models import Problem
 from minsheng.core import listing
-from minsheng.core.exports import xlsx_response
+from minsheng.core.exports import export_response
+from minsheng.core.limits import limited
 from minsheng.core.listing import Column
-from minsheng.core.middleware import client_address
 from minsheng.core.permissions import allowed, permission_required, require
 from minsheng.core.views import rate_limited
 from minsheng.registry.forms import apply_service_errors
 
 SUBMIT_RATE = "10/h"   # reports from one address
 TRACK_RATE = "30/h"    # code lookups from one address: enough for a person, far too few to enumerate codes
-EXPORT_RATE = "10/m"
 FORM_TOKEN_SECONDS = 60 * 60
-
-
-def address_key(group, request) -> str:
-    return client_address(request)
-
-
-def limited(request, group: str, rate: str) -> bool:
-    """Counted per client address, shared by the pages and the API."""
-    return is_ratelimited(request, group=group, key=address_key, rate=rate, increment=True)
 
 
 PAGE = listing.ListPage(
@@ -158,27 +147,28 @@ def _when(value) -> str:
 @require_safe
 @permission_required("calls.view_problem")
 def export(request):
-    if is_ratelimited(request, group="problems.export", key="user", rate=EXPORT_RATE, increment=True):
-        return rate_limited(request)
     user = request.user
     state = listing.parse(PAGE.listing, request.GET)
-    rows_qs = listing.apply(problems.problems_for(user), state)
     with_contact = user.has_perm("calls.view_problem_contact")
     headers = [_("tracking code"), _("title"), _("description"), _("domain"), _("district"), _("who is affected"),
                _("source"), _("reporting department"), _("state"), _("reason"), _("merged into"), _("received"),
                _("updated")]
     if with_contact:
         headers += [_("contact name"), _("contact phone"), _("contact e-mail")]
-    rows = []
-    for p in rows_qs:
-        row = [p.tracking_code, p.title, p.description, p.domain or "", p.district or "", p.affected,
-               p.get_source_display(), p.department or "", p.get_state_display(), p.state_reason,
-               p.merged_into.tracking_code if p.merged_into_id else "", _when(p.created_at), _when(p.updated_at)]
-        if with_contact:
-            row += [p.contact_name, p.contact_phone, p.contact_email]
-        rows.append(row)
-    problems.record_export(by=user, filters=state.active, rows=len(rows))
-    return xlsx_response("livelihood-problems", str(PAGE.title), [str(h) for h in headers], rows)
+
+    def rows():
+        for p in listing.apply(problems.problems_for(user), state):
+            row = [p.tracking_code, p.title, p.description, p.domain or "", p.district or "", p.affected,
+                   p.get_source_display(), p.department or "", p.get_state_display(), p.state_reason,
+                   p.merged_into.tracking_code if p.merged_into_id else "", _when(p.created_at), _when(p.updated_at)]
+            if with_contact:
+                row += [p.contact_name, p.contact_phone, p.contact_email]
+            yield row
+
+    return export_response(
+        request, group="problems.export", action="calls.problem.export", filename="livelihood-problems",
+        title=PAGE.title, headers=headers, rows=rows, target_label=str(Problem._meta.verbose_name_plural),
+        details={"filters": state.active}, clause=problems.CLAUSE)
 
 
 def _detail_context(request, problem: Problem, **bound) -> dict:

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.iso7064 import mod_37_36
@@ -72,7 +72,7 @@ def _check_character(body: str) -> str:
 
 def make_tracking_code(year: int | None = None, *, rng=None) -> str:
     """A fresh code; `rng` (a seeded random.Random) only for demo data, which must come out the same each time."""
-    year = year or timezone.localdate().year
+    year = year or clock.today().year
     choice = rng.choice if rng is not None else secrets.choice
     while True:
         body = f"{year}" + "".join(choice(_RANDOM_ALPHABET) for _ in range(CODE_RANDOM))
@@ -290,13 +290,6 @@ def turn_into_topic(*, problem: Problem, by, call: Call, title: str, description
     create_audited(topic, by=by, clause=CLAUSE, reason=gettext("topic answering problem %(code)s")
                    % {"code": problem.tracking_code}, many_to_many={"problems": [problem]})
     return topic
-
-
-def record_export(*, by, filters: dict, rows: int) -> None:
-    """An export is a disclosure: who took which rows out, with the filters used."""
-    with transaction.atomic():
-        audit.record(action="calls.problem.export", by=by, target_label=str(Problem._meta.verbose_name_plural),
-                     new={"filters": filters, "rows": rows}, clause=CLAUSE)
 
 
 # --- Public words and mail -----------------------------------------------------------------------

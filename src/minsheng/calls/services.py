@@ -19,6 +19,7 @@ from minsheng.accounts.queries import department_officers
 from minsheng.calls import schema, states
 from minsheng.calls.models import Call, CallRule, Problem, Programme, RubricCriterion, Topic
 from minsheng.core import audit, clock, workflow
+from minsheng.core.money import WAN, wan
 from minsheng.core.permissions import require, user_of
 from minsheng.core.roles import is_department_officer
 from minsheng.core.services import create_audited, delete_audited, update_audited
@@ -26,17 +27,11 @@ from minsheng.core.workflow import TransitionRefused
 
 CLAUSE = "M17"
 CLAUSE_CO_OWNERS = "M05"
-WAN = Decimal(10000)
 # Below 1 万元 an envelope or a grant is absurd: someone typed 元 into a 万元 field the other way round, or
 # dropped four zeros. Above 100 亿元 a programme envelope is 10,000× too large: 元 typed where 万元 are expected.
-LEAST_AMOUNT = WAN
+LEAST_AMOUNT = WAN  # 1 万元
 MOST_PROGRAMME = Decimal("10000000000")
 PROBLEM_STATES = (Problem.State.ACCEPTED, Problem.State.TOPIC)
-
-
-def wan(amount) -> str:
-    """An amount in 元 shown in 万元, for messages."""
-    return f"{Decimal(amount or 0) / WAN:,.2f}"
 
 
 def _fail(errors: dict) -> None:
@@ -361,9 +356,3 @@ def withdraw_call(*, call: Call, by, reason: str) -> Call:
     """Take a published call down; the reason is shown on its public page."""
     reason = _reason(reason, _("Give the reason for withdrawing; applicants will read it."))
     return _move(call, "withdraw", by=by, reason=reason)
-
-
-@transaction.atomic
-def record_export(*, by, rows: int, filters: dict) -> None:
-    audit.record(action="calls.call.export", by=by, target=None, new={"rows": rows, "filters": filters},
-                 clause=CLAUSE)

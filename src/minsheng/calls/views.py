@@ -10,18 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 
 from minsheng.calls import forms, guide, queries, services
 from minsheng.calls.models import Call, Programme
 from minsheng.core import clock
-from minsheng.core.exports import xlsx_response
+from minsheng.core.exports import export_response
+from minsheng.core.money import in_wan
 from minsheng.core.permissions import allowed, permission_required
-from minsheng.core.views import rate_limited
 from minsheng.policy.models import Domain
 from minsheng.registry.forms import apply_service_errors
 
-EXPORT_RATE = "10/m"
 PAGE_SIZE = 20
 
 
@@ -77,7 +75,7 @@ def _export_row(call: Call) -> list:
 
     return [call.code, call.title, call.programme.name, call.get_state_display(),
             "、".join(d.code for d in call.domains.all()), call.funding_mode.name, call.support_type.name,
-            float(forms.to_wan(call.budget)), float(forms.to_wan(call.max_grant)), float(call.cofunding_ratio),
+            float(in_wan(call.budget)), float(in_wan(call.max_grant)), float(call.cofunding_ratio),
             local(call.opens_at), local(call.closes_at), local(call.review_ends_at), local(call.notice_at),
             "、".join(d.name for d in call.co_owners.all())]
 
@@ -85,13 +83,13 @@ def _export_row(call: Call) -> list:
 @require_safe
 @permission_required("calls.export_call")
 def call_export(request):
-    if is_ratelimited(request, group="calls.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
-        return rate_limited(request)
     chosen = _filters(request)
-    rows = [_export_row(call) for call in queries.filter_calls(queries.calls_for(request.user), **chosen)
-            .order_by("-opens_at", "pk")]
-    services.record_export(by=request.user, rows=len(rows), filters={k: v for k, v in chosen.items() if v})
-    return xlsx_response("calls", str(_("Calls")), [str(h) for h in EXPORT_HEADERS], rows)
+    return export_response(
+        request, group="calls.export", action="calls.call.export", filename="calls", title=_("Calls"),
+        headers=EXPORT_HEADERS,
+        rows=lambda: (_export_row(call) for call in queries.filter_calls(queries.calls_for(request.user), **chosen)
+                      .order_by("-opens_at", "pk")),
+        details={"filters": {k: v for k, v in chosen.items() if v}}, clause=services.CLAUSE)
 
 
 def _actions(user, call: Call) -> dict:

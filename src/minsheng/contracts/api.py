@@ -21,7 +21,6 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from minsheng.applications.forms import wan
 from minsheng.contracts import queries, services
 from minsheng.contracts.models import (
     Expenditure,
@@ -33,6 +32,7 @@ from minsheng.contracts.models import (
     Tranche,
 )
 from minsheng.core import once
+from minsheng.core.money import wan
 from minsheng.core.permissions import ViewPermission
 
 PERMISSIONS = {"approve": "contracts.approve_tranche", "send_back": "contracts.return_tranche",
@@ -59,7 +59,7 @@ class TaskBookBudgetSerializer(serializers.ModelSerializer):
         fields = ["category", "requested", "amount", "amount_wan"]
 
     def get_amount_wan(self, line) -> str:
-        return wan(line.amount)
+        return wan(line.amount, exact=True)
 
 
 class TaskBookFundingSerializer(serializers.ModelSerializer):
@@ -117,7 +117,7 @@ class ExpenditureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_amount_wan(self, expenditure) -> str:
-        return wan(expenditure.amount) if expenditure.amount >= 0 else "-" + wan(-expenditure.amount)
+        return wan(expenditure.amount, exact=True)     # a reversal is negative: "-1.25"
 
 
 def _error(error) -> dict:

@@ -1,14 +1,14 @@
-"""Forms of the task book and disbursement pages. Money is typed in 万元 and stored in 元 (WanField)."""
+"""Forms of the task book and disbursement pages. Money is typed in 万元 and stored in 元 (core.money.WanField)."""
 
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.applications.forms import WanField, too_large, wan
 from minsheng.applications.models import BudgetLine
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.core.forms import DateInput
+from minsheng.core.money import WanField, too_large, wan
 from minsheng.registry.forms import StyledMixin
 
 
@@ -23,7 +23,7 @@ class BudgetForm(RevisionForm):
         super().__init__(*args, **kwargs)
         amounts = {line.category: line.amount for line in task_book.budget_lines.all()}
         for value, label in BudgetLine.Category.choices:
-            self.fields[value] = WanField(label=label, initial=wan(amounts.get(value, 0)))
+            self.fields[value] = WanField(label=label, initial=wan(amounts.get(value, 0), exact=True))
         self.fields["revision"].initial = task_book.revision
         self._style()
 

@@ -4,9 +4,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from minsheng.applications.forms import wan
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.core import pdf
+from minsheng.core.money import wan
 
 
 def _when(value) -> str:

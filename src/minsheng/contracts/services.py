@@ -21,7 +21,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from minsheng.applications.forms import wan
 from minsheng.applications.models import BudgetLine
 from minsheng.contracts import clauses, money, states
 from minsheng.contracts.models import (
@@ -33,7 +32,8 @@ from minsheng.contracts.models import (
     TaskBookMilestone,
     Tranche,
 )
-from minsheng.core import audit, clock, workflow
+from minsheng.core import audit, clock, concurrency, workflow
+from minsheng.core.money import WAN, wan
 from minsheng.core.permissions import require, user_of
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
@@ -43,10 +43,6 @@ Book = TaskBook.State
 Money = Tranche.State
 CLAUSE = "M17"
 logger = logging.getLogger(__name__)
-
-
-class StaleVersion(ValidationError):
-    """The task book changed after the version the user read."""
 
 
 def lock_project(pk: int) -> Project:
@@ -120,7 +116,7 @@ def issue(project: Project, *, by) -> TaskBook:
         for m in application.milestones.all())
     TaskBookIndicator.objects.bulk_create(
         TaskBookIndicator(task_book=book, code=code, name=name, unit=unit,
-                          target=(getattr(application, field) / money.HUNDRED / money.HUNDRED) if in_wan
+                          target=(getattr(application, field) / WAN) if in_wan
                           else Decimal(getattr(application, field)))
         for code, name, field, unit, in_wan in INDICATORS if getattr(application, field))
     audit.record(action="contracts.taskbook.issue", by=by, target=book,
@@ -169,27 +165,14 @@ def revise(task_book: TaskBook, *, by, reason: str) -> TaskBook:
 
 # --- Editing the draft ---------------------------------------------------------------------------
 
-def last_change(task_book: TaskBook):
-    return audit.history_for(task_book).order_by("-seq").select_related("actor").first()
-
-
-def _stale(task_book: TaskBook) -> StaleVersion:
-    event = last_change(task_book)
-    who = (getattr(event.actor, "display_name", "") or event.actor_label) if event else _("another user")
-    when = timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S") if event else ""
-    return StaleVersion(
-        _("%(who)s changed this task book at %(when)s, after you opened it. Nothing was confirmed or saved: "
-          "reload the page, read the task book as it is now, and try again.") % {"who": who, "when": when},
-        code="stale")
-
-
 def _lock_draft(task_book: TaskBook, revision: int) -> TaskBook:
     locked = TaskBook.objects.select_for_update().select_related("project").get(pk=task_book.pk)
     if locked.state != Book.DRAFT:
         raise ValidationError(_("This task book is “%(state)s” and can no longer be changed.")
                               % {"state": locked.get_state_display()}, code="not_editable")
-    if locked.revision != revision:
-        raise _stale(locked)
+    concurrency.check_version(locked, revision, _(
+        "%(who)s changed this task book at %(when)s, after you opened it. Nothing was confirmed or saved: "
+        "reload the page, read the task book as it is now, and try again."), field="revision")
     return locked
 
 
@@ -204,12 +187,11 @@ def totals_message(budget: Decimal, funds: Decimal) -> str:
     if budget == funds:
         return ""
     return _("The budget by category adds up to %(budget)s 万元 but the approved funding by source to %(funds)s "
-             "万元; they must agree.") % {"budget": wan(budget), "funds": wan(funds)}
+             "万元; they must agree.") % {"budget": wan(budget, exact=True), "funds": wan(funds, exact=True)}
 
 
 def _bump(locked: TaskBook) -> None:
-    TaskBook.objects.filter(pk=locked.pk).update(revision=locked.revision + 1)
-    locked.revision += 1
+    concurrency.bump(locked, field="revision")
 
 
 @transaction.atomic
@@ -367,7 +349,8 @@ def approve_tranche(tranche: Tranche, *, by) -> Tranche:
         raise ValidationError(
             _("Approving %(amount)s 万元 would take the money approved and paid to %(total)s 万元, over the "
               "project's grant of %(grant)s 万元. Nothing was approved.")
-            % {"amount": wan(locked.amount), "total": wan(already + locked.amount), "grant": wan(project.grant)},
+            % {"amount": wan(locked.amount, exact=True), "total": wan(already + locked.amount, exact=True),
+               "grant": wan(project.grant, exact=True)},
             code="over_grant")
     workflow.move(locked, "approve", by=by,
                   new={"amount": str(locked.amount), "committed": str(already + locked.amount),
@@ -491,11 +474,11 @@ def _spending_message(problem: str, *, amount, category, paid, spent, budget, in
     if problem == "paid":
         return _("Recording %(amount)s 万元 would take the money spent to %(total)s 万元, more than the %(paid)s 万元 "
                  "paid to the project so far. Only money received can be spent. Nothing was recorded.") % {
-            "amount": wan(amount), "total": wan(spent + amount), "paid": wan(paid)}
+            "amount": wan(amount, exact=True), "total": wan(spent + amount, exact=True), "paid": wan(paid, exact=True)}
     return _("Recording %(amount)s 万元 would take the spending on “%(category)s” to %(total)s 万元, over its "
              "budget of %(budget)s 万元. Nothing was recorded.") % {
-        "amount": wan(amount), "category": label, "total": wan(in_category + amount),
-        "budget": wan(budget.get(category, 0))}
+        "amount": wan(amount, exact=True), "category": label, "total": wan(in_category + amount, exact=True),
+        "budget": wan(budget.get(category, 0), exact=True)}
 
 
 @transaction.atomic
@@ -546,7 +529,8 @@ def mail_task_book(book_id: int) -> None:
                       .values_list("email", flat=True))
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Task book to confirm: %(number)s") % {"number": project.number}
-    _send(subject, "contracts/task_book_mail.txt", {"book": book, "project": project, "grant": wan(book.grant)},
+    _send(subject, "contracts/task_book_mail.txt",
+          {"book": book, "project": project, "grant": wan(book.grant, exact=True)},
           recipients, f"task book {book_id}")
 
 
@@ -557,5 +541,6 @@ def mail_tranche_returned(tranche_id: int, requester_id: int | None) -> None:
                       .values_list("email", flat=True))
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Disbursement request returned: %(number)s") % {"number": tranche.project.number}
-    _send(subject, "contracts/tranche_returned_mail.txt", {"tranche": tranche, "amount": wan(tranche.amount)},
+    _send(subject, "contracts/tranche_returned_mail.txt",
+          {"tranche": tranche, "amount": wan(tranche.amount, exact=True)},
           recipients, f"tranche {tranche_id}")

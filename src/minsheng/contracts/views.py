@@ -8,15 +8,12 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 
-from minsheng.applications.forms import WAN, wan
 from minsheng.calls.models import Call
 from minsheng.contracts import queries, services, states
 from minsheng.contracts.forms import (
@@ -30,13 +27,12 @@ from minsheng.contracts.forms import (
     SplitForm,
 )
 from minsheng.contracts.models import TaskBook, Tranche
-from minsheng.core import audit, once
-from minsheng.core.exports import xlsx_response
+from minsheng.core import audit, clock, once
+from minsheng.core.exports import export_response
+from minsheng.core.money import in_wan, wan
 from minsheng.core.permissions import allowed, require
-from minsheng.core.views import rate_limited
 from minsheng.funding.models import Project
 
-EXPORT_RATE = "10/m"
 Book = TaskBook.State
 
 
@@ -105,7 +101,7 @@ def _project_page(request, project: Project, *, expenditure_form=None, status=20
         "project": project, "books": books, "current": current, "money": money, "categories": categories,
         "budget_total": sum((row.budget for row in categories), Decimal("0")),
         "chart": {"labels": [row.label for row in categories],
-                  "series": [[float(getattr(row, kind) / WAN) for row in categories]
+                  "series": [[float(in_wan(getattr(row, kind))) for row in categories]
                              for kind in ("budget", "paid", "spent")]},
         "funding": project.funding_lines.select_related("source"),
         "tranches": _with_steps(user, project.tranches.select_related("project", "requested_by", "approved_by",
@@ -114,9 +110,9 @@ def _project_page(request, project: Project, *, expenditure_form=None, status=20
         "can_issue": allowed(user, "contracts.issue_first_task_book", project),
         "can_spend": can_spend,
         "can_reverse": allowed(user, "contracts.record_expenditure", project),
-        "request_form": RequestForm(), "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
+        "request_form": RequestForm(), "payment_form": PaymentForm(initial={"paid_on": clock.today()}),
         "expenditure_form": expenditure_form or ExpenditureForm(
-            project=project, categories=_spending_categories(signed), initial={"spent_on": timezone.localdate()}),
+            project=project, categories=_spending_categories(signed), initial={"spent_on": clock.today()}),
     }, status=status)
 
 
@@ -281,7 +277,7 @@ def _tranche_step(request, pk: int, perm: str, step, done: str, *, action: str):
         _refused(request, error)
     else:
         messages.success(request, done % {"n": tranche.order, "project": tranche.project.number,
-                                          "amount": wan(tranche.amount)})
+                                          "amount": wan(tranche.amount, exact=True)})
     return _back(request, tranche)
 
 
@@ -348,7 +344,8 @@ def expenditure_add(request, pk: int):
     except ValidationError as error:
         _refused(request, error)
         return _project_page(request, project, expenditure_form=form, status=409)
-    messages.success(request, _("The expenditure of %(amount)s 万元 was recorded.") % {"amount": wan(data["amount"])})
+    messages.success(request, _("The expenditure of %(amount)s 万元 was recorded.")
+                     % {"amount": wan(data["amount"], exact=True)})
     return redirect("contracts:project", pk=project.pk)
 
 
@@ -380,7 +377,7 @@ def finance_queue(request):
     return render(request, "contracts/finance_queue.html", {
         "requested": _with_steps(request.user, [t for t in tranches if t.state == Tranche.State.REQUESTED]),
         "approved": _with_steps(request.user, [t for t in tranches if t.state == Tranche.State.APPROVED]),
-        "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
+        "payment_form": PaymentForm(initial={"paid_on": clock.today()}),
     })
 
 
@@ -390,10 +387,10 @@ def overview(request):
     require(request.user, "contracts.view_finance")
     data = queries.overview(queries.projects_for(request.user))
     chart = {"labels": [call.code for call, _money in data.calls],
-             "series": [[float(m.grant / WAN) for _call, m in data.calls],
-                        [float(m.committed / WAN) for _call, m in data.calls],
-                        [float(m.paid / WAN) for _call, m in data.calls],
-                        [float(m.spent / WAN) for _call, m in data.calls]]}
+             "series": [[float(in_wan(m.grant)) for _call, m in data.calls],
+                        [float(in_wan(m.committed)) for _call, m in data.calls],
+                        [float(in_wan(m.paid)) for _call, m in data.calls],
+                        [float(in_wan(m.spent)) for _call, m in data.calls]]}
     return render(request, "contracts/overview.html", {"data": data, "chart": chart})
 
 
@@ -402,13 +399,6 @@ def overview(request):
 def call_export(request, call_pk: int):
     require(request.user, "contracts.view_finance")
     call = get_object_or_404(Call, pk=call_pk)
-    if is_ratelimited(request, group="contracts.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
-        return rate_limited(request)
-    tranches = list(queries.tranches_for(request.user).filter(project__call=call)
-                    .select_related("paid_recorded_by").order_by("project__number", "order"))
-    with transaction.atomic():
-        audit.record(action="contracts.tranche.export", by=request.user, target=call,
-                     new={"rows": len(tranches)}, reason=_("Disbursements export"), clause="M17")
     headers = [_("Project number"), _("Project title"), _("Organisation"), _("Tranche"), _("Condition"),
                _("Share of the grant (%)"), _("Amount (万元)"), _("State"), _("Requested at"), _("Approved at"),
                _("Paid on"), _("Bank reference")]
@@ -416,10 +406,18 @@ def call_export(request, call_pk: int):
     def when(value):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
-    rows = ([t.project.number, t.project.title, t.project.organisation.name_zh, t.order, t.get_condition_display(),
-             t.percent, float(t.amount / WAN), t.get_state_display(), when(t.requested_at), when(t.approved_at),
-             t.paid_on.isoformat() if t.paid_on else "", t.bank_reference] for t in tranches)
-    return xlsx_response(f"disbursements-{call.code}", _("Disbursements"), headers, rows)
+    def rows():
+        tranches = (queries.tranches_for(request.user).filter(project__call=call)
+                    .select_related("paid_recorded_by").order_by("project__number", "order"))
+        return ([t.project.number, t.project.title, t.project.organisation.name_zh, t.order,
+                 t.get_condition_display(), t.percent, float(in_wan(t.amount)), t.get_state_display(),
+                 when(t.requested_at), when(t.approved_at), t.paid_on.isoformat() if t.paid_on else "",
+                 t.bank_reference] for t in tranches)
+
+    return export_response(
+        request, group="contracts.export", action="contracts.tranche.export", filename=f"disbursements-{call.code}",
+        title=_("Disbursements"), headers=headers, rows=rows, target=call, reason=_("Disbursements export"),
+        clause="M17")
 
 
 @require_safe
@@ -427,18 +425,16 @@ def call_export(request, call_pk: int):
 def call_expenditures(request, call_pk: int):
     require(request.user, "contracts.view_finance")
     call = get_object_or_404(Call, pk=call_pk)
-    if is_ratelimited(request, group="contracts.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
-        return rate_limited(request)
-    records = list(queries.expenditures_for(request.user).filter(project__call=call)
-                   .order_by("project__number", "spent_on", "pk"))
-    with transaction.atomic():
-        audit.record(action="contracts.expenditure.export", by=request.user, target=call,
-                     new={"rows": len(records)}, reason=_("Expenditures export"), clause="M20")
     headers = [_("Project number"), _("Project title"), _("Organisation"), _("Date"), _("Budget category"),
                _("Amount (万元)"), _("Spent on"), _("Voucher reference"), _("Reverses record"), _("Recorded by"),
                _("Recorded at")]
+    records = (queries.expenditures_for(request.user).filter(project__call=call)
+               .order_by("project__number", "spent_on", "pk"))
     rows = ([e.project.number, e.project.title, e.project.organisation.name_zh, e.spent_on.isoformat(),
-             e.get_category_display(), float(e.amount / WAN), e.description, e.voucher,
+             e.get_category_display(), float(in_wan(e.amount)), e.description, e.voucher,
              e.reverses_id or "", e.recorded_by.get_username(),
              timezone.localtime(e.recorded_at).strftime("%Y-%m-%d %H:%M")] for e in records)
-    return xlsx_response(f"expenditures-{call.code}", _("Expenditures"), headers, rows)
+    return export_response(
+        request, group="contracts.export", action="contracts.expenditure.export",
+        filename=f"expenditures-{call.code}", title=_("Expenditures"), headers=headers, rows=rows, target=call,
+        reason=_("Expenditures export"), clause="M20")

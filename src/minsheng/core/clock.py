@@ -2,7 +2,7 @@
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -23,3 +23,8 @@ def reading(moment: datetime):
         yield
     finally:
         _set_to.reset(token)
+
+
+def today() -> date:
+    """Today's date where the platform is (TIME_ZONE, Asia/Shanghai), read from `now()`: a moved clock moves it."""
+    return timezone.localdate(now())

@@ -16,7 +16,6 @@ import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -27,22 +26,13 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
-from minsheng.core import personal, vocabulary
+from minsheng.core import money, personal, vocabulary
 from minsheng.core.vocabulary import Value
 
 # A list longer than this reads as a count ("50 items"), not as fifty names.
 LIST_SHOWN = 10
 TEXT_SHOWN = 300
 _UNIT = re.compile(r"\s*[（(](?:yuan|元)[)）]\s*$")
-
-
-def wan(value) -> str:
-    """An amount of 元 as 万元 with two decimals (what every page shows)."""
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    return f"{amount / Decimal(10000):,.2f} 万元"
 
 
 def is_money(model_field) -> bool:
@@ -256,7 +246,7 @@ def _show(action: str, spec: Value, value, lookups: _Lookups, depth: int = 0) ->
         return "—"
     kind = spec.kind
     if kind == "money":
-        return wan(value)
+        return money.wan(value, unit=True)
     if kind == "bool":
         return _scalar(bool(value))
     if kind == "datetime":
@@ -279,7 +269,7 @@ def _show(action: str, spec: Value, value, lookups: _Lookups, depth: int = 0) ->
         if not isinstance(value, dict):
             return _mapping(action, value, lookups, depth)
         names = _choices_of(spec) or {k: lookups.name(Value("", "code", spec.model), k) for k in value}
-        return _values(f"{personal.hide(str(names.get(k, k)))} {wan(v)}" for k, v in value.items())
+        return _values(f"{personal.hide(str(names.get(k, k)))} {money.wan(v, unit=True)}" for k, v in value.items())
     if kind == "fields":
         return _names(str(v) for v in value) if isinstance(value, list) else str(value)
     if kind == "action":

@@ -20,12 +20,12 @@ from django.utils.translation import pgettext
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.core import is_ratelimited
 from rules.contrib.views import permission_required
 
 from minsheng.core import audit, checkpoints, faults, queries, readable
 from minsheng.core.exports import xlsx_response
 from minsheng.core.forms import AuditFilterForm
+from minsheng.core.limits import limited
 from minsheng.core.models import AuditEvent, HealthProbe
 
 logger = logging.getLogger("minsheng")
@@ -189,10 +189,6 @@ def audit_trail_required(view):
     return login_required(permission_required("accounts.view_audit_trail", raise_exception=True)(view))
 
 
-def _limited(request, group: str, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key="user", rate=rate, increment=True)
-
-
 def _filtered(request) -> tuple[AuditFilterForm, object]:
     form = AuditFilterForm(request.GET or None)
     events = queries.audit_events_for(request.user)
@@ -233,7 +229,7 @@ def audit_detail(request, pk: int):
 def audit_verify(request):
     """Recompute the whole chain now, compare it with the signed checkpoints, and show what is broken; the check
     itself is recorded."""
-    if _limited(request, "core.audit_verify", AUDIT_VERIFY_RATE):
+    if limited(request, "core.audit_verify", AUDIT_VERIFY_RATE):
         return rate_limited(request)
     started = time.perf_counter()
     walked = Counter()
@@ -263,7 +259,7 @@ def audit_verify(request):
 @require_GET
 def audit_export(request):
     """The filtered trail as an Excel workbook; rate-limited, and the export is itself an audit event."""
-    if _limited(request, "core.audit_export", AUDIT_EXPORT_RATE):
+    if limited(request, "core.audit_export", AUDIT_EXPORT_RATE):
         return rate_limited(request)
     form, events = _filtered(request)
     back = reverse("core:audit_list") + (f"?{request.GET.urlencode()}" if request.GET else "")

@@ -99,6 +99,7 @@ ACTIONS = {
     # the audit trail itself
     "core.auditevent.verify": pgettext_lazy("audit action", "Audit chain verified"),
     "core.auditevent.export": pgettext_lazy("audit action", "Audit trail exported"),
+    "review.ranking.export": pgettext_lazy("audit action", "Ranking exported"),
     # funding
     "funding.plan.create": pgettext_lazy("audit action", "Funding plan started"),
     "funding.plan.update": pgettext_lazy("audit action", "Funding plan changed"),

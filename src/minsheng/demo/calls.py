@@ -12,6 +12,7 @@ from django.utils import timezone
 from minsheng.calls import services
 from minsheng.calls.models import Call, Problem, Programme
 from minsheng.core import clock
+from minsheng.core.money import WAN
 from minsheng.demo.builder import SEED
 from minsheng.policy.models import Department, FundingMode, FundingSource, RuleTemplate, SupportType
 
@@ -20,7 +21,6 @@ DEMO_CALL_TITLE = "2026年智慧医疗与健康"
 CLOSED_CALL_TITLE = "2026年社区智慧养老与康复辅助技术"
 DRAFT_CALL_TITLE = "2026年绿色建筑低碳改造技术示范"
 REVIEW_CALL_TITLE = "2026年食品药品安全快速检测"
-WAN = Decimal(10000)
 
 PROGRAMMES = [
     # (source code, name, English name, envelope in 万元)
@@ -62,7 +62,7 @@ def _at(day, hour: int) -> datetime:
 
 
 def _timeline(opens_in_days: int, closes_in_days: int) -> dict:
-    today = timezone.localdate()
+    today = clock.today()
     closes = _at(today + timedelta(days=closes_in_days), 17)
     return {"opens_at": _at(today + timedelta(days=opens_in_days), 9), "closes_at": closes,
             "review_ends_at": closes + timedelta(days=45), "notice_at": closes + timedelta(days=60)}

@@ -18,10 +18,11 @@ from minsheng.applications.models import Application
 from minsheng.calls import services as call_services
 from minsheng.calls.models import Call, Programme
 from minsheng.core import clock
+from minsheng.core.money import WAN
 from minsheng.core.permissions import SYSTEM
 from minsheng.demo.applications import ELDERLY, HEALTH, _fill, _user_for
 from minsheng.demo.builder import SEED
-from minsheng.demo.calls import RULES, WAN, _criteria, _rules, _timeline, publish_past_call
+from minsheng.demo.calls import RULES, _criteria, _rules, _timeline, publish_past_call
 from minsheng.funding import services
 from minsheng.policy.models import Department, FundingMode, FundingSource, SupportType
 from minsheng.registry.models import Organisation, Person

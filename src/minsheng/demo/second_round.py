@@ -17,8 +17,9 @@ from minsheng.applications.models import Application
 from minsheng.calls.models import Call, Programme
 from minsheng.calls.services import CallContent
 from minsheng.core import clock
+from minsheng.core.money import WAN
 from minsheng.demo.builder import SEED
-from minsheng.demo.calls import RULES, WAN, _criteria, _rules, _timeline, publish_past_call
+from minsheng.demo.calls import RULES, _criteria, _rules, _timeline, publish_past_call
 from minsheng.demo.checks import _return_or_reject
 from minsheng.demo.funding import _applications, _check
 from minsheng.policy.models import Department, FundingMode, SupportType

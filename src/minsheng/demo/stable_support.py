@@ -20,9 +20,10 @@ from minsheng.applications import services as application_services
 from minsheng.calls.models import Call, Programme
 from minsheng.calls.services import CallContent
 from minsheng.core import clock
+from minsheng.core.money import WAN
 from minsheng.demo.applications import _fill, _user_for
 from minsheng.demo.builder import SEED
-from minsheng.demo.calls import WAN, _rules, _timeline, publish_past_call
+from minsheng.demo.calls import _rules, _timeline, publish_past_call
 from minsheng.demo.funding import _check
 from minsheng.funding import services as funding_services
 from minsheng.policy.models import FundingMode, SupportType

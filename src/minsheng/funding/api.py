@@ -17,7 +17,7 @@ from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from minsheng.calls.problem_views import limited
+from minsheng.core.limits import limited
 from minsheng.core.permissions import ViewPermission
 from minsheng.core.workflow import TransitionRefused
 from minsheng.funding import queries, services

@@ -4,7 +4,7 @@ is refused with the figure probably meant."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.applications.forms import WanField, too_large, wan
+from minsheng.core.money import WanField, too_large, wan
 from minsheng.policy.models import FundingSource
 from minsheng.registry.forms import StyledMixin
 
@@ -24,7 +24,7 @@ class PlanForm(StyledMixin, forms.Form):
         self.plan, self.lines = plan, lines
         self.fields["notice_days"].initial = plan.notice_days
         for line in lines:
-            self.fields[f"grant_{line.pk}"] = WanField(label=_("Grant (万元)"), initial=wan(line.grant))
+            self.fields[f"grant_{line.pk}"] = WanField(label=_("Grant (万元)"), initial=wan(line.grant, exact=True))
             self.fields[f"reason_{line.pk}"] = forms.CharField(label=_("Reason for the cut"), required=False,
                                                                max_length=2000, initial=line.cut_reason)
         self._style()

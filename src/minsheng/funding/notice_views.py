@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from minsheng.calls.problem_views import limited
+from minsheng.core.limits import limited
 from minsheng.core.views import rate_limited
 from minsheng.funding import queries, services
 from minsheng.funding.forms import ObjectionForm

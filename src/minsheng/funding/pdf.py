@@ -3,8 +3,8 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minsheng.applications.forms import wan
 from minsheng.core import pdf
+from minsheng.core.money import wan
 from minsheng.funding.leverage import Money
 from minsheng.funding.models import Project
 

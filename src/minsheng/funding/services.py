@@ -19,11 +19,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from minsheng.applications.forms import wan
 from minsheng.applications.models import Application
 from minsheng.applications.models import FundingLine as ApplicationFunding
 from minsheng.calls.models import Call
 from minsheng.core import audit, clock, workflow
+from minsheng.core.money import wan
 from minsheng.core.permissions import require, user_of
 from minsheng.core.roles import Role
 from minsheng.funding import calendar, queries, rules
@@ -130,19 +130,19 @@ def check_lines(plan: FundingPlan, lines: list[PlanLine]) -> dict[int, str]:
             errors[line.pk] = _("A grant cannot be negative.")
         elif line.grant > call.max_grant:
             errors[line.pk] = _("%(grant)s 万元 is more than the call's maximum grant of %(max)s 万元.") % {
-                "grant": wan(line.grant), "max": wan(call.max_grant)}
+                "grant": wan(line.grant, exact=True), "max": wan(call.max_grant, exact=True)}
         elif line.grant > line.requested:
             errors[line.pk] = _("%(grant)s 万元 is more than the %(requested)s 万元 requested.") % {
-                "grant": wan(line.grant), "requested": wan(line.requested)}
+                "grant": wan(line.grant, exact=True), "requested": wan(line.requested, exact=True)}
         elif line.is_cut and not call.allow_partial_funding:
             errors[line.pk] = _("This call does not allow partial funding: fund the request in full or not at all.")
         elif line.is_cut and not line.cut_reason.strip():
             errors[line.pk] = _("Give the reason for cutting the requested %(requested)s 万元 to %(grant)s 万元.") % {
-                "grant": wan(line.grant), "requested": wan(line.requested)}
+                "grant": wan(line.grant, exact=True), "requested": wan(line.requested, exact=True)}
     total = funded_total(lines)
     if total > call.budget:
         errors[0] = _("The plan grants %(total)s 万元 in all, more than the call's envelope of %(envelope)s 万元.") % {
-            "total": wan(total), "envelope": wan(call.budget)}
+            "total": wan(total, exact=True), "envelope": wan(call.budget, exact=True)}
     return errors
 
 
@@ -492,7 +492,8 @@ def mail_decision(project_id: int) -> None:
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = "[" + _("Minsheng") + "] " + _("Project approved: %(number)s") % {"number": project.number}
-        body = render_to_string("funding/decision_mail.txt", {"project": project, "grant": wan(project.grant)})
+        body = render_to_string("funding/decision_mail.txt",
+                                {"project": project, "grant": wan(project.grant, exact=True)})
     try:
         send_mass_mail([(subject, body, None, [address]) for address in recipients], fail_silently=False)
     except Exception:   # the decision stands; a mail failure is logged for the operators

@@ -4,28 +4,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 
-from minsheng.applications.forms import wan
 from minsheng.applications.models import Application
 from minsheng.calls.models import STABLE_SUPPORT
-from minsheng.core import audit, once
-from minsheng.core.exports import xlsx_response
+from minsheng.core import once
+from minsheng.core.exports import export_response
+from minsheng.core.money import in_wan
 from minsheng.core.permissions import require
-from minsheng.core.views import rate_limited
 from minsheng.funding import pdf, queries, rules, services
 from minsheng.funding.forms import CoFundingForm, HandleForm, PlanForm, ReasonForm
 from minsheng.funding.models import CoFunding, FundingPlan, Objection, PlanLine
 from minsheng.policy.models import FundingSource
 
 S = FundingPlan.State
-EXPORT_RATE = "10/m"
 
 
 def _call(request, call_pk):
@@ -59,15 +55,15 @@ def _chart(view) -> dict:
         if line.funded:
             running += line.grant
         labels.append(f"{line.rank}. {line.application.number}")
-        totals.append(float(wan(running)))
-    return {"labels": labels, "running": totals, "envelope": float(wan(view.plan.call.budget)),
+        totals.append(float(in_wan(running)))
+    return {"labels": labels, "running": totals, "envelope": float(in_wan(view.plan.call.budget)),
             "envelope_label": _("Envelope"), "running_label": _("Running total")}
 
 
 def _envelope_chart(envelopes) -> dict:
     """Per support type of the programme: approved, planned and still free money (万元), as stacked bars."""
     return {"labels": [e.support_type.name for e in envelopes],
-            "series": [{"name": name, "data": [float(wan(max(getattr(e, field), 0))) for e in envelopes]}
+            "series": [{"name": name, "data": [float(in_wan(max(getattr(e, field), 0))) for e in envelopes]}
                        for name, field in ((_("Approved projects"), "approved"), (_("In plans"), "planned"),
                                            (_("Not yet planned"), "remaining"))]}
 
@@ -314,12 +310,6 @@ def objection_handle(request, call_pk: int, pk: int):
 def export(request, call_pk: int):
     require(request.user, "funding.export_decisions")
     plan = _plan(request, call_pk)
-    if is_ratelimited(request, group="funding.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
-        return rate_limited(request)
-    view = queries.plan_view(plan)
-    with transaction.atomic():
-        audit.record(action="funding.plan.export", by=request.user, target=plan, new={"rows": len(view.rows)},
-                     reason=_("Funding decisions export"), clause="M20")
     sources = list(FundingSource.objects.all())
     projects = {p.application_id: p.number for p in plan.call.projects.all()}
     headers = [_("Rank"), _("Application number"), _("Project number"), _("Project title"),
@@ -328,20 +318,26 @@ def export(request, call_pk: int):
                _("Government money (万元)"), _("Non-government money (万元)"), _("Leverage ratio")]
 
     def rows():
+        view = queries.plan_view(plan)
         for line, money in view.rows:
             app = line.application
             yield [line.rank, app.number, projects.get(app.pk, ""), app.title, app.organisation.name_zh,
-                   app.organisation.district.name if app.organisation.district else "", float(wan(line.requested)),
-                   float(wan(line.grant)), line.cut_reason, _("yes") if line.withdrawn else "",
-                   *[float(wan(money.by_source.get(s.code, 0))) for s in sources],
-                   float(wan(money.public)), float(wan(money.private)),
+                   app.organisation.district.name if app.organisation.district else "", float(in_wan(line.requested)),
+                   float(in_wan(line.grant)), line.cut_reason, _("yes") if line.withdrawn else "",
+                   *[float(in_wan(money.by_source.get(s.code, 0))) for s in sources],
+                   float(in_wan(money.public)), float(in_wan(money.private)),
                    "" if money.ratio is None else float(money.ratio)]
         whole = view.money
-        yield ["", "", "", _("Whole call"), "", "", "", float(wan(view.total)), "", "",
-               *[float(wan(whole.by_source.get(s.code, 0))) for s in sources],
-               float(wan(whole.public)), float(wan(whole.private)), "" if whole.ratio is None else float(whole.ratio)]
+        yield ["", "", "", _("Whole call"), "", "", "", float(in_wan(view.total)), "", "",
+               *[float(in_wan(whole.by_source.get(s.code, 0))) for s in sources],
+               float(in_wan(whole.public)), float(in_wan(whole.private)),
+               "" if whole.ratio is None else float(whole.ratio)]
 
-    return xlsx_response(f"funding-{plan.call.code}", _("Funding decisions"), headers, rows())
+    # The last row is the whole call's total, not a line of the plan.
+    return export_response(
+        request, group="funding.export", action="funding.plan.export", filename=f"funding-{plan.call.code}",
+        title=_("Funding decisions"), headers=headers, rows=rows, count=lambda table: len(table) - 1, target=plan,
+        reason=_("Funding decisions export"), clause="M20")
 
 
 @require_safe

@@ -14,6 +14,8 @@ GB/T 12345-2023, T/SZAS 12-2023, DB4403/T 100-2020. Other kinds: any number, wit
 import datetime
 import re
 
+from minsheng.core import clock
+
 WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 PATENT_TYPES = {"invention_patent": "18", "utility_model": "29", "design": "3"}
 FIRST_PATENT_YEAR = 1985
@@ -43,7 +45,7 @@ def clean_patent_number(value: str, kind: str, *, today: datetime.date | None = 
     digits, check = text[:-1], text[-1]
     if len(digits) == 12:
         year, type_digit = int(digits[:4]), digits[4]
-        if not 2003 <= year <= (today or datetime.date.today()).year:
+        if not 2003 <= year <= (today or clock.today()).year:
             raise NumberError("patent_year", year=year)
     else:
         short = int(digits[:2])

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.core import audit
 from minsheng.core.permissions import allowed, require
 from minsheng.core.services import create_audited, update_audited
 from minsheng.outcomes import numbers
@@ -108,9 +107,3 @@ def update_ip_asset(*, asset: IPAsset, by, changes: dict) -> IPAsset:
         changes["number"] = cleaned["number"]
     _check_duplicate({**merged, "number": cleaned["number"]}, exclude_pk=asset.pk)
     return _guard(lambda: update_audited(asset, by=by, changes=changes, clause=CLAUSE))
-
-
-def record_export(*, by, filters: dict, rows: int) -> None:
-    with transaction.atomic():
-        audit.record(action="outcomes.ipasset.export", by=by, target_label=str(IPAsset._meta.verbose_name_plural),
-                     new={"filters": filters, "rows": rows}, clause=CLAUSE)

@@ -9,22 +9,17 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import is_ratelimited
 
-from minsheng.core import listing
-from minsheng.core.exports import xlsx_response
+from minsheng.core import clock, listing
+from minsheng.core.exports import export_response
 from minsheng.core.listing import Column
 from minsheng.core.permissions import allowed, permission_required
-from minsheng.core.views import rate_limited
 from minsheng.outcomes import forms, queries, services
 from minsheng.outcomes.models import IPAsset
 from minsheng.registry.forms import apply_service_errors
-
-EXPORT_RATE = "10/m"
 
 PAGE = listing.ListPage(
     slug="ip", title=IPAsset._meta.verbose_name_plural, listing=queries.IP_ASSETS, clauses=("M19",),
@@ -59,24 +54,24 @@ def _date(value) -> str:
 @require_safe
 @permission_required("outcomes.view_ipasset")
 def export(request):
-    if is_ratelimited(request, group="ip.export", key="user", rate=EXPORT_RATE, increment=True):
-        return rate_limited(request)
     state = listing.parse(PAGE.listing, request.GET)
-    rows = [[a.title, a.get_kind_display(), a.number, a.owner.name_zh, a.owner.credit_code,
+    rows = ([a.title, a.get_kind_display(), a.number, a.owner.name_zh, a.owner.credit_code,
              a.domain or "", a.get_status_display(), _date(a.filed_on), _date(a.granted_on), _date(a.expires_on),
              _date(a.next_fee_due)]
-            for a in listing.apply(queries.ip_assets_for(request.user), state)]
+            for a in listing.apply(queries.ip_assets_for(request.user), state))
     headers = [_("title"), _("kind"), _("number"), _("owner"), _("unified social credit code"), _("domain"),
                _("status"), _("filed on"), _("granted on"), _("expires on"), _("next annual fee due")]
-    services.record_export(by=request.user, filters=state.active, rows=len(rows))
-    return xlsx_response("ip-assets", str(PAGE.title), [str(h) for h in headers], rows)
+    return export_response(
+        request, group="ip.export", action="outcomes.ipasset.export", filename="ip-assets", title=PAGE.title,
+        headers=headers, rows=rows, target_label=str(IPAsset._meta.verbose_name_plural),
+        details={"filters": state.active}, clause=services.CLAUSE)
 
 
 @require_safe
 @permission_required("outcomes.view_ipasset")
 def asset_detail(request, pk: int):
     asset = _visible(request, pk)
-    today = timezone.localdate()
+    today = clock.today()
     return render(request, "outcomes/ip/detail.html", {
         "object": asset, "kind": PAGE,
         "can_edit": request.user.has_perm("outcomes.change_ipasset", asset),

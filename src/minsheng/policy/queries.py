@@ -9,9 +9,8 @@ import contextvars
 import datetime
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
-from minsheng.core import context
+from minsheng.core import clock, context
 from minsheng.policy.models import (
     Clause,
     Department,
@@ -29,7 +28,7 @@ _request_cache: contextvars.ContextVar = contextvars.ContextVar("minsheng_policy
 
 def current_version(on: datetime.date | None = None) -> PolicyVersion | None:
     """The version in force on a day (today in Asia/Shanghai by default); the newest one if none is."""
-    day = on or timezone.localdate()
+    day = on or clock.today()
     versions = PolicyVersion.objects.order_by("-effective_from", "-pk")
     in_force = versions.filter(effective_from__lte=day).exclude(effective_to__lt=day).first()
     return in_force or versions.first()

@@ -1,12 +1,12 @@
 """The registry's forms. They validate and explain; the services (services.py) write."""
 
-import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core import clock
 from minsheng.core.identifiers import clean_credit_code, clean_identity_number
 from minsheng.core.roles import is_applicant
 from minsheng.registry import queries
@@ -60,7 +60,7 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 def _year_field(label, help_text=""):
     return forms.IntegerField(label=label, required=False, min_value=FIRST_YEAR,
-                              max_value=datetime.date.today().year, help_text=help_text)
+                              max_value=clock.today().year, help_text=help_text)
 
 
 # --- Organisations --------------------------------------------------------------------------------

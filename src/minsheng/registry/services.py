@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from minsheng.core import audit, clock, workflow
+from minsheng.core import clock, workflow
 from minsheng.core.identifiers import clean_credit_code, clean_identity_number, mask_identity_number
 from minsheng.core.permissions import allowed, require, user_of
 from minsheng.core.roles import Role
@@ -296,12 +296,3 @@ def create_partner(*, by, values: dict, partners_with: Iterable = ()) -> Coopera
 def update_partner(*, partner: CooperationPartner, by, changes: dict) -> CooperationPartner:
     require(by, "registry.change_cooperationpartner", partner)
     return _update(partner, by=by, changes=changes, clause=CLAUSE_PARTNERS, duplicate_message=PARTNER_DUPLICATE)
-
-
-# --- Exports -----------------------------------------------------------------------------------------
-
-@transaction.atomic
-def record_export(*, by, model: type[models.Model], filters: dict, rows: int) -> None:
-    """An export is a disclosure: record who took which rows out, with the filters used."""
-    audit.record(action=f"registry.{model._meta.model_name}.export", by=by,
-                 target_label=str(model._meta.verbose_name_plural), new={"filters": filters, "rows": rows})

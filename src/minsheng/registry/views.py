@@ -21,15 +21,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 
 from minsheng.core import listing
-from minsheng.core.exports import xlsx_response
+from minsheng.core.exports import export_response
 from minsheng.core.identifiers import credit_code_in_city
 from minsheng.core.listing import Column
 from minsheng.core.permissions import allowed, permission_required, require
 from minsheng.core.roles import is_applicant, is_district_officer, is_expert, is_government, is_staff_officer
-from minsheng.core.views import rate_limited
 from minsheng.registry import forms, queries, services
 from minsheng.registry.models import (
     CooperationPartner,
@@ -40,7 +38,6 @@ from minsheng.registry.models import (
     SharedFacility,
 )
 
-EXPORT_RATE = "10/m"
 FORM_TOKEN_SECONDS = 60 * 60
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
@@ -149,17 +146,19 @@ def list_view(request, kind: Kind):
 @require_safe
 @kind_permission("view")
 def export_view(request, kind: Kind):
-    if is_ratelimited(request, group="registry.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
-        return rate_limited(request)
     state = _list_state(request, kind)
     columns = kind.export_columns(request.user)
-    queryset = listing.apply(kind.scope(request.user), state)
-    if kind.slug == "partner" and request.user.has_perm("registry.view_cooperationpartner_links"):
-        queryset = queryset.prefetch_related("partners_with")
-    rows = [[column.value(obj) for column in columns] for obj in queryset]
-    services.record_export(by=request.user if _signed_in(request) else None, model=kind.model,
-                           filters=state.active, rows=len(rows))
-    return xlsx_response(kind.filename, str(kind.title), [str(c.header) for c in columns], rows)
+
+    def rows():
+        queryset = listing.apply(kind.scope(request.user), state)
+        if kind.slug == "partner" and request.user.has_perm("registry.view_cooperationpartner_links"):
+            queryset = queryset.prefetch_related("partners_with")
+        return ([column.value(obj) for column in columns] for obj in queryset)
+
+    return export_response(
+        request, group="registry.export", action=f"registry.{kind.model._meta.model_name}.export",
+        filename=kind.filename, title=kind.title, headers=[c.header for c in columns], rows=rows,
+        target_label=str(kind.model._meta.verbose_name_plural), details={"filters": state.active})
 
 
 # --- Detail ---------------------------------------------------------------------------------------

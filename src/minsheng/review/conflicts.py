@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from minsheng.applications.models import Application, TeamMember
+from minsheng.core import clock
 from minsheng.registry.models import Organisation
 from minsheng.review.models import AvoidanceRequest, ConflictDeclaration, ExpertProfile, PastEmployer
 
@@ -101,7 +102,7 @@ def find_conflicts(applications: Iterable[Application], experts: Iterable[Expert
     """Every conflict between these applications and these experts, with its reasons (see the module docstring)."""
     applications, experts = list(applications), list(experts)
     years = conflict_years() if years is None else years
-    this_year = (today or timezone.localdate()).year
+    this_year = (today or clock.today()).year
     since = this_year - years
     matrix = np.zeros((len(applications), len(experts)), dtype=bool)
     result = ConflictMatrix(applications, experts, matrix, years=years)

@@ -1,12 +1,12 @@
 """Forms of the expert pool and conflicts. They validate and explain; services.py writes."""
 
-import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core import clock
 from minsheng.policy.models import FocusDirection
 from minsheng.registry.forms import StyledMixin, apply_service_errors  # noqa: F401 (used by the views)
 from minsheng.registry.models import Organisation, Person
@@ -67,7 +67,7 @@ class PastEmployerForm(Styled, forms.Form):
 
     def clean(self):
         data = super().clean()
-        this_year = datetime.date.today().year
+        this_year = clock.today().year
         if data.get("to_year") and data["to_year"] > this_year:
             self.add_error("to_year", _("The end year cannot be in the future."))
         if data.get("from_year") and data.get("to_year") and data["to_year"] < data["from_year"]:

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from minsheng.applications.models import Application
 from minsheng.calls.models import Call
-from minsheng.core.exports import xlsx_response
+from minsheng.core.exports import export_response
 from minsheng.review import reviewing
 from minsheng.review.views import permission
 
@@ -30,16 +30,21 @@ def ranking(request, call_pk: int):
 @permission("review.view_ranking")
 def ranking_export(request, call_pk: int):
     call = get_object_or_404(Call, pk=call_pk)
-    rows, _result = reviewing.ranking(call)
     headers = [_("Rank"), _("Tie"), _("Application number"), _("Project title"), _("Applicant organisation"),
                _("Valid reviews"), _("Raw weighted mean"), _("Normalised mean"), _("Spread"), _("Bonuses"),
                _("Bonus total"), _("Final score"), _("Flags")]
-    data = [[r.result.rank or "", _("tie") if r.result.tie else "", r.application.number, r.application.title,
-             r.application.organisation.name_zh, len(r.result.reviews), _num(r.result.weighted_mean),
-             _num(r.result.normalised_mean), _num(r.result.spread),
-             "；".join(f"{b.clause} +{b.points:g}" for b in r.result.bonuses), _num(r.result.bonus_total),
-             _num(r.result.final), "；".join(r.flag_texts)] for r in rows]
-    return xlsx_response(f"ranking-{call.code}", _("Ranking"), headers, data)
+
+    def data():
+        rows, _result = reviewing.ranking(call)
+        return ([r.result.rank or "", _("tie") if r.result.tie else "", r.application.number, r.application.title,
+                 r.application.organisation.name_zh, len(r.result.reviews), _num(r.result.weighted_mean),
+                 _num(r.result.normalised_mean), _num(r.result.spread),
+                 "；".join(f"{b.clause} +{b.points:g}" for b in r.result.bonuses), _num(r.result.bonus_total),
+                 _num(r.result.final), "；".join(r.flag_texts)] for r in rows)
+
+    return export_response(request, group="review.ranking_export", action="review.ranking.export",
+                           filename=f"ranking-{call.code}", title=_("Ranking"), headers=headers, rows=data,
+                           target=call, clause="M17")
 
 
 @require_safe

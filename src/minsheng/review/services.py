@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application
-from minsheng.core import audit, workflow
+from minsheng.core import workflow
 from minsheng.core.permissions import allowed, require, user_of
 from minsheng.core.services import create_audited, delete_audited, update_audited
 from minsheng.registry.models import Organisation, Person
@@ -144,12 +144,3 @@ def withdraw_avoidance(*, request: AvoidanceRequest, by) -> None:
             raise ValidationError(_("The list of experts to avoid is fixed once the formal check starts."),
                                   code="state")
         delete_audited(request, by=by, clause=CLAUSE)
-
-
-# --- Exports ---------------------------------------------------------------------------------------
-
-@transaction.atomic
-def record_export(*, by, filters: dict, rows: int) -> None:
-    audit.record(action="review.expertprofile.export", by=by, target_label=str(ExpertProfile._meta.verbose_name_plural),
-                 new={"filters": filters, "rows": rows}, clause=CLAUSE)
-

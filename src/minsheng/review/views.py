@@ -14,16 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 
 from minsheng.applications.models import Application
-from minsheng.core.exports import xlsx_response
-from minsheng.core.views import rate_limited
+from minsheng.core.exports import export_response
 from minsheng.policy.models import Domain
 from minsheng.review import conflicts, forms, queries, services, states
 from minsheng.review.models import Assignment, AvoidanceRequest, ExpertProfile
 
-EXPORT_RATE = "10/m"
 RANKING_SIZE = 30
 
 
@@ -80,15 +77,16 @@ def _export_rows(queryset):
 @require_safe
 @permission("review.view_pool")
 def pool_export(request):
-    if is_ratelimited(request, group="review.export", key="user_or_ip", rate=EXPORT_RATE, increment=True):
-        return rate_limited(request)
     filters = queries.parse_pool_filters(request.GET)
-    rows = list(_export_rows(queries.filter_pool(queries.pool_for(request.user), filters)))
-    services.record_export(by=request.user, filters=filters.active, rows=len(rows))
     headers = [_("full name"), _("organisation"), _("professional title"), _("state"), _("willingness"),
                _("domains"), _("focus directions"), _("keywords"), _("description of expertise"),
                _("maximum proposals per round"), _("assigned now"), _("past employers"), _("availability")]
-    return xlsx_response("expert-pool", str(_("Expert pool")), [str(h) for h in headers], rows)
+    return export_response(
+        request, group="review.export", action="review.expertprofile.export", filename="expert-pool",
+        title=_("Expert pool"), headers=headers,
+        rows=lambda: _export_rows(queries.filter_pool(queries.pool_for(request.user), filters)),
+        target_label=str(ExpertProfile._meta.verbose_name_plural), details={"filters": filters.active},
+        clause=services.CLAUSE)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

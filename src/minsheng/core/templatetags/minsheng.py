@@ -1,9 +1,8 @@
-from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
 
-from minsheng.core import once, personal, queries, readable, vocabulary
+from minsheng.core import money, once, personal, queries, readable, vocabulary
 from minsheng.core.audit import history_for
 
 register = template.Library()
@@ -42,10 +41,8 @@ def one_time_token():
 
 @register.simple_tag
 def yuan_to_wan(value):
-    """元 shown as 万元 with 2 decimals (officers think in 万元; money is stored in 元)."""
-    if value in (None, ""):
-        return ""
-    return f"{Decimal(value) / Decimal(10000):,.2f}"
+    """元 shown as 万元 with 2 decimals (officers think in 万元; money is stored in 元): core.money.wan."""
+    return money.wan(value)
 
 
 @register.filter
