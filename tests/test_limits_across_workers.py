@@ -33,8 +33,8 @@ from django.conf import settings
 from django_ratelimit.core import _get_window, _split_rate
 
 from minsheng.accounts.views import RESET_ADDRESS_RATE, RESET_EMAIL_RATE
-from minsheng.calls.problem_views import SUBMIT_RATE
 from minsheng.funding.notice_views import OBJECTION_RATE
+from minsheng.problems.views import SUBMIT_RATE
 
 pytestmark = pytest.mark.xdist_group("gunicorn")  # one server for the whole module (make test: --dist loadgroup)
 

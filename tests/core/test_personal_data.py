@@ -15,11 +15,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from minsheng.calls.models import Problem
 from minsheng.core import audit, personal, readable, services
 from minsheng.core.models import AuditEvent, PersonalDataKey
 from minsheng.core.roles import Role
 from minsheng.policy.models import District
+from minsheng.problems.models import Problem
 from minsheng.registry.models import Organisation, Person
 from tests.factories import OrganisationFactory, user_for_role
 

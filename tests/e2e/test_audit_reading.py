@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from minsheng.calls.models import Problem
 from minsheng.core import audit
 from minsheng.core.roles import Role
+from minsheng.problems.models import Problem
 from tests.e2e.test_foundation import sign_in
 from tests.factories import user_for_role
 

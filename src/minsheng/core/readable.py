@@ -18,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -27,7 +26,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
-from minsheng.core import personal, vocabulary
+from minsheng.core import labels, personal, vocabulary
 from minsheng.core.vocabulary import Value
 
 # A list longer than this reads as a count ("50 items"), not as fifty names.
@@ -52,10 +51,7 @@ def is_money(model_field) -> bool:
 
 
 def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
+    return labels.model_of(label)
 
 
 def _split_path(path: str) -> tuple[str, str]:

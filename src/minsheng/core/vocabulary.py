@@ -241,7 +241,7 @@ VALUES = {
     "ip": Value(pgettext_lazy("audit value", "intellectual property"), COUNT),
     "lines": Value(pgettext_lazy("audit value", "plan lines"), "mapping"),
     "milestones": Value(pgettext_lazy("audit value", "milestones"), COUNT),
-    "moved": Value(pgettext_lazy("audit value", "problems moved along"), "ref", "calls.problem"),
+    "moved": Value(pgettext_lazy("audit value", "problems moved along"), "ref", "problems.problem"),
     "name": Value(pgettext_lazy("audit value", "file name"), TEXT),
     "optimal": Value(pgettext_lazy("audit value", "proven optimal"), BOOL),
     "overridden": Value(pgettext_lazy("audit value", "overridden"), BOOL),
@@ -299,7 +299,7 @@ VALUES = {
 # The same key meaning something else in one action.
 VALUES_BY_ACTION = {
     ("calls.problem.merge_followers", "from"):
-        Value(pgettext_lazy("audit value", "merged problem"), "ref", "calls.problem"),
+        Value(pgettext_lazy("audit value", "merged problem"), "ref", "problems.problem"),
     ("review.assignment.run", "total"): Value(pgettext_lazy("audit value", "total affinity"), NUMBER),
     ("funding.plan.withdraw", "withdrawn"): Value(pgettext_lazy("audit value", "withdrawn"), BOOL),
     ("funding.plan.create", "lines"): Value(pgettext_lazy("audit value", "plan lines"), NUMBER),

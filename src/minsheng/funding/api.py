@@ -17,12 +17,12 @@ from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from minsheng.calls.problem_views import limited
 from minsheng.core.permissions import ViewPermission
 from minsheng.core.workflow import TransitionRefused
 from minsheng.funding import queries, services
 from minsheng.funding.models import CoFunding, FundingPlan, Objection, PlanLine, Project, ProjectFunding
 from minsheng.funding.notice_views import OBJECTION_RATE
+from minsheng.problems.views import limited
 
 LIMITED = _("Too many objections from this address in a short time. Please wait and try again.")
 

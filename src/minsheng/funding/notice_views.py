@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from minsheng.calls.problem_views import limited
 from minsheng.core.views import rate_limited
 from minsheng.funding import queries, services
 from minsheng.funding.forms import ObjectionForm
 from minsheng.funding.models import PlanLine
+from minsheng.problems.views import limited
 
 OBJECTION_RATE = "10/h"
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
-from minsheng.core import once, personal, queries, readable, vocabulary
+from minsheng.core import labels, once, personal, queries, readable, vocabulary
 from minsheng.core.audit import history_for
 
 register = template.Library()
@@ -52,3 +52,9 @@ def yuan_to_wan(value):
 def model_label(target_type: str) -> str:
     """`registry.organisation` → the model's name in the page's language."""
     return queries.model_label(target_type)
+
+
+@register.filter
+def current_label(target_type: str) -> str:
+    """The label a recorded kind of record has today (`calls.problem` → `problems.problem`, core/labels.py)."""
+    return labels.current(target_type)
