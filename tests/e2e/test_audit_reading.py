@@ -74,7 +74,7 @@ def test_the_trail_reads_in_words_keeps_no_phone_and_forgets_it_on_request(page,
     # The administrator erases the number on the citizen's request, from the admin's list.
     admin_page = _new_page(browser, live_server)
     sign_in(admin_page, admin.username)
-    admin_page.goto("/admin/calls/problem/")
+    admin_page.goto("/admin/problems/problem/")
     admin_page.locator(f"input[name=_selected_action][value='{problem.pk}']").check()
     admin_page.locator("select[name=action]").select_option("erase_personal_data")
     admin_page.locator("button[name=index], input[name=index]").first.click()

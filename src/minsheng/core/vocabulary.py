@@ -16,6 +16,8 @@ from django.apps import apps
 from django.utils.text import capfirst
 from django.utils.translation import pgettext_lazy
 
+from minsheng.core import labels
+
 # Labels carry their own contexts ("audit action", "audit value"): Django merges every catalogue, and the same
 # English words elsewhere (a page heading, a form label) must keep their own wording.
 
@@ -165,10 +167,7 @@ GENERIC_VERBS = {
 
 
 def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
+    return labels.model_of(label)     # a model that moved to another app keeps its action codes (core/labels.py)
 
 
 def action_label(code: str) -> str | None:
