@@ -83,8 +83,8 @@ def asset_list(request):
     params.pop("page", None)
     return render(request, "registry/list.html", {
         "kind": PAGE, "state": state, "page_obj": page, "columns": _columns(state), "filters": _filters(state),
-        "export_url": reverse("ip:export") + (f"?{params.urlencode()}" if params else ""),
-        "create_url": reverse("ip:create"), "can_add": request.user.has_perm("outcomes.add_ipasset"),
+        "export_url": reverse("outcomes:export") + (f"?{params.urlencode()}" if params else ""),
+        "create_url": reverse("outcomes:create"), "can_add": request.user.has_perm("outcomes.add_ipasset"),
     })
 
 
@@ -140,12 +140,12 @@ def asset_create(request):
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved: %(name)s.") % {"name": asset})
-                return redirect("ip:detail", pk=asset.pk)
+                return redirect("outcomes:detail", pk=asset.pk)
     else:
         form = forms.IPAssetForm(user=user)
     return render(request, "registry/form.html", {
         "kind": PAGE, "form": form, "object": None, "title": gettext("Register an IP asset"),
-        "cancel_url": reverse("ip:list"), "list_url": reverse("ip:list"),
+        "cancel_url": reverse("outcomes:list"), "list_url": reverse("outcomes:list"),
     })
 
 
@@ -165,10 +165,10 @@ def asset_edit(request, pk: int):
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved: %(name)s.") % {"name": asset})
-                return redirect("ip:detail", pk=asset.pk)
+                return redirect("outcomes:detail", pk=asset.pk)
     else:
         form = forms.IPAssetForm(instance=copy.copy(asset), user=user)
     return render(request, "registry/form.html", {
         "kind": PAGE, "form": form, "object": asset, "title": gettext("Edit IP asset"),
-        "cancel_url": reverse("ip:detail", kwargs={"pk": asset.pk}), "list_url": reverse("ip:list"),
+        "cancel_url": reverse("outcomes:detail", kwargs={"pk": asset.pk}), "list_url": reverse("outcomes:list"),
     })
