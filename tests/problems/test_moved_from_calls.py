@@ -74,3 +74,24 @@ def test_a_personal_data_key_made_before_the_move_is_still_the_problems_key():
     assert PersonalDataKey.objects.filter(subject_id=str(problem.pk)).count() == 1
     event = AuditEvent.objects.get(action="calls.problem.create", target_id=str(problem.pk))
     assert token in str(event.new)
+
+
+def test_the_content_type_follows_the_model_and_keeps_the_admins_log(officer):
+    """A database migrated before the move has the content type `calls.problem`, which the admin's log points at."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    step = import_module("minsheng.problems.migrations.0002_content_types_follow")
+    ContentType.objects.filter(app_label="problems").delete()
+    before = ContentType.objects.create(app_label="calls", model="problem")
+    entry = LogEntry.objects.create(user=officer, content_type=before, object_id="1", object_repr="MS",
+                                    action_flag=CHANGE)
+    step.forwards(apps, None)
+    ContentType.objects.clear_cache()
+    assert ContentType.objects.get_for_model(Problem).pk == before.pk
+    assert not ContentType.objects.filter(app_label="calls", model="problem").exists()
+    entry.refresh_from_db()
+    assert entry.content_type.model_class() is Problem
