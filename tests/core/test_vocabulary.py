@@ -18,7 +18,6 @@ from django.utils import translation
 from minsheng.applications.sections import SECTIONS
 from minsheng.calls.states import CALL_TRANSITIONS
 from minsheng.core import vocabulary, workflow
-from minsheng.review import states as review_states
 
 SOURCE = Path(vocabulary.__file__).resolve().parent.parent
 REGISTRY_EXPORTS = ["organisation", "person", "innovationcarrier", "serviceinstitution", "sharedfacility",
@@ -27,10 +26,7 @@ REGISTRY_EXPORTS = ["organisation", "person", "innovationcarrier", "serviceinsti
 # f-string codes whose variable part comes from a table in the code: (file, code with {} for each part) → codes.
 DYNAMIC = {
     ("calls/services.py", "calls.call.{}"): {f"calls.call.{verb}" for _permission, verb in CALL_TRANSITIONS.values()},
-    ("review/services.py", "review.expertprofile.{}"):
-        {f"review.expertprofile.{verb}" for verb in review_states.TRANSITIONS.values()},
-    ("review/reviewing.py", "review.review.{}"): {"review.review.submit", "review.review.create",
-                                                  "review.review.update"},
+    ("review/reviewing.py", "review.review.{}"): {"review.review.create", "review.review.update"},
     ("applications/services.py", "applications.application.section.{}"):
         {f"applications.application.section.{section.key}" for section in SECTIONS},
     ("registry/services.py", "registry.{}.export"): {f"registry.{name}.export" for name in REGISTRY_EXPORTS},

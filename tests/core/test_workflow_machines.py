@@ -5,12 +5,14 @@ Hypothesis drives one fresh object per example through random sequences of named
 
 - the object is in a state the table allows it to reach from its first state, never another;
 - a step the table allows from the current state moved it to the step's target and left exactly one audit event;
-- a step the table does not allow, or one without permission, changed nothing and left no event.
+- a step the table does not allow, or one without permission, changed nothing and left no event;
+- each step's permission (`<prefix>.<step>`, what pages ask) holds exactly when the step may start.
 """
 
 from decimal import Decimal
 
 import pytest
+import rules
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -26,10 +28,13 @@ from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused, Workflow
 from minsheng.funding import states as funding_states
 from minsheng.funding.models import FundingPlan
+from minsheng.review import states as review_states
+from minsheng.review.models import Assignment, ExpertProfile, Panel, Review
 from tests.factories import user_for_role
 from tests.factories.applications import ApplicationFactory
 from tests.factories.calls import CallFactory
 from tests.factories.contracts import approved_project
+from tests.factories.review import ExpertProfileFactory
 
 pytestmark = pytest.mark.django_db
 BOUNDED = settings(max_examples=8, stateful_step_count=15, deadline=None,
@@ -102,6 +107,15 @@ def run_machine(table: Workflow, make):
         def only_states_the_table_allows(self):
             assert self.fresh_state() in self.allowed_states
 
+        @invariant()
+        def each_steps_permission_follows_the_state(self):
+            """The rules permission `<prefix>.<step>` (what pages ask for their buttons) holds exactly when the
+            table lets the step start from the state now; nobody holds it."""
+            self.obj.refresh_from_db()
+            for name, transition in table.transitions.items():
+                assert rules.has_perm(table.action(name), SYSTEM, self.obj) == (self.obj.state in transition.sources)
+                assert not rules.has_perm(table.action(name), None, self.obj)
+
     run_state_machine_as_test(Machine, settings=BOUNDED)
 
 
@@ -142,9 +156,35 @@ def test_tranche_table():
     run_machine(contract_states.TRANCHE, make)
 
 
+def test_expert_profile_table():
+    run_machine(review_states.EXPERT, lambda: ExpertProfileFactory(state=ExpertProfile.State.INVITED))
+
+
+def test_assignment_table():
+    application = ApplicationFactory()     # one application, a new expert per example (a pair is unique)
+    run_machine(review_states.ASSIGNMENT, lambda: Assignment.objects.create(application=application,
+                                                                            expert=ExpertProfileFactory()))
+
+
+def test_review_table():
+    application = ApplicationFactory()
+
+    def make():
+        pair = Assignment.objects.create(application=application, expert=ExpertProfileFactory(),
+                                         state=Assignment.State.ACCEPTED)
+        return Review.objects.create(assignment=pair)
+
+    run_machine(review_states.REVIEW, make)
+
+
+def test_panel_table():
+    run_machine(review_states.PANEL, lambda: Panel.objects.create(call=CallFactory(), convened_at=timezone.now()))
+
+
 def test_every_table_is_tested_here():
     """A new table in some app's states.py needs its machine in this file."""
-    tested = {application_states.WORKFLOW, funding_states.WORKFLOW, contract_states.BOOK, contract_states.TRANCHE}
+    tested = {application_states.WORKFLOW, funding_states.WORKFLOW, contract_states.BOOK, contract_states.TRANCHE,
+              review_states.EXPERT, review_states.ASSIGNMENT, review_states.REVIEW, review_states.PANEL}
     assert set(workflow.registered()) == tested
 
 

@@ -177,6 +177,10 @@ def test_who_may_approve_a_plan_now_is_one_rule_for_the_page_the_service_and_the
     assert approval_refusal(world.second_officer, plan) == ""
     assert world.second_officer.has_perm("funding.approve_plan", plan)
     assert not world.officer.has_perm("funding.approve_plan", plan)
+    # The step's own permission (from the transition table) agrees: state, permission and four eyes in one rule.
+    assert world.second_officer.has_perm("funding.plan.approve", plan)
+    assert not world.officer.has_perm("funding.plan.approve", plan)
+    assert world.officer.has_perm("funding.plan.approve")                            # the role, without a plan
     dept = user_for_role(Role.DEPARTMENT_OFFICER, department=Department.objects.get(code="health"))
     assert not dept.has_perm("funding.approve_plan", plan)                          # a department confirms only
     with pytest.raises(ValidationError, match="four eyes"):
@@ -184,6 +188,8 @@ def test_who_may_approve_a_plan_now_is_one_rule_for_the_page_the_service_and_the
     services.approve(plan, by=world.second_officer, reason="同意")
     plan.refresh_from_db()
     assert not world.second_officer.has_perm("funding.approve_plan", plan)          # in notice: done
+    assert not world.second_officer.has_perm("funding.plan.approve", plan)
+    assert world.second_officer.has_perm("funding.plan.decide", plan)
 
 
 def test_cofunding_scope_and_leverage():

@@ -107,6 +107,10 @@ def test_publish_notifies_each_expert_with_titles_only_and_sets_the_deadline(dja
         assert service.publish(w.call, by=w.officer) == 4
     assert set(Assignment.objects.values_list("state", flat=True)) == {S.PUBLISHED}
     assert all(a.due_at == w.call.review_ends_at for a in Assignment.objects.all())
+    # one event per assignment (states.ASSIGNMENT's publish step), in the officer's name
+    events = AuditEvent.objects.filter(action="review.assignment.publish")
+    assert sorted(int(e.target_id) for e in events) == sorted(Assignment.objects.values_list("pk", flat=True))
+    assert {(e.actor_id, e.old["state"], e.new["state"]) for e in events} == {(w.officer.pk, "proposed", "published")}
     assert len(mail.outbox) == 2
     names = [e.person.name for e in w.experts]
     for message in mail.outbox:
@@ -132,9 +136,16 @@ def test_decline_needs_a_reason_and_re_solves_only_that_application(django_captu
     new = after - before
     assert len(new) == 1 and next(iter(new))[0] == pair.application_id
     assert next(iter(new))[1] != pair.expert_id
-    assert Assignment.objects.get(application=pair.application_id, expert=next(iter(new))[1]).state == S.PUBLISHED
+    replacement = Assignment.objects.get(application=pair.application_id, expert=next(iter(new))[1])
+    assert replacement.state == S.PUBLISHED
+    # the platform published the replacement: publishing is not the expert's step
+    assert AuditEvent.objects.get(action="review.assignment.publish", target_id=str(replacement.pk)).actor_id is None
+    assert AuditEvent.objects.get(action="review.assignment.decline").actor_id == user.pk
     with pytest.raises(ValidationError, match="该邀请已答复"):
         service.respond(pair, by=user, accept=True)
+    pair.refresh_from_db()      # the page's answer buttons follow the step's permission
+    assert not user.has_perm("review.assignment.accept", pair)
+    assert w.users[replacement.expert_id].has_perm("review.assignment.accept", replacement)
 
 
 def test_overdue_reviews_are_replaced_keeping_everyone_else():
@@ -148,6 +159,8 @@ def test_overdue_reviews_are_replaced_keeping_everyone_else():
     before = pairs(w.call)
     assert service.replace_overdue(w.call, by=w.officer) == 1
     assert Assignment.objects.get(pk=late.pk).state == S.EXPIRED
+    expired = AuditEvent.objects.get(action="review.assignment.expire")
+    assert (expired.target_id, expired.old, expired.new) == (str(late.pk), {"state": "accepted"}, {"state": "expired"})
     after = pairs(w.call)
     assert before - after == {(late.application_id, late.expert_id)}
     replacement = Assignment.objects.get(pk__in=Assignment.objects.filter(application=late.application).exclude(

@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from minsheng.core import workflow
 from minsheng.core.audit import AuditEvent
+from minsheng.core.workflow import TransitionRefused
 from minsheng.review import panel as service
 from minsheng.review.models import ConflictDeclaration, ExpertProfile, Panel, PanelVote
 from tests.factories.review import ExpertProfileFactory, expert_user
@@ -82,10 +84,15 @@ def test_the_session_needs_members_and_opens_once(world):
     with pytest.raises(ValidationError):
         service.open_session(panel, by=world.officer)
     service.add_member(panel, world.experts[3], by=world.officer)
+    officer = world.officer
+    assert officer.has_perm("review.panel.open", panel) and not officer.has_perm("review.panel.freeze", panel)
     service.open_session(panel, by=world.officer)
     with pytest.raises(ValidationError):
         service.open_session(panel, by=world.officer)
     assert AuditEvent.objects.filter(action="review.panel.open").count() == 1
+    # the page's buttons follow the table: open no more, freeze now, and never for a member
+    assert not officer.has_perm("review.panel.open", panel) and officer.has_perm("review.panel.freeze", panel)
+    assert not world.users[world.experts[3].pk].has_perm("review.panel.freeze", panel)
 
 
 def test_votes_only_by_members_only_in_session(world):
@@ -201,7 +208,8 @@ def test_the_state_move_is_conditional_so_a_stale_copy_loses(world):
     service.record_minutes(panel, by=world.officer, minutes="纪要")
     stale = Panel.objects.get(pk=panel.pk)
     service.freeze(panel, by=world.officer)
-    assert not service._move(stale, Panel.State.IN_SESSION, Panel.State.FROZEN)   # the loser's update matches 0
+    with pytest.raises(TransitionRefused):      # the loser's conditional update matches no row
+        workflow.move(stale, "freeze", by=world.officer)
     with pytest.raises(ValidationError):
         service.freeze(stale, by=world.officer)
     assert AuditEvent.objects.filter(action="review.panel.freeze").count() == 1

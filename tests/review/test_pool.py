@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from minsheng.applications.models import Application
 from minsheng.core.models import AuditEvent
 from minsheng.core.roles import Role
+from minsheng.core.workflow import TransitionRefused
 from minsheng.review import services
 from minsheng.review.models import AvoidanceRequest, ExpertProfile
 from tests.factories import PersonFactory, domain, user_for_role
@@ -37,19 +38,19 @@ def test_invite_approve_suspend_reinstate_each_audited_with_m17(officer):
     person.refresh_from_db()
     assert person.in_expert_pool and events("registry.person.update").get().new == {"in_expert_pool": True}
 
-    services.transition(profile=profile, target=ExpertProfile.State.ACTIVE, by=officer)
+    services.transition(profile=profile, step="approve", by=officer)
     assert events("review.expertprofile.approve").get().clause == "M17"
 
     with pytest.raises(ValidationError) as caught:
-        services.transition(profile=profile, target=ExpertProfile.State.SUSPENDED, by=officer, reason=" ")
+        services.transition(profile=profile, step="suspend", by=officer, reason=" ")
     assert "reason" in caught.value.message_dict
-    services.transition(profile=profile, target=ExpertProfile.State.SUSPENDED, by=officer, reason="评审失职")
+    services.transition(profile=profile, step="suspend", by=officer, reason="评审失职")
     profile.refresh_from_db()
     assert profile.state_reason == "评审失职"
     event = events("review.expertprofile.suspend").get()
     assert event.reason == "评审失职" and event.old == {"state": "active"}
 
-    services.transition(profile=profile, target=ExpertProfile.State.ACTIVE, by=officer, reason="复核后恢复")
+    services.transition(profile=profile, step="reinstate", by=officer, reason="复核后恢复")
     assert events("review.expertprofile.reinstate").count() == 1
 
 
@@ -63,21 +64,23 @@ def test_inviting_twice_is_refused_with_a_message(officer):
 def test_a_stale_decision_is_refused_and_changes_nothing(officer):
     profile = ExpertProfileFactory(state=ExpertProfile.State.INVITED)
     stale = ExpertProfile.objects.get(pk=profile.pk)
-    services.transition(profile=profile, target=ExpertProfile.State.ACTIVE, by=officer)
-    with pytest.raises(services.TransitionRefused):
-        services.transition(profile=stale, target=ExpertProfile.State.ACTIVE, by=officer)
+    services.transition(profile=profile, step="approve", by=officer)
+    with pytest.raises(TransitionRefused, match="“在库”"):      # the refusal names the state it is in now
+        services.transition(profile=stale, step="approve", by=officer)
     assert events("review.expertprofile.approve").count() == 1
     # Skipping a step: an invited expert cannot be suspended before approval.
     invited = ExpertProfileFactory(state=ExpertProfile.State.INVITED)
-    with pytest.raises(services.TransitionRefused):
-        services.transition(profile=invited, target=ExpertProfile.State.SUSPENDED, by=officer, reason="x")
+    with pytest.raises(TransitionRefused):
+        services.transition(profile=invited, step="suspend", by=officer, reason="x")
+    assert not officer.has_perm("review.expertprofile.suspend", invited)     # the page offers no such button
+    assert officer.has_perm("review.expertprofile.approve", invited)
 
 
 @pytest.mark.parametrize("role", [Role.APPLICANT, Role.EXPERT, Role.AUDITOR, Role.DEPARTMENT_OFFICER])
 def test_only_officers_manage_the_pool(role):
     profile = ExpertProfileFactory(state=ExpertProfile.State.INVITED)
     with pytest.raises(PermissionDenied):
-        services.transition(profile=profile, target=ExpertProfile.State.ACTIVE, by=user_for_role(role))
+        services.transition(profile=profile, step="approve", by=user_for_role(role))
     with pytest.raises(PermissionDenied):
         services.invite_expert(person=PersonFactory(), by=user_for_role(role))
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from minsheng.core.models import AuditEvent
 from minsheng.core.roles import Role
 from minsheng.review import assignment as service
 from minsheng.review import reviewing
@@ -75,6 +76,12 @@ def test_draft_saves_partial_scores_then_submits_once(client, world):
     review.refresh_from_db()
     assert review.state == Review.State.SUBMITTED and review.submitted_at
     assert Assignment.objects.get(pk=world.pair.pk).state == Assignment.State.COMPLETED
+    # the submission's two steps (states.REVIEW, states.ASSIGNMENT), each its own event in the expert's name
+    submitted = AuditEvent.objects.get(action="review.review.submit")
+    assert (submitted.old["state"], submitted.new["state"], submitted.new["comments"]) == ("draft", "submitted", "好")
+    assert submitted.new["recommendation"] == "fund" and submitted.new["submitted_at"]
+    completed = AuditEvent.objects.get(action="review.assignment.complete")
+    assert completed.target_id == str(world.pair.pk) and completed.actor_id == world.users[world.experts[0].pk].pk
     again = post(client, world, {**scores(world, 1, 1), "recommendation": "reject", "action": "submit"})
     assert (again.status_code == 400 and "已提交".encode() in again.content) or b"already submitted" in again.content
     review.refresh_from_db()

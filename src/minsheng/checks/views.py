@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from minsheng.applications import states
 from minsheng.applications.models import Application
 from minsheng.checks import queries, services
 from minsheng.checks import rules as check_rules  # noqa: F401  (registers the permissions)
@@ -140,7 +139,7 @@ def _application(request, pk):
 def _detail(request, application, *, form=None, comment_form=None, status=200):
     results = queries.application_results(application)
     failed = [r for r in results if not r.passed and not r.overridden_by_id]
-    can_decide = request.user.has_perm(DECIDE, application) and states.WORKFLOW.can(application, "check_pass")
+    can_decide = request.user.has_perm("applications.application.check_pass", application)
     return render(request, "checks/application.html", {
         "application": application, "call": application.call, "results": results,
         "rounds": application.rule_results.values_list("round", flat=True).distinct().count(),

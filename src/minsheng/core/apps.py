@@ -8,4 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from minsheng.core import checks  # noqa: F401  (registers the system checks)
+        from minsheng.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            workflow,
+        )
+
+        # Every model's table, so that each step's permission exists before a page asks it (see core/workflow.py).
+        workflow.registered()

@@ -125,6 +125,7 @@ ACTIONS = {
     "review.assignment.publish": pgettext_lazy("audit action", "Reviewer assignment published"),
     "review.assignment.accept": pgettext_lazy("audit action", "Review accepted by the expert"),
     "review.assignment.decline": pgettext_lazy("audit action", "Review declined by the expert"),
+    "review.assignment.complete": pgettext_lazy("audit action", "Review assignment completed"),
     "review.assignment.expire": pgettext_lazy("audit action", "Overdue reviews replaced"),
     "review.review.create": pgettext_lazy("audit action", "Review draft saved"),
     "review.review.update": pgettext_lazy("audit action", "Review draft saved"),

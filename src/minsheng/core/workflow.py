@@ -12,8 +12,17 @@ states, target, permission, clause, four eyes), registered here. `move(obj, name
    the loser is refused with nothing changed;
 5. writes exactly one audit event, `<prefix>.<transition name>`, with the old and new state and the clause.
 
+`move_many(queryset, name, by=…)` takes the same step on every row of a queryset that is in a source state (a
+call's assignments published at once): one locking read, one conditional UPDATE, one audit event per row.
+
 Every refusal of a step is a `TransitionRefused` (a ValidationError, so pages and the API show its message); a
-missing permission is PermissionDenied, as everywhere else. Call `move` inside the service's transaction, after the
+missing permission is PermissionDenied, as everywhere else.
+
+Registering a table also adds, for each step, a django-rules permission named like its audit action
+(`funding.plan.approve`): with an object, true when the object is in a state the step starts from, the actor holds
+the step's permission and four eyes lets them take it; without one, whether the actor's role may take the step at
+all. Pages ask it for their buttons (`user.has_perm("funding.plan.approve", plan)`), so the state condition lives
+in the table, not beside `has_perm` in a view. Call `move` inside the service's transaction, after the
 service's own checks, so that the event joins the service's other writes or none of them happens.
 """
 
@@ -21,6 +30,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
@@ -28,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minsheng.core import audit, labels
-from minsheng.core.permissions import require
+from minsheng.core.permissions import allowed, require
 
 STALE = gettext_lazy("This is now “%(state)s”, so it cannot become “%(target)s”. Nothing was changed; reload the "
                      "page to see its current state.")
@@ -89,6 +99,21 @@ class Workflow:
         transition = self.transitions.get(name)
         return transition is not None and getattr(obj, self.field) in transition.sources
 
+    def four_eyes_refuses(self, obj: models.Model, name: str, actor) -> bool:
+        """Whether four eyes refuses `actor` this step: they took the step before it (as `obj` is loaded)."""
+        field = self.transitions[name].four_eyes
+        earlier = getattr(obj, f"{field}_id", None) if field else None
+        return earlier is not None and earlier == getattr(actor, "pk", None)
+
+    def may(self, actor, name: str, obj: models.Model | None = None) -> bool:
+        """Whether `actor` may take the step on `obj` now (state, permission, four eyes); without `obj`, whether
+        the actor's role may take it at all. The rule behind the step's permission `<prefix>.<name>`."""
+        transition = self.transitions[name]
+        if obj is None:
+            return allowed(actor, transition.permission)
+        return (self.can(obj, name) and allowed(actor, transition.permission, self.permission_object(obj))
+                and not self.four_eyes_refuses(obj, name, actor))
+
     def refusal(self, obj: models.Model, target: str, code: str = "stale") -> TransitionRefused:
         label = self.model._meta.get_field(self.field).flatchoices
         return TransitionRefused(
@@ -109,8 +134,18 @@ def _load_states(app: str) -> None:
 
 
 def register(workflow: Workflow) -> Workflow:
+    """Register the table, and a rules permission per step named like its audit action (see the module's doc)."""
     _WORKFLOWS[workflow.model] = workflow
+    for name in workflow.transitions:
+        rules.set_perm(workflow.action(name), _step_rule(workflow, name))
     return workflow
+
+
+def _step_rule(workflow: Workflow, name: str) -> rules.Predicate:
+    def may_take(user, obj=None) -> bool:
+        return workflow.may(user, name, obj)
+
+    return rules.predicate(may_take, name=workflow.action(name))
 
 
 def workflow_of(obj_or_model) -> Workflow:
@@ -152,8 +187,8 @@ def move(obj: models.Model, name: str, *, by, reason: str = "", old: dict | None
             raise workflow.refusal(obj, transition.target)
         require(by, transition.permission, workflow.permission_object(obj))
         if transition.four_eyes:
-            earlier = model.objects.filter(pk=obj.pk).values_list(f"{transition.four_eyes}_id", flat=True).first()
-            if earlier is not None and earlier == getattr(by, "pk", None):
+            obj.refresh_from_db(fields=[transition.four_eyes])
+            if workflow.four_eyes_refuses(obj, name, by):
                 raise TransitionRefused(_("You took the step before this one, so another person must take this "
                                           "one (four eyes)."), code="four_eyes")
         values = {field: transition.target, **fields}
@@ -167,3 +202,39 @@ def move(obj: models.Model, name: str, *, by, reason: str = "", old: dict | None
                      old={field: current, **(old or {})}, new={field: transition.target, **(new or {})},
                      reason=reason, clause=transition.clause)
     return current
+
+
+def move_many(queryset: models.QuerySet, name: str, *, by, reason: str = "", **fields) -> list[models.Model]:
+    """Take the step `name` on every row of `queryset` that is in one of its source states (the others are left
+    as they are), with one conditional UPDATE setting `fields` (values or expressions, the same for every row);
+    return the rows moved, as they were before the move, in primary-key order.
+
+    The permission and four eyes are asked per row, as `move` does, before anything is written; one audit event
+    per row follows, in primary-key order. Rows locked by the read cannot be moved by anyone else meanwhile, so
+    the UPDATE moving fewer rows than it locked (a database that does not lock rows) refuses the whole step."""
+    workflow = workflow_of(queryset.model)
+    transition = workflow.transitions.get(name)
+    if transition is None:
+        raise TransitionRefused(_("This step does not exist."), code="invalid")
+    model, field = workflow.model, workflow.field
+    with transaction.atomic():
+        rows = list(queryset.filter(**{f"{field}__in": transition.sources}).select_for_update(of=("self",))
+                    .order_by("pk"))
+        for row in rows:
+            require(by, transition.permission, workflow.permission_object(row))
+            if workflow.four_eyes_refuses(row, name, by):
+                raise TransitionRefused(_("You took the step before this one, so another person must take this "
+                                          "one (four eyes)."), code="four_eyes")
+        if not rows:
+            return []
+        values = {field: transition.target, **fields}
+        if workflow.versioned:
+            values["version"] = F("version") + 1
+        pks = [row.pk for row in rows]
+        if model.objects.filter(pk__in=pks, **{f"{field}__in": transition.sources}).update(**values) != len(rows):
+            raise workflow.refusal(model.objects.filter(pk__in=pks).exclude(
+                **{f"{field}__in": transition.sources}).first() or rows[0], transition.target)
+        for row in rows:
+            audit.record(action=workflow.action(name), by=by, target=row, old={field: getattr(row, field)},
+                         new={field: transition.target}, reason=reason, clause=transition.clause)
+    return rows

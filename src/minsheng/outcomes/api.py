@@ -5,11 +5,10 @@ same search (`q`), filters and `sort` as the list page."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from minsheng.core.listing import list_parameters, listed
 from minsheng.core.permissions import ViewPermission
 from minsheng.outcomes import queries
 from minsheng.outcomes.models import IPAsset
-from minsheng.registry import queries as listing
-from minsheng.registry.api import _list_parameters
 
 
 class IPAssetSerializer(serializers.ModelSerializer):
@@ -25,7 +24,7 @@ class IPAssetSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(list=extend_schema(summary="IP assets you may see (M19)",
-                                       parameters=_list_parameters(queries.IP_ASSETS)),
+                                       parameters=list_parameters(queries.IP_ASSETS)),
                     retrieve=extend_schema(summary="One IP asset"))
 class IPAssetViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ViewPermission]
@@ -36,7 +35,7 @@ class IPAssetViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = queries.ip_assets_for(self.request.user)
         if self.action == "list":
-            queryset = listing.apply(queryset, listing.parse(queries.IP_ASSETS, self.request.query_params))
+            queryset = listed(queryset, queries.IP_ASSETS, self.request.query_params)
         return queryset
 
 

@@ -4,10 +4,11 @@ the list page, its Excel export and the API)."""
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.listing import Filter, Listing, choices_of
 from minsheng.core.roles import is_applicant, is_government
 from minsheng.outcomes.models import IPAsset
+from minsheng.policy.queries import district_choices, domain_choices
 from minsheng.registry.models import Organisation
-from minsheng.registry.queries import Filter, Listing, _choices_of, _districts, _domains
 
 
 def ip_assets_for(user) -> QuerySet[IPAsset]:
@@ -30,10 +31,10 @@ IP_ASSETS = Listing(
     kind="ip",
     search=("title", "number", "owner__name_zh", "owner__credit_code"),
     filters=(
-        Filter("kind", _("kind"), "kind", _choices_of(IPAsset.Kind)),
-        Filter("status", _("status"), "status", _choices_of(IPAsset.Status)),
-        Filter("domain", _("domain"), "domain__code", _domains),
-        Filter("district", _("district"), "owner__district__code", _districts),
+        Filter("kind", _("kind"), "kind", choices_of(IPAsset.Kind)),
+        Filter("status", _("status"), "status", choices_of(IPAsset.Status)),
+        Filter("domain", _("domain"), "domain__code", domain_choices),
+        Filter("district", _("district"), "owner__district__code", district_choices),
     ),
     sorts={"title": ("title",), "number": ("number",), "kind": ("kind",), "owner": ("owner__name_zh",),
            "status": ("status",), "granted": ("granted_on",), "fee": ("next_fee_due",)},

@@ -1,13 +1,11 @@
 """The IP register's pages (M19): list with search, filters and Excel export, detail, create and edit.
-Thin: scope from queries.py, permissions from rules.py, writes from services.py. The list and form reuse the
-registry's templates, whose shape these pages share."""
+Thin: scope from queries.py, permissions from rules.py, writes from services.py. The list is a core.listing list
+(core/list.html); the form reuses the registry's template, whose shape these pages share."""
 
 import copy
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,32 +15,23 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from minsheng.core import listing
 from minsheng.core.exports import xlsx_response
+from minsheng.core.listing import Column
 from minsheng.core.permissions import allowed, permission_required
 from minsheng.core.views import rate_limited
 from minsheng.outcomes import forms, queries, services
 from minsheng.outcomes.models import IPAsset
-from minsheng.registry import queries as listing
 from minsheng.registry.forms import apply_service_errors
 
 EXPORT_RATE = "10/m"
 
-
-@dataclass(frozen=True)
-class ListPage:
-    title: str
-    singular: str
-    listing: listing.Listing
-    slug: str = "ip"
-    clauses: tuple = ("M19",)
-    search_hint: str = _("Title, number, owner or credit code")
-    row_template: str = "outcomes/ip/_row.html"
-
-
-PAGE = ListPage(title=IPAsset._meta.verbose_name_plural, singular=IPAsset._meta.verbose_name,
-                listing=queries.IP_ASSETS)
-COLUMNS = [(_("title"), "title"), (_("kind"), "kind"), (_("number"), "number"), (_("owner"), "owner"),
-           (_("domain"), ""), (_("status"), "status"), (_("granted on"), "granted"), (_("next annual fee due"), "fee")]
+PAGE = listing.ListPage(
+    slug="ip", title=IPAsset._meta.verbose_name_plural, listing=queries.IP_ASSETS, clauses=("M19",),
+    search_hint=_("Title, number, owner or credit code"), row_template="outcomes/ip/_row.html",
+    columns=(Column(_("title"), "title"), Column(_("kind"), "kind"), Column(_("number"), "number"),
+             Column(_("owner"), "owner"), Column(_("domain")), Column(_("status"), "status"),
+             Column(_("granted on"), "granted"), Column(_("next annual fee due"), "fee")))
 
 
 def _visible(request, pk: int) -> IPAsset:
@@ -52,38 +41,13 @@ def _visible(request, pk: int) -> IPAsset:
     return asset
 
 
-def _columns(state) -> list[dict]:
-    current, descending = state.sort.lstrip("-"), state.sort.startswith("-")
-    links = []
-    for label, sort in COLUMNS:
-        entry = {"label": label, "target": "", "active": False, "descending": False}
-        if sort:
-            active = sort == current
-            entry.update(target=f"-{sort}" if active and not descending else sort, active=active,
-                         descending=active and descending)
-        links.append(entry)
-    return links
-
-
-def _filters(state) -> list[dict]:
-    return [{"name": f.name, "label": f.label,
-             "options": [{"value": v, "label": label, "selected": state.values.get(f.name) == v,
-                          "count": state.counts.get(v, 0) if f.name == PAGE.listing.facet else None}
-                         for v, label in state.choices[f.name]]}
-            for f in PAGE.listing.filters]
-
-
 @require_safe
 @permission_required("outcomes.view_ipasset")
 def asset_list(request):
-    state = listing.parse(PAGE.listing, request.GET)
-    queryset = listing.apply(queries.ip_assets_for(request.user), state, with_counts=True)
-    page = Paginator(queryset, listing.PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(request, "registry/list.html", {
-        "kind": PAGE, "state": state, "page_obj": page, "columns": _columns(state), "filters": _filters(state),
-        "export_url": reverse("outcomes:export") + (f"?{params.urlencode()}" if params else ""),
+    context = listing.page_context(request, PAGE, queries.ip_assets_for(request.user),
+                                   listing.parse(PAGE.listing, request.GET), export_url=reverse("outcomes:export"))
+    return render(request, "core/list.html", {
+        **context,
         "create_url": reverse("outcomes:create"), "can_add": request.user.has_perm("outcomes.add_ipasset"),
     })
 

@@ -127,3 +127,15 @@ def citing(code: str) -> dict[str, list]:
         "support_types": list(SupportType.objects.filter(clause_code=code)),
         "funding_sources": list(FundingSource.objects.filter(clause_code=code)),
     }
+
+
+# --- Choices for the lists' filters (core.listing.Filter) ----------------------------------------
+
+def district_choices() -> list[tuple[str, str]]:
+    """Every district, by code, in the catalogue's order."""
+    return [(d.code, d.name) for d in District.objects.all()]
+
+
+def domain_choices() -> list[tuple[str, str]]:
+    """Every domain, by code, named as the catalogue names it."""
+    return [(d.code, str(d)) for d in Domain.objects.all()]

@@ -17,13 +17,12 @@ from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from minsheng.core.listing import list_parameters, listed
 from minsheng.core.permissions import ViewPermission
 from minsheng.policy.models import District, Domain
 from minsheng.problems import services as problems
 from minsheng.problems.models import Problem
 from minsheng.problems.views import SUBMIT_RATE, TRACK_RATE, limited, tracking_context
-from minsheng.registry import queries
-from minsheng.registry.api import _list_parameters
 
 LIMITED = _("You have sent too many requests in a short time. Please wait a few minutes and try again.")
 
@@ -133,7 +132,7 @@ class TrackViewSet(viewsets.GenericViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Livelihood problems you may read (M05)",
-                                       parameters=_list_parameters(problems.PROBLEMS)),
+                                       parameters=list_parameters(problems.PROBLEMS)),
                     retrieve=extend_schema(summary="One livelihood problem"))
 class ProblemViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ViewPermission]
@@ -144,7 +143,7 @@ class ProblemViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = problems.problems_for(self.request.user)
         if self.action == "list":
-            queryset = queries.apply(queryset, queries.parse(problems.PROBLEMS, self.request.query_params))
+            queryset = listed(queryset, problems.PROBLEMS, self.request.query_params)
         return queryset
 
 

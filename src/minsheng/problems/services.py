@@ -28,15 +28,16 @@ from stdnum.iso7064 import mod_37_36
 
 from minsheng.calls.models import Call, Topic
 from minsheng.core import audit, clock
+from minsheng.core.listing import Filter, Listing, choices_of
 from minsheng.core.permissions import require
 from minsheng.core.roles import is_auditor, is_department_officer, is_district_officer, is_staff_officer
 from minsheng.core.services import create_audited
 from minsheng.core.workflow import TransitionRefused
 from minsheng.engines.text import term_counts, tfidf, tokens
 from minsheng.policy.models import Department
+from minsheng.policy.queries import district_choices, domain_choices
 from minsheng.problems import rules  # noqa: F401  (registers the problem permissions)
 from minsheng.problems.models import Problem, ProblemStep
-from minsheng.registry.queries import Filter, Listing, _choices_of, _districts, _domains
 
 logger = logging.getLogger("minsheng.calls")
 
@@ -361,10 +362,10 @@ PROBLEMS = Listing(
     kind="problem",
     search=("tracking_code", "title", "description", "affected", "search_tokens"),
     filters=(
-        Filter("state", _("state"), "state", _choices_of(Problem.State)),
-        Filter("domain", _("domain"), "domain__code", _domains),
-        Filter("district", _("district"), "district__code", _districts),
-        Filter("source", _("source"), "source", _choices_of(Problem.Source)),
+        Filter("state", _("state"), "state", choices_of(Problem.State)),
+        Filter("domain", _("domain"), "domain__code", domain_choices),
+        Filter("district", _("district"), "district__code", district_choices),
+        Filter("source", _("source"), "source", choices_of(Problem.Source)),
         Filter("department", _("reporting department"), "department__code", _departments),
     ),
     sorts={"created": ("created_at",), "title": ("title",), "state": ("state",), "domain": ("domain__code",),

@@ -2,13 +2,11 @@
 decisions, and the Excel export. Thin: scope, rules and writes live in services.py and rules.py."""
 
 import uuid
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,14 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from minsheng.core import listing
 from minsheng.core.exports import xlsx_response
+from minsheng.core.listing import Column
 from minsheng.core.middleware import client_address
 from minsheng.core.permissions import allowed, permission_required, require
 from minsheng.core.views import rate_limited
 from minsheng.problems import forms
 from minsheng.problems import services as problems
 from minsheng.problems.models import Problem
-from minsheng.registry import queries
 from minsheng.registry.forms import apply_service_errors
 
 SUBMIT_RATE = "10/h"   # reports from one address
@@ -42,21 +41,12 @@ def limited(request, group: str, rate: str) -> bool:
     return is_ratelimited(request, group=group, key=address_key, rate=rate, increment=True)
 
 
-@dataclass(frozen=True)
-class ListPage:
-    """What the shared list template (registry/list.html) needs to know about this list."""
-
-    title: str
-    listing: queries.Listing
-    slug: str = "problem"
-    clauses: tuple = ("M05",)
-    search_hint: str = _("Tracking code, title, description or who is affected")
-    row_template: str = "problems/_row.html"
-
-
-PAGE = ListPage(title=Problem._meta.verbose_name_plural, listing=problems.PROBLEMS)
-COLUMNS = [(_("tracking code"), ""), (_("title"), "title"), (_("domain"), "domain"), (_("district"), "district"),
-           (_("source"), ""), (_("state"), "state"), (_("received"), "created")]
+PAGE = listing.ListPage(
+    slug="problem", title=Problem._meta.verbose_name_plural, listing=problems.PROBLEMS, clauses=("M05",),
+    search_hint=_("Tracking code, title, description or who is affected"), row_template="problems/_row.html",
+    columns=(Column(_("tracking code")), Column(_("title"), "title"), Column(_("domain"), "domain"),
+             Column(_("district"), "district"), Column(_("source")), Column(_("state"), "state"),
+             Column(_("received"), "created")))
 
 
 def _visible(request, pk: int) -> Problem:
@@ -150,38 +140,13 @@ def track(request):
 
 # --- Officers: list, export, detail, triage ------------------------------------------------------
 
-def _columns(state: queries.ListState) -> list[dict]:
-    current, descending = state.sort.lstrip("-"), state.sort.startswith("-")
-    links = []
-    for label, sort in COLUMNS:
-        entry = {"label": label, "target": "", "active": False, "descending": False}
-        if sort:
-            active = sort == current
-            entry.update(target=f"-{sort}" if active and not descending else sort, active=active,
-                         descending=active and descending)
-        links.append(entry)
-    return links
-
-
-def _filters(state: queries.ListState) -> list[dict]:
-    return [{"name": f.name, "label": f.label,
-             "options": [{"value": v, "label": label, "selected": state.values.get(f.name) == v,
-                          "count": state.counts.get(v, 0) if f.name == PAGE.listing.facet else None}
-                         for v, label in state.choices[f.name]]}
-            for f in PAGE.listing.filters]
-
-
 @require_safe
 @permission_required("calls.view_problem")
 def problem_list(request):
-    state = queries.parse(PAGE.listing, request.GET)
-    queryset = queries.apply(problems.problems_for(request.user), state, with_counts=True)
-    page = Paginator(queryset, queries.PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(request, "registry/list.html", {
-        "kind": PAGE, "state": state, "page_obj": page, "columns": _columns(state), "filters": _filters(state),
-        "export_url": reverse("problems:export") + (f"?{params.urlencode()}" if params else ""),
+    context = listing.page_context(request, PAGE, problems.problems_for(request.user),
+                                   listing.parse(PAGE.listing, request.GET), export_url=reverse("problems:export"))
+    return render(request, "core/list.html", {
+        **context,
         "create_url": reverse("problems:submit"), "can_add": True,
     })
 
@@ -196,8 +161,8 @@ def export(request):
     if is_ratelimited(request, group="problems.export", key="user", rate=EXPORT_RATE, increment=True):
         return rate_limited(request)
     user = request.user
-    state = queries.parse(PAGE.listing, request.GET)
-    rows_qs = queries.apply(problems.problems_for(user), state)
+    state = listing.parse(PAGE.listing, request.GET)
+    rows_qs = listing.apply(problems.problems_for(user), state)
     with_contact = user.has_perm("calls.view_problem_contact")
     headers = [_("tracking code"), _("title"), _("description"), _("domain"), _("district"), _("who is affected"),
                _("source"), _("reporting department"), _("state"), _("reason"), _("merged into"), _("received"),

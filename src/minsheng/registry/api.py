@@ -8,11 +8,11 @@ applicants; the organisations a partner works with are listed in full only for g
 Every list takes the same search (`q`), filters and `sort` as the list pages.
 """
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from minsheng.core.api_fields import OptionalEmailField, OptionalURLField
+from minsheng.core.listing import Listing, list_parameters, listed
 from minsheng.core.permissions import ViewPermission
 from minsheng.registry import queries
 from minsheng.registry.models import (
@@ -131,36 +131,23 @@ class PartnerSerializer(serializers.ModelSerializer):
 
 # --- Viewsets ------------------------------------------------------------------------------------
 
-def _list_parameters(listing: queries.Listing) -> list[OpenApiParameter]:
-    parameters = [
-        OpenApiParameter("q", OpenApiTypes.STR, description="Search: " + ", ".join(listing.search)),
-        OpenApiParameter("sort", OpenApiTypes.STR, enum=sorted([*listing.sorts, *[f"-{s}" for s in listing.sorts]]),
-                         description="Sort key; a leading '-' sorts descending"),
-    ]
-    for flt in listing.filters:
-        parameters.append(OpenApiParameter(flt.name, OpenApiTypes.STR,
-                                           description=f"Filter on {flt.lookup}; unknown values are ignored"))
-    return parameters
-
-
 class RegistryViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ViewPermission]
     lookup_value_regex = r"\d+"
-    listing: queries.Listing
+    listing: Listing
     scope = None
     permission = ""
 
     def get_queryset(self):
         queryset = type(self).scope(self.request.user)
         if self.action == "list":
-            state = queries.parse(self.listing, self.request.query_params)
-            queryset = queries.apply(queryset, state)
+            queryset = listed(queryset, self.listing, self.request.query_params)
         return queryset
 
 
-def _documented(listing: queries.Listing, summary: str, detail: str):
+def _documented(listing: Listing, summary: str, detail: str):
     return extend_schema_view(
-        list=extend_schema(summary=summary, parameters=_list_parameters(listing)),
+        list=extend_schema(summary=summary, parameters=list_parameters(listing)),
         retrieve=extend_schema(summary=detail),
     )
 

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,8 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from minsheng.core import listing
 from minsheng.core.exports import xlsx_response
 from minsheng.core.identifiers import credit_code_in_city
+from minsheng.core.listing import Column
 from minsheng.core.permissions import allowed, permission_required, require
 from minsheng.core.roles import is_applicant, is_district_officer, is_expert, is_government, is_staff_officer
 from minsheng.core.views import rate_limited
@@ -45,12 +46,6 @@ _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 @dataclass(frozen=True)
-class Column:
-    label: str | Promise
-    sort: str = ""
-
-
-@dataclass(frozen=True)
 class ExportColumn:
     header: str | Promise
     value: Callable
@@ -60,7 +55,7 @@ class ExportColumn:
 class Kind:
     slug: str                                        # URL names: <slug>_list, <slug>_detail, ...
     model: type
-    listing: queries.Listing
+    listing: listing.Listing
     scope: Callable                                  # user -> the queryset the user may see
     public: bool                                     # readable without signing in
     columns: tuple[Column, ...]
@@ -130,58 +125,19 @@ def _can_link_organisation(user, organisation_id) -> bool:
 
 # --- Lists and exports -----------------------------------------------------------------------------
 
-def _list_state(request, kind: Kind) -> queries.ListState:
+def _list_state(request, kind: Kind) -> listing.ListState:
     defaults = kind.list_defaults(request.user) if kind.list_defaults else None
-    return queries.parse(kind.listing, request.GET, defaults)
-
-
-def _column_links(kind: Kind, state: queries.ListState) -> list[dict]:
-    current = state.sort.lstrip("-")
-    descending = state.sort.startswith("-")
-    links = []
-    for column in kind.columns:
-        entry = {"label": column.label, "target": "", "active": False, "descending": False}
-        if column.sort:
-            active = column.sort == current
-            target = f"-{column.sort}" if active and not descending else column.sort
-            entry.update(target=target, active=active, descending=active and descending)
-        links.append(entry)
-    return links
-
-
-def _filter_widgets(kind: Kind, state: queries.ListState) -> list[dict]:
-    widgets = []
-    for flt in kind.listing.filters:
-        counted = flt.name == kind.listing.facet
-        options = [{"value": value, "label": label, "selected": state.values.get(flt.name) == value,
-                    "count": state.counts.get(value, 0) if counted else None}
-                   for value, label in state.choices[flt.name]]
-        widgets.append({"name": flt.name, "label": flt.label, "options": options})
-    return widgets
-
-
-def _export_url(request, kind: Kind) -> str:
-    """The export of what the list shows: the same parameters, without the page number."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    query = params.urlencode()
-    return reverse(f"registry:{kind.slug}_export") + (f"?{query}" if query else "")
+    return listing.parse(kind.listing, request.GET, defaults)
 
 
 @require_safe
 @kind_permission("view")
 def list_view(request, kind: Kind):
-    state = _list_state(request, kind)
-    queryset = queries.apply(kind.scope(request.user), state, with_counts=True)
-    page = Paginator(queryset, queries.PAGE_SIZE).get_page(request.GET.get("page"))
     user = request.user
-    return render(request, "registry/list.html", {
-        "kind": kind,
-        "state": state,
-        "page_obj": page,
-        "columns": _column_links(kind, state),
-        "filters": _filter_widgets(kind, state),
-        "export_url": _export_url(request, kind),
+    context = listing.page_context(request, kind, kind.scope(user), _list_state(request, kind),
+                                   export_url=reverse(f"registry:{kind.slug}_export"))
+    return render(request, "core/list.html", {
+        **context,
         "create_url": reverse(f"registry:{kind.slug}_create"),
         "can_add": _signed_in(request) and user.has_perm(kind.perm("add")),
         "link_all_organisations": is_government(user),
@@ -197,7 +153,7 @@ def export_view(request, kind: Kind):
         return rate_limited(request)
     state = _list_state(request, kind)
     columns = kind.export_columns(request.user)
-    queryset = queries.apply(kind.scope(request.user), state)
+    queryset = listing.apply(kind.scope(request.user), state)
     if kind.slug == "partner" and request.user.has_perm("registry.view_cooperationpartner_links"):
         queryset = queryset.prefetch_related("partners_with")
     rows = [[column.value(obj) for column in columns] for obj in queryset]

@@ -1,5 +1,7 @@
 """Assigning experts to a call's applications (M17): run the solver, adjust by hand, publish, accept or decline,
-replace decliners and overdue reviewers. Every write is one transaction with one audit event citing M17.
+replace decliners and overdue reviewers. Every write is one transaction, audited with clause M17; an
+assignment's state changes only by the steps of states.ASSIGNMENT (publishing and expiring move a call's pairs
+together with `workflow.move_many`, one event per pair).
 
 Who is assigned: the call's applications that passed the formal check, and the pool's active experts
 (queries.active_experts). Affinity comes from review/affinity.py, conflicts from review/conflicts.py, the
@@ -16,14 +18,17 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application
-from minsheng.core import audit, clock
-from minsheng.core.permissions import is_system, require, user_of
+from minsheng.core import audit, clock, workflow
+from minsheng.core.permissions import SYSTEM, allowed, is_system, require, user_of
 from minsheng.core.roles import Role
+from minsheng.core.workflow import TransitionRefused
 from minsheng.review import queries, solver, work_rules  # noqa: F401  (work_rules registers the permissions)
 from minsheng.review.conflicts import find_conflicts
 from minsheng.review.models import Assignment, AssignmentRun, ExpertProfile
@@ -221,20 +226,16 @@ def publish(call, *, by) -> int:
 
 
 def _publish(call, by, reason: str, applications: set[int] | None = None) -> int:
-    proposed = Assignment.objects.select_for_update().filter(application__call=call, state=S.PROPOSED)
+    proposed = Assignment.objects.filter(application__call=call, state=S.PROPOSED)
     if applications is not None:    # a re-solve publishes only its own replacements
         proposed = proposed.filter(application__in=applications)
-    proposed = list(proposed)
-    if not proposed:
+    if not proposed.exists():
         raise ValidationError(_("There is no proposed assignment to publish. Run the assignment first."))
-    now = clock.now()
-    for a in proposed:
-        a.state = S.PUBLISHED
-        a.due_at = a.due_at or call.review_ends_at
-    Assignment.objects.bulk_update(proposed, ["state", "due_at"])
-    AssignmentRun.objects.filter(call=call, published_at__isnull=True).update(published_at=now)
-    ids = [a.pk for a in proposed]
-    _record("publish", by, call, reason, new={"published": ids})
+    # A pair without its own due time is due at the call's review end (a replacement brings its own).
+    published = workflow.move_many(proposed.select_related("application", "expert__person"), "publish", by=by,
+                                   reason=reason, due_at=Coalesce("due_at", Value(call.review_ends_at)))
+    AssignmentRun.objects.filter(call=call, published_at__isnull=True).update(published_at=clock.now())
+    ids = [a.pk for a in published]
     transaction.on_commit(lambda: _notify(ids))
     return len(ids)
 
@@ -260,17 +261,13 @@ def respond(assignment: Assignment, *, by, accept: bool, reason: str = "") -> As
     if not is_system(by) and current.expert.person_id != by.person_id:
         raise PermissionDenied
     if current.state != S.PUBLISHED:
-        raise ValidationError(_("This invitation was already answered (%(state)s).")
-                              % {"state": current.get_state_display()})
+        raise TransitionRefused(_("This invitation was already answered (%(state)s).")
+                                % {"state": current.get_state_display()}, code="stale")
     reason = reason.strip()
     if not accept and not reason:
         raise ValidationError(_("Say why you decline, so that the officer can find a replacement."))
-    current.state = S.ACCEPTED if accept else S.DECLINED
-    current.declined_reason = "" if accept else reason[:1000]
-    current.responded_at = clock.now()
-    current.save(update_fields=["state", "declined_reason", "responded_at"])
-    _record("accept" if accept else "decline", by, current, reason or gettext("Accepted"),
-            new={"state": current.state})
+    workflow.move(current, "accept" if accept else "decline", by=by, reason=reason or gettext("Accepted"),
+                  declined_reason="" if accept else reason[:1000], responded_at=clock.now())
     if not accept:
         _replace(call, by, {current.application_id}, gettext("Re-solve after a decline"), current.due_at)
     return current
@@ -286,7 +283,8 @@ def _replace(call, by, affected: set[int], reason: str, due_at) -> AssignmentRun
             result = _solve(call, by, affected=affected, reason=reason, due_at=due_at)
             if Assignment.objects.filter(application__call=call, state=S.PROPOSED,
                                          application__in=affected).exists():
-                _publish(call, by, reason, affected)
+                # Publishing is the officer's step; a re-solve after an expert's decline is the platform's.
+                _publish(call, by if allowed(by, "review.assign") else SYSTEM, reason, affected)
     except ValidationError:
         logger.warning("no replacement could be computed for call %s", call.pk)
         return None
@@ -305,13 +303,10 @@ def replace_overdue(call, *, by) -> int:
     """Expire every overdue pair of the call and re-solve those applications, keeping everyone else."""
     require(by, "review.assign")
     call = _lock_call(call)
-    late = list(overdue(call).select_for_update(of=("self",)))
-    if not late:
+    if not overdue(call).exists():
         raise ValidationError(_("No review of this call is overdue."))
-    for a in late:
-        a.state = S.EXPIRED
-    Assignment.objects.bulk_update(late, ["state"])
-    _record("expire", by, call, gettext("Review overdue: replaced"), new={"expired": [a.pk for a in late]})
+    late = workflow.move_many(overdue(call).select_related("application", "expert__person"), "expire", by=by,
+                              reason=gettext("Review overdue: replaced"))
     _replace(call, by, {a.application_id for a in late}, gettext("Re-solve after an overdue review"), None)
     return len(late)
 

@@ -118,7 +118,9 @@ def my_assignments(request):
                   .select_related("application__call").order_by("due_at", "pk")):
             review = getattr(a, "review", None)
             items.append({"assignment": a, "review": review, "deadline": reviewing.deadline(a),
-                          "open": reviewing.is_open(a)})
+                          "open": reviewing.is_open(a),
+                          # the invitation can be answered now (states.ASSIGNMENT: accept and decline)
+                          "can_respond": request.user.has_perm("review.assignment.accept", a)})
     panels = []
     if profile is not None and profile.state == ExpertProfile.State.ACTIVE:
         panels = list(PanelMember.objects.filter(expert=profile).select_related("panel__call")

@@ -1,7 +1,8 @@
 """The review panel of a call (会评, M17): convene, members, session, votes and adjusted scores, minutes, freeze.
 
 Every write is one transaction with one audit event citing M17. State moves (convened → in session → frozen) are
-conditional updates, so of two clicks or two officers exactly one wins and the other gets a clear message.
+steps of the table states.PANEL taken with `core.workflow.move`, a conditional update, so of two clicks or two
+officers exactly one wins and the other gets a clear message.
 
 * Members are active experts of the pool. A member conflicted with an application of the call (review/conflicts.py)
   stays a member but never sees, votes on or adjusts that application: `visible_applications` leaves it out.
@@ -25,8 +26,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application
-from minsheng.core import audit, clock
+from minsheng.core import audit, clock, workflow
 from minsheng.core.permissions import is_system, require, user_of
+from minsheng.core.workflow import TransitionRefused
 from minsheng.review import queries, reviewing, scoring, work_rules  # noqa: F401  (registers the permissions)
 from minsheng.review.conflicts import find_conflicts
 from minsheng.review.models import PANEL_SCALE, ExpertProfile, Panel, PanelMember, PanelVote, Review
@@ -51,11 +53,6 @@ def _not_frozen(panel: Panel) -> None:
     if panel.state == S.FROZEN:
         raise ValidationError(_("The panel's ranking was frozen on %(when)s; nothing can be changed any more.")
                               % {"when": timezone.localtime(panel.frozen_at).strftime("%Y-%m-%d %H:%M")})
-
-
-def _move(panel: Panel, source: str, target: str, **fields) -> bool:
-    """The conditional update that decides the winner of a state move."""
-    return bool(Panel.objects.filter(pk=panel.pk, state=source).update(state=target, **fields))
 
 
 # --- Reads --------------------------------------------------------------------------------------------------
@@ -158,15 +155,13 @@ def remove_member(member: PanelMember, *, by) -> None:
 @transaction.atomic
 def open_session(panel: Panel, *, by) -> Panel:
     require(by, "review.manage_panel")
-    if not PanelMember.objects.filter(panel=panel).exists():
+    current = _lock(panel)
+    _not_frozen(current)
+    if current.state != S.CONVENED:
+        raise TransitionRefused(_("The session is already open."), code="stale")
+    if not PanelMember.objects.filter(panel=current).exists():
         raise ValidationError(_("Add the panel's members before opening the session."))
-    if not _move(panel, S.CONVENED, S.IN_SESSION):
-        current = Panel.objects.get(pk=panel.pk)
-        _not_frozen(current)
-        raise ValidationError(_("The session is already open."))
-    panel.refresh_from_db()
-    _record("open", by, panel, gettext("Panel session opened"), old={"state": S.CONVENED},
-            new={"state": S.IN_SESSION})
+    workflow.move(panel, "open", by=by, reason=gettext("Panel session opened"))
     return panel
 
 
@@ -297,15 +292,13 @@ def freeze(panel: Panel, *, by) -> Panel:
     current = _lock(panel)
     _not_frozen(current)
     if current.state != S.IN_SESSION:
-        raise ValidationError(_("Open the session and let the members vote before freezing the ranking."))
+        raise TransitionRefused(_("Open the session and let the members vote before freezing the ranking."),
+                                code="stale")
     if not current.minutes.strip():
         raise ValidationError(_("Record the minutes of the meeting before freezing the ranking."))
     entries = final_list(ranked_rows(current.call), list(PanelVote.objects.filter(panel=current)))
-    now = clock.now()
     actor = by if getattr(by, "is_authenticated", False) else None
-    if not _move(current, S.IN_SESSION, S.FROZEN, frozen_at=now, frozen_by=actor, final_list=entries):
-        raise ValidationError(_("The ranking was frozen meanwhile; nothing was changed."))
-    current.refresh_from_db()
-    _record("freeze", by, current, gettext("Final ranking frozen"), old={"state": S.IN_SESSION},
-            new={"state": S.FROZEN, "final_list": entries, "minutes": current.minutes})
+    workflow.move(current, "freeze", by=by, reason=gettext("Final ranking frozen"),
+                  new={"final_list": entries, "minutes": current.minutes},
+                  frozen_at=clock.now(), frozen_by=actor, final_list=entries)
     return current

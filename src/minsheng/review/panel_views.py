@@ -72,6 +72,8 @@ def panel(request, call_pk: int):
         taken = {m.expert_id for m in members}
         tallies = service.tallies(current)
         context.update({
+            "can_open": request.user.has_perm("review.panel.open", current),
+            "can_freeze": request.user.has_perm("review.panel.freeze", current),
             "members": [{"member": m, "conflicts": conflicted.get(m.pk, [])} for m in members],
             "candidates": [e for e in queries.active_experts() if e.pk not in taken],
             "rows": [{"row": r, "tally": tallies.get(r.application.pk, {}).get("tally", {}),

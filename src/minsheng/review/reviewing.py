@@ -18,7 +18,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import RuleResult
-from minsheng.core import audit, clock
+from minsheng.core import audit, clock, workflow
 from minsheng.core.permissions import is_system, require
 from minsheng.review import scoring, work_rules  # noqa: F401  (work_rules registers the permissions)
 from minsheng.review.models import Assignment, Review
@@ -98,15 +98,17 @@ def save(assignment: Assignment, *, by, scores: dict, comments: str, recommendat
     review = review or Review(assignment=current)
     old = {} if created else audit.snapshot(review)
     review.scores, review.comments, review.recommendation = scores, comments.strip()[:5000], recommendation
-    if submit:
-        review.state, review.submitted_at = Review.State.SUBMITTED, clock.now()
     review.save()
-    if submit:
-        current.state = Assignment.State.COMPLETED
-        current.save(update_fields=["state"])
-    verb = "submit" if submit else ("create" if created else "update")
-    audit.record(action=f"review.review.{verb}", by=by, target=review, old=old, new=audit.snapshot(review),
-                 clause=CLAUSE, reason=gettext("Review submitted") if submit else gettext("Review draft saved"))
+    if not submit:
+        audit.record(action=f"review.review.{'create' if created else 'update'}", by=by, target=review, old=old,
+                     new=audit.snapshot(review), clause=CLAUSE, reason=gettext("Review draft saved"))
+        return review
+    # Submitting: the review's content is saved above, the two steps below record the submission.
+    review.submitted_at = clock.now()
+    new = {k: v for k, v in audit.snapshot(review).items() if k != "state"}
+    workflow.move(review, "submit", by=by, reason=gettext("Review submitted"), old=old, new=new,
+                  submitted_at=review.submitted_at)
+    workflow.move(current, "complete", by=by, reason=gettext("Review submitted"))
     return review
 
 

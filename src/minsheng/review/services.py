@@ -6,12 +6,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application
-from minsheng.core import audit
+from minsheng.core import audit, workflow
 from minsheng.core.permissions import allowed, require, user_of
 from minsheng.core.services import create_audited, delete_audited, update_audited
-from minsheng.core.workflow import TransitionRefused
 from minsheng.registry.models import Organisation, Person
-from minsheng.review import states
 from minsheng.review.models import (
     Availability,
     AvoidanceRequest,
@@ -61,27 +59,14 @@ def invite_expert(*, person: Person, by, reason: str = "") -> ExpertProfile:
 
 
 @transaction.atomic
-def transition(*, profile: ExpertProfile, target: str, by, reason: str = "") -> ExpertProfile:
-    """Approve, suspend or reinstate an expert. A conditional update decides between two officers at once.
+def transition(*, profile: ExpertProfile, step: str, by, reason: str = "") -> ExpertProfile:
+    """Approve, suspend or reinstate an expert (a step of states.EXPERT); of two officers at once, one wins.
     The registry's `in_expert_pool` flag stays set: a suspended expert is still a member, not assignable."""
     require(by, "review.manage_pool", profile)
     reason = (reason or "").strip()
-    if target == ExpertProfile.State.SUSPENDED and not reason:
+    if step == "suspend" and not reason:
         raise ValidationError({"reason": [_("Give the reason for suspending the expert.")]})
-    sources = states.sources_of(target)
-    if not sources:
-        raise TransitionRefused(_("This step does not exist."), code="invalid")
-    changed = ExpertProfile.objects.filter(pk=profile.pk, state__in=sources).update(state=target, state_reason=reason)
-    if not changed:
-        profile.refresh_from_db()
-        raise TransitionRefused(
-            _("%(name)s is now “%(state)s”, so this step is not possible. Nothing was changed; reload the page.")
-            % {"name": profile.person.name, "state": profile.get_state_display()}, code="stale")
-    before = profile.state if profile.state in sources else next(iter(sources))
-    profile.refresh_from_db()
-    audit.record(action=f"review.expertprofile.{states.TRANSITIONS[(before, target)]}", by=by, target=profile,
-                 old={"state": str(before)}, new={"state": str(target), "state_reason": reason},
-                 reason=reason, clause=CLAUSE)
+    workflow.move(profile, step, by=by, reason=reason, new={"state_reason": reason}, state_reason=reason)
     return profile
 
 

@@ -20,7 +20,7 @@ from minsheng.applications.models import Application
 from minsheng.core.exports import xlsx_response
 from minsheng.core.views import rate_limited
 from minsheng.policy.models import Domain
-from minsheng.review import conflicts, forms, queries, services
+from minsheng.review import conflicts, forms, queries, services, states
 from minsheng.review.models import Assignment, AvoidanceRequest, ExpertProfile
 
 EXPORT_RATE = "10/m"
@@ -116,13 +116,13 @@ def expert_detail(request, pk: int):
         "past_employers": profile.past_employers.select_related("organisation"),
         "availability": profile.availability.all(),
         "declarations": profile.declarations.select_related("organisation", "application"),
-        "can_manage": request.user.has_perm("review.manage_pool"),
+        # the pool steps the officer may take on this expert now (its state, from states.EXPERT)
+        "steps": {name: request.user.has_perm(states.EXPERT.action(name), profile)
+                  for name in states.EXPERT.transitions},
         "reason_form": forms.ReasonForm(),
     })
 
 
-TRANSITIONS = {"approve": ExpertProfile.State.ACTIVE, "suspend": ExpertProfile.State.SUSPENDED,
-               "reinstate": ExpertProfile.State.ACTIVE}
 DONE = {"approve": _("%(name)s is now an active member of the expert pool."),
         "suspend": _("%(name)s is suspended from the expert pool."),
         "reinstate": _("%(name)s is active in the expert pool again.")}
@@ -132,12 +132,12 @@ DONE = {"approve": _("%(name)s is now an active member of the expert pool."),
 @permission("review.manage_pool")
 def expert_transition(request, pk: int, action: str):
     profile = get_object_or_404(queries.pool_for(request.user), pk=pk)
-    if action not in TRANSITIONS:
+    if action not in states.EXPERT.transitions:
         raise Http404
     form = forms.ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.transition(profile=profile, target=TRANSITIONS[action], by=request.user, reason=reason)
+        services.transition(profile=profile, step=action, by=request.user, reason=reason)
     except ValidationError as exc:
         _errors(request, exc)
     else:
