@@ -40,7 +40,7 @@ def edit_data(attr):
 
 ROWS = [
     # /ip/ was the register's address before it took its app's name: everyone is sent on, permanently.
-    Row("ip_moved", everyone(301), kwargs=lambda world: {"rest": "export/"}),
+    Row("ip_moved", everyone(301), kwargs=lambda world: {"rest": ""}),
     Row("outcomes:list", only(READ)),
     Row("outcomes:list", everyone(NOT_ALLOWED), method="POST", note="read-only page"),
     Row("outcomes:export", only(READ)),
