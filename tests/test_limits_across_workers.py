@@ -33,8 +33,8 @@ from django.conf import settings
 from django_ratelimit.core import _get_window, _split_rate
 
 from minsheng.accounts.views import RESET_ADDRESS_RATE, RESET_EMAIL_RATE
-from minsheng.calls.problem_views import SUBMIT_RATE
 from minsheng.funding.notice_views import OBJECTION_RATE
+from minsheng.problems.views import SUBMIT_RATE
 
 pytestmark = pytest.mark.xdist_group("gunicorn")  # one server for the whole module (make test: --dist loadgroup)
 
@@ -268,13 +268,13 @@ def test_anonymous_problem_reports_stop_at_the_limit_across_workers(server):
     limit, _period = _limit(SUBMIT_RATE)
 
     def attempt(address):
-        before = server.count("calls.Problem")["calls.Problem"]
+        before = server.count("problems.Problem")["problems.Problem"]
         visitors = [Visitor(server, address) for _ in range(4 * limit)]
         # Four at a time: enough to interleave the workers, few enough that no write waits out SQLite's lock timeout
         # on a busy machine.
         with ThreadPoolExecutor(4) as pool:
             answers = list(pool.map(lambda v: v.request("/api/v1/problems/public/", json_body=REPORT), visitors))
-        return answers, server.count("calls.Problem")["calls.Problem"] - before
+        return answers, server.count("problems.Problem")["problems.Problem"] - before
 
     answers, created = _in_one_window(_addresses("10.2"), SUBMIT_RATE, attempt,
                                       key=lambda address: f"address:{address}")

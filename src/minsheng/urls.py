@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
+from django.views.generic import RedirectView
 
 from minsheng.core import views as core_views
 
@@ -17,13 +18,16 @@ urlpatterns = [
     path("accounts/", include("minsheng.accounts.urls")),
     path("policy/", include("minsheng.policy.urls")),
     path("registry/", include("minsheng.registry.urls")),
-    path("problems/", include("minsheng.calls.problem_urls")),
+    path("problems/", include("minsheng.problems.urls")),
     path("calls/", include("minsheng.calls.urls")),
     path("applications/", include("minsheng.applications.urls")),
-    path("checks/", include("minsheng.applications.check_urls")),
+    path("checks/", include("minsheng.checks.urls")),
     path("review/", include("minsheng.review.urls")),
     path("funding/", include("minsheng.funding.urls")),
-    path("ip/", include("minsheng.outcomes.urls")),
+    path("outcomes/", include("minsheng.outcomes.urls")),
+    # The IP register was served at /ip/ until it took its app's name: old links and bookmarks move for good.
+    re_path(r"^ip/(?P<rest>.*)$", RedirectView.as_view(url="/outcomes/%(rest)s", permanent=True, query_string=True),
+            name="ip_moved"),
     path("contracts/", include("minsheng.contracts.urls")),
     path("audit/", include("minsheng.core.urls")),
     path("api/", include("minsheng.api.urls")),

@@ -8,8 +8,8 @@ import schemathesis
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
-from minsheng.calls import problems
 from minsheng.core.roles import Role
+from minsheng.problems import services as problems
 from tests.api import fuzzing
 from tests.factories import OrganisationFactory, PartnerFactory, user_for_role
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from minsheng.applications.models import Application, BudgetLine
-from minsheng.calls.models import Problem
+from minsheng.problems.models import Problem
 from tests.factories import OrganisationFactory, PersonFactory, user_for_role
 from tests.factories.applications import ApplicationFactory
 from tests.factories.calls import CallFactory

@@ -196,7 +196,7 @@ def test_rubric_weights_must_add_up_to_100(officer, programme):
 
 
 def test_only_accepted_problems_can_be_answered(officer, programme):
-    from minsheng.calls.models import Problem
+    from minsheng.problems.models import Problem
 
     new = Problem.objects.create(tracking_code="MS-2026-TEST001", title="新问题", description="x")
     accepted = Problem.objects.create(tracking_code="MS-2026-TEST002", title="已受理", description="x",

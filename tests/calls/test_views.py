@@ -218,7 +218,7 @@ def test_list_query_count_does_not_grow(client, rows, django_assert_max_num_quer
 
 def test_the_edit_page_of_a_draft_keeps_its_topics_problems_and_rules(client, officer, programme, template,
                                                                       dept_health):
-    from minsheng.calls.models import Problem
+    from minsheng.problems.models import Problem
 
     problem = Problem.objects.create(tracking_code="MS-2026-EDIT001", title="社区慢病随访难", description="x",
                                      state=Problem.State.ACCEPTED)

@@ -1,6 +1,6 @@
 import pytest
 
-from minsheng.applications import checks
+from minsheng.applications import rule_rounds
 from minsheng.core.roles import Role
 from tests.factories import department, user_for_role
 from tests.factories.applications import SubmittedApplicationFactory
@@ -27,5 +27,5 @@ def submitted(call, **kwargs):
     kwargs.setdefault("funding", {"city_rd": 1_000_000, "own": 1_000_000})
     application = SubmittedApplicationFactory(call=call, **kwargs)
     user_for_role(Role.APPLICANT, organisation=application.organisation, email=f"app{application.pk}@example.cn")
-    checks.record_submission(application, by=application.created_by)
+    rule_rounds.record_submission(application, by=application.created_by)
     return application

@@ -49,7 +49,7 @@ def test_department_officer_reads_only_co_owned_and_cannot_create(client, call, 
     other_call = CallFactory(co_owners=[department("transport")])
     add_rule(other_call, "verified_organisation")
     theirs = submitted(other_call)
-    from minsheng.applications import check_services
+    from minsheng.checks import services as check_services
 
     check_services.decide(mine, by=officer, decision="reject", reason="不符合")
     check_services.decide(theirs, by=officer, decision="reject", reason="不符合")

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from minsheng.applications.models import Application, CheckDecision, RuleResult
+from minsheng.applications.models import Application, RuleResult
+from minsheng.checks.models import CheckDecision
 from minsheng.core.roles import Role
 from minsheng.demo import checks as demo_checks
 from minsheng.demo.calls import CLOSED_CALL_TITLE
@@ -37,8 +38,8 @@ def test_demo_part_decides_the_closed_call(django_capture_on_commit_callbacks):
     for application in applications[:6]:
         _ip(application.organisation, 1)
     for application in applications:      # the resubmitted round the applicant part would record
-        from minsheng.applications import checks
-        checks.record_submission(application, by=application.created_by)
+        from minsheng.applications import rule_rounds
+        rule_rounds.record_submission(application, by=application.created_by)
 
     builder = Builder()
     with django_capture_on_commit_callbacks(execute=True):

@@ -7,9 +7,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from minsheng.applications import check_services as services
 from minsheng.applications import states
-from minsheng.applications.models import Application, CheckDecision, RuleResult
+from minsheng.applications.models import Application, RuleResult
+from minsheng.checks import services
+from minsheng.checks.models import CheckDecision
 from minsheng.core import clock
 from minsheng.core.models import AuditEvent
 from minsheng.core.roles import Role
@@ -113,8 +114,8 @@ def test_pass_without_failed_rules_needs_no_override(call, officer):
 
     application = submitted(call)
     _ip(application.organisation, 1)
-    from minsheng.applications import checks
-    checks.record_submission(application, by=application.created_by)      # round 2: all pass
+    from minsheng.applications import rule_rounds
+    rule_rounds.record_submission(application, by=application.created_by)      # round 2: all pass
     services.decide(application, by=officer, decision="pass")
     assert Application.objects.get(pk=application.pk).state == State.PASSED
 

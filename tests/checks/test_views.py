@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from minsheng.applications import check_services as services
 from minsheng.applications.models import Application, Comment, RuleResult
+from minsheng.checks import services
 from minsheng.core.models import AuditEvent
 from minsheng.core.roles import Role
 from tests.checks.conftest import submitted

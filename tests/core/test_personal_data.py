@@ -15,11 +15,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from minsheng.calls.models import Problem
 from minsheng.core import audit, personal, readable, services
 from minsheng.core.models import AuditEvent, PersonalDataKey
 from minsheng.core.roles import Role
 from minsheng.policy.models import District
+from minsheng.problems.models import Problem
 from minsheng.registry.models import Organisation, Person
 from tests.factories import OrganisationFactory, user_for_role
 
@@ -213,7 +213,7 @@ def test_the_command_refuses_clearly(problem, admin_user):
 
 def test_the_admin_action_asks_for_the_reason_then_erases(client, problem, admin_user):
     client.force_login(admin_user)
-    changelist = reverse("admin:calls_problem_changelist")
+    changelist = reverse("admin:problems_problem_changelist")
     selected = {"action": "erase_personal_data", "_selected_action": [problem.pk]}
     page = client.post(changelist, selected)
     assert page.status_code == 200 and "请求人及请求来源" in page.content.decode()
@@ -231,7 +231,7 @@ def test_the_admin_action_asks_for_the_reason_then_erases(client, problem, admin
 def test_the_admin_action_is_offered_to_the_administrator_only(client, problem):
     officer = user_for_role(Role.OFFICER, is_staff=True)
     client.force_login(officer)
-    response = client.post(reverse("admin:calls_problem_changelist"),
+    response = client.post(reverse("admin:problems_problem_changelist"),
                            {"action": "erase_personal_data", "_selected_action": [problem.pk],
                             "erase_confirmed": "1", "erase_reason": "x"})
     assert "请求人及请求来源" not in response.content.decode()

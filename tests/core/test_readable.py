@@ -10,11 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from minsheng.calls import problems
 from minsheng.calls.models import Call
 from minsheng.core import audit, readable, services
 from minsheng.core.models import AuditEvent
 from minsheng.core.roles import Role
+from minsheng.problems import services as problems
 from tests.contracts.helpers import first_paid
 from tests.factories import department, domain, user_for_role
 from tests.factories.calls import CallFactory, ProgrammeFactory

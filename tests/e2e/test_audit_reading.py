@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from minsheng.calls.models import Problem
 from minsheng.core import audit
 from minsheng.core.roles import Role
+from minsheng.problems.models import Problem
 from tests.e2e.test_foundation import sign_in
 from tests.factories import user_for_role
 
@@ -74,7 +74,7 @@ def test_the_trail_reads_in_words_keeps_no_phone_and_forgets_it_on_request(page,
     # The administrator erases the number on the citizen's request, from the admin's list.
     admin_page = _new_page(browser, live_server)
     sign_in(admin_page, admin.username)
-    admin_page.goto("/admin/calls/problem/")
+    admin_page.goto("/admin/problems/problem/")
     admin_page.locator(f"input[name=_selected_action][value='{problem.pk}']").check()
     admin_page.locator("select[name=action]").select_option("erase_personal_data")
     admin_page.locator("button[name=index], input[name=index]").first.click()

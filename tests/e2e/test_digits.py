@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from minsheng.applications.models import BudgetLine
-from minsheng.calls.models import Problem
+from minsheng.problems.models import Problem
 from tests.e2e.test_foundation import sign_in
 from tests.factories import OrganisationFactory, user_for_role
 from tests.factories.applications import ApplicationFactory

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from minsheng.calls.models import Problem
+from minsheng.problems.models import Problem
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -4,9 +4,9 @@ finds it, sees the similar report, and turns it into a topic of a draft call; th
 import pytest
 from playwright.sync_api import expect
 
-from minsheng.calls import problems
-from minsheng.calls.models import Problem
 from minsheng.core.roles import Role
+from minsheng.problems import services as problems
+from minsheng.problems.models import Problem
 from tests.e2e.test_foundation import sign_in
 from tests.factories import user_for_role
 from tests.factories.calls import CallFactory

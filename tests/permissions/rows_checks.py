@@ -11,7 +11,7 @@ COMMENTERS = {Role.OFFICER, Role.DEPARTMENT_OFFICER, Role.ADMIN}
 
 
 def extend_world(world):
-    from minsheng.applications import check_services
+    from minsheng.checks import services as check_services
     from tests.checks.conftest import submitted
     from tests.factories import department, user_for_role
     from tests.factories.calls import CallFactory, add_rule

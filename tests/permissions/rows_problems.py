@@ -10,7 +10,7 @@ CREATED = 201
 
 
 def extend_world(world):
-    from minsheng.calls import problems
+    from minsheng.problems import services as problems
     from tests.factories import district, domain
     from tests.factories.calls import CallFactory
 

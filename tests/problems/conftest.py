@@ -1,7 +1,7 @@
 import pytest
 
-from minsheng.calls import problems
 from minsheng.core.roles import Role
+from minsheng.problems import services as problems
 from tests.core.append_only import pytest_runtest_teardown  # noqa: F401 (a pytest hook for transactional tests)
 from tests.factories import department, district, domain, user_for_role
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from minsheng.calls import problem_views, problems
-from minsheng.calls.models import Problem
+from minsheng.problems import services as problems
+from minsheng.problems import views as problem_views
+from minsheng.problems.models import Problem
 from tests.problems.conftest import report
 
 pytestmark = pytest.mark.django_db

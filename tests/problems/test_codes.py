@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minsheng.calls.problems import find_by_code, make_tracking_code, normalise_tracking_code
+from minsheng.problems.services import find_by_code, make_tracking_code, normalise_tracking_code
 from tests.problems.conftest import report
 
 

@@ -6,12 +6,12 @@ from collections import Counter
 import pytest
 from django.db.models import Count, Q
 
-from minsheng.calls.models import Problem
 from minsheng.core.models import AuditEvent
 from minsheng.demo import builder as demo
 from minsheng.demo import problems as demo_problems
 from minsheng.outcomes import numbers
 from minsheng.outcomes.models import IPAsset
+from minsheng.problems.models import Problem
 from minsheng.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,12 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from minsheng.calls import problems
-from minsheng.calls.models import Call, Problem, Topic
+from minsheng.calls.models import Call, Topic
 from minsheng.core.models import AuditEvent
 from minsheng.core.permissions import SYSTEM
 from minsheng.core.roles import Role
+from minsheng.problems import services as problems
+from minsheng.problems.models import Problem
 from tests.factories import domain, user_for_role
 from tests.factories.calls import CallFactory
 from tests.problems.conftest import report

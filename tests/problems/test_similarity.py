@@ -2,8 +2,8 @@
 
 import pytest
 
-from minsheng.calls import problems
-from minsheng.calls.models import Problem
+from minsheng.problems import services as problems
+from minsheng.problems.models import Problem
 from tests.problems.conftest import report
 
 

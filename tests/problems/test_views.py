@@ -8,9 +8,11 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from minsheng.calls import problem_views, problems
-from minsheng.calls.models import Problem, Topic
+from minsheng.calls.models import Topic
 from minsheng.core.models import AuditEvent
+from minsheng.problems import services as problems
+from minsheng.problems import views as problem_views
+from minsheng.problems.models import Problem
 from tests.factories.calls import CallFactory
 from tests.problems.conftest import report
 

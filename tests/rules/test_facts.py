@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from minsheng.applications import checks
+from minsheng.applications import rule_rounds
 from minsheng.applications.facts import gather
 from minsheng.applications.models import Application, ApplicationPartner, RuleResult
 from minsheng.core.models import AuditEvent
@@ -65,29 +65,29 @@ def test_preview_writes_nothing_and_record_makes_rounds():
     add_rule(app.call, "verified_organisation")
     add_rule(app.call, "ip_in_domain", min_count=1, ip_kinds=["invention_patent"])
     add_rule(app.call, "own_funding_share", min_percent=50)
-    outcomes = checks.preview(app)
+    outcomes = rule_rounds.preview(app)
     assert [o.passed for o in outcomes] == [True, False, False]
     assert outcomes[1].explanation_zh.startswith("M19：") and outcomes[2].clause_code == "M20"
     assert not RuleResult.objects.exists()
 
     events = AuditEvent.objects.count()
-    first = checks.record_submission(app, by=app.created_by)
+    first = rule_rounds.record_submission(app, by=app.created_by)
     assert [r.round for r in first] == [1, 1, 1]
     assert AuditEvent.objects.count() == events + 3
     assert set(AuditEvent.objects.order_by("-seq").values_list("clause", flat=True)[:3]) == {"M17", "M19", "M20"}
 
     _ip(app.organisation, 1)
-    second = checks.record_submission(app, by=app.created_by)
+    second = rule_rounds.record_submission(app, by=app.created_by)
     assert [r.round for r in second] == [2, 2, 2]
     assert [r.passed for r in second] == [True, True, False]
-    assert checks.latest_round(app) == 2
+    assert rule_rounds.latest_round(app) == 2
     assert second[1].facts["granted_ip"] == [["invention_patent", "D01", 1]]
 
 
 def test_a_misconfigured_rule_fails_with_a_message_not_an_error():
     app = ApplicationFactory()
     add_rule(app.call, "applications_per_organisation", max="many")
-    (outcome,) = checks.preview(app)
+    (outcome,) = rule_rounds.preview(app)
     assert not outcome.passed and "无法评估" in outcome.explanation_zh and outcome.error
-    (result,) = checks.record_submission(app, by=app.created_by)
+    (result,) = rule_rounds.record_submission(app, by=app.created_by)
     assert not result.passed and result.clause_code == "M17"

@@ -2,8 +2,8 @@
 
 from importlib import import_module
 
-API_MODULES = ["minsheng.policy.api", "minsheng.registry.api", "minsheng.calls.problem_api", "minsheng.outcomes.api",
-               "minsheng.calls.api", "minsheng.applications.api", "minsheng.applications.check_api",
+API_MODULES = ["minsheng.policy.api", "minsheng.registry.api", "minsheng.problems.api", "minsheng.outcomes.api",
+               "minsheng.calls.api", "minsheng.applications.api", "minsheng.checks.api",
                "minsheng.review.work_api", "minsheng.funding.api", "minsheng.contracts.api"]
 
 

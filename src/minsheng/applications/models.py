@@ -260,30 +260,6 @@ class RuleResult(models.Model):
         return self.explanation_en if (get_language() or "").startswith("en") else self.explanation_zh
 
 
-class CheckDecision(models.Model):
-    """The officer's formal-check decision: pass, return for correction, or reject."""
-
-    class Decision(models.TextChoices):
-        PASS = "pass", _("Pass")
-        RETURN = "return", _("Return for correction")
-        REJECT = "reject", pgettext_lazy("formal check decision", "Reject")
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="check_decisions")
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    deadline = models.DateTimeField(_("correction deadline"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["application", "-decided_at"]
-        verbose_name = _("formal-check decision")
-        verbose_name_plural = _("formal-check decisions")
-
-    def __str__(self) -> str:
-        return f"{self.application_id} {self.decision}"
-
-
 class Comment(models.Model):
     """A co-owning department's comment on an application (M05)."""
 

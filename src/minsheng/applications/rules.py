@@ -13,7 +13,7 @@ outside the user's scope answers 404 before any check.
 
 import rules
 
-from minsheng.applications import check_rules, states  # noqa: F401  (autodiscovery loads this module only)
+from minsheng.applications import states
 from minsheng.core.roles import is_admin, is_applicant, is_department_officer, is_officer
 
 

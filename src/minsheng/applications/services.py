@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minsheng.applications import checks, states
+from minsheng.applications import rule_rounds, states
 from minsheng.applications import sections as s
 from minsheng.applications.models import Application, Attachment
 from minsheng.calls.models import Call
@@ -184,7 +184,7 @@ def submit(application: Application, *, by) -> bool:
     resubmission = locked.state == State.RETURNED
     # The formal check's verdicts do not depend on the application's state: evaluated before the audit chain is
     # locked (on PostgreSQL its head row stays locked from the first event to the commit, for every writer).
-    outcomes = checks.preview(locked)
+    outcomes = rule_rounds.preview(locked)
     now = clock.now()
     try:
         workflow.move(locked, "submit", by=by, new={"submitted_at": now}, submitted_at=now,
@@ -195,7 +195,7 @@ def submit(application: Application, *, by) -> bool:
             application.refresh_from_db()
             return False
         raise
-    checks.record_submission(locked, by=by, outcomes=outcomes)
+    rule_rounds.record_submission(locked, by=by, outcomes=outcomes)
     application.refresh_from_db()
     return True
 

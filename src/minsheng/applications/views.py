@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from minsheng.applications import checks, forms, pdf, queries, sections, services
+from minsheng.applications import forms, pdf, queries, rule_rounds, sections, services
 from minsheng.applications.models import Application, Attachment
 from minsheng.calls.models import Call
 from minsheng.core.permissions import allowed, require
@@ -271,7 +271,7 @@ def application_submit(request, pk: int):
             messages.info(request, _("Application %(number)s had already been submitted; it was submitted once.")
                           % {"number": application.number})
         return redirect("applications:detail", pk=application.pk)
-    outcomes = checks.preview(application) if application.state in services.states.EDITABLE else []
+    outcomes = rule_rounds.preview(application) if application.state in services.states.EDITABLE else []
     return render(request, "applications/submit.html", _context(
         request, application, outcomes=outcomes, refusal=services.submit_refusal(application),
         failed=[o for o in outcomes if not o.passed and o.rule.template.kind == RuleTemplate.Kind.ELIGIBILITY]))

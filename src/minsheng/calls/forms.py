@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.queries import department_officers
 from minsheng.calls import schema
-from minsheng.calls.models import Call, Problem, Programme
+from minsheng.calls.models import Call, Programme, Topic
 from minsheng.calls.services import PROBLEM_STATES, CallContent
 from minsheng.core.money import WanField, in_wan
 from minsheng.policy.models import Department, FocusDirection, RuleTemplate
@@ -137,13 +137,18 @@ class CallForm(Styled, forms.ModelForm):
         return data
 
 
+def _problems():
+    """The livelihood problems, read through Topic.problems: the problems app imports calls, not the reverse."""
+    return Topic.problems.rel.model.objects
+
+
 class TopicForm(Styled, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(label=_("Topic title"), max_length=200)
     description = forms.CharField(label=_("What the topic asks for"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     problems = forms.ModelMultipleChoiceField(label=_("Livelihood problems it answers"), required=False,
-                                              queryset=Problem.objects.none(), widget=forms.SelectMultiple(
+                                              queryset=_problems().none(), widget=forms.SelectMultiple(
                                                   attrs={"size": 4}))
 
     def __init__(self, *args, call=None, **kwargs):
@@ -151,7 +156,7 @@ class TopicForm(Styled, forms.Form):
         allowed = Q(state__in=PROBLEM_STATES)
         if call is not None and call.pk:
             allowed |= Q(topics__call=call)
-        self.fields["problems"].queryset = Problem.objects.filter(allowed).select_related("domain").distinct()
+        self.fields["problems"].queryset = _problems().filter(allowed).select_related("domain").distinct()
         self.fields["problems"].label_from_instance = lambda p: f"{p.tracking_code} {p.title}"
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from minsheng.accounts.queries import department_officers
 from minsheng.calls import schema, states
-from minsheng.calls.models import Call, CallRule, Problem, Programme, RubricCriterion, Topic
+from minsheng.calls.models import Call, CallRule, Programme, RubricCriterion, Topic
 from minsheng.core import audit, clock, workflow
 from minsheng.core.money import WAN, wan
 from minsheng.core.permissions import require, user_of
@@ -31,7 +31,10 @@ CLAUSE_CO_OWNERS = "M05"
 # dropped four zeros. Above 100 亿元 a programme envelope is 10,000× too large: 元 typed where 万元 are expected.
 LEAST_AMOUNT = WAN  # 1 万元
 MOST_PROGRAMME = Decimal("10000000000")
-PROBLEM_STATES = (Problem.State.ACCEPTED, Problem.State.TOPIC)
+# The problems a topic may answer: accepted ones, or those already a topic (Problem.State's values). Calls knows
+# problems only through Topic.problems, a relation by label: the problems app imports calls (a problem becomes
+# a topic of a draft call), never the other way round (docs/architecture.md).
+PROBLEM_STATES = ("accepted", "topic")
 
 
 def _fail(errors: dict) -> None:
@@ -169,7 +172,7 @@ def check_rules(rules: list[tuple]) -> tuple[list[tuple], dict[str, str]]:
 def _check_topics(topics: list[dict], call: Call | None) -> dict[str, str]:
     linked = set()
     if call is not None and call.pk:
-        linked = set(Problem.objects.filter(topics__call=call).values_list("pk", flat=True))
+        linked = set(Topic.problems.through.objects.filter(topic__call=call).values_list("problem_id", flat=True))
     for row in topics:
         for problem in row.get("problems", []):
             if problem.state not in PROBLEM_STATES and problem.pk not in linked:

@@ -21,7 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from minsheng.core import context, personal
+from minsheng.core import context, labels, personal
 from minsheng.core.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -216,4 +216,4 @@ def verify(progress=None) -> Iterator[Finding]:
 
 def history_for(instance: models.Model):
     """The events of one object, newest first."""
-    return AuditEvent.objects.filter(target_type=instance._meta.label_lower, target_id=str(instance.pk))
+    return AuditEvent.objects.filter(target_type__in=labels.labels_of(instance), target_id=str(instance.pk))

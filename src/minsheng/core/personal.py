@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core import labels
 from minsheng.core.models import PersonalDataKey
 
 TOKEN = re.compile(r"\[pd:[0-9a-f]{24}\]")
@@ -73,14 +74,16 @@ def _key_of(subject: tuple[str, str] | None) -> bytes:
     if subject is None:
         return b""
     subject_type, subject_id = subject
-    found = PersonalDataKey.objects.filter(subject_type=subject_type, subject_id=subject_id).first()
+    # A record made before its model moved to another app has its key under the former label (core/labels.py).
+    known = PersonalDataKey.objects.filter(subject_type__in=labels.labels_of(subject_type), subject_id=subject_id)
+    found = known.first()
     if found is None:
         try:
             with transaction.atomic():
                 found = PersonalDataKey.objects.create(subject_type=subject_type, subject_id=subject_id,
                                                        key=secrets.token_hex(32))
         except IntegrityError:  # made at the same moment by another request: use that one
-            found = PersonalDataKey.objects.get(subject_type=subject_type, subject_id=subject_id)
+            found = known.get()
     return bytes.fromhex(found.key)
 
 

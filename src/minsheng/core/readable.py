@@ -17,7 +17,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -26,7 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
-from minsheng.core import money, personal, vocabulary
+from minsheng.core import labels, money, personal, vocabulary
 from minsheng.core.vocabulary import Value
 
 # A list longer than this reads as a count ("50 items"), not as fifty names.
@@ -42,10 +41,7 @@ def is_money(model_field) -> bool:
 
 
 def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
+    return labels.model_of(label)
 
 
 def _split_path(path: str) -> tuple[str, str]:

@@ -5,12 +5,12 @@ from django.db import models, transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from minsheng.core import audit, personal
+from minsheng.core import audit, labels, personal
 from minsheng.core.models import PersonalDataKey
 
 
 def _action(instance: models.Model, verb: str) -> str:
-    return f"{instance._meta.app_label}.{instance._meta.model_name}.{verb}"
+    return f"{labels.action_prefix(instance)}.{verb}"
 
 
 @transaction.atomic
@@ -82,7 +82,7 @@ def erase_personal_data(instance: models.Model, *, by, reason: str) -> list[str]
                                 "erasure."), code="reason")
     locked = model._default_manager.select_for_update().get(pk=instance.pk)
     filled = [name for name in personal.fields_of(model) if getattr(locked, name) not in ("", None)]
-    key = PersonalDataKey.objects.filter(subject_type=model._meta.label_lower, subject_id=str(locked.pk))
+    key = PersonalDataKey.objects.filter(subject_type__in=labels.labels_of(model), subject_id=str(locked.pk))
     if not filled and not key.exists():
         raise ValidationError(_("%(record)s holds no personal data any more; nothing was changed.")
                               % {"record": capfirst(model._meta.verbose_name)}, code="nothing")

@@ -16,6 +16,8 @@ from django.apps import apps
 from django.utils.text import capfirst
 from django.utils.translation import pgettext_lazy
 
+from minsheng.core import labels
+
 # Labels carry their own contexts ("audit action", "audit value"): Django merges every catalogue, and the same
 # English words elsewhere (a page heading, a form label) must keep their own wording.
 
@@ -167,10 +169,7 @@ GENERIC_VERBS = {
 
 
 def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
+    return labels.model_of(label)     # a model that moved to another app keeps its action codes (core/labels.py)
 
 
 def action_label(code: str) -> str | None:
@@ -243,7 +242,7 @@ VALUES = {
     "ip": Value(pgettext_lazy("audit value", "intellectual property"), COUNT),
     "lines": Value(pgettext_lazy("audit value", "plan lines"), "mapping"),
     "milestones": Value(pgettext_lazy("audit value", "milestones"), COUNT),
-    "moved": Value(pgettext_lazy("audit value", "problems moved along"), "ref", "calls.problem"),
+    "moved": Value(pgettext_lazy("audit value", "problems moved along"), "ref", "problems.problem"),
     "name": Value(pgettext_lazy("audit value", "file name"), TEXT),
     "optimal": Value(pgettext_lazy("audit value", "proven optimal"), BOOL),
     "overridden": Value(pgettext_lazy("audit value", "overridden"), BOOL),
@@ -301,7 +300,7 @@ VALUES = {
 # The same key meaning something else in one action.
 VALUES_BY_ACTION = {
     ("calls.problem.merge_followers", "from"):
-        Value(pgettext_lazy("audit value", "merged problem"), "ref", "calls.problem"),
+        Value(pgettext_lazy("audit value", "merged problem"), "ref", "problems.problem"),
     ("review.assignment.run", "total"): Value(pgettext_lazy("audit value", "total affinity"), NUMBER),
     ("funding.plan.withdraw", "withdrawn"): Value(pgettext_lazy("audit value", "withdrawn"), BOOL),
     ("funding.plan.create", "lines"): Value(pgettext_lazy("audit value", "plan lines"), NUMBER),

@@ -37,7 +37,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from minsheng.core import audit
+from minsheng.core import audit, labels
 from minsheng.core.permissions import allowed, require
 
 STALE = gettext_lazy("This is now “%(state)s”, so it cannot become “%(target)s”. Nothing was changed; reload the "
@@ -69,7 +69,7 @@ class Workflow:
                  field: str = "state"):
         self.model = model
         self.transitions = {t.name: t for t in transitions}
-        self.prefix = prefix or model._meta.label_lower
+        self.prefix = prefix or labels.action_prefix(model)
         self.stale = stale                          # the refusal, with %(state)s and %(target)s
         self.permission_object = permission_object or (lambda obj: obj)
         self.versioned = versioned                  # raise `version`, so a form made before the move cannot save

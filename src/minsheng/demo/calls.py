@@ -10,11 +10,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from minsheng.calls import services
-from minsheng.calls.models import Call, Problem, Programme
+from minsheng.calls.models import Call, Programme
 from minsheng.core import clock
 from minsheng.core.money import WAN
 from minsheng.demo.builder import SEED
 from minsheng.policy.models import Department, FundingMode, FundingSource, RuleTemplate, SupportType
+from minsheng.problems.models import Problem
 
 STEPS = 6
 DEMO_CALL_TITLE = "2026年智慧医疗与健康"

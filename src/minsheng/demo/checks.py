@@ -8,8 +8,10 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 
-from minsheng.applications import check_queries, check_services
-from minsheng.applications.models import Application, CheckDecision
+from minsheng.applications.models import Application
+from minsheng.checks import queries as check_queries
+from minsheng.checks import services as check_services
+from minsheng.checks.models import CheckDecision
 from minsheng.core import clock
 from minsheng.demo.builder import SEED
 from minsheng.demo.calls import closed_call

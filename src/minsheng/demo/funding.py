@@ -12,11 +12,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from minsheng.applications import check_queries, check_services
 from minsheng.applications import services as application_services
 from minsheng.applications.models import Application
 from minsheng.calls import services as call_services
 from minsheng.calls.models import Call, Programme
+from minsheng.checks import queries as check_queries
+from minsheng.checks import services as check_services
 from minsheng.core import clock
 from minsheng.core.money import WAN
 from minsheng.core.permissions import SYSTEM

@@ -4,7 +4,7 @@ tagged with a domain on acceptance), merged into an earlier report of the same n
 reason. Turning problems into call topics is left to the calls part, which creates the draft calls. One submitter
 has had their contact details erased on request.
 
-Every report and decision goes through calls/problems.py, so the audit trail, public steps and tracking codes
+Every report and decision goes through problems/services.py, so the audit trail, public steps and tracking codes
 are what the platform itself would have written; the dates are then spread over the last four months.
 """
 
@@ -13,11 +13,11 @@ import random
 
 from django.contrib.auth import get_user_model
 
-from minsheng.calls import problems
-from minsheng.calls.models import Problem, ProblemStep
 from minsheng.core import clock
 from minsheng.core.services import erase_personal_data
 from minsheng.demo.builder import SEED
+from minsheng.problems import services as problems
+from minsheng.problems.models import Problem, ProblemStep
 
 # (domain, district, title, description, who is affected, contact e-mail or "", from the department, decision)
 # decision: "" received · "accept" · "accept:D0x" accepted and tagged · "merge:<n>" merged into row n ·

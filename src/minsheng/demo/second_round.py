@@ -12,10 +12,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from minsheng.applications import check_services
 from minsheng.applications.models import Application
 from minsheng.calls.models import Call, Programme
 from minsheng.calls.services import CallContent
+from minsheng.checks import services as check_services
 from minsheng.core import clock
 from minsheng.core.money import WAN
 from minsheng.demo.builder import SEED

@@ -4,7 +4,7 @@ from django.urls import path
 
 from minsheng.outcomes import views
 
-app_name = "ip"
+app_name = "outcomes"
 
 urlpatterns = [
     path("", views.asset_list, name="list"),

@@ -40,10 +40,10 @@ def _visible(request, pk: int) -> IPAsset:
 @permission_required("outcomes.view_ipasset")
 def asset_list(request):
     context = listing.page_context(request, PAGE, queries.ip_assets_for(request.user),
-                                   listing.parse(PAGE.listing, request.GET), export_url=reverse("ip:export"))
+                                   listing.parse(PAGE.listing, request.GET), export_url=reverse("outcomes:export"))
     return render(request, "core/list.html", {
         **context,
-        "create_url": reverse("ip:create"), "can_add": request.user.has_perm("outcomes.add_ipasset"),
+        "create_url": reverse("outcomes:create"), "can_add": request.user.has_perm("outcomes.add_ipasset"),
     })
 
 
@@ -99,12 +99,12 @@ def asset_create(request):
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved: %(name)s.") % {"name": asset})
-                return redirect("ip:detail", pk=asset.pk)
+                return redirect("outcomes:detail", pk=asset.pk)
     else:
         form = forms.IPAssetForm(user=user)
     return render(request, "registry/form.html", {
         "kind": PAGE, "form": form, "object": None, "title": gettext("Register an IP asset"),
-        "cancel_url": reverse("ip:list"), "list_url": reverse("ip:list"),
+        "cancel_url": reverse("outcomes:list"), "list_url": reverse("outcomes:list"),
     })
 
 
@@ -124,10 +124,10 @@ def asset_edit(request, pk: int):
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved: %(name)s.") % {"name": asset})
-                return redirect("ip:detail", pk=asset.pk)
+                return redirect("outcomes:detail", pk=asset.pk)
     else:
         form = forms.IPAssetForm(instance=copy.copy(asset), user=user)
     return render(request, "registry/form.html", {
         "kind": PAGE, "form": form, "object": asset, "title": gettext("Edit IP asset"),
-        "cancel_url": reverse("ip:detail", kwargs={"pk": asset.pk}), "list_url": reverse("ip:list"),
+        "cancel_url": reverse("outcomes:detail", kwargs={"pk": asset.pk}), "list_url": reverse("outcomes:list"),
     })

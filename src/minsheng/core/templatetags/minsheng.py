@@ -2,7 +2,7 @@
 from django import template
 from django.utils.html import format_html
 
-from minsheng.core import money, once, personal, queries, readable, vocabulary
+from minsheng.core import labels, money, once, personal, queries, readable, vocabulary
 from minsheng.core.audit import history_for
 
 register = template.Library()
@@ -49,3 +49,9 @@ def yuan_to_wan(value):
 def model_label(target_type: str) -> str:
     """`registry.organisation` → the model's name in the page's language."""
     return queries.model_label(target_type)
+
+
+@register.filter
+def current_label(target_type: str) -> str:
+    """The label a recorded kind of record has today (`calls.problem` → `problems.problem`, core/labels.py)."""
+    return labels.current(target_type)

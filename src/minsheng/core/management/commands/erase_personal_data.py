@@ -8,7 +8,7 @@ from minsheng.core import services
 
 # What a request names the record by: the kind of record and the field that identifies it.
 KINDS = {
-    "problem": ("calls.problem", "tracking_code"),
+    "problem": ("problems.problem", "tracking_code"),
     "person": ("registry.person", "pk"),
     "organisation": ("registry.organisation", "credit_code"),
     "objection": ("funding.objection", "pk"),

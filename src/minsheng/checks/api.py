@@ -6,10 +6,13 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from minsheng.applications import check_queries as queries
-from minsheng.applications import check_rules  # noqa: F401  (check_rules registers the permissions)
-from minsheng.applications import check_services as services
-from minsheng.applications.models import CheckDecision, RuleResult
+from minsheng.applications.models import RuleResult
+from minsheng.checks import (
+    queries,
+    rules,  # noqa: F401  (rules registers the permissions)
+    services,
+)
+from minsheng.checks.models import CheckDecision
 from minsheng.core.permissions import ViewPermission
 from minsheng.core.workflow import TransitionRefused
 

@@ -97,9 +97,9 @@ def test_update_keeps_the_number_canonical_and_unique(officer, own_org):
 def test_pages_are_scoped_and_the_other_organisations_asset_is_404(client, applicant, own_org, other_org):
     own, other = IPAssetFactory(owner=own_org), IPAssetFactory(owner=other_org)
     client.force_login(applicant)
-    assert list(client.get(reverse("ip:list")).context["page_obj"]) == [own]
-    assert client.get(reverse("ip:detail", args=[other.pk])).status_code == 404
-    assert client.get(reverse("ip:edit", args=[other.pk])).status_code == 404
+    assert list(client.get(reverse("outcomes:list")).context["page_obj"]) == [own]
+    assert client.get(reverse("outcomes:detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("outcomes:edit", args=[other.pk])).status_code == 404
     assert client.get(f"/api/v1/ip/assets/{other.pk}/").status_code == 404
     assert [row["id"] for row in client.get("/api/v1/ip/assets/").json()["results"]] == [own.pk]
 
@@ -108,11 +108,11 @@ def test_the_form_shows_service_errors_on_their_fields(client, applicant, own_or
     client.force_login(applicant)
     data = {"kind": "invention_patent", "number": "ZL201080063196.8", "title": "x", "status": "granted",
             "filed_on": "2010-12-01"}
-    response = client.post(reverse("ip:create"), data)
+    response = client.post(reverse("outcomes:create"), data)
     assert response.status_code == 200
     assert {"number", "granted_on"} <= set(response.context["form"].errors)
     data.update(number="ZL201080063196.9", granted_on="2013-05-01", owner="999999")  # owner is not the applicant's
-    assert client.post(reverse("ip:create"), data).status_code == 302
+    assert client.post(reverse("outcomes:create"), data).status_code == 302
     assert IPAsset.objects.get().owner == own_org
 
 
@@ -121,12 +121,12 @@ def test_list_search_filters_and_export(client, officer, own_org, other_org):
     IPAssetFactory(owner=other_org, title="一种污水处理方法", domain=domain("D02"), status="lapsed",
                    granted_on=D(2023, 1, 1))
     client.force_login(officer)
-    url = reverse("ip:list")
+    url = reverse("outcomes:list")
     assert client.get(url, {"q": "污水"}).context["page_obj"].paginator.count == 1
     assert client.get(url, {"q": own_org.credit_code}).context["page_obj"].paginator.count == 1
     assert client.get(url, {"domain": "D02"}).context["page_obj"].paginator.count == 1
     assert client.get(url).context["state"].counts == {"granted": 1, "lapsed": 1}
-    rows = list(load_workbook(io.BytesIO(client.get(reverse("ip:export"), {"status": "granted"}).content))
+    rows = list(load_workbook(io.BytesIO(client.get(reverse("outcomes:export"), {"status": "granted"}).content))
                 .active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][0] == "一种慢病管理方法"
     assert AuditEvent.objects.get(action="outcomes.ipasset.export").new["rows"] == 1
@@ -138,7 +138,7 @@ def test_the_list_runs_a_fixed_number_of_queries(client, officer, own_org, rows,
         IPAssetFactory(owner=own_org)
     client.force_login(officer)
     with django_assert_max_num_queries(15):
-        assert client.get(reverse("ip:list")).status_code == 200
+        assert client.get(reverse("outcomes:list")).status_code == 200
 
 
 def test_the_organisation_page_shows_its_ip(client, officer, applicant, own_org, other_org):
@@ -155,4 +155,4 @@ def test_the_organisation_page_shows_its_ip(client, officer, applicant, own_org,
 def test_the_detail_warns_of_an_overdue_fee(client, officer, own_org):
     asset = IPAssetFactory(owner=own_org, next_fee_due=D(2020, 1, 1))
     client.force_login(officer)
-    assert client.get(reverse("ip:detail", args=[asset.pk])).context["fee_overdue"]
+    assert client.get(reverse("outcomes:detail", args=[asset.pk])).context["fee_overdue"]

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.applications.models import CheckDecision
+from minsheng.checks.models import CheckDecision
 
 
 class DecisionForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from minsheng.calls import problem_views as views
+from minsheng.problems import views
 
 app_name = "problems"
 

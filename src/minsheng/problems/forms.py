@@ -1,13 +1,13 @@
-"""Forms of the livelihood-problem pages (M05). They validate and explain; calls/problems.py writes."""
+"""Forms of the livelihood-problem pages (M05). They validate and explain; services.py writes."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.calls import problems
-from minsheng.calls.models import Problem
 from minsheng.policy.models import Domain
+from minsheng.problems import services as problems
+from minsheng.problems.models import Problem
 from minsheng.registry.forms import StyledMixin
 
 

@@ -26,8 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.iso7064 import mod_37_36
 
-from minsheng.calls import problem_rules  # noqa: F401  (registers the problem permissions)
-from minsheng.calls.models import Call, Problem, ProblemStep, Topic
+from minsheng.calls.models import Call, Topic
 from minsheng.core import audit, clock
 from minsheng.core.listing import Filter, Listing, choices_of
 from minsheng.core.permissions import require
@@ -37,6 +36,8 @@ from minsheng.core.workflow import TransitionRefused
 from minsheng.engines.text import term_counts, tfidf, tokens
 from minsheng.policy.models import Department
 from minsheng.policy.queries import district_choices, domain_choices
+from minsheng.problems import rules  # noqa: F401  (registers the problem permissions)
+from minsheng.problems.models import Problem, ProblemStep
 
 logger = logging.getLogger("minsheng.calls")
 
@@ -334,7 +335,7 @@ def _mail_step(problem_id: int, state: str) -> None:
 # --- Reads: scope and the triage list ------------------------------------------------------------
 
 def problems_for(user) -> QuerySet[Problem]:
-    """The problems a user may read (problem_rules.py says why); none for roles without a list."""
+    """The problems a user may read (rules.py says why); none for roles without a list."""
     queryset = Problem.objects.select_related("domain", "district", "department", "merged_into")
     if is_staff_officer(user) or is_auditor(user):
         return queryset

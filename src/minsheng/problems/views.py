@@ -1,5 +1,5 @@
 """Livelihood-problem pages (M05): the public form and tracking page, the officers' triage list, detail and
-decisions, and the Excel export. Thin: scope, rules and writes live in problems.py and problem_rules.py."""
+decisions, and the Excel export. Thin: scope, rules and writes live in services.py and rules.py."""
 
 import uuid
 
@@ -14,15 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from minsheng.calls import problem_forms as forms
-from minsheng.calls import problems
-from minsheng.calls.models import Problem
 from minsheng.core import listing
 from minsheng.core.exports import export_response
 from minsheng.core.limits import limited
 from minsheng.core.listing import Column
 from minsheng.core.permissions import allowed, permission_required, require
 from minsheng.core.views import rate_limited
+from minsheng.problems import forms
+from minsheng.problems import services as problems
+from minsheng.problems.models import Problem
 from minsheng.registry.forms import apply_service_errors
 
 SUBMIT_RATE = "10/h"   # reports from one address
@@ -32,7 +32,7 @@ FORM_TOKEN_SECONDS = 60 * 60
 
 PAGE = listing.ListPage(
     slug="problem", title=Problem._meta.verbose_name_plural, listing=problems.PROBLEMS, clauses=("M05",),
-    search_hint=_("Tracking code, title, description or who is affected"), row_template="calls/problems/_row.html",
+    search_hint=_("Tracking code, title, description or who is affected"), row_template="problems/_row.html",
     columns=(Column(_("tracking code")), Column(_("title"), "title"), Column(_("domain"), "domain"),
              Column(_("district"), "district"), Column(_("source")), Column(_("state"), "state"),
              Column(_("received"), "created")))
@@ -64,7 +64,7 @@ def submit(request):
     if request.method == "POST":
         key, earlier = _claim_token(request)
         if earlier and earlier != "pending":
-            return render(request, "calls/problems/submitted.html", {"code": earlier, "repeat": True})
+            return render(request, "problems/submitted.html", {"code": earlier, "repeat": True})
         if earlier == "pending":
             messages.warning(request, _("This form is already being sent. Please wait a moment."))
             return redirect("problems:submit")
@@ -81,7 +81,7 @@ def submit(request):
             else:
                 if key:
                     cache.set(key, problem.tracking_code, FORM_TOKEN_SECONDS)
-                return render(request, "calls/problems/submitted.html", {"code": problem.tracking_code,
+                return render(request, "problems/submitted.html", {"code": problem.tracking_code,
                                                                          "problem": problem})
         if key:
             cache.delete(key)
@@ -89,7 +89,7 @@ def submit(request):
     else:
         form = forms.ProblemForm(user=user)
         token = uuid.uuid4().hex
-    return render(request, "calls/problems/submit.html", {"form": form, "form_token": token})
+    return render(request, "problems/submit.html", {"form": form, "form_token": token})
 
 
 def tracking_context(problem: Problem) -> dict:
@@ -124,7 +124,7 @@ def track(request):
                 form.add_error("code", exc)
             else:
                 context["result"] = tracking_context(problem)
-    return render(request, "calls/problems/track.html", context)
+    return render(request, "problems/track.html", context)
 
 
 # --- Officers: list, export, detail, triage ------------------------------------------------------
@@ -199,7 +199,7 @@ def _detail_context(request, problem: Problem, **bound) -> dict:
 @permission_required("calls.view_problem")
 def problem_detail(request, pk: int):
     problem = _visible(request, pk)
-    return render(request, "calls/problems/detail.html", _detail_context(request, problem))
+    return render(request, "problems/detail.html", _detail_context(request, problem))
 
 
 def _triage(request, pk: int, form_name: str, make_form, decide):
@@ -229,7 +229,7 @@ def _triage(request, pk: int, form_name: str, make_form, decide):
             return redirect("problems:detail", pk=problem.pk)
     messages.error(request, _("The decision was not recorded; see the form below."))
     problem.refresh_from_db()
-    response = render(request, "calls/problems/detail.html", _detail_context(request, problem, **{form_name: form}))
+    response = render(request, "problems/detail.html", _detail_context(request, problem, **{form_name: form}))
     response.status_code = 400
     return response
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from minsheng.applications import check_views as views
+from minsheng.checks import views
 
 app_name = "checks"
 

@@ -4,7 +4,7 @@
   the same limit as the form).
 - `GET problems/track/{code}/`: anyone follows a problem by its code, in public words (rate-limited per
   address, the same limit as the tracking page, so codes cannot be enumerated).
-- `GET problems/`, `GET problems/{id}/`: the triage list for those who may read it (problem_rules.py);
+- `GET problems/`, `GET problems/{id}/`: the triage list for those who may read it (rules.py);
   outside the reader's scope a problem answers 404. Contact details are null unless the reader may see them.
   The list takes the same search (`q`), filters and `sort` as the list page.
 """
@@ -17,13 +17,13 @@ from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from minsheng.calls import problems
-from minsheng.calls.models import Problem
-from minsheng.calls.problem_views import SUBMIT_RATE, TRACK_RATE, tracking_context
 from minsheng.core.limits import limited
 from minsheng.core.listing import list_parameters, listed
 from minsheng.core.permissions import ViewPermission
 from minsheng.policy.models import District, Domain
+from minsheng.problems import services as problems
+from minsheng.problems.models import Problem
+from minsheng.problems.views import SUBMIT_RATE, TRACK_RATE, tracking_context
 
 LIMITED = _("You have sent too many requests in a short time. Please wait a few minutes and try again.")
 

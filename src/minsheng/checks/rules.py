@@ -3,7 +3,7 @@
 - Programme officers (and administrators) run the check: start it for a call, pass, return for correction,
   reject, override a failed rule with a written reason; they also comment.
 - Department officers of a department that co-owns the call (M05) read that call's applications and rule results
-  and comment; they do not decide. Which calls they see is the scope's business (check_queries), so an
+  and comment; they do not decide. Which calls they see is the scope's business (queries.py), so an
   application of another call answers 404.
 - Auditors read everything (oversight) and decide nothing. Administrators are superusers, who hold every
   permission, so the rules say so instead of pretending otherwise.

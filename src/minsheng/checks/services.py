@@ -14,10 +14,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from minsheng.applications import check_rules  # noqa: F401  (check_rules registers the permissions)
-from minsheng.applications.check_queries import application_results
-from minsheng.applications.models import Application, CheckDecision, Comment, RuleResult
+from minsheng.applications.models import Application, Comment, RuleResult
 from minsheng.calls.models import Call
+from minsheng.checks import rules  # noqa: F401  (rules registers the permissions)
+from minsheng.checks.models import CheckDecision
+from minsheng.checks.queries import application_results
 from minsheng.core import audit, clock, workflow
 from minsheng.core.permissions import require
 from minsheng.core.roles import Role
@@ -129,7 +130,7 @@ def mail_decision(decision_id: int) -> None:
                    "deadline": timezone.localtime(decision.deadline) if decision.deadline else None}
         subject = "[" + _("Minsheng") + "] " + _("Formal check of %(number)s: %(decision)s") % {
             "number": application.number, "decision": decision.get_decision_display()}
-        body = render_to_string("applications/checks/decision_mail.txt", context)
+        body = render_to_string("checks/decision_mail.txt", context)
     try:
         send_mass_mail([(subject, body, None, [address]) for address in recipients], fail_silently=False)
     except Exception:   # the decision stands; a mail failure is logged for the operators

@@ -5,9 +5,10 @@ from collections import Counter
 
 from django.db.models import Prefetch, QuerySet
 
-from minsheng.applications.checks import latest_round
-from minsheng.applications.models import Application, CheckDecision, RuleResult
+from minsheng.applications.models import Application, RuleResult
+from minsheng.applications.rule_rounds import latest_round
 from minsheng.calls.models import Call
+from minsheng.checks.models import CheckDecision
 from minsheng.core.roles import is_admin, is_auditor, is_department_officer, is_officer
 
 

@@ -1,6 +1,6 @@
 """The formal check's pages (形式审查): the calls, one call's applications with their rule results, one
-application with its decision form, the Excel export. Thin: scope from check_queries, permissions from
-check_rules, writes from check_services."""
+application with its decision form, the Excel export. Thin: scope from queries.py, permissions from
+rules.py, writes from services.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,13 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from minsheng.applications import check_queries as queries
-from minsheng.applications import (
-    check_rules,  # noqa: F401  (registers the permissions)
-    )
-from minsheng.applications import check_services as services
-from minsheng.applications.check_forms import CommentForm, DecisionForm
 from minsheng.applications.models import Application
+from minsheng.checks import queries, services
+from minsheng.checks import rules as check_rules  # noqa: F401  (registers the permissions)
+from minsheng.checks.forms import CommentForm, DecisionForm
 from minsheng.core.exports import export_response
 from minsheng.core.permissions import require
 from minsheng.core.workflow import TransitionRefused
@@ -35,7 +32,7 @@ def call_list(request):
              .annotate(total=Count("applications", filter=submitted),
                        waiting=Count("applications", filter=Q(applications__state__in=[
                            Application.State.SUBMITTED, Application.State.IN_CHECK]))).order_by("-closes_at"))
-    return render(request, "applications/checks/call_list.html", {"calls": calls})
+    return render(request, "checks/call_list.html", {"calls": calls})
 
 
 def _filters(request, call):
@@ -57,7 +54,7 @@ def call_table(request, pk: int):
     top = max([*by_state.values(), *by_rule.values(), 1])
     chart_states = [(s, by_state.get(s.value, 0), top) for s in Application.State if s != Application.State.DRAFT]
     chart_rules = [(r, by_rule.get(r.pk, 0), top) for r in rules]
-    return render(request, "applications/checks/call_table.html", {
+    return render(request, "checks/call_table.html", {
         "call": call, "rows": [(a, [per_rule.get(r.pk) for r in rules]) for a, per_rule in rows], "rules": rules,
         "state": state, "rule": rule, "states": [s for s in Application.State if s != Application.State.DRAFT],
         "chart_states": chart_states, "chart_rules": chart_rules, "top": top,
@@ -135,7 +132,7 @@ def _detail(request, application, *, form=None, comment_form=None, status=200):
     results = queries.application_results(application)
     failed = [r for r in results if not r.passed and not r.overridden_by_id]
     can_decide = request.user.has_perm("applications.application.check_pass", application)
-    return render(request, "applications/checks/application.html", {
+    return render(request, "checks/application.html", {
         "application": application, "call": application.call, "results": results,
         "rounds": application.rule_results.values_list("round", flat=True).distinct().count(),
         "decisions": application.check_decisions.select_related("decided_by"),

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProblemsConfig(AppConfig):
+    name = "minsheng.problems"
+    label = "problems"
+    verbose_name = _("Livelihood problems")
