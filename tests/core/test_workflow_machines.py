@@ -30,6 +30,9 @@ from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused, Workflow
 from minsheng.funding import states as funding_states
 from minsheng.funding.models import FundingPlan, Objection
+from minsheng.problems import states as problem_states
+from minsheng.problems.models import Problem
+from minsheng.problems.services import make_tracking_code
 from minsheng.registry import states as registry_states
 from minsheng.registry.models import Organisation
 from minsheng.review import states as review_states
@@ -203,11 +206,17 @@ def test_project_table():
     run_machine(funding_states.PROJECT, lambda: approved_project())
 
 
+def test_problem_table():
+    run_machine(problem_states.WORKFLOW, lambda: Problem.objects.create(
+        tracking_code=make_tracking_code(), title="老旧小区加装电梯难", description="老人上下楼困难。"))
+
+
 def test_every_table_is_tested_here():
     """A new table in some app's states.py needs its machine in this file."""
     tested = {application_states.WORKFLOW, funding_states.WORKFLOW, contract_states.BOOK, contract_states.TRANCHE,
               review_states.EXPERT, review_states.ASSIGNMENT, review_states.REVIEW, review_states.PANEL,
-              call_states.WORKFLOW, registry_states.WORKFLOW, funding_states.OBJECTION, funding_states.PROJECT}
+              call_states.WORKFLOW, registry_states.WORKFLOW, funding_states.OBJECTION, funding_states.PROJECT,
+              problem_states.WORKFLOW}
     assert set(workflow.registered()) == tested
 
 

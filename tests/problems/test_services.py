@@ -106,6 +106,19 @@ def test_a_triage_without_an_actor_is_refused_and_the_platform_acts_as_system():
     assert AuditEvent.objects.get(action="calls.problem.accept").actor is None
 
 
+def test_a_step_decided_on_a_state_that_has_moved_on_is_refused(officer, officer2):
+    """Rejecting applies to an accepted problem too, but not to one the officer saw as new and another accepted."""
+    problem = report()
+    seen_new = Problem.objects.get(pk=problem.pk)
+    problems.accept_problem(problem=problem, by=officer2)
+    with pytest.raises(problems.TransitionRefused, match="可能已有他人先行处理") as caught:
+        problems.reject_problem(problem=seen_new, by=officer, reason="不属于民生科技")
+    assert caught.value.code == "stale"
+    assert Problem.objects.get(pk=problem.pk).state == S.ACCEPTED and not events("calls.problem.reject").exists()
+    assert officer.has_perm("calls.problem.reject", Problem.objects.get(pk=problem.pk))
+    assert not officer.has_perm("calls.problem.accept", Problem.objects.get(pk=problem.pk))
+
+
 def test_final_states_take_no_further_step(officer):
     rejected = report()
     problems.reject_problem(problem=rejected, by=officer, reason="重复")

@@ -81,8 +81,7 @@ def _with_steps(user, tranches) -> list[Tranche]:
     buttons ask: the state, the permission and four eyes are the table's (contracts/states.py)."""
     tranches = list(tranches)
     for tranche in tranches:
-        tranche.steps = {name: allowed(user, states.TRANCHE.action(name), tranche)
-                         for name in states.TRANCHE.transitions}
+        tranche.steps = states.TRANCHE.steps_for(user, tranche)
     return tranches
 
 

@@ -70,7 +70,7 @@ class Workflow:
         self.model = model
         self.transitions = {t.name: t for t in transitions}
         self.prefix = prefix or labels.action_prefix(model)
-        self.stale = stale                          # the refusal, with %(state)s and %(target)s
+        self.stale = stale                          # the refusal, with %(state)s, %(target)s and %(object)s
         self.permission_object = permission_object or (lambda obj: obj)
         self.versioned = versioned                  # raise `version`, so a form made before the move cannot save
         self.field = field
@@ -114,11 +114,15 @@ class Workflow:
         return (self.can(obj, name) and allowed(actor, transition.permission, self.permission_object(obj))
                 and not self.four_eyes_refuses(obj, name, actor))
 
+    def steps_for(self, actor, obj: models.Model) -> dict[str, bool]:
+        """Each step's name → whether `actor` may take it on `obj` now: what a page's buttons ask."""
+        return {name: allowed(actor, self.action(name), obj) for name in self.transitions}
+
     def refusal(self, obj: models.Model, target: str, code: str = "stale") -> TransitionRefused:
         label = self.model._meta.get_field(self.field).flatchoices
         return TransitionRefused(
             self.stale % {"state": dict(label).get(getattr(obj, self.field), getattr(obj, self.field)),
-                          "target": dict(label).get(target, target)},
+                          "target": dict(label).get(target, target), "object": obj},
             code=code)
 
 
@@ -170,11 +174,13 @@ def registered() -> list[Workflow]:
 
 
 def move(obj: models.Model, name: str, *, by, reason: str = "", old: dict | None = None, new: dict | None = None,
-         clause: str = "", **fields) -> str:
+         clause: str = "", seen: str | None = None, **fields) -> str:
     """Take the step `name` on `obj` (setting `fields` with it); return the state it left.
 
     `old` and `new` add details to the audit event beside the state; `clause` replaces the transition's clause
     when the actor decides which one the step serves (a co-owning department approving a call acts under M05).
+    `seen` is the state the person saw when they chose the step (the page's): a row that has moved on since is
+    refused even where the step would apply to its new state, since they decided on what they saw.
     Refuses with TransitionRefused, or PermissionDenied when `by` may not take the step; either way nothing is
     written."""
     workflow = workflow_of(obj)
@@ -182,9 +188,10 @@ def move(obj: models.Model, name: str, *, by, reason: str = "", old: dict | None
     if transition is None:
         raise TransitionRefused(_("This step does not exist."), code="invalid")
     model, field = workflow.model, workflow.field
+    sources = transition.sources if seen is None else transition.sources & {seen}
     with transaction.atomic():
         current = model.objects.select_for_update().filter(pk=obj.pk).values_list(field, flat=True).first()
-        if current not in transition.sources:
+        if current not in sources:
             obj.refresh_from_db()
             raise workflow.refusal(obj, transition.target)
         require(by, transition.permission, workflow.permission_object(obj))
@@ -196,7 +203,7 @@ def move(obj: models.Model, name: str, *, by, reason: str = "", old: dict | None
         values = {field: transition.target, **fields}
         if workflow.versioned:
             values["version"] = F("version") + 1
-        if not model.objects.filter(pk=obj.pk, **{f"{field}__in": transition.sources}).update(**values):
+        if not model.objects.filter(pk=obj.pk, **{f"{field}__in": sources}).update(**values):
             obj.refresh_from_db()
             raise workflow.refusal(obj, transition.target)
         obj.refresh_from_db()

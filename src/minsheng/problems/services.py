@@ -3,10 +3,10 @@
 Every write runs in one transaction with its audit event (clause M05) and a public step on the submitter's
 tracking page; a submitter who left an e-mail address is told of each step after the commit.
 
-Triage is a small state machine (TRANSITIONS): a received or accepted problem may be accepted, merged into
-another, rejected with a reason, or turned into a topic of a draft call; merged, rejected and topic are final.
-A conditional update (`UPDATE … WHERE state = <the state the officer saw>`) decides between two officers
-deciding at once: exactly one wins, the other gets a clear message and nothing changes.
+Triage is the transition table in `problems/states.py`: a received or accepted problem may be accepted, merged
+into another, rejected with a reason, or turned into a topic of a draft call; merged, rejected and topic are final.
+Each step moves from the state the officer saw (`workflow.move(..., seen=…)`), so two officers deciding at once
+leave exactly one winner; the other gets a clear message and nothing changes.
 
 Merging keeps one invariant: `merged_into` always points at a problem that is not itself merged (a root).
 Merging into a merged problem goes to its root; merging a problem that others were merged into moves them
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.iso7064 import mod_37_36
 
 from minsheng.calls.models import Call, Topic
-from minsheng.core import audit, clock
+from minsheng.core import audit, clock, workflow
 from minsheng.core.listing import Filter, Listing, choices_of
 from minsheng.core.permissions import require
 from minsheng.core.roles import is_auditor, is_department_officer, is_district_officer, is_staff_officer
@@ -36,7 +36,10 @@ from minsheng.core.workflow import TransitionRefused
 from minsheng.engines.text import term_counts, tfidf, tokens
 from minsheng.policy.models import Department
 from minsheng.policy.queries import district_choices, domain_choices
-from minsheng.problems import rules  # noqa: F401  (registers the problem permissions)
+from minsheng.problems import (
+    rules,  # noqa: F401  (registers the problem permissions)
+    states,
+)
 from minsheng.problems.models import Problem, ProblemStep
 
 logger = logging.getLogger("minsheng.calls")
@@ -44,14 +47,6 @@ logger = logging.getLogger("minsheng.calls")
 CLAUSE = "M05"
 State = Problem.State
 
-# (from, to) pairs a triage step may take; anything else is refused.
-OPEN = (State.NEW, State.ACCEPTED)
-TRANSITIONS = {
-    State.ACCEPTED: (State.NEW,),
-    State.MERGED: OPEN,
-    State.REJECTED: OPEN,
-    State.TOPIC: OPEN,
-}
 # Problems another may be merged into, and that the similarity suggestions offer.
 MERGE_TARGET_STATES = (State.NEW, State.ACCEPTED, State.TOPIC)
 
@@ -188,29 +183,15 @@ def _locked(pks) -> dict[int, Problem]:
     return {p.pk: p for p in rows}
 
 
-def _move(problem: Problem, *, target: str, by, action: str, reason: str = "", note: str = "",
-          extra: dict | None = None) -> Problem:
-    """The conditional update that decides the winner, its audit event, public step and mail.
-
-    The step applies to the state the officer saw (`problem.state`, from the page): if the row has moved on
-    since, whoever moved it won and this step is refused, even where the table would allow it from the new state.
-    """
-    old_state = problem.state
-    fields = {"state": target, "state_reason": reason, "updated_at": clock.now(), **(extra or {})}
-    changed = 0
-    if old_state in TRANSITIONS[target]:
-        changed = Problem.objects.filter(pk=problem.pk, state=old_state).update(**fields)
-    if not changed:
-        current = Problem.objects.get(pk=problem.pk)
-        raise TransitionRefused(
-            _("Problem %(code)s is now “%(state)s”: someone else decided first, or this step does not apply to "
-              "it. Nothing was changed.") % {"code": current.tracking_code, "state": current.get_state_display()},
-            code="stale")
-    problem.refresh_from_db()
-    new = {"state": str(target), **({"state_reason": reason} if reason else {}),
+def _move(problem: Problem, step: str, *, by, reason: str = "", note: str = "", extra: dict | None = None) -> Problem:
+    """Take the triage step from the state the officer saw (`problem.state`, from the page), with its public step
+    and mail: if the row has moved on since, whoever moved it won and this step is refused, even where the table
+    would allow it from the new state."""
+    target = states.WORKFLOW[step].target
+    new = {**({"state_reason": reason} if reason else {}),
            **{k: (v.pk if hasattr(v, "pk") else v) for k, v in (extra or {}).items()}}
-    audit.record(action=f"calls.problem.{action}", by=by, target=problem, old={"state": old_state}, new=new,
-                 reason=reason or note, clause=CLAUSE)
+    workflow.move(problem, step, by=by, seen=problem.state, reason=reason or note, new=new,
+                  state_reason=reason, updated_at=clock.now(), **(extra or {}))
     ProblemStep.objects.create(problem=problem, state=target, note=note)
     _notify(problem, target)
     return problem
@@ -219,19 +200,19 @@ def _move(problem: Problem, *, target: str, by, action: str, reason: str = "", n
 @transaction.atomic
 def accept_problem(*, problem: Problem, by, note: str = "", domain=None) -> Problem:
     """Take the problem up for consideration, tagging it with its domain; `note` is shown to the submitter."""
-    require(by, "calls.triage_problem", problem)
+    require(by, states.TRIAGE, problem)
     extra = {"domain": domain} if domain is not None and domain.pk != problem.domain_id else {}
-    return _move(problem, target=State.ACCEPTED, by=by, action="accept", note=(note or "").strip(), extra=extra)
+    return _move(problem, "accept", by=by, note=(note or "").strip(), extra=extra)
 
 
 @transaction.atomic
 def reject_problem(*, problem: Problem, by, reason: str) -> Problem:
     """Decline the problem with a reason the submitter reads on the tracking page."""
-    require(by, "calls.triage_problem", problem)
+    require(by, states.TRIAGE, problem)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason; the submitter reads it on the tracking page.")]})
-    return _move(problem, target=State.REJECTED, by=by, action="reject", reason=reason, note=reason)
+    return _move(problem, "reject", by=by, reason=reason, note=reason)
 
 
 def merge_root(problem: Problem) -> Problem:
@@ -246,7 +227,7 @@ def merge_root(problem: Problem) -> Problem:
 @transaction.atomic
 def merge_problem(*, problem: Problem, into: Problem, by, note: str = "") -> Problem:
     """Merge a duplicate into another problem (into its root, when that one was merged itself)."""
-    require(by, "calls.triage_problem", problem)
+    require(by, states.TRIAGE, problem)
     root = merge_root(into)
     if root.pk == problem.pk:
         raise ValidationError({"into": [_("A problem cannot be merged into itself (nor into a problem that was "
@@ -257,8 +238,7 @@ def merge_problem(*, problem: Problem, into: Problem, by, note: str = "") -> Pro
         raise TransitionRefused(
             _("Problem %(code)s is now “%(state)s” and can no longer take merged problems. Nothing was changed.")
             % {"code": root.tracking_code, "state": root.get_state_display()}, code="stale")
-    problem = _move(problem, target=State.MERGED, by=by, action="merge", note=(note or "").strip(),
-                    extra={"merged_into": root})
+    problem = _move(problem, "merge", by=by, note=(note or "").strip(), extra={"merged_into": root})
     # Those merged into this problem before move along, so that every merged problem points at a root.
     followers = list(Problem.objects.filter(merged_into=problem).values_list("pk", flat=True))
     if followers:
@@ -277,7 +257,7 @@ def draft_calls():
 @transaction.atomic
 def turn_into_topic(*, problem: Problem, by, call: Call, title: str, description: str = "") -> Topic:
     """Create a topic of a draft call that answers the problem (M05 feeds M17)."""
-    require(by, "calls.triage_problem", problem)
+    require(by, states.TRIAGE, problem)
     title = " ".join((title or "").split())
     if not title:
         raise ValidationError({"title": [_("Give the topic a title.")]})
@@ -286,7 +266,7 @@ def turn_into_topic(*, problem: Problem, by, call: Call, title: str, description
         raise TransitionRefused({"call": [_("Topics can be added only to a call that is still a draft; this call "
                                             "has moved on. Nothing was changed.")]}, code="stale")
     order = (locked.topics.aggregate(n=Max("order"))["n"] or 0) + 1
-    problem = _move(problem, target=State.TOPIC, by=by, action="topic", extra={})
+    problem = _move(problem, "topic", by=by)
     topic = Topic(call=locked, title=title, description=(description or "").strip(), order=order)
     create_audited(topic, by=by, clause=CLAUSE, reason=gettext("topic answering problem %(code)s")
                    % {"code": problem.tracking_code}, many_to_many={"problems": [problem]})

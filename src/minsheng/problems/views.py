@@ -20,7 +20,7 @@ from minsheng.core.limits import limited
 from minsheng.core.listing import Column
 from minsheng.core.permissions import allowed, permission_required, require
 from minsheng.core.views import rate_limited
-from minsheng.problems import forms
+from minsheng.problems import forms, states
 from minsheng.problems import services as problems
 from minsheng.problems.models import Problem
 from minsheng.registry.forms import apply_service_errors
@@ -173,7 +173,9 @@ def export(request):
 
 def _detail_context(request, problem: Problem, **bound) -> dict:
     user = request.user
-    can_triage = user.has_perm("calls.triage_problem", problem) and problem.state in problems.OPEN
+    # The triage steps this user may take on the problem now (its table: state and permission in one rule).
+    triage_steps = states.WORKFLOW.steps_for(user, problem)
+    can_triage = any(triage_steps.values())
     scope = problems.problems_for(user)
     context = {
         "problem": problem,
@@ -183,6 +185,7 @@ def _detail_context(request, problem: Problem, **bound) -> dict:
         "can_see_contact": user.has_perm("calls.view_problem_contact", problem),
         "can_see_history": user.has_perm("calls.view_problem_history", problem),
         "can_triage": can_triage,
+        "triage_steps": triage_steps,
     }
     if can_triage:
         context.update({

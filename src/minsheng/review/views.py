@@ -115,8 +115,7 @@ def expert_detail(request, pk: int):
         "availability": profile.availability.all(),
         "declarations": profile.declarations.select_related("organisation", "application"),
         # the pool steps the officer may take on this expert now (its state, from states.EXPERT)
-        "steps": {name: request.user.has_perm(states.EXPERT.action(name), profile)
-                  for name in states.EXPERT.transitions},
+        "steps": states.EXPERT.steps_for(request.user, profile),
         "reason_form": forms.ReasonForm(),
     })
 
