@@ -98,6 +98,10 @@ ACTIONS = {
     "contracts.expenditure.record": pgettext_lazy("audit action", "Expenditure recorded"),
     "contracts.expenditure.reverse": pgettext_lazy("audit action", "Expenditure reversed"),
     "contracts.expenditure.export": pgettext_lazy("audit action", "Expenditures exported"),
+    "projects.progressreport.submit": pgettext_lazy("audit action", "Progress report submitted"),
+    "projects.progressreport.accept": pgettext_lazy("audit action", "Progress report accepted"),
+    "projects.progressreport.return": pgettext_lazy("audit action", "Progress report returned with comments"),
+    "projects.midtermcheck.record": pgettext_lazy("audit action", "Mid-term check recorded"),
     # the audit trail itself
     "core.auditevent.verify": pgettext_lazy("audit action", "Audit chain verified"),
     "core.auditevent.export": pgettext_lazy("audit action", "Audit trail exported"),
