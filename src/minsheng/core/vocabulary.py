@@ -308,6 +308,11 @@ VALUES_BY_ACTION = {
     ("review.assignment.run", "total"): Value(pgettext_lazy("audit value", "total affinity"), NUMBER),
     ("funding.plan.withdraw", "withdrawn"): Value(pgettext_lazy("audit value", "withdrawn"), BOOL),
     ("funding.plan.create", "lines"): Value(pgettext_lazy("audit value", "plan lines"), NUMBER),
+    ("projects.progressreport.submit", "spent"):
+        Value(pgettext_lazy("audit value", "spent by category up to the period's end"), "money_by",
+              "applications.budgetline.category"),
+    ("projects.progressreport.submit", "indicators"):
+        Value(pgettext_lazy("audit value", "indicator values reached"), "mapping"),
 }
 
 # Actions whose every key is a budget category (the task book's budget as divided by the organisation).
