@@ -28,7 +28,7 @@ class ProgressReport(models.Model):
                                   related_name="+")
     period = models.PositiveSmallIntegerField(_("period"))
     period_ends_on = models.DateField(_("period ends"))
-    due_on = models.DateField(_("due"))
+    due_on = models.DateField(_("report due"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
     problems = models.TextField(_("problems and risks"), blank=True)
     # {category: "amount in yuan"} spent up to the period's end, read from the expenditures at submission
