@@ -12,7 +12,9 @@ from minsheng.contracts import services as contracts
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.core.roles import Role
 from minsheng.projects.models import ProgressReport
+from tests.e2e import page_checks
 from tests.e2e.test_foundation import sign_in
+from tests.e2e.test_phone import assert_no_sideways_scroll
 from tests.factories import user_for_role
 from tests.factories.calls import CallFactory
 from tests.factories.contracts import approved_project
@@ -72,4 +74,20 @@ def test_a_report_filed_accepted_and_the_midterm_tranche_requested_on_the_check(
     expect(page.locator(f"[data-ms-tranche='{midterm.order}']")).to_have_attribute("data-ms-tranche-state",
                                                                                     "requested")
     expect(page.locator(f"[data-ms-tranche='{midterm.order}']")).to_contain_text("中期检查")
-    assert ProgressReport.objects.get(project=project).state == ProgressReport.State.ACCEPTED
+    report = ProgressReport.objects.get(project=project)
+    assert report.state == ProgressReport.State.ACCEPTED
+
+    # On a phone every new page reads without scrolling sideways and passes the page checks.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in (f"/progress/projects/{project.pk}/", f"/progress/reports/{report.pk}/", "/progress/"):
+        page.goto(url)
+        assert_no_sideways_scroll(page)
+        found = {kind: problems for kind, problems in page_checks.check_html(page.content()).items() if problems}
+        assert not found, (url, found)
+    page.context.clear_cookies()
+    sign_in(page, "e2e_applicant")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/progress/projects/{project.pk}/periods/2/")
+    assert_no_sideways_scroll(page)
+    found = {kind: problems for kind, problems in page_checks.check_html(page.content()).items() if problems}
+    assert not found, found

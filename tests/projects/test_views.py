@@ -108,6 +108,10 @@ def test_the_midterm_button_waits_for_an_accepted_report_and_the_tranche_cites_t
     services.accept_report(report, by=officer)
     page = client.get(reverse("projects:project", args=[begun.pk])).content.decode()
     assert "data-ms-midterm-form" in page
+    refused = client.post(reverse("projects:midterm", args=[begun.pk]),
+                          {"result": "actions", "findings": "进度滞后", "actions": "补招人员"})
+    assert refused.status_code == 409 and "整改期限" in refused.content.decode()
+    assert "进度滞后" in refused.content.decode() and not MidtermCheck.objects.exists()   # what was typed stays
     response = client.post(reverse("projects:midterm", args=[begun.pk]),
                            {"result": "actions", "findings": "进度滞后", "actions": "补招人员",
                             "actions_due_on": (date.today() + timedelta(days=60)).isoformat()})

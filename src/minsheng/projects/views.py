@@ -46,6 +46,10 @@ def _latest_status(project) -> dict[int, str]:
 @require_safe
 @permission_required("projects.view", scope=queries.projects_for, object_perm="projects.view")
 def project_reports(request, project):
+    return _reports_page(request, project)
+
+
+def _reports_page(request, project, *, midterm_form=None, status=200):
     user = request.user
     book = queries.signed_book(project)
     rows = queries.period_rows(project)
@@ -66,8 +70,8 @@ def project_reports(request, project):
         "can_check": allowed(user, "projects.record_midterm_now", project),
         "may_check": allowed(user, "projects.record_midterm", project),
         "has_accepted": project.progress_reports.filter(state=ProgressReport.State.ACCEPTED).exists(),
-        "midterm_form": MidtermForm(),
-    })
+        "midterm_form": midterm_form or MidtermForm(),
+    }, status=status)
 
 
 _MILESTONE = re.compile(r"^m(\d+)_status$")
@@ -186,13 +190,13 @@ def midterm(request, project):
     form = MidtermForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the result and write down the findings of the check."))
-        return redirect("projects:project", pk=project.pk)
+        return _reports_page(request, project, midterm_form=form, status=400)
     try:
         services.record_midterm(project, by=request.user, **form.cleaned_data)
     except (ValidationError, PermissionDenied) as error:
         _refused(request, error)
-    else:
-        messages.success(request, _("The mid-term check was recorded."))
+        return _reports_page(request, project, midterm_form=form, status=409)
+    messages.success(request, _("The mid-term check was recorded."))
     return redirect("projects:project", pk=project.pk)
 
 
