@@ -10,6 +10,7 @@ import rules
 
 from minsheng.core.roles import is_admin, is_applicant, is_auditor, is_finance, is_officer
 from minsheng.funding.models import Project
+from minsheng.projects.models import MidtermCheck, ProgressReport
 
 
 @rules.predicate
@@ -31,15 +32,11 @@ def call_has_midterm_check(user, project) -> bool:
 
 @rules.predicate
 def has_accepted_report(user, project) -> bool:
-    from minsheng.projects.models import ProgressReport
-
     return project is not None and project.progress_reports.filter(state=ProgressReport.State.ACCEPTED).exists()
 
 
 @rules.predicate
 def has_midterm_check(user, project) -> bool:
-    from minsheng.projects.models import MidtermCheck
-
     return project is not None and MidtermCheck.objects.filter(project=project).exists()
 
 
