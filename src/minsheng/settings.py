@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "minsheng.review",
     "minsheng.funding",
     "minsheng.contracts",
+    "minsheng.projects",
     "minsheng.portal",
     "minsheng.demo",
 ]

@@ -283,3 +283,21 @@ def test_a_direction_outside_the_ticked_domains_is_still_refused_by_the_server(c
     response = client.post(reverse("calls:create"), form_data(programme, focus_directions=[stray.pk]))
     assert response.status_code == 200 and not Call.objects.exists()
     assert "belongs to a domain the call does not cover" in response.content.decode()
+
+
+def test_the_call_sets_how_often_its_projects_report_and_whether_they_have_a_midterm_check(
+        client, officer, programme, template, dept_health):
+    client.force_login(officer)
+    response = client.post(reverse("calls:create"), form_data(programme, report_every_months="3",
+                                                              midterm_check="on"))
+    call = Call.objects.get()
+    assert response.status_code == 302 and call.report_every_months == 3 and call.midterm_check
+    page = client.get(reverse("calls:detail", args=[call.pk])).content.decode()
+    assert "data-ms-report-every" in page and "Every 3 months" in page
+
+
+def test_a_call_left_without_a_frequency_keeps_six_months(client, officer, programme, template, dept_health):
+    client.force_login(officer)
+    client.post(reverse("calls:create"), form_data(programme))
+    call = Call.objects.get()
+    assert call.report_every_months == 6 and not call.midterm_check

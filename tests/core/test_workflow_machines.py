@@ -33,6 +33,8 @@ from minsheng.funding.models import FundingPlan, Objection
 from minsheng.problems import states as problem_states
 from minsheng.problems.models import Problem
 from minsheng.problems.services import make_tracking_code
+from minsheng.projects import states as project_report_states
+from minsheng.projects.models import ProgressReport
 from minsheng.registry import states as registry_states
 from minsheng.registry.models import Organisation
 from minsheng.review import states as review_states
@@ -211,12 +213,26 @@ def test_problem_table():
         tracking_code=make_tracking_code(), title="老旧小区加装电梯难", description="老人上下楼困难。"))
 
 
+def test_progress_report_table():
+    project = approved_project()
+    officer = user_for_role(Role.OFFICER)
+    book = TaskBook.objects.create(project=project, title=project.title, grant=project.grant, ip_clause="IP",
+                                   data_clause="data", issued_by=officer, issued_at=timezone.now())
+
+    def make():
+        period = ProgressReport.objects.filter(project=project).count() + 1
+        return ProgressReport.objects.create(project=project, task_book=book, period=period,
+                                             period_ends_on=timezone.localdate(), due_on=timezone.localdate())
+
+    run_machine(project_report_states.REPORT, make)
+
+
 def test_every_table_is_tested_here():
     """A new table in some app's states.py needs its machine in this file."""
     tested = {application_states.WORKFLOW, funding_states.WORKFLOW, contract_states.BOOK, contract_states.TRANCHE,
               review_states.EXPERT, review_states.ASSIGNMENT, review_states.REVIEW, review_states.PANEL,
               call_states.WORKFLOW, registry_states.WORKFLOW, funding_states.OBJECTION, funding_states.PROJECT,
-              problem_states.WORKFLOW}
+              problem_states.WORKFLOW, project_report_states.REPORT}
     assert set(workflow.registered()) == tested
 
 

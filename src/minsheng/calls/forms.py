@@ -97,7 +97,8 @@ class CallForm(Styled, forms.ModelForm):
     class Meta:
         model = Call
         fields = ["programme", "title_zh", "title_en", "description", "domains", "focus_directions", "funding_mode",
-                  "support_type", "cofunding_ratio", "allow_partial_funding", "reviewers_per_proposal", "opens_at",
+                  "support_type", "cofunding_ratio", "allow_partial_funding", "reviewers_per_proposal",
+                  "report_every_months", "midterm_check", "opens_at",
                   "closes_at", "review_ends_at", "notice_at", "co_owners"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
@@ -126,8 +127,14 @@ class CallForm(Styled, forms.ModelForm):
         self.fields["co_owners"].queryset = partners
         self.fields["co_owners"].label_from_instance = lambda d: co_owner_label(d, officers.get(d.pk, []))
         self.fields["programme"].queryset = Programme.objects.select_related("source")
+        self.fields["report_every_months"].required = False
         for name in ("opens_at", "closes_at", "review_ends_at", "notice_at"):
             self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+    def clean_report_every_months(self):
+        """Left empty, the call keeps the usual six months (M17)."""
+        value = self.cleaned_data.get("report_every_months")
+        return Call._meta.get_field("report_every_months").default if value is None else value
 
     def values(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields

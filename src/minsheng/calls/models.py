@@ -83,6 +83,14 @@ class Call(TimeStampedModel):
     avoid_same_district = models.BooleanField(
         _("experts from the applicant's district must not review"), default=False,
         help_text=_("A conflict of interest when the expert's organisation is in the applicant's district"))
+    # How often a funded project reports its progress, and whether it has a mid-term check (M17)
+    report_every_months = models.PositiveSmallIntegerField(
+        _("progress report every (months)"), default=6, validators=[MaxValueValidator(24)],
+        help_text=_("How often a funded project files a progress report (M17); 0 means no periodic report."))
+    midterm_check = models.BooleanField(
+        _("mid-term check"), default=False,
+        help_text=_("Whether the programme office holds a mid-term check of each funded project (M17); the "
+                    "mid-term tranche is then requested on a passed check."))
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     review_ends_at = models.DateTimeField(_("review ends"))

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from minsheng.applications.models import BudgetLine
-from minsheng.contracts import clauses, money, states
+from minsheng.contracts import bases, clauses, money, states
 from minsheng.contracts.models import (
     Expenditure,
     TaskBook,
@@ -322,7 +322,12 @@ def request_tranche(tranche: Tranche, *, by, note: str = "") -> Tranche:
     if project.state != Project.State.UNDER_WAY:
         raise ValidationError(_("Money is disbursed only once the task book is signed."), code="not_started")
     locked = Tranche.objects.select_for_update().get(pk=tranche.pk)
-    if locked.condition != Tranche.Condition.SIGNING and not note:
+    if locked.condition == Tranche.Condition.MIDTERM and project.call.midterm_check:
+        if not bases.applies(locked):
+            raise ValidationError(_("This call holds a mid-term check (M17): the mid-term tranche is requested on "
+                                    "a passed check, which is not recorded here."), code="no_basis")
+        note = bases.basis(locked)   # refuses without a passed check; the check is the basis, not free text
+    elif locked.condition != Tranche.Condition.SIGNING and not note:
         raise ValidationError(_("Say on what basis this tranche is due (for example the mid-term check or the "
                                 "acceptance it follows)."), code="note")
     workflow.move(locked, "request", by=by, reason=note, new={"amount": str(locked.amount)},

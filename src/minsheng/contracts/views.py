@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from minsheng.calls.models import Call
-from minsheng.contracts import queries, services, states
+from minsheng.contracts import bases, queries, services, states
 from minsheng.contracts.forms import (
     BudgetForm,
     ExpenditureForm,
@@ -82,6 +82,7 @@ def _with_steps(user, tranches) -> list[Tranche]:
     tranches = list(tranches)
     for tranche in tranches:
         tranche.steps = states.TRANCHE.steps_for(user, tranche)
+        tranche.cites_basis = bases.applies(tranche)   # the basis is a recorded step (the mid-term check)
     return tranches
 
 

@@ -49,6 +49,7 @@ MENU = [
     NavItem(_("Projects and task books"), "contracts:project_list", frozenset({Role.APPLICANT, Role.OFFICER,
                                                                              Role.FINANCE, Role.AUDITOR, Role.ADMIN})),
     NavItem(_("Disbursement queue"), "contracts:finance_queue", frozenset({Role.FINANCE})),
+    NavItem(_("Progress reports"), "projects:queue", frozenset({Role.OFFICER, Role.AUDITOR, Role.ADMIN})),
     NavItem(_("Funding plans"), "funding:call_list", frozenset(GOVERNMENT)),
     NavItem(_("Audit trail"), "core:audit_list", frozenset({Role.AUDITOR, Role.ADMIN})),
 ]

@@ -98,6 +98,10 @@ ACTIONS = {
     "contracts.expenditure.record": pgettext_lazy("audit action", "Expenditure recorded"),
     "contracts.expenditure.reverse": pgettext_lazy("audit action", "Expenditure reversed"),
     "contracts.expenditure.export": pgettext_lazy("audit action", "Expenditures exported"),
+    "projects.progressreport.submit": pgettext_lazy("audit action", "Progress report submitted"),
+    "projects.progressreport.accept": pgettext_lazy("audit action", "Progress report accepted"),
+    "projects.progressreport.return": pgettext_lazy("audit action", "Progress report returned with comments"),
+    "projects.midtermcheck.record": pgettext_lazy("audit action", "Mid-term check recorded"),
     # the audit trail itself
     "core.auditevent.verify": pgettext_lazy("audit action", "Audit chain verified"),
     "core.auditevent.export": pgettext_lazy("audit action", "Audit trail exported"),
@@ -304,6 +308,11 @@ VALUES_BY_ACTION = {
     ("review.assignment.run", "total"): Value(pgettext_lazy("audit value", "total affinity"), NUMBER),
     ("funding.plan.withdraw", "withdrawn"): Value(pgettext_lazy("audit value", "withdrawn"), BOOL),
     ("funding.plan.create", "lines"): Value(pgettext_lazy("audit value", "plan lines"), NUMBER),
+    ("projects.progressreport.submit", "spent"):
+        Value(pgettext_lazy("audit value", "spent by category up to the period's end"), "money_by",
+              "applications.budgetline.category"),
+    ("projects.progressreport.submit", "indicators"):
+        Value(pgettext_lazy("audit value", "indicator values reached"), "mapping"),
 }
 
 # Actions whose every key is a budget category (the task book's budget as divided by the organisation).

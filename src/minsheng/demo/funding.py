@@ -87,6 +87,8 @@ def _call(programme, officer, officer2) -> Call:
                 "funding_mode": FundingMode.objects.get(code="demonstration"),
                 "support_type": SupportType.objects.get(code="competitive"), "budget": Decimal(1200) * WAN,
                 "max_grant": Decimal(200) * WAN, "cofunding_ratio": Decimal(20), "reviewers_per_proposal": 3,
+                # its demonstration projects report monthly and have a mid-term check (demo part "progress")
+                "report_every_months": 1, "midterm_check": True,
                 **timeline},
         domains=[d01], focus_directions=list(d01.focus_directions.all()[:3]), co_owners=health,
         topics=[{"title": "社区慢病与健康服务适宜技术示范", "description": "家庭医生签约、慢病随访与健康管理。",

@@ -1,0 +1,130 @@
+"""Projects under way (M17): the organisation's periodic progress reports against the signed task book, and the
+programme office's mid-term check (中期检查).
+
+A progress report belongs to one reporting period (projects/periods.py computes them; they are not stored) and
+goes draft → submitted → accepted, or → returned with the officer's comments and → submitted again. It keeps,
+per milestone of the signed task book, its status and the work done; per indicator, the value reached and the
+evidence; the money spent by category up to the period's end as a snapshot taken at submission; and the problems
+and risks. A mid-term check is recorded once per project, with its result.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class ProgressReport(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("progress report state", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("progress report state", "Submitted")
+        ACCEPTED = "accepted", pgettext_lazy("progress report state", "Accepted")
+        RETURNED = "returned", pgettext_lazy("progress report state", "Returned for changes")
+
+    project = models.ForeignKey("funding.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="progress_reports")
+    task_book = models.ForeignKey("contracts.TaskBook", verbose_name=_("task book"), on_delete=models.PROTECT,
+                                  related_name="+")
+    period = models.PositiveSmallIntegerField(_("period"))
+    period_ends_on = models.DateField(_("period ends"))
+    due_on = models.DateField(_("report due"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
+    problems = models.TextField(_("problems and risks"), blank=True)
+    # {category: "amount in yuan"} spent up to the period's end, read from the expenditures at submission
+    spent = models.JSONField(_("money spent by category"), default=dict, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comments = models.TextField(_("officer's comments"), blank=True)
+
+    class Meta:
+        ordering = ["project", "period"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [models.UniqueConstraint(fields=["project", "period"], name="progress_report_once_a_period")]
+
+    def __str__(self) -> str:
+        return f"{self.project.number} #{self.period}"
+
+    @property
+    def on_time(self) -> bool:
+        return self.submitted_at is not None and self.submitted_at.date() <= self.due_on
+
+
+class MilestoneProgress(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="milestones")
+    milestone = models.ForeignKey("contracts.TaskBookMilestone", verbose_name=_("milestone"),
+                                  on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    work_done = models.TextField(_("work done"), blank=True)
+
+    class Meta:
+        ordering = ["report", "milestone__due_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["report", "milestone"], name="progress_milestone_once")]
+
+    def __str__(self) -> str:
+        return f"{self.milestone_id} {self.get_status_display()}"
+
+
+class IndicatorProgress(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="indicators")
+    indicator = models.ForeignKey("contracts.TaskBookIndicator", verbose_name=_("indicator"),
+                                  on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("value reached"), max_digits=16, decimal_places=2)
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        ordering = ["report", "indicator__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="progress_indicator_once"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="progress_indicator_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.value}"
+
+
+class MidtermCheck(models.Model):
+    class Result(models.TextChoices):
+        PASS = "pass", _("Passed")
+        ACTIONS = "actions", _("Passed with corrective actions")
+        TERMINATE = "terminate", _("Termination proposed")
+
+    PASSED = (Result.PASS, Result.ACTIONS)
+
+    project = models.OneToOneField("funding.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+                                   related_name="midterm_check")
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    findings = models.TextField(_("findings"))
+    actions = models.TextField(_("corrective actions"), blank=True)
+    actions_due_on = models.DateField(_("corrective actions due"), null=True, blank=True)
+    reason = models.TextField(_("reason for proposing termination"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("mid-term check")
+        verbose_name_plural = _("mid-term checks")
+        constraints = [
+            models.CheckConstraint(condition=~Q(result="actions") | (~Q(actions="") & Q(actions_due_on__isnull=False)),
+                                   name="midterm_actions_have_a_deadline"),
+            models.CheckConstraint(condition=~Q(result="terminate") | ~Q(reason=""),
+                                   name="midterm_termination_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.number} {self.get_result_display()}"
+
+    @property
+    def passed(self) -> bool:
+        return self.result in self.PASSED

@@ -1,0 +1,19 @@
+"""The states of a progress report and the only transitions between them (M17), through core.workflow.move."""
+
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.core.workflow import Transition, Workflow, register
+from minsheng.projects.models import ProgressReport
+
+Report = ProgressReport.State
+STALE = _("This progress report is now “%(state)s”, so it cannot become “%(target)s”. Nothing was changed; reload "
+          "the page to see its current state.")
+
+# The applicant's permission is asked on the project (its organisation's).
+REPORT = register(Workflow(ProgressReport, [
+    Transition("submit", {Report.DRAFT, Report.RETURNED}, Report.SUBMITTED, "projects.file_report", "M17"),
+    Transition("accept", {Report.SUBMITTED}, Report.ACCEPTED, "projects.decide_report", "M17"),
+    Transition("return", {Report.SUBMITTED}, Report.RETURNED, "projects.decide_report", "M17"),
+], prefix="projects.progressreport", stale=STALE, permission_object=lambda report: report.project))
+
+FILED = frozenset({Report.SUBMITTED, Report.ACCEPTED})   # a period with one of these is not late

@@ -1,0 +1,18 @@
+"""The project page's card on progress reports (contracts' template loads it: contracts does not import projects)."""
+
+from django import template
+
+from minsheng.core.permissions import allowed
+from minsheng.projects import queries
+
+register = template.Library()
+
+
+@register.inclusion_tag("projects/_project_card.html", takes_context=True)
+def progress_card(context, project):
+    user = context["request"].user
+    rows = queries.period_rows(project) if allowed(user, "projects.view", project) else []
+    return {"project": project, "shown": allowed(user, "projects.view", project),
+            "late": sum(1 for row in rows if row.late), "periods": len(rows),
+            "accepted": sum(1 for row in rows if row.status == "accepted"),
+            "midterm": project.call.midterm_check}

@@ -1,0 +1,206 @@
+"""Projects under way (M17): a project's reporting periods, reports, indicator progress and mid-term check; the
+form the organisation files a report with; one report with the officer's decision; the officers' list of late and
+waiting reports. Thin: scope from queries, permissions from rules, writes from services."""
+
+import re
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from minsheng.applications.models import BudgetLine
+from minsheng.core import clock
+from minsheng.core.permissions import allowed, permission_required
+from minsheng.projects import queries, services, states
+from minsheng.projects.forms import DecisionForm, MidtermForm
+from minsheng.projects.models import MidtermCheck, MilestoneProgress, ProgressReport
+
+CATEGORIES = dict(BudgetLine.Category.choices)
+
+
+def _refused(request, error) -> None:
+    text = " ".join(error.messages) if isinstance(error, ValidationError) else (str(error) or _("You may not do "
+                                                                                                 "this."))
+    messages.error(request, text)
+
+
+def _latest_values(project) -> dict[int, Decimal]:
+    """The value reached per indicator code in the latest submitted or accepted report."""
+    report = project.progress_reports.filter(state__in=states.FILED).order_by("-period").first()
+    if report is None:
+        return {}
+    return {row.indicator.code: row.value for row in report.indicators.select_related("indicator")}
+
+
+def _latest_status(project) -> dict[int, str]:
+    report = project.progress_reports.filter(state__in=states.FILED).order_by("-period").first()
+    if report is None:
+        return {}
+    return {row.milestone_id: row for row in report.milestones.all()}
+
+
+@require_safe
+@permission_required("projects.view", scope=queries.projects_for, object_perm="projects.view")
+def project_reports(request, project):
+    return _reports_page(request, project)
+
+
+def _reports_page(request, project, *, midterm_form=None, status=200):
+    user = request.user
+    book = queries.signed_book(project)
+    rows = queries.period_rows(project)
+    latest = _latest_values(project)
+    statuses = _latest_status(project)
+    indicators = []
+    if book is not None:
+        for indicator in book.indicators.all():
+            value = latest.get(indicator.code)
+            share = min(100, int(value * 100 / indicator.target)) if value is not None and indicator.target else 0
+            indicators.append({"indicator": indicator, "value": value, "share": share})
+    milestones = [(m, statuses.get(m.pk)) for m in book.milestones.all()] if book is not None else []
+    check = MidtermCheck.objects.filter(project=project).select_related("recorded_by").first()
+    can_file = allowed(user, "projects.file_report", project)
+    return render(request, "projects/project_reports.html", {
+        "project": project, "book": book, "rows": rows, "late": sum(1 for r in rows if r.late),
+        "indicators": indicators, "milestones": milestones, "check": check, "can_file": can_file,
+        "can_check": allowed(user, "projects.record_midterm_now", project),
+        "may_check": allowed(user, "projects.record_midterm", project),
+        "has_accepted": project.progress_reports.filter(state=ProgressReport.State.ACCEPTED).exists(),
+        "midterm_form": midterm_form or MidtermForm(),
+    }, status=status)
+
+
+_MILESTONE = re.compile(r"^m(\d+)_status$")
+_INDICATOR = re.compile(r"^i(\d+)_value$")
+
+
+def _filing(post) -> services.Filing:
+    """Every milestone and indicator the form sent, including any the task book does not have: the service
+    refuses those by name, so a tampered form gets a message, not silence."""
+    milestones, indicators = {}, {}
+    for key in post:
+        if match := _MILESTONE.match(key):
+            pk = int(match.group(1))
+            milestones[pk] = (post.get(key, ""), post.get(f"m{pk}_work", ""))
+        elif match := _INDICATOR.match(key):
+            pk = int(match.group(1))
+            indicators[pk] = (post.get(key, ""), post.get(f"i{pk}_evidence", ""))
+    return services.Filing(milestones=milestones, indicators=indicators, problems=post.get("problems", ""))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("projects.file_report", scope=queries.projects_for, object_perm="projects.file_report")
+def file_report(request, project, period: int):
+    book = queries.signed_book(project)
+    found = next((p for p in queries.periods_of(project, book) if p.number == period), None)
+    if found is None:
+        raise Http404
+    if found.starts_on > clock.today():
+        messages.info(request, _("Period %(n)s begins on %(date)s; its report is filed once it has begun.")
+                      % {"n": period, "date": found.starts_on.isoformat()})
+        return redirect("projects:project", pk=project.pk)
+    report = project.progress_reports.filter(period=period).first()
+    if report is not None and report.state in states.FILED:
+        messages.info(request, _("The report for this period is already “%(state)s”.")
+                      % {"state": report.get_state_display()})
+        return redirect("projects:report", pk=report.pk)
+    status = 200
+    if request.method == "POST":
+        filing = _filing(request.POST)
+        try:
+            saved = services.submit_report(project, period, filing, by=request.user)
+        except ValidationError as error:
+            _refused(request, error)
+            status = 400
+            typed = {"m": {pk: v for pk, v in filing.milestones.items()},
+                     "i": {pk: v for pk, v in filing.indicators.items()}, "problems": filing.problems}
+        else:
+            messages.success(request, _("The progress report for period %(n)s was submitted; the programme office "
+                                        "will review it.") % {"n": period})
+            return redirect("projects:report", pk=saved.pk)
+    elif report is not None:     # a returned report is filed again from what it said
+        typed = {"m": {row.milestone_id: (row.status, row.work_done) for row in report.milestones.all()},
+                 "i": {row.indicator_id: (row.value, row.evidence) for row in report.indicators.all()},
+                 "problems": report.problems}
+    else:
+        typed = {"m": {}, "i": {}, "problems": ""}
+    milestones = [(m, *typed["m"].get(m.pk, ("", ""))) for m in book.milestones.all()]
+    indicators = [(i, *typed["i"].get(i.pk, ("", ""))) for i in book.indicators.all()]
+    spent = queries.spent_by_category(project, found.ends_on)
+    return render(request, "projects/report_form.html", {
+        "project": project, "book": book, "period": found, "report": report, "milestones": milestones,
+        "indicators": indicators, "problems": typed["problems"], "statuses": MilestoneProgress.Status.choices,
+        "spent": [(CATEGORIES.get(c, c), amount) for c, amount in spent.items()],
+        "spent_total": sum(spent.values(), Decimal("0")),
+    }, status=status)
+
+
+def _report_page(request, report, *, form=None, status=200):
+    steps = states.REPORT.steps_for(request.user, report)
+    spent = [(CATEGORIES.get(c, c), Decimal(a)) for c, a in report.spent.items()]
+    return render(request, "projects/report_detail.html", {
+        "report": report, "project": report.project, "steps": steps,
+        "milestones": report.milestones.select_related("milestone"),
+        "indicators": report.indicators.select_related("indicator"),
+        "spent": spent, "spent_total": sum((a for _c, a in spent), Decimal("0")),
+        "form": form or DecisionForm(),
+    }, status=status)
+
+
+@require_safe
+@permission_required("projects.view", scope=queries.reports_for)
+def report_detail(request, report):
+    return _report_page(request, report)
+
+
+def _decide(request, report, step, done: str):
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _report_page(request, report, form=form, status=400)
+    try:
+        step(report, by=request.user, comments=form.cleaned_data["comments"])
+    except (ValidationError, PermissionDenied) as error:
+        _refused(request, error)
+        report.refresh_from_db()
+        return _report_page(request, report, form=form, status=409)
+    messages.success(request, done)
+    return redirect("projects:report", pk=report.pk)
+
+
+@require_POST
+@permission_required("projects.decide_report", scope=queries.reports_for)
+def report_accept(request, report):
+    return _decide(request, report, services.accept_report, _("The progress report was accepted."))
+
+
+@require_POST
+@permission_required("projects.decide_report", scope=queries.reports_for)
+def report_return(request, report):
+    return _decide(request, report, services.return_report,
+                   _("The progress report went back to the organisation with your comments."))
+
+
+@require_POST
+@permission_required("projects.record_midterm", scope=queries.projects_for)
+def midterm(request, project):
+    form = MidtermForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the result and write down the findings of the check."))
+        return _reports_page(request, project, midterm_form=form, status=400)
+    try:
+        services.record_midterm(project, by=request.user, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as error:
+        _refused(request, error)
+        return _reports_page(request, project, midterm_form=form, status=409)
+    messages.success(request, _("The mid-term check was recorded."))
+    return redirect("projects:project", pk=project.pk)
+
+
+@require_safe
+@permission_required("projects.view_queue")
+def queue(request):
+    return render(request, "projects/queue.html", {"rows": queries.queue(request.user)})

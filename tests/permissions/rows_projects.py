@@ -1,0 +1,103 @@
+"""Permission rows for projects under way (M17): the project's organisation files its progress reports; programme
+officers accept or return them and record the mid-term check; finance reads a project's reports; officers,
+auditors and administrators read the list of late and waiting reports. Another organisation's project answers 404
+to an applicant."""
+
+from minsheng.core.roles import Role
+from tests.permissions.spec import NOT_ALLOWED, NOT_FOUND, Row, everyone, only
+
+APPLICANT_ROLE, OFFICER_ROLE = str(Role.APPLICANT), str(Role.OFFICER)
+READERS = {Role.APPLICANT, Role.OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
+QUEUE = {Role.OFFICER, Role.AUDITOR, Role.ADMIN}
+OFFICER, APPLICANT = {Role.OFFICER}, {Role.APPLICANT}
+
+
+def _under_way(organisation, officer, applicant):
+    """A project of a call with six-monthly reports and a mid-term check, its task book signed and begun a year
+    ago, so that its first period has ended."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from minsheng.contracts import services
+    from minsheng.contracts.models import TaskBook
+    from tests.factories.calls import CallFactory
+    from tests.factories.contracts import approved_project
+
+    project = approved_project(organisation=organisation, call=CallFactory(report_every_months=6,
+                                                                           midterm_check=True))
+    book = services.issue(project, by=officer)
+    services.confirm(book, revision=1, by=applicant)
+    services.countersign(book, by=officer)
+    today = timezone.localdate()
+    TaskBook.objects.filter(pk=book.pk).update(starts_on=today - timedelta(days=365),
+                                               ends_on=today + timedelta(days=365))
+    project.refresh_from_db()
+    return project
+
+
+def _filing(project):
+    from minsheng.projects import queries
+
+    book = queries.signed_book(project)
+    data = {f"m{m.pk}_status": "in_progress" for m in book.milestones.all()}
+    data.update({f"i{i.pk}_value": "1" for i in book.indicators.all()})
+    data["problems"] = "无"
+    return data
+
+
+def extend_world(world):
+    from minsheng.projects import services
+    from tests.factories import user_for_role
+
+    officer, applicant = world.users[OFFICER_ROLE], world.users[APPLICANT_ROLE]
+    world.p_project = _under_way(world.org_own, officer, applicant)
+    world.p_submitted = services.submit_report(world.p_project, 1, _filing_of(world.p_project), by=applicant)
+    world.p_accepted_project = _under_way(world.org_own, officer, applicant)
+    report = services.submit_report(world.p_accepted_project, 1, _filing_of(world.p_accepted_project),
+                                    by=applicant)
+    services.accept_report(report, by=officer)
+    other_applicant = user_for_role(Role.APPLICANT, organisation=world.org_other)
+    world.p_other = _under_way(world.org_other, officer, other_applicant)
+    world.p_other_report = services.submit_report(world.p_other, 1, _filing_of(world.p_other), by=other_applicant)
+
+
+def _filing_of(project):
+    from minsheng.projects import services
+
+    data = _filing(project)
+    milestones = {int(k[1:-7]): (v, "") for k, v in data.items() if k.endswith("_status")}
+    indicators = {int(k[1:-6]): (v, "") for k, v in data.items() if k.endswith("_value")}
+    return services.Filing(milestones=milestones, indicators=indicators, problems="无")
+
+
+def pk(name):
+    return lambda world: {"pk": getattr(world, name).pk}
+
+
+def period(name, number):
+    return lambda world: {"pk": getattr(world, name).pk, "period": number}
+
+
+ROWS = [
+    Row("projects:queue", only(QUEUE)),
+    Row("projects:project", only(READERS), kwargs=pk("p_project")),
+    Row("projects:project", only(READERS, applicant=NOT_FOUND), kwargs=pk("p_other"), note="another organisation's"),
+    Row("projects:project", only(READERS, ok=NOT_FOUND), kwargs=lambda w: {"pk": 999999}, note="unknown"),
+    Row("projects:file", only(APPLICANT), kwargs=period("p_project", 2), note="the period's form"),
+    Row("projects:file", only(APPLICANT, ok=NOT_FOUND), kwargs=period("p_project", 99), note="no such period"),
+    Row("projects:file", only(APPLICANT, ok=NOT_FOUND), kwargs=period("p_other", 2), note="another organisation's"),
+    Row("projects:file", only(APPLICANT, ok=302), kwargs=period("p_project", 2), method="POST",
+        data=lambda w: _filing(w.p_project)),
+    Row("projects:report", only(READERS), kwargs=pk("p_submitted")),
+    Row("projects:report", only(READERS, applicant=NOT_FOUND), kwargs=pk("p_other_report"),
+        note="another organisation's"),
+    Row("projects:accept", only(OFFICER, ok=302), kwargs=pk("p_submitted"), method="POST",
+        data=lambda w: {"comments": ""}),
+    Row("projects:accept", everyone(NOT_ALLOWED), kwargs=pk("p_submitted"), note="GET"),
+    Row("projects:return", only(OFFICER, ok=302), kwargs=pk("p_submitted"), method="POST",
+        data=lambda w: {"comments": "请补充证明材料"}),
+    Row("projects:midterm", only(OFFICER, ok=302), kwargs=pk("p_accepted_project"), method="POST",
+        data=lambda w: {"result": "pass", "findings": "进展正常"}),
+    Row("projects:midterm", everyone(NOT_ALLOWED), kwargs=pk("p_accepted_project"), note="GET"),
+]
