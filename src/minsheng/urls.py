@@ -29,7 +29,7 @@ urlpatterns = [
     re_path(r"^ip/(?P<rest>.*)$", RedirectView.as_view(url="/outcomes/%(rest)s", permanent=True, query_string=True),
             name="ip_moved"),
     path("contracts/", include("minsheng.contracts.urls")),
-    path("progress/", include("minsheng.projects.urls")),
+    path("projects/", include("minsheng.projects.urls")),
     path("audit/", include("minsheng.core.urls")),
     path("api/", include("minsheng.api.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),

@@ -55,7 +55,7 @@ def test_a_report_filed_accepted_and_the_midterm_tranche_requested_on_the_check(
     page.context.clear_cookies()
 
     sign_in(page, "e2e_officer")
-    page.goto("/progress/")
+    page.goto("/projects/")
     page.locator(f"[data-ms-queue-row='{project.number}-1'] a.btn").click()
     expect(page.locator("body")).to_contain_text("部分传感器到货延迟两周")
     page.fill("textarea[name=comments]", "进展符合任务书要求")
@@ -79,7 +79,7 @@ def test_a_report_filed_accepted_and_the_midterm_tranche_requested_on_the_check(
 
     # On a phone every new page reads without scrolling sideways and passes the page checks.
     page.set_viewport_size({"width": 390, "height": 844})
-    for url in (f"/progress/projects/{project.pk}/", f"/progress/reports/{report.pk}/", "/progress/"):
+    for url in (f"/projects/{project.pk}/", f"/projects/reports/{report.pk}/", "/projects/"):
         page.goto(url)
         assert_no_sideways_scroll(page)
         found = {kind: problems for kind, problems in page_checks.check_html(page.content()).items() if problems}
@@ -87,7 +87,7 @@ def test_a_report_filed_accepted_and_the_midterm_tranche_requested_on_the_check(
     page.context.clear_cookies()
     sign_in(page, "e2e_applicant")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"/progress/projects/{project.pk}/periods/2/")
+    page.goto(f"/projects/{project.pk}/periods/2/")
     assert_no_sideways_scroll(page)
     found = {kind: problems for kind, problems in page_checks.check_html(page.content()).items() if problems}
     assert not found, found

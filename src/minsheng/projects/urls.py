@@ -8,9 +8,9 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
-    path("projects/<int:pk>/", views.project_reports, name="project"),
-    path("projects/<int:pk>/periods/<int:period>/", views.file_report, name="file"),
-    path("projects/<int:pk>/midterm/", views.midterm, name="midterm"),
+    path("<int:pk>/", views.project_reports, name="project"),
+    path("<int:pk>/periods/<int:period>/", views.file_report, name="file"),
+    path("<int:pk>/midterm/", views.midterm, name="midterm"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/accept/", views.report_accept, name="accept"),
     path("reports/<int:pk>/return/", views.report_return, name="return"),
