@@ -111,7 +111,8 @@ def submit_report(project: Project, period_number: int, filing: Filing, *, by) -
         for pk, (value, evidence) in values.items())
     workflow.move(report, "submit", by=by,
                   new={"period": period.number, "spent": spent,
-                       "indicators": {indicators[pk].code: str(v) for pk, (v, _e) in values.items()}},
+                       # by the indicator's name in the task book, so the trail reads in its words
+                       "indicators": {indicators[pk].name: str(v) for pk, (v, _e) in values.items()}},
                   submitted_by=user_of(by), submitted_at=clock.now())
     report.refresh_from_db()
     return report
