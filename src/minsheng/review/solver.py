@@ -495,15 +495,24 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
     rounds = 0
     reached_p = reached_e = None
     dist = None
+    # Overflow arcs (proposal → sink, cost P) keep the pruned network able to place every review, so that its
+    # potentials price the full instance from the first round: the pairs that would let a proposal leave its
+    # overflow arc have negative reduced costs and come in together, instead of one augmenting path search per
+    # round. They are used only without minimum loads (P must stay above every real arc's cost) and dropped once
+    # pricing finds nothing more while some overflow is still used: the search below then settles the rest.
+    overflow_cost = 64 * (int(inst.cost(np.array([inst.amin]))[0]) + 1)
+    overflow = inst.bonus == 0 and overflow_cost * (n_nodes + 1) <= _INT64_HEADROOM // 4
     while True:
         rounds += 1
         E = rows.size
         pair_cost = inst.cost(inst.A[rows, cols]) if E else np.zeros(0, np.int64)
-        tails = np.concatenate([np.full(N, s), rows, N + np.arange(M), N + np.arange(M)]).astype(np.int32)
-        heads = np.concatenate([np.arange(N), N + cols, np.full(M, t), np.full(M, t)]).astype(np.int32)
-        caps = np.concatenate([kr, np.ones(E, np.int64), Lr, Ur - Lr]).astype(np.int64)
+        X = N if overflow else 0
+        tails = np.concatenate([np.full(N, s), rows, N + np.arange(M), N + np.arange(M),
+                                np.arange(X)]).astype(np.int32)
+        heads = np.concatenate([np.arange(N), N + cols, np.full(M, t), np.full(M, t), np.full(X, t)]).astype(np.int32)
+        caps = np.concatenate([kr, np.ones(E, np.int64), Lr, Ur - Lr, kr[:X]]).astype(np.int64)
         costs = np.concatenate([np.zeros(N, np.int64), pair_cost, np.zeros(M, np.int64),
-                                np.full(M, inst.bonus, np.int64)])
+                                np.full(M, inst.bonus, np.int64), np.full(X, overflow_cost, np.int64)])
         mcf = min_cost_flow.SimpleMinCostFlow()
         mcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
         # Supplies bound the flow; solve_max_flow_with_min_cost pushes as much of it as the network allows.
@@ -515,17 +524,19 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
         flows = np.asarray(mcf.flows(np.arange(mcf.num_arcs())), dtype=np.int64)
         del mcf
         clock.lap("flow")
-        fs = flows[:N]
+        fo = flows[N + E + 2 * M:]
+        fs = flows[:N].copy()
+        fs[:X] -= fo
         fp = flows[N:N + E]
         fm = flows[N + E:N + E + M]
-        fr = flows[N + E + M:]
+        fr = flows[N + E + M:N + E + 2 * M]
         used = fp > 0
         chosen_r, chosen_c = rows[used], cols[used]
         placed = int(fs.sum())
         if progress:
             progress(f"round {rounds}: {E:,} arcs, {placed:,}/{inst.demand:,} reviews placed")
 
-        if placed < inst.demand:
+        if placed < inst.demand and not overflow:
             new_r, new_c, reached_p, reached_e = _augmenting_search(inst, chosen_r, chosen_c, fs, fm + fr, floor)
             clock.lap("augment")
             if new_r is not None:
@@ -542,13 +553,16 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
         res_c = [pair_cost[~used], -pair_cost[used]]
         prop = np.arange(N)
         exp = N + np.arange(M)
+        fs_all = fs + (fo if overflow else 0)
         for mask, tail, head, cost in (
-            (fs < kr, np.full(N, s), prop, 0),
-            (fs > 0, prop, np.full(N, s), 0),
+            (fs_all < kr, np.full(N, s), prop, 0),
+            (fs_all > 0, prop, np.full(N, s), 0),
             (fm < Lr, exp, np.full(M, t), 0),
             (fm > 0, np.full(M, t), exp, 0),
             (fr < Ur - Lr, exp, np.full(M, t), inst.bonus),
             (fr > 0, np.full(M, t), exp, -inst.bonus),
+            (fo < kr[:X], prop[:X], np.full(X, t), overflow_cost),
+            (fo > 0, np.full(X, t), prop[:X], -overflow_cost),
         ):
             res_t.append(tail[mask])
             res_h.append(head[mask])
@@ -558,6 +572,12 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
         new_r, new_c = _negative_reduced_costs(inst, rows, cols, dist, floor, per_row=max(2, c))
         clock.lap("pricing")
         if new_r.size == 0:
+            if overflow and placed < inst.demand:
+                # No pair can lower the cost, yet some reviews still go to the overflow: leave it to the search.
+                overflow = False
+                if progress:
+                    progress("  overflow still used after pricing: searching for augmenting paths")
+                continue
             certified = True
             break
         if progress:
@@ -575,8 +595,10 @@ def _negative_reduced_costs(inst: _Instance, rows, cols, dist, floor, per_row: i
     """Pairs outside the network whose reduced cost is negative (they could lower the flow's cost).
 
     The reduced cost ``round((a_max − a)·s) + π_i − π_j`` is negative only if ``a + π_j/s > a_max + π_i/s`` up
-    to the rounding; a float32 pass with a safe margin keeps the few pairs near or past that line, and the exact
-    integer test runs on those alone.
+    to the rounding; a float64 pass with a safe margin keeps the pairs near or past that line, and the exact
+    integer test runs on those alone. A row with many pairs past the line (a proposal that still uses the
+    overflow arc) keeps only its ``per_row`` best allowed new pairs, provided all of them are clearly past the
+    line (so each is certainly negative); otherwise every pair near the line goes to the exact test.
     """
     N, M = inst.N, inst.M
     pi_p = dist[:N]
@@ -585,15 +607,32 @@ def _negative_reduced_costs(inst: _Instance, rows, cols, dist, floor, per_row: i
     row_line = inst.amax + pi_p / inst.scale
     magnitude = (1.0 + np.abs(col_shift).max(initial=0) + np.abs(row_line).max(initial=0)
                  + abs(inst.amin) + abs(inst.amax))
-    margin = 2.0 / inst.scale + 16 * float(np.finfo(np.float32).eps) * magnitude
-    col32 = col_shift.astype(np.float32)
-    line32 = (row_line - margin).astype(np.float32)
+    margin = 2.0 / inst.scale + 64 * float(np.finfo(np.float64).eps) * magnitude
+    line_lo = row_line - margin
+    line_hi = row_line + margin
     keys = rows * M + cols
+    row_start = np.searchsorted(rows, np.arange(N + 1))
 
     def scan(b0: int, b1: int):
         sl = slice(b0, b1)
-        near = np.add(inst.A[sl], col32[None, :], dtype=np.float32)
-        r, cc = np.nonzero(near > line32[b0:b1, None])
+        near = np.add(inst.A[sl], col_shift[None, :], dtype=np.float64)
+        mask = near > line_lo[b0:b1, None]
+        count = np.count_nonzero(mask, axis=1)
+        big = np.nonzero(count > 4 * per_row)[0]
+        sure_r, sure_c = [], []
+        if big.size:
+            sub = np.where(inst.allowed(b0 + big, floor), near[big], -np.inf)
+            for n_i, i in enumerate(big):
+                sub[n_i, cols[row_start[b0 + i]:row_start[b0 + i + 1]]] = -np.inf
+            idx = np.argpartition(sub, M - per_row, axis=1)[:, M - per_row:]
+            top = np.take_along_axis(sub, idx, axis=1)
+            clear = (top > line_hi[b0 + big][:, None]).all(axis=1)
+            if clear.any():
+                mask[big[clear]] = False
+                sure_r.append(np.broadcast_to(big[clear][:, None], (int(clear.sum()), per_row)).ravel() + b0)
+                sure_c.append(idx[clear].ravel())
+        r, cc = np.nonzero(mask)
+        del near, mask
         r += b0
         rc = inst.cost(inst.A[r, cc]) + pi_p[r] - pi_e[cc]
         neg = rc < 0
@@ -603,7 +642,14 @@ def _negative_reduced_costs(inst: _Instance, rows, cols, dist, floor, per_row: i
         pos = np.searchsorted(keys, key)
         pos[pos >= keys.size] = 0
         ok &= keys[pos] != key if keys.size else ok
-        return r[ok], cc[ok], rc[ok]
+        r, cc, rc = r[ok], cc[ok], rc[ok]
+        if sure_r:
+            sr = np.concatenate(sure_r).astype(np.int64)
+            sc = np.concatenate(sure_c).astype(np.int64)
+            r = np.concatenate([r, sr])
+            cc = np.concatenate([cc, sc])
+            rc = np.concatenate([rc, inst.cost(inst.A[sr, sc]) + pi_p[sr] - pi_e[sc]])
+        return r, cc, rc
 
     parts = _map_blocks(inst, scan)
     r = np.concatenate([p[0] for p in parts]).astype(np.int64)
