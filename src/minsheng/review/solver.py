@@ -424,6 +424,33 @@ def _initial_candidates(inst: _Instance, c: int, floor) -> tuple[np.ndarray, np.
     degree = np.bincount(cols, minlength=M)
     want = np.minimum(inst.Ur + 2, N)
     short = np.nonzero((degree < want) & (inst.Ur > 0))[0]
+    if short.size and N >= 4096:
+        # A threshold per expert from a row sample keeps about 3·want entries per column in one pass over row
+        # blocks; experts left with fewer than they want above it fall back to the exact column partition.
+        sample = np.sort(inst.A[np.sort(np.random.default_rng(N).choice(N, size=2048, replace=False))][:, short],
+                         axis=0)
+        q = np.minimum(2048, np.maximum(2, np.ceil(3 * want[short] * 2048 / N).astype(np.int64)))
+        tau = sample[2048 - q, np.arange(short.size)]
+        del sample
+
+        def column_scan(b0: int, b1: int):
+            r, jj = np.nonzero(inst.A[b0:b1][:, short] >= tau[None, :])
+            r += b0
+            js = short[jj]
+            ok = inst.allowed_at(r, js, floor)
+            return r[ok], js[ok]
+
+        parts = _map_blocks(inst, column_scan)
+        extra_r = np.concatenate([p[0] for p in parts]).astype(np.int64)
+        extra_c = np.concatenate([p[1] for p in parts]).astype(np.int64)
+        got = np.bincount(extra_c, minlength=M)
+        order = np.lexsort((-inst.A[extra_r, extra_c].astype(np.float64), extra_c))
+        extra_r, extra_c = extra_r[order], extra_c[order]
+        rank = np.arange(extra_c.size) - np.searchsorted(extra_c, extra_c, side="left")
+        keep = rank < want[extra_c]
+        rows = np.concatenate([rows, extra_r[keep]])
+        cols = np.concatenate([cols, extra_c[keep]])
+        short = short[got[short] < want[short]]
     if short.size:
         chunk = max(1, BLOCK_ENTRIES // max(N, 1))
         extra_r, extra_c = [], []
@@ -569,7 +596,7 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
             res_c.append(np.full(int(mask.sum()), cost, np.int64))
         dist = _bellman_ford(n_nodes, np.concatenate(res_t), np.concatenate(res_h), np.concatenate(res_c))
         clock.lap("potentials")
-        new_r, new_c = _negative_reduced_costs(inst, rows, cols, dist, floor, per_row=max(2, c))
+        new_r, new_c = _negative_reduced_costs(inst, rows, cols, dist, floor, per_row=max(2, 2 * c))
         clock.lap("pricing")
         if new_r.size == 0:
             if overflow and placed < inst.demand:
@@ -607,7 +634,10 @@ def _negative_reduced_costs(inst: _Instance, rows, cols, dist, floor, per_row: i
     row_line = inst.amax + pi_p / inst.scale
     magnitude = (1.0 + np.abs(col_shift).max(initial=0) + np.abs(row_line).max(initial=0)
                  + abs(inst.amin) + abs(inst.amax))
-    margin = 2.0 / inst.scale + 64 * float(np.finfo(np.float64).eps) * magnitude
+    # float32 halves the memory traffic; it is used while its rounding error stays small beside the affinities'
+    # grid (the margin below covers it either way), float64 when overflow potentials make the numbers large.
+    dtype = np.float32 if 64 * float(np.finfo(np.float32).eps) * magnitude < 1e-4 * inst.span else np.float64
+    margin = 2.0 / inst.scale + 64 * float(np.finfo(dtype).eps) * magnitude
     line_lo = row_line - margin
     line_hi = row_line + margin
     keys = rows * M + cols
@@ -615,8 +645,8 @@ def _negative_reduced_costs(inst: _Instance, rows, cols, dist, floor, per_row: i
 
     def scan(b0: int, b1: int):
         sl = slice(b0, b1)
-        near = np.add(inst.A[sl], col_shift[None, :], dtype=np.float64)
-        mask = near > line_lo[b0:b1, None]
+        near = np.add(inst.A[sl], col_shift.astype(dtype)[None, :], dtype=dtype)
+        mask = near > line_lo[b0:b1, None].astype(dtype)
         count = np.count_nonzero(mask, axis=1)
         big = np.nonzero(count > 4 * per_row)[0]
         sure_r, sure_c = [], []
