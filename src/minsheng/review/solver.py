@@ -25,10 +25,16 @@ What is exact (``optimal=True`` means all of the following were proven in this r
   than every flow with fewer, whatever its affinity (the affinity part of a cost lies in [0, F·COST_RANGE]), so
   the min-cost flow meets every minimum whenever that is possible and otherwise meets as many as possible.
 * Pruning keeps the answer exact. The flow is solved on the best ``c`` candidates per proposal (plus the best
-  proposals of any expert that would otherwise be short of candidates). Then
-  (a) if the flow is not complete, a breadth-first search on the residual graph of the *full* instance looks
-  for an augmenting path; any found is added and the flow re-solved, otherwise the reachable set is a minimum
-  cut of the full instance, which proves the flow maximum (and explains who cannot be served);
+  proposals of any expert that would otherwise be short of candidates). Without minimum loads, each proposal
+  also has an overflow arc to the sink (capacity k, cost 64 times the affinity range), so the pruned flow
+  always places every review and its potentials price the full instance from the first round: on tight
+  instances (no load slack) the pairs that empty the overflow arrive together by reduced cost rather than one
+  augmenting search at a time. The overflow is a device of the pruned network only: the answer is certified
+  only once it carries no flow. Then
+  (a) if the flow is not complete (or pricing ends with overflow still used, which then is dropped), a
+  breadth-first search on the residual graph of the *full* instance looks for an augmenting path; any found is
+  added and the flow re-solved, otherwise the reachable set is a minimum cut of the full instance, which proves
+  the flow maximum (and explains who cannot be served);
   (b) node potentials are computed as shortest-path distances in the residual graph of the pruned network
   (Bellman–Ford from a virtual root; the residual graph of an optimal flow has no negative cycle), and every
   pruned pair's reduced cost ``c_ij + π(p_i) − π(e_j)`` is checked over the full N×M matrix in row blocks.
