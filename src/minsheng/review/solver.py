@@ -430,7 +430,7 @@ def _initial_candidates(inst: _Instance, c: int, floor) -> tuple[np.ndarray, np.
     degree = np.bincount(cols, minlength=M)
     want = np.minimum(inst.Ur + 2, N)
     short = np.nonzero((degree < want) & (inst.Ur > 0))[0]
-    if short.size and N >= 4096:
+    if short.size and short.size * N > 8 * BLOCK_ENTRIES:
         # A threshold per expert from a row sample keeps about 3·want entries per column in one pass over row
         # blocks; experts left with fewer than they want above it fall back to the exact column partition.
         sample = np.sort(inst.A[np.sort(np.random.default_rng(N).choice(N, size=2048, replace=False))][:, short],
@@ -533,8 +533,12 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
     # overflow arc have negative reduced costs and come in together, instead of one augmenting path search per
     # round. They are used only without minimum loads (P must stay above every real arc's cost) and dropped once
     # pricing finds nothing more while some overflow is still used: the search below then settles the rest.
+    # They slow OR-Tools down a little, so with 10% or more spare places in all (where the candidates nearly always
+    # suffice) they join only after a round that could not place every review.
     overflow_cost = 64 * (int(inst.cost(np.array([inst.amin]))[0]) + 1)
-    overflow = inst.bonus == 0 and overflow_cost * (n_nodes + 1) <= _INT64_HEADROOM // 4
+    usable = inst.bonus == 0 and overflow_cost * (n_nodes + 1) <= _INT64_HEADROOM // 4
+    overflow = usable and int(np.maximum(Ur, 0).sum()) < 1.1 * inst.demand
+    overflow_next = usable and not overflow
     while True:
         rounds += 1
         E = rows.size
@@ -569,6 +573,11 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
         if progress:
             progress(f"round {rounds}: {E:,} arcs, {placed:,}/{inst.demand:,} reviews placed")
 
+        if placed < inst.demand and overflow_next:
+            overflow, overflow_next = True, False
+            if progress:
+                progress("  not every review placed: overflow arcs added")
+            continue
         if placed < inst.demand and not overflow:
             new_r, new_c, reached_p, reached_e = _augmenting_search(inst, chosen_r, chosen_c, fs, fm + fr, floor)
             clock.lap("augment")
