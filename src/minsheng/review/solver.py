@@ -26,8 +26,9 @@ What is exact (``optimal=True`` means all of the following were proven in this r
   the min-cost flow meets every minimum whenever that is possible and otherwise meets as many as possible.
 * Pruning keeps the answer exact. The flow is solved on the best ``c`` candidates per proposal (plus the best
   proposals of any expert that would otherwise be short of candidates). Without minimum loads, each proposal
-  also has an overflow arc to the sink (capacity k, cost 64 times the affinity range), so the pruned flow
-  always places every review and its potentials price the full instance from the first round: on tight
+  also has an overflow arc to the sink (capacity k, cost 64 times the affinity range; from the first round
+  when the places exceed the reviews by less than 10%, else after a round that left reviews out), so the flow
+  then places every review and its potentials price the full instance at once: on tight
   instances (no load slack) the pairs that empty the overflow arrive together by reduced cost rather than one
   augmenting search at a time. The overflow is a device of the pruned network only: the answer is certified
   only once it carries no flow. Then
