@@ -5,8 +5,12 @@ computed in the same run, plus the whole pipeline (affinity from Chinese text, c
     .venv/bin/python bench/assignment.py --sizes 1000x500x3,5000x2500x3 --no-pipeline
     .venv/bin/python bench/assignment.py --sizes 1000x500x3 --fair
 
-Instances: affinities uniform in [0, 1] (float32, generated in row blocks), 1% conflicts, load limit
-⌈N·k/M⌉ + 2, seeded. References:
+    .venv/bin/python bench/assignment.py --sizes '' --hard-sizes 5000x2500x3 --seeds 1 --no-pipeline
+
+Instances: uniform ones (affinities uniform in [0, 1], float32, generated in row blocks, 1% conflicts, load
+limit ⌈N·k/M⌉ + 2, seeded), the easy case; then hard ones, labelled ``hard:SEED:NxMxk`` (see
+`make_hard_instance`: topic clusters, a few generalists everyone rates well, 2% conflicts, scores rounded to 4
+decimals so that many tie, and load limit ⌈N·k/M⌉ with no slack), for each seed of ``--seeds``. References:
 * LP: SciPy's HiGHS on the assignment LP over every non-conflicted pair (totally unimodular, so its optimum is
   the integer optimum). Used on sizes up to 2·10^6 pairs.
 * dense flow: OR-Tools min-cost flow over every non-conflicted pair, no pruning. Used while its arrays fit in
@@ -41,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 DEFAULT_SIZES = "1000x500x3,5000x2500x3,20000x10000x5"
+DEFAULT_HARD = "1500x600x3,5000x2500x3,20000x10000x5"
 LP_MAX_PAIRS = 2_000_000
 DENSE_MAX_BYTES = 12 * 2**30
 
@@ -66,6 +71,56 @@ def make_instance(n: int, m: int, k: int, seed: int = 20250101):
         C[b0:b1] = rng.random((b1 - b0, m), dtype=np.float32) < 0.01
     Lmax = np.full(m, math.ceil(n * k / m) + 2, dtype=np.int64)
     return A, C, k, Lmax
+
+
+def make_hard_instance(n: int, m: int, k: int, seed: int = 1, topics: int = 40):
+    """Topic clusters, generalists, ties and no load slack: the hard case for a pruned solver.
+
+    Each proposal is mostly about 1–3 and each expert about 1–4 of ``topics`` topics (unit topic vectors with a
+    little background); affinity is their cosine plus noise of 0.05. One expert in fifty is a generalist whom
+    every proposal rates 0.55–0.8. Scores are rounded to 4 decimals (many ties), 2% of pairs are conflicts and
+    the load limit is ⌈N·k/M⌉ with no slack.
+    """
+    rng = np.random.default_rng([seed, n, m, k, 16])
+
+    def profiles(count, lo, hi):
+        P = np.zeros((count, topics), np.float32)
+        nt = rng.integers(lo, hi + 1, size=count)
+        for t in range(hi):
+            rows = np.nonzero(nt > t)[0]
+            P[rows, rng.integers(0, topics, size=rows.size)] += rng.random(rows.size, dtype=np.float32) + (t == 0)
+        P += 0.03 * rng.random((count, topics), dtype=np.float32)
+        P /= np.linalg.norm(P, axis=1, keepdims=True)
+        return P
+    Pp = profiles(n, 1, 3)
+    Pe = profiles(m, 1, 4)
+    A = np.empty((n, m), np.float32)
+    C = np.empty((n, m), bool)
+    gen = rng.random(m) < 0.02
+    gen_level = (0.55 + 0.15 * rng.random(m)).astype(np.float32)
+    step = max(1, (1 << 22) // m)
+    for b0 in range(0, n, step):
+        b1 = min(n, b0 + step)
+        blk = Pp[b0:b1] @ Pe.T
+        blk += 0.05 * rng.random((b1 - b0, m), dtype=np.float32)
+        noise = 0.1 * rng.random((b1 - b0, int(gen.sum())), dtype=np.float32)
+        blk[:, gen] = np.maximum(blk[:, gen], gen_level[gen] + noise)
+        A[b0:b1] = np.round(np.clip(blk, 0, 1), 4)
+        C[b0:b1] = rng.random((b1 - b0, m), dtype=np.float32) < 0.02
+    Lmax = np.full(m, math.ceil(n * k / m), dtype=np.int64)
+    return A, C, k, Lmax
+
+
+def make(spec: str):
+    """``NxMxk`` (uniform) or ``hard:SEED:NxMxk`` (topic clusters)."""
+    if spec.startswith("hard:"):
+        _, seed, size = spec.split(":")
+        return make_hard_instance(*parse_size(size), seed=int(seed))
+    return make_instance(*parse_size(spec))
+
+
+def spec_size(spec: str) -> tuple[int, int, int]:
+    return parse_size(spec.split(":")[-1])
 
 
 def _status(field: str) -> int:
@@ -109,8 +164,7 @@ class Meter:
 def child_solve(size: str, fair: bool) -> dict:
     from minsheng.review.solver import dual_bound, solve
 
-    n, m, k = parse_size(size)
-    A, C, k, Lmax = make_instance(n, m, k)
+    A, C, k, Lmax = make(size)
     with Meter() as meter:
         result = solve(A, C, k, Lmax, fair=fair, time_limit=60)
     out = {"wall": meter.wall, "cpu": meter.cpu, "peak": meter.peak, "extra": meter.peak - meter.rss_before,
@@ -125,8 +179,8 @@ def child_solve(size: str, fair: bool) -> dict:
 
 
 def child_reference(size: str, kind: str) -> dict:
-    n, m, k = parse_size(size)
-    A, C, k, Lmax = make_instance(n, m, k)
+    n, m, _ = spec_size(size)
+    A, C, k, Lmax = make(size)
     with Meter() as meter:
         rows, cols = np.nonzero(~C)
         if kind == "LP":
@@ -272,6 +326,9 @@ def gb(x: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help=f"comma-separated NxMxk (default {DEFAULT_SIZES})")
+    parser.add_argument("--hard-sizes", default=DEFAULT_HARD,
+                        help=f"comma-separated NxMxk of topic-cluster instances (default {DEFAULT_HARD}; '' for none)")
+    parser.add_argument("--seeds", default="1,2,3", help="seeds of the topic-cluster instances (default 1,2,3)")
     parser.add_argument("--no-pipeline", action="store_true", help="skip the text-to-assignment pipeline")
     parser.add_argument("--pipeline-size", default="5000x2500x3")
     parser.add_argument("--fair", action="store_true", help="also run fair mode on each size")
@@ -294,8 +351,10 @@ def main() -> None:
 
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
     rows = []
-    for size in args.sizes.split(","):
-        n, m, k = parse_size(size)
+    specs = [size for size in args.sizes.split(",") if size]
+    specs += [f"hard:{seed}:{size}" for size in args.hard_sizes.split(",") if size for seed in args.seeds.split(",")]
+    for size in specs:
+        n, m, k = spec_size(size)
         ours = run_child("solve", size)
         if "error" in ours:
             print(f"{size}: solver failed: {ours['error']}", flush=True)
@@ -336,7 +395,7 @@ def main() -> None:
                       f"{bound}, total {fair['total']:.4f}, proven optimal={fair['optimal']}", flush=True)
 
     print()
-    head = (f"{'N x M x k':>18} {'solve s':>8} {'cpu s':>7} {'peak RSS':>9} {'+solve':>8} {'total':>14} "
+    head = (f"{'N x M x k':>24} {'solve s':>8} {'cpu s':>7} {'peak RSS':>9} {'+solve':>8} {'total':>14} "
             f"{'worst':>9} {'reference':>10} {'ref total':>14} {'ratio':>9} {'ref s':>8} {'time ratio':>10}")
     print(head)
     print("-" * len(head))
@@ -345,7 +404,7 @@ def main() -> None:
         ratio = f"{ours['total'] / ref_total:.6f}" if ref_total else "n/a"
         ref_s = f"{ref['wall']:.2f}" if ref and ref.get("wall") else "n/a"
         t_ratio = f"{ours['wall'] / ref['wall']:.4f}" if ref and ref.get("wall") else "n/a"
-        print(f"{size:>18} {ours['wall']:8.2f} {ours['cpu']:7.2f} {gb(ours['peak']):>9} {gb(ours['extra']):>8} "
+        print(f"{size:>24} {ours['wall']:8.2f} {ours['cpu']:7.2f} {gb(ours['peak']):>9} {gb(ours['extra']):>8} "
               f"{ours['total']:14.4f} {ours['worst']:9.4f} {ref_kind:>10} "
               f"{(f'{ref_total:14.4f}' if ref_total else 'n/a'):>14} {ratio:>9} {ref_s:>8} {t_ratio:>10}")
 

@@ -239,6 +239,75 @@ def test_pruning_on_a_larger_instance_is_certified():
     assert narrow.arcs < wide.arcs
 
 
+
+def clustered_instance(n, m, k, seed, topics=8, slack=0):
+    """Topic clusters, a few generalists everyone rates well, 4-decimal ties, 2% conflicts, no load slack."""
+    rng = np.random.default_rng(seed)
+
+    def profiles(count):
+        P = np.zeros((count, topics))
+        for t in range(3):
+            rows = np.nonzero(rng.integers(1, 4, size=count) > t)[0]
+            P[rows, rng.integers(0, topics, size=rows.size)] += rng.random(rows.size) + (t == 0)
+        P += 0.03 * rng.random((count, topics))
+        return P / np.linalg.norm(P, axis=1, keepdims=True)
+
+    A = profiles(n) @ profiles(m).T + 0.05 * rng.random((n, m))
+    generalists = rng.random(m) < 0.05
+    A[:, generalists] = np.maximum(A[:, generalists], 0.6 + 0.1 * rng.random((n, int(generalists.sum()))))
+    A = np.round(np.clip(A, 0, 1), 4)
+    C = rng.random((n, m)) < 0.02
+    Lmax = np.full(m, -(-n * k // m) + slack)
+    return A, C, k, Lmax
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("c", [None, 1])
+def test_clustered_tight_instances_reach_the_lp_optimum_with_a_certificate(seed, c):
+    A, C, k, Lmax = clustered_instance(150, 50, 3, seed)
+    result = solve(A, C, k, Lmax, candidates_per_proposal=c)
+    check_constraints(result, A, C, k, Lmax, np.zeros(50), [])
+    assert result.optimal and not result.infeasible
+    assert result.total == pytest.approx(lp_optimum(A, C, k, Lmax, np.zeros(50), []), abs=TOL)
+    assert dual_bound(A, C, k, Lmax, *result.duals) == pytest.approx(result.total, abs=1e-6)
+
+
+@pytest.mark.parametrize("n, m, seed", [(400, 130, 11), (4200, 120, 12)])
+def test_clustered_instance_matches_a_dense_min_cost_flow(n, m, seed):
+    # 4,200 proposals take the sampled-threshold path for the experts short of candidates.
+    from ortools.graph.python import min_cost_flow
+
+    A, C, k, Lmax = clustered_instance(n, m, 3, seed)
+    n, m = A.shape
+    rows, cols = np.nonzero(~C)
+    e = rows.size
+    mcf = min_cost_flow.SimpleMinCostFlow()
+    mcf.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate([np.full(n, n + m), rows, n + np.arange(m)]).astype(np.int32),
+        np.concatenate([np.arange(n), n + cols, np.full(m, n + m + 1)]).astype(np.int32),
+        np.concatenate([np.full(n, k), np.ones(e, np.int64), Lmax]).astype(np.int64),
+        np.concatenate([np.zeros(n, np.int64), np.rint((1 - A[rows, cols]) * 10**4).astype(np.int64),
+                        np.zeros(m, np.int64)]))
+    mcf.set_node_supply(n + m, n * k)
+    mcf.set_node_supply(n + m + 1, -n * k)
+    assert mcf.solve() == mcf.OPTIMAL
+    used = np.asarray(mcf.flows(np.arange(n, n + e))) > 0
+    reference = A[rows[used], cols[used]].sum()
+    result = solve(A, C, k, Lmax, candidates_per_proposal=2)
+    assert result.optimal
+    assert result.total == pytest.approx(reference, abs=1e-6)
+
+
+def test_clustered_instance_without_a_complete_assignment_is_explained():
+    # One place short in total: the overflow arcs cannot be emptied, and the search proves the cut.
+    A, C, k, Lmax = clustered_instance(150, 50, 3, 3)
+    Lmax[0] -= 1
+    assert Lmax.sum() == 449
+    result = solve(A, C, k, Lmax)
+    assert result.optimal
+    assert len(result.pairs) == 449
+    assert [e.kind for e in result.infeasible] == ["capacity"]
+
 def max_min_milp(A, C, k, Lmax, Lmin, fixed):
     """Exact (max worst proposal, then max total) by HiGHS MILP; None if there is no complete assignment."""
     n, m = A.shape

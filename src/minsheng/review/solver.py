@@ -25,10 +25,17 @@ What is exact (``optimal=True`` means all of the following were proven in this r
   than every flow with fewer, whatever its affinity (the affinity part of a cost lies in [0, F·COST_RANGE]), so
   the min-cost flow meets every minimum whenever that is possible and otherwise meets as many as possible.
 * Pruning keeps the answer exact. The flow is solved on the best ``c`` candidates per proposal (plus the best
-  proposals of any expert that would otherwise be short of candidates). Then
-  (a) if the flow is not complete, a breadth-first search on the residual graph of the *full* instance looks
-  for an augmenting path; any found is added and the flow re-solved, otherwise the reachable set is a minimum
-  cut of the full instance, which proves the flow maximum (and explains who cannot be served);
+  proposals of any expert that would otherwise be short of candidates). Without minimum loads, each proposal
+  also has an overflow arc to the sink (capacity k, cost 64 times the affinity range; from the first round
+  when the places exceed the reviews by less than 10%, else after a round that left reviews out), so the flow
+  then places every review and its potentials price the full instance at once: on tight
+  instances (no load slack) the pairs that empty the overflow arrive together by reduced cost rather than one
+  augmenting search at a time. The overflow is a device of the pruned network only: the answer is certified
+  only once it carries no flow. Then
+  (a) if the flow is not complete (or pricing ends with overflow still used, which then is dropped), a
+  breadth-first search on the residual graph of the *full* instance looks for an augmenting path; any found is
+  added and the flow re-solved, otherwise the reachable set is a minimum cut of the full instance, which proves
+  the flow maximum (and explains who cannot be served);
   (b) node potentials are computed as shortest-path distances in the residual graph of the pruned network
   (Bellman–Ford from a virtual root; the residual graph of an optimal flow has no negative cycle), and every
   pruned pair's reduced cost ``c_ij + π(p_i) − π(e_j)`` is checked over the full N×M matrix in row blocks.
@@ -424,6 +431,33 @@ def _initial_candidates(inst: _Instance, c: int, floor) -> tuple[np.ndarray, np.
     degree = np.bincount(cols, minlength=M)
     want = np.minimum(inst.Ur + 2, N)
     short = np.nonzero((degree < want) & (inst.Ur > 0))[0]
+    if short.size and short.size * N > 8 * BLOCK_ENTRIES:
+        # A threshold per expert from a row sample keeps about 3·want entries per column in one pass over row
+        # blocks; experts left with fewer than they want above it fall back to the exact column partition.
+        sample = np.sort(inst.A[np.sort(np.random.default_rng(N).choice(N, size=2048, replace=False))][:, short],
+                         axis=0)
+        q = np.minimum(2048, np.maximum(2, np.ceil(3 * want[short] * 2048 / N).astype(np.int64)))
+        tau = sample[2048 - q, np.arange(short.size)]
+        del sample
+
+        def column_scan(b0: int, b1: int):
+            r, jj = np.nonzero(inst.A[b0:b1][:, short] >= tau[None, :])
+            r += b0
+            js = short[jj]
+            ok = inst.allowed_at(r, js, floor)
+            return r[ok], js[ok]
+
+        parts = _map_blocks(inst, column_scan)
+        extra_r = np.concatenate([p[0] for p in parts]).astype(np.int64)
+        extra_c = np.concatenate([p[1] for p in parts]).astype(np.int64)
+        got = np.bincount(extra_c, minlength=M)
+        order = np.lexsort((-inst.A[extra_r, extra_c].astype(np.float64), extra_c))
+        extra_r, extra_c = extra_r[order], extra_c[order]
+        rank = np.arange(extra_c.size) - np.searchsorted(extra_c, extra_c, side="left")
+        keep = rank < want[extra_c]
+        rows = np.concatenate([rows, extra_r[keep]])
+        cols = np.concatenate([cols, extra_c[keep]])
+        short = short[got[short] < want[short]]
     if short.size:
         chunk = max(1, BLOCK_ENTRIES // max(N, 1))
         extra_r, extra_c = [], []
@@ -495,15 +529,28 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
     rounds = 0
     reached_p = reached_e = None
     dist = None
+    # Overflow arcs (proposal → sink, cost P) keep the pruned network able to place every review, so that its
+    # potentials price the full instance from the first round: the pairs that would let a proposal leave its
+    # overflow arc have negative reduced costs and come in together, instead of one augmenting path search per
+    # round. They are used only without minimum loads (P must stay above every real arc's cost) and dropped once
+    # pricing finds nothing more while some overflow is still used: the search below then settles the rest.
+    # They slow OR-Tools down a little, so with 10% or more spare places in all (where the candidates nearly always
+    # suffice) they join only after a round that could not place every review.
+    overflow_cost = 64 * (int(inst.cost(np.array([inst.amin]))[0]) + 1)
+    usable = inst.bonus == 0 and overflow_cost * (n_nodes + 1) <= _INT64_HEADROOM // 4
+    overflow = usable and int(np.maximum(Ur, 0).sum()) < 1.1 * inst.demand
+    overflow_next = usable and not overflow
     while True:
         rounds += 1
         E = rows.size
         pair_cost = inst.cost(inst.A[rows, cols]) if E else np.zeros(0, np.int64)
-        tails = np.concatenate([np.full(N, s), rows, N + np.arange(M), N + np.arange(M)]).astype(np.int32)
-        heads = np.concatenate([np.arange(N), N + cols, np.full(M, t), np.full(M, t)]).astype(np.int32)
-        caps = np.concatenate([kr, np.ones(E, np.int64), Lr, Ur - Lr]).astype(np.int64)
+        X = N if overflow else 0
+        tails = np.concatenate([np.full(N, s), rows, N + np.arange(M), N + np.arange(M),
+                                np.arange(X)]).astype(np.int32)
+        heads = np.concatenate([np.arange(N), N + cols, np.full(M, t), np.full(M, t), np.full(X, t)]).astype(np.int32)
+        caps = np.concatenate([kr, np.ones(E, np.int64), Lr, Ur - Lr, kr[:X]]).astype(np.int64)
         costs = np.concatenate([np.zeros(N, np.int64), pair_cost, np.zeros(M, np.int64),
-                                np.full(M, inst.bonus, np.int64)])
+                                np.full(M, inst.bonus, np.int64), np.full(X, overflow_cost, np.int64)])
         mcf = min_cost_flow.SimpleMinCostFlow()
         mcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
         # Supplies bound the flow; solve_max_flow_with_min_cost pushes as much of it as the network allows.
@@ -515,17 +562,24 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
         flows = np.asarray(mcf.flows(np.arange(mcf.num_arcs())), dtype=np.int64)
         del mcf
         clock.lap("flow")
-        fs = flows[:N]
+        fo = flows[N + E + 2 * M:]
+        fs = flows[:N].copy()
+        fs[:X] -= fo
         fp = flows[N:N + E]
         fm = flows[N + E:N + E + M]
-        fr = flows[N + E + M:]
+        fr = flows[N + E + M:N + E + 2 * M]
         used = fp > 0
         chosen_r, chosen_c = rows[used], cols[used]
         placed = int(fs.sum())
         if progress:
             progress(f"round {rounds}: {E:,} arcs, {placed:,}/{inst.demand:,} reviews placed")
 
-        if placed < inst.demand:
+        if placed < inst.demand and overflow_next:
+            overflow, overflow_next = True, False
+            if progress:
+                progress("  not every review placed: overflow arcs added")
+            continue
+        if placed < inst.demand and not overflow:
             new_r, new_c, reached_p, reached_e = _augmenting_search(inst, chosen_r, chosen_c, fs, fm + fr, floor)
             clock.lap("augment")
             if new_r is not None:
@@ -542,22 +596,31 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
         res_c = [pair_cost[~used], -pair_cost[used]]
         prop = np.arange(N)
         exp = N + np.arange(M)
+        fs_all = fs + (fo if overflow else 0)
         for mask, tail, head, cost in (
-            (fs < kr, np.full(N, s), prop, 0),
-            (fs > 0, prop, np.full(N, s), 0),
+            (fs_all < kr, np.full(N, s), prop, 0),
+            (fs_all > 0, prop, np.full(N, s), 0),
             (fm < Lr, exp, np.full(M, t), 0),
             (fm > 0, np.full(M, t), exp, 0),
             (fr < Ur - Lr, exp, np.full(M, t), inst.bonus),
             (fr > 0, np.full(M, t), exp, -inst.bonus),
+            (fo < kr[:X], prop[:X], np.full(X, t), overflow_cost),
+            (fo > 0, np.full(X, t), prop[:X], -overflow_cost),
         ):
             res_t.append(tail[mask])
             res_h.append(head[mask])
             res_c.append(np.full(int(mask.sum()), cost, np.int64))
         dist = _bellman_ford(n_nodes, np.concatenate(res_t), np.concatenate(res_h), np.concatenate(res_c))
         clock.lap("potentials")
-        new_r, new_c = _negative_reduced_costs(inst, rows, cols, dist, floor, per_row=max(2, c))
+        new_r, new_c = _negative_reduced_costs(inst, rows, cols, dist, floor, per_row=max(2, 2 * c))
         clock.lap("pricing")
         if new_r.size == 0:
+            if overflow and placed < inst.demand:
+                # No pair can lower the cost, yet some reviews still go to the overflow: leave it to the search.
+                overflow = False
+                if progress:
+                    progress("  overflow still used after pricing: searching for augmenting paths")
+                continue
             certified = True
             break
         if progress:
@@ -575,8 +638,10 @@ def _negative_reduced_costs(inst: _Instance, rows, cols, dist, floor, per_row: i
     """Pairs outside the network whose reduced cost is negative (they could lower the flow's cost).
 
     The reduced cost ``round((a_max − a)·s) + π_i − π_j`` is negative only if ``a + π_j/s > a_max + π_i/s`` up
-    to the rounding; a float32 pass with a safe margin keeps the few pairs near or past that line, and the exact
-    integer test runs on those alone.
+    to the rounding; a float64 pass with a safe margin keeps the pairs near or past that line, and the exact
+    integer test runs on those alone. A row with many pairs past the line (a proposal that still uses the
+    overflow arc) keeps only its ``per_row`` best allowed new pairs, provided all of them are clearly past the
+    line (so each is certainly negative); otherwise every pair near the line goes to the exact test.
     """
     N, M = inst.N, inst.M
     pi_p = dist[:N]
@@ -585,15 +650,35 @@ def _negative_reduced_costs(inst: _Instance, rows, cols, dist, floor, per_row: i
     row_line = inst.amax + pi_p / inst.scale
     magnitude = (1.0 + np.abs(col_shift).max(initial=0) + np.abs(row_line).max(initial=0)
                  + abs(inst.amin) + abs(inst.amax))
-    margin = 2.0 / inst.scale + 16 * float(np.finfo(np.float32).eps) * magnitude
-    col32 = col_shift.astype(np.float32)
-    line32 = (row_line - margin).astype(np.float32)
+    # float32 halves the memory traffic; it is used while its rounding error stays small beside the affinities'
+    # grid (the margin below covers it either way), float64 when overflow potentials make the numbers large.
+    dtype = np.float32 if 64 * float(np.finfo(np.float32).eps) * magnitude < 1e-4 * inst.span else np.float64
+    margin = 2.0 / inst.scale + 64 * float(np.finfo(dtype).eps) * magnitude
+    line_lo = row_line - margin
+    line_hi = row_line + margin
     keys = rows * M + cols
+    row_start = np.searchsorted(rows, np.arange(N + 1))
 
     def scan(b0: int, b1: int):
         sl = slice(b0, b1)
-        near = np.add(inst.A[sl], col32[None, :], dtype=np.float32)
-        r, cc = np.nonzero(near > line32[b0:b1, None])
+        near = np.add(inst.A[sl], col_shift.astype(dtype)[None, :], dtype=dtype)
+        mask = near > line_lo[b0:b1, None].astype(dtype)
+        count = np.count_nonzero(mask, axis=1)
+        big = np.nonzero(count > 4 * per_row)[0]
+        sure_r, sure_c = [], []
+        if big.size:
+            sub = np.where(inst.allowed(b0 + big, floor), near[big], -np.inf)
+            for n_i, i in enumerate(big):
+                sub[n_i, cols[row_start[b0 + i]:row_start[b0 + i + 1]]] = -np.inf
+            idx = np.argpartition(sub, M - per_row, axis=1)[:, M - per_row:]
+            top = np.take_along_axis(sub, idx, axis=1)
+            clear = (top > line_hi[b0 + big][:, None]).all(axis=1)
+            if clear.any():
+                mask[big[clear]] = False
+                sure_r.append(np.broadcast_to(big[clear][:, None], (int(clear.sum()), per_row)).ravel() + b0)
+                sure_c.append(idx[clear].ravel())
+        r, cc = np.nonzero(mask)
+        del near, mask
         r += b0
         rc = inst.cost(inst.A[r, cc]) + pi_p[r] - pi_e[cc]
         neg = rc < 0
@@ -603,7 +688,14 @@ def _negative_reduced_costs(inst: _Instance, rows, cols, dist, floor, per_row: i
         pos = np.searchsorted(keys, key)
         pos[pos >= keys.size] = 0
         ok &= keys[pos] != key if keys.size else ok
-        return r[ok], cc[ok], rc[ok]
+        r, cc, rc = r[ok], cc[ok], rc[ok]
+        if sure_r:
+            sr = np.concatenate(sure_r).astype(np.int64)
+            sc = np.concatenate(sure_c).astype(np.int64)
+            r = np.concatenate([r, sr])
+            cc = np.concatenate([cc, sc])
+            rc = np.concatenate([rc, inst.cost(inst.A[sr, sc]) + pi_p[sr] - pi_e[sc]])
+        return r, cc, rc
 
     parts = _map_blocks(inst, scan)
     r = np.concatenate([p[0] for p in parts]).astype(np.int64)
