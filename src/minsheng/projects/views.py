@@ -28,19 +28,14 @@ def _refused(request, error) -> None:
     messages.error(request, text)
 
 
-def _latest_values(project) -> dict[int, Decimal]:
-    """The value reached per indicator code in the latest submitted or accepted report."""
+def _latest_progress(project) -> tuple[dict[str, Decimal], dict[int, MilestoneProgress]]:
+    """From the latest submitted or accepted report: the value reached per indicator code, and each milestone's
+    progress row by milestone id (both empty before the first report)."""
     report = project.progress_reports.filter(state__in=states.FILED).order_by("-period").first()
     if report is None:
-        return {}
-    return {row.indicator.code: row.value for row in report.indicators.select_related("indicator")}
-
-
-def _latest_status(project) -> dict[int, str]:
-    report = project.progress_reports.filter(state__in=states.FILED).order_by("-period").first()
-    if report is None:
-        return {}
-    return {row.milestone_id: row for row in report.milestones.all()}
+        return {}, {}
+    return ({row.indicator.code: row.value for row in report.indicators.select_related("indicator")},
+            {row.milestone_id: row for row in report.milestones.all()})
 
 
 @require_safe
@@ -53,8 +48,7 @@ def _reports_page(request, project, *, midterm_form=None, status=200):
     user = request.user
     book = queries.signed_book(project)
     rows = queries.period_rows(project)
-    latest = _latest_values(project)
-    statuses = _latest_status(project)
+    latest, statuses = _latest_progress(project)
     indicators = []
     if book is not None:
         for indicator in book.indicators.all():
