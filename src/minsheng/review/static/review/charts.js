@@ -10,7 +10,9 @@
     var kind = node.getAttribute("data-ms-chart");
     var pairs = kind === "histogram" ? data.histogram : (data.per_application || data);
     var option = {
-      grid: { left: 40, right: 10, top: 10, bottom: 40 },
+      // The grid contains its labels, so none is cut off at the chart's edge on a phone; the margins leave room
+      // for the rotated application numbers' overhang and for the axis name below the labels.
+      grid: { left: 30, right: 10, top: 10, bottom: 30, containLabel: true },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: pairs.map(function (p) { return String(p[0]); }),
                name: node.getAttribute("data-ms-x-label") || "", nameLocation: "middle", nameGap: 25,
