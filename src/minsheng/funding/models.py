@@ -19,6 +19,9 @@ class Project(TimeStampedModel):
     class State(models.TextChoices):
         APPROVED = "approved", pgettext_lazy("project state", "Approved")  # 已立项: waiting for its signed task book
         UNDER_WAY = "under_way", _("Under way")  # 执行中: its task book is signed
+        ACCEPTED = "accepted", pgettext_lazy("project state", "Accepted")  # 已验收: 通过验收 or 结题 (projects app)
+        FAILED = "failed", _("Failed acceptance")  # 不通过验收: waits for termination and recovery
+        TERMINATED = "terminated", _("Terminated")  # 已终止: ended early, on request or by decision
 
     application = models.OneToOneField("applications.Application", verbose_name=_("application"),
                                        on_delete=models.PROTECT, related_name="project")

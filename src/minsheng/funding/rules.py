@@ -98,6 +98,8 @@ rules.add_perm("funding.export_decisions", is_staff_officer | is_finance | is_au
 rules.add_perm("funding.view_project", is_government | (is_applicant & is_own_project))
 # The project starts (approved → under way) when the programme officer countersigns its task book.
 rules.add_perm("funding.start_project", is_officer)
+rules.add_perm("funding.conclude_project", is_staff_officer)     # the acceptance verdict closes the project
+rules.add_perm("funding.terminate_project", is_staff_officer)    # the second officer's approval of a termination
 
 # What a plan's page offers now, state included (the steps of the plan's table are asked as `funding.plan.<step>`).
 can_confirm_part = is_department_officer & is_co_owner & is_proposed & ~has_confirmed

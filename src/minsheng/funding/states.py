@@ -26,8 +26,15 @@ OBJECTION = register(Workflow(Objection, [
     Transition("handle", {Objection.State.OPEN}, Objection.State.HANDLED, "funding.handle_objection", "M17"),
 ], prefix="funding.objection", stale=_("This objection has already been handled; nothing was changed.")))
 
-# A project starts when its first task book is countersigned (contracts/services.py countersign).
+# A project starts when its first task book is countersigned (contracts/services.py countersign); its acceptance
+# verdict (projects app) closes it as accepted or failed; it is terminated early, or after failing, with four eyes
+# kept on the termination record that makes this move.
+Life = Project.State
 PROJECT = register(Workflow(Project, [
-    Transition("start", {Project.State.APPROVED}, Project.State.UNDER_WAY, "funding.start_project", "M17"),
+    Transition("start", {Life.APPROVED}, Life.UNDER_WAY, "funding.start_project", "M17"),
+    Transition("accept", {Life.UNDER_WAY}, Life.ACCEPTED, "funding.conclude_project", "M17"),
+    Transition("fail", {Life.UNDER_WAY}, Life.FAILED, "funding.conclude_project", "M17"),
+    Transition("terminate", {Life.APPROVED, Life.UNDER_WAY, Life.FAILED}, Life.TERMINATED,
+               "funding.terminate_project", "M17"),
 ], prefix="funding.project", stale=_("This project is now “%(state)s”, so it cannot become “%(target)s”. Nothing "
                                      "was changed; reload the page to see its current state.")))
