@@ -25,6 +25,12 @@ def test_a_budget_change_is_asked_in_wan_and_approved_into_version_two(client, p
     assert "data-ms-request-change" in page
     form = client.get(reverse("projects:change_new", args=[project.pk]) + "?kind=extension").content.decode()
     assert 'name="ends_on"' in form
+    form = client.get(reverse("projects:change_new", args=[project.pk]) + "?kind=partner").content.decode()
+    assert 'name="add"' in form and 'name="remove"' in form
+    form = client.get(reverse("projects:change_new", args=[project.pk]) + "?kind=team").content.decode()
+    assert 'name="person"' in form
+    form = client.get(reverse("projects:change_new", args=[project.pk]) + "?kind=indicator").content.decode()
+    assert 'value="patents"' in form
     response = _ask(client, project, applicant)
     change = ChangeRequest.objects.get(project=project)
     assert response.status_code == 302 and change.proposal["amount"] == "80000.00"

@@ -223,5 +223,39 @@ def test_no_request_and_no_approval_while_a_new_version_is_open(project, applica
 
 def test_the_rules_table_names_a_clause_for_every_kind():
     assert set(changes.RULES) == set(Kind.values)
-    assert all(rule.clause in {"M17", "M20"} for rule in changes.RULES.values())
+    assert all(rule.clause in {"M17", "M20", "M22"} for rule in changes.RULES.values())
     assert changes.add_months(date(2028, 2, 29), 12) == date(2029, 2, 28)
+
+
+def test_a_partner_from_the_registry_takes_anothers_place(officer):
+    from minsheng.applications.models import ApplicationPartner
+    from tests.contracts.helpers import under_way
+    from tests.factories import PartnerFactory
+
+    project = approved_project(call=CallFactory(report_every_months=6))
+    leaving = PartnerFactory(name_zh="香港某大学")
+    ApplicationPartner.objects.create(application=project.application, partner=leaving, contribution="算法")
+    applicant = user_for_role(Role.APPLICANT, organisation=project.organisation)
+    under_way(project, officer, applicant)
+    project.refresh_from_db()
+    assert [p["name"] for p in queries.signed_book(project).partners] == ["香港某大学"]
+    joining = PartnerFactory(name_zh="澳门某研究院")
+    with refused("empty"):
+        services.request_change(project, by=applicant, kind=Kind.PARTNER, reason="合作调整", proposal={})
+    with refused("partner"):
+        services.request_change(project, by=applicant, kind=Kind.PARTNER, reason="合作调整",
+                                proposal={"remove": joining.pk})
+    with refused("registry"):
+        services.request_change(project, by=applicant, kind=Kind.PARTNER, reason="合作调整",
+                                proposal={"add": 999999})
+    change = services.request_change(project, by=applicant, kind=Kind.PARTNER, reason="原合作方退出",
+                                     proposal={"remove": leaving.pk, "add": joining.pk, "contribution": "临床验证"})
+    assert change.clause == "M22" and not change.needs_second
+    assert "澳门某研究院" in changes.describe(change)
+    services.approve_change(change, by=officer)
+    new = change.result_book
+    assert [(p["name"], p["contribution"]) for p in new.partners] == [("澳门某研究院", "临床验证")]
+    contracts.confirm(new, revision=new.revision, by=applicant)
+    contracts.countersign(new, by=officer)   # the PDF carries the partners
+    new.refresh_from_db()
+    assert new.pdf and new.state == TaskBook.State.SIGNED

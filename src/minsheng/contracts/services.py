@@ -70,6 +70,12 @@ INDICATORS = [
 ]
 
 
+def partner_entry(partner, contribution: str = "") -> dict:
+    """A cooperation partner (registry.CooperationPartner, M22) as the task book keeps it."""
+    return {"partner": partner.pk, "name": partner.name_zh, "region": partner.get_region_display(),
+            "contribution": contribution}
+
+
 def _default_split() -> list[dict]:
     return [{"condition": condition, "percent": percent} for condition, percent in money.DEFAULT_SPLIT]
 
@@ -97,6 +103,8 @@ def issue(project: Project, *, by) -> TaskBook:
             ends_on=application.ends_on, grant=project.grant,
             team=[{"name": m.person.name, "role": m.get_role_display(), "task": m.task, "time_share": m.time_share}
                   for m in application.team.select_related("person")],
+            partners=[partner_entry(p.partner, p.contribution)
+                      for p in application.partners.select_related("partner").order_by("pk")],
             ip_claims=[{"kind": c.kind, "ip_kind": c.get_ip_kind_display(),
                         "text": str(c.asset) if c.asset_id else f"{c.count} × {c.description}"}
                        for c in application.ip_claims.select_related("asset")],
@@ -136,19 +144,21 @@ class Amendment:
     - budget: {category: amount in yuan} for the categories that change (the total must stay that of the funding);
     - ends_on: the new end date;
     - targets: {indicator code: new target};
-    - team: the whole team list as the task book keeps it.
+    - team: the whole team list as the task book keeps it;
+    - partners: the whole list of cooperation partners as the task book keeps it (partner_entry).
     """
 
     budget: dict | None = None
     ends_on: object = None
     targets: dict | None = None
     team: list | None = None
+    partners: list | None = None
 
     def as_audit(self) -> dict:
         parts = {"budget": {k: str(v) for k, v in self.budget.items()} if self.budget is not None else None,
                  "ends_on": self.ends_on.isoformat() if self.ends_on else None,
                  "targets": {k: str(v) for k, v in self.targets.items()} if self.targets is not None else None,
-                 "team": self.team}
+                 "team": self.team, "partners": self.partners}
         return {k: v for k, v in parts.items() if v is not None}
 
 
@@ -173,6 +183,8 @@ def _amend(book: TaskBook, amendment: Amendment) -> None:
         fields["ends_on"] = amendment.ends_on
     if amendment.team is not None:
         fields["team"] = amendment.team
+    if amendment.partners is not None:
+        fields["partners"] = amendment.partners
     if fields:
         TaskBook.objects.filter(pk=book.pk).update(**fields)
         for name, value in fields.items():

@@ -9,6 +9,7 @@
   second officer.
 - team (M17): the newcomer is a person of the registry and of the project's organisation. One officer for a
   member; a second officer for the project lead.
+- partner (M22): a cooperation partner of the registry joins, leaves, or takes another's place. One officer.
 
 The checks read the signed task book in force and the project's spending and reports; services run them under the
 project's row lock at submission and again at the decision (money spent or a report filed in between counts).
@@ -26,12 +27,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minsheng.applications.models import BudgetLine, TeamMember
+from minsheng.contracts import services as contracts
 from minsheng.contracts.models import Expenditure, TaskBook
 from minsheng.contracts.services import Amendment
 from minsheng.core import clock
 from minsheng.core.money import wan
 from minsheng.projects.models import ChangeRequest
-from minsheng.registry.models import Person
+from minsheng.registry.models import CooperationPartner, Person
 
 Kind = ChangeRequest.Kind
 BUDGET_SHARE_ONE_OFFICER = Decimal("10")    # % of the source category one officer may move alone
@@ -59,6 +61,9 @@ RULES = {
     Kind.TEAM: Rule(Kind.TEAM, "M17", gettext_lazy(
         "The newcomer is a person in the registry, of the project's organisation. Replacing the project lead "
         "needs a second officer.")),
+    Kind.PARTNER: Rule(Kind.PARTNER, "M22", gettext_lazy(
+        "A cooperation partner from the registry joins the project, leaves it, or takes another's place; one "
+        "officer decides.")),
 }
 
 
@@ -198,7 +203,38 @@ def _team(project, book: TaskBook, proposal: dict) -> tuple[dict, bool]:
     return {"replace": replaced, "role": role, "person": person.pk, "name": person.name}, role == lead_role()
 
 
-CHECKS = {Kind.BUDGET: _budget, Kind.EXTENSION: _extension, Kind.INDICATOR: _indicator, Kind.TEAM: _team}
+def _partner(project, book: TaskBook, proposal: dict) -> tuple[dict, bool]:
+    held = {p.get("partner"): p for p in book.partners}
+
+    def _id(key):
+        try:
+            return int(proposal.get(key)) if proposal.get(key) not in (None, "") else None
+        except (TypeError, ValueError):
+            return -1
+
+    remove, add = _id("remove"), _id("add")
+    if remove is None and add is None:
+        raise ValidationError(_("Choose the partner who leaves, the partner who joins, or both."), code="empty")
+    if remove is not None and remove not in held:
+        raise ValidationError(_("Choose a partner of the task book to leave."), code="partner")
+    partner = None
+    if add is not None:
+        partner = CooperationPartner.objects.filter(pk=add).first()
+        if partner is None:
+            raise ValidationError(_("Choose the joining partner from the registry of cooperation partners."),
+                                  code="registry")
+        if add in held and add != remove:
+            raise ValidationError(_("%(name)s is already a partner of this project.") % {"name": partner.name_zh},
+                                  code="partner")
+        if add == remove:
+            raise ValidationError(_("The joining partner is the one leaving; nothing would change."), code="same")
+    return {"remove": remove, "remove_name": held[remove].get("name", "") if remove is not None else "",
+            "add": add, "add_name": partner.name_zh if partner else "",
+            "contribution": (proposal.get("contribution") or "").strip()[:300]}, False
+
+
+CHECKS = {Kind.BUDGET: _budget, Kind.EXTENSION: _extension, Kind.INDICATOR: _indicator, Kind.TEAM: _team,
+          Kind.PARTNER: _partner}
 
 
 def check(project, book: TaskBook, kind: str, proposal: dict) -> tuple[dict, bool]:
@@ -220,6 +256,11 @@ def amendment(change: ChangeRequest, book: TaskBook) -> Amendment:
         return Amendment(ends_on=date.fromisoformat(p["ends_on"]))
     if change.kind == Kind.INDICATOR:
         return Amendment(targets={p["code"]: Decimal(p["target"])})
+    if change.kind == Kind.PARTNER:
+        partners = [dict(entry) for entry in book.partners if entry.get("partner") != p["remove"]]
+        if p["add"] is not None:
+            partners.append(contracts.partner_entry(CooperationPartner.objects.get(pk=p["add"]), p["contribution"]))
+        return Amendment(partners=partners)
     team = [dict(m, name=p["name"]) if m.get("name") == p["replace"] else dict(m) for m in book.team]
     return Amendment(team=team)
 
@@ -237,4 +278,10 @@ def describe(change: ChangeRequest) -> str:
         return _("“%(name)s”: target %(old)s → %(new)s %(unit)s") % {
             "name": p["name"], "old": Decimal(p["from"]).normalize(), "new": Decimal(p["target"]).normalize(),
             "unit": p.get("unit", "")}
+    if change.kind == Kind.PARTNER:
+        if p["remove_name"] and p["add_name"]:
+            return _("Partner %(old)s → %(new)s") % {"old": p["remove_name"], "new": p["add_name"]}
+        if p["add_name"]:
+            return _("Partner %(name)s joins") % {"name": p["add_name"]}
+        return _("Partner %(name)s leaves") % {"name": p["remove_name"]}
     return _("%(role)s %(old)s → %(new)s") % {"role": p["role"], "old": p["replace"], "new": p["name"]}

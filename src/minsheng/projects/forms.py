@@ -5,7 +5,7 @@ from minsheng.applications.models import BudgetLine
 from minsheng.core.forms import DateInput
 from minsheng.core.money import WanField, wan
 from minsheng.projects.models import ChangeRequest, MidtermCheck
-from minsheng.registry.models import Person
+from minsheng.registry.models import CooperationPartner, Person
 
 
 class Styled:
@@ -107,11 +107,30 @@ class TeamChangeForm(_ChangeForm):
         return {"replace": self.cleaned_data["replace"], "person": self.cleaned_data["person"].pk}
 
 
+class PartnerChangeForm(_ChangeForm):
+    remove = forms.ChoiceField(label=_("Partner leaving"), required=False)
+    add = forms.ModelChoiceField(label=_("Partner joining (from the registry)"), required=False,
+                                 queryset=CooperationPartner.objects.order_by("region", "name_zh"))
+    contribution = forms.CharField(label=_("The joining partner's contribution"), required=False, max_length=300)
+    field_order = ["remove", "add", "contribution", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].choices = [("", "—")] + [(str(p.get("partner")), p.get("name", ""))
+                                                       for p in self.book.partners]
+
+    def proposal(self) -> dict:
+        data = self.cleaned_data
+        return {"remove": data["remove"] or None, "add": data["add"].pk if data["add"] else None,
+                "contribution": data["contribution"]}
+
+
 CHANGE_FORMS = {
     ChangeRequest.Kind.BUDGET: BudgetChangeForm,
     ChangeRequest.Kind.EXTENSION: ExtensionForm,
     ChangeRequest.Kind.INDICATOR: IndicatorChangeForm,
     ChangeRequest.Kind.TEAM: TeamChangeForm,
+    ChangeRequest.Kind.PARTNER: PartnerChangeForm,
 }
 
 

@@ -146,6 +146,7 @@ class ChangeRequest(models.Model):
         EXTENSION = "extension", _("End date extended")
         INDICATOR = "indicator", _("Indicator target changed")
         TEAM = "team", _("Project lead or team member replaced")
+        PARTNER = "partner", _("Cooperation partner changed")
 
     class State(models.TextChoices):
         SUBMITTED = "submitted", pgettext_lazy("change request state", "Submitted")
@@ -162,7 +163,8 @@ class ChangeRequest(models.Model):
                                   on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind of change"), max_length=12, choices=Kind.choices)
     # The change, by kind (projects/changes.py): budget {"from", "to", "amount"} (yuan); extension {"from",
-    # "ends_on"}; indicator {"code", "name", "from", "target"}; team {"replace", "role", "person", "name"}
+    # "ends_on"}; indicator {"code", "name", "from", "target"}; team {"replace", "role", "person", "name"};
+    # partner {"remove", "remove_name", "add", "add_name", "contribution"} (registry.CooperationPartner ids)
     proposal = models.JSONField(_("proposed change"))
     reason = models.TextField(_("reason for the change"))
     clause = models.CharField(_("clause"), max_length=8)
