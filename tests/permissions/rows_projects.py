@@ -123,4 +123,9 @@ ROWS = [
     Row("projects:change_withdraw", only(APPLICANT, ok=302), kwargs=pk("p_change"), method="POST"),
     Row("projects:change_withdraw", only(APPLICANT, ok=NOT_FOUND), kwargs=pk("p_other_change"), method="POST",
         note="another organisation's"),
+    # the API reads them, scoped like the pages
+    Row("projects-change-list", only(READERS, anonymous=403)),
+    Row("projects-change-detail", only(READERS, anonymous=403), kwargs=pk("p_change")),
+    Row("projects-change-detail", only(READERS, anonymous=403, applicant=NOT_FOUND), kwargs=pk("p_other_change"),
+        note="another organisation's"),
 ]

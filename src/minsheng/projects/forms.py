@@ -55,7 +55,7 @@ class _ChangeForm(Styled, forms.Form):
 
 class BudgetChangeForm(_ChangeForm):
     source = forms.ChoiceField(label=_("Move money from"))
-    target = forms.ChoiceField(label=_("To"), choices=BudgetLine.Category.choices)
+    target = forms.ChoiceField(label=_("Move it to"), choices=BudgetLine.Category.choices)
     amount = WanField(label=_("Amount (万元)"), required=True)
     field_order = ["source", "target", "amount", "reason"]
 
