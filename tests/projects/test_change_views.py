@@ -34,6 +34,8 @@ def test_a_budget_change_is_asked_in_wan_and_approved_into_version_two(client, p
     response = _ask(client, project, applicant)
     change = ChangeRequest.objects.get(project=project)
     assert response.status_code == 302 and change.proposal["amount"] == "80000.00"
+    card = client.get(reverse("contracts:project", args=[project.pk])).content.decode()
+    assert 'data-ms-changes-waiting="1"' in card
     client.force_login(officer)
     queue = client.get(reverse("projects:queue")).content.decode()
     assert f'data-ms-change="{change.pk}"' in queue
