@@ -34,7 +34,7 @@ from minsheng.problems import states as problem_states
 from minsheng.problems.models import Problem
 from minsheng.problems.services import make_tracking_code
 from minsheng.projects import states as project_report_states
-from minsheng.projects.models import ProgressReport
+from minsheng.projects.models import ChangeRequest, ProgressReport
 from minsheng.registry import states as registry_states
 from minsheng.registry.models import Organisation
 from minsheng.review import states as review_states
@@ -227,12 +227,29 @@ def test_progress_report_table():
     run_machine(project_report_states.REPORT, make)
 
 
+def test_change_request_table():
+    officer = user_for_role(Role.OFFICER)
+
+    def make():     # one waits at a time per project: a project per example
+        project = approved_project()
+        applicant = user_for_role(Role.APPLICANT, organisation=project.organisation)
+        book = TaskBook.objects.create(project=project, title=project.title, grant=project.grant, ip_clause="IP",
+                                       data_clause="data", issued_by=officer, issued_at=timezone.now())
+        return ChangeRequest.objects.create(project=project, task_book=book, kind=ChangeRequest.Kind.EXTENSION,
+                                            proposal={"from": "2028-12-31", "ends_on": "2029-06-30"},
+                                            reason="临床试验延期", clause="M17", requested_by=applicant,
+                                            requested_at=timezone.now(), comments="理由")
+
+    run_machine(project_report_states.CHANGE, make)
+
+
 def test_every_table_is_tested_here():
     """A new table in some app's states.py needs its machine in this file."""
     tested = {application_states.WORKFLOW, funding_states.WORKFLOW, contract_states.BOOK, contract_states.TRANCHE,
               review_states.EXPERT, review_states.ASSIGNMENT, review_states.REVIEW, review_states.PANEL,
               call_states.WORKFLOW, registry_states.WORKFLOW, funding_states.OBJECTION, funding_states.PROJECT,
-              problem_states.WORKFLOW, project_report_states.REPORT}
+              problem_states.WORKFLOW, project_report_states.REPORT,
+              project_report_states.CHANGE}
     assert set(workflow.registered()) == tested
 
 

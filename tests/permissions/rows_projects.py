@@ -60,6 +60,12 @@ def extend_world(world):
     other_applicant = user_for_role(Role.APPLICANT, organisation=world.org_other)
     world.p_other = _under_way(world.org_other, officer, other_applicant)
     world.p_other_report = services.submit_report(world.p_other, 1, _filing_of(world.p_other), by=other_applicant)
+    # change requests (项目变更): one waiting on the own organisation's project, one of another organisation
+    move = {"from": "equipment", "to": "labour", "amount": "10000"}
+    world.p_change = services.request_change(world.p_project, by=applicant, kind="budget", proposal=move,
+                                             reason="设备降价")
+    world.p_other_change = services.request_change(world.p_other, by=other_applicant, kind="budget",
+                                                   proposal=move, reason="设备降价")
 
 
 def _filing_of(project):
@@ -100,4 +106,26 @@ ROWS = [
     Row("projects:midterm", only(OFFICER, ok=302), kwargs=pk("p_accepted_project"), method="POST",
         data=lambda w: {"result": "pass", "findings": "进展正常"}),
     Row("projects:midterm", everyone(NOT_ALLOWED), kwargs=pk("p_accepted_project"), note="GET"),
+    # change requests: the organisation asks and withdraws, officers decide, the readers read
+    Row("projects:change_new", only(APPLICANT), kwargs=pk("p_accepted_project")),
+    Row("projects:change_new", only(APPLICANT, ok=NOT_FOUND), kwargs=pk("p_other"), note="another organisation's"),
+    Row("projects:change_new", only(APPLICANT, ok=302), kwargs=pk("p_accepted_project"), method="POST",
+        data=lambda w: {"kind": "budget", "source": "equipment", "target": "labour", "amount": "1",
+                        "reason": "设备降价"}),
+    Row("projects:change", only(READERS), kwargs=pk("p_change")),
+    Row("projects:change", only(READERS, applicant=NOT_FOUND), kwargs=pk("p_other_change"),
+        note="another organisation's"),
+    Row("projects:change_approve", only(OFFICER, ok=302), kwargs=pk("p_change"), method="POST",
+        data=lambda w: {"comments": "同意"}),
+    Row("projects:change_approve", everyone(NOT_ALLOWED), kwargs=pk("p_change"), note="GET"),
+    Row("projects:change_reject", only(OFFICER, ok=302), kwargs=pk("p_change"), method="POST",
+        data=lambda w: {"comments": "理由不充分"}),
+    Row("projects:change_withdraw", only(APPLICANT, ok=302), kwargs=pk("p_change"), method="POST"),
+    Row("projects:change_withdraw", only(APPLICANT, ok=NOT_FOUND), kwargs=pk("p_other_change"), method="POST",
+        note="another organisation's"),
+    # the API reads them, scoped like the pages
+    Row("projects-change-list", only(READERS, anonymous=403)),
+    Row("projects-change-detail", only(READERS, anonymous=403), kwargs=pk("p_change")),
+    Row("projects-change-detail", only(READERS, anonymous=403, applicant=NOT_FOUND), kwargs=pk("p_other_change"),
+        note="another organisation's"),
 ]

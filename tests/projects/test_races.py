@@ -61,3 +61,61 @@ def test_two_midterm_checks_at_once_record_one():
                for u in (officer, other)]
     assert race(actions) == ["refused", "won"]
     assert MidtermCheck.objects.filter(project=project).count() == 1
+
+
+def _change(project, applicant, amount="10000"):
+    from minsheng.projects.models import ChangeRequest
+
+    return services.request_change(project, by=applicant, kind=ChangeRequest.Kind.BUDGET, reason="设备降价",
+                                   proposal={"from": "equipment", "to": "labour", "amount": amount})
+
+
+def test_two_officers_deciding_one_change_exactly_one_wins_and_one_version_is_made():
+    from minsheng.contracts.models import TaskBook
+    from minsheng.projects.models import ChangeRequest
+
+    project, officer, applicant = _project()
+    change = _change(project, applicant)
+    other = user_for_role(Role.OFFICER)
+    actions = [lambda: services.approve_change(ChangeRequest.objects.get(pk=change.pk), by=officer),
+               lambda: services.approve_change(ChangeRequest.objects.get(pk=change.pk), by=other)]
+    assert race(actions) == ["refused", "won"]
+    assert TaskBook.objects.filter(project=project).count() == 2
+    assert AuditEvent.objects.filter(action="projects.changerequest.approve").count() == 1
+    assert AuditEvent.objects.filter(action="contracts.taskbook.revise").count() == 1
+
+
+def test_an_approval_and_a_rejection_at_once_leave_one_decision():
+    from minsheng.contracts.models import TaskBook
+    from minsheng.projects.models import ChangeRequest
+
+    project, officer, applicant = _project()
+    change = _change(project, applicant)
+    other = user_for_role(Role.OFFICER)
+    actions = [lambda: services.approve_change(ChangeRequest.objects.get(pk=change.pk), by=officer),
+               lambda: services.reject_change(ChangeRequest.objects.get(pk=change.pk), by=other, reason="不同意")]
+    assert race(actions) == ["refused", "won"]
+    change.refresh_from_db()
+    versions = TaskBook.objects.filter(project=project).count()
+    assert (change.state, versions) in {(ChangeRequest.State.APPROVED, 2), (ChangeRequest.State.REJECTED, 1)}
+
+
+def test_two_second_approvals_at_once_make_one_version():
+    from minsheng.contracts.models import TaskBook
+    from minsheng.projects.models import ChangeRequest
+
+    project, officer, applicant = _project()
+    change = _change(project, applicant, amount="500000")     # 50 % of the category: four eyes
+    services.approve_change(change, by=officer)
+    seconds = [user_for_role(Role.OFFICER), user_for_role(Role.OFFICER)]
+    actions = [lambda u=u: services.approve_change(ChangeRequest.objects.get(pk=change.pk), by=u) for u in seconds]
+    assert race(actions) == ["refused", "won"]
+    assert TaskBook.objects.filter(project=project).count() == 2
+
+
+def test_two_requests_at_once_leave_one_waiting():
+    from minsheng.projects.models import ChangeRequest
+
+    project, _officer, applicant = _project()
+    assert race([lambda: _change(project, applicant), lambda: _change(project, applicant)]) == ["refused", "won"]
+    assert ChangeRequest.objects.filter(project=project).count() == 1

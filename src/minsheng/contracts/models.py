@@ -46,6 +46,9 @@ class TaskBook(models.Model):
     grant = models.DecimalField(_("government grant (yuan)"), **MONEY)
     # [{"name": ..., "role": ..., "task": ..., "time_share": ...}], copied from the application
     team = models.JSONField(_("team"), default=list, blank=True)
+    # [{"partner": registry.CooperationPartner id, "name": ..., "region": ..., "contribution": ...}], copied from
+    # the application's cooperation partners (M22)
+    partners = models.JSONField(_("cooperation partners"), default=list, blank=True)
     # [{"kind": "held"|"promised", "ip_kind": ..., "text": ...}], copied from the application (M19)
     ip_claims = models.JSONField(_("IP claims"), default=list, blank=True)
     ip_clause = models.TextField(_("IP clause"))

@@ -59,6 +59,10 @@ def _render(book: TaskBook) -> bytes:
         pdf.table([pgettext("person", "Name"), _("Role"), _("Task"), _("Time share (%)")],
                   [[m.get("name", ""), m.get("role", ""), m.get("task", ""), m.get("time_share", "")]
                    for m in book.team]),
+        *([pdf.heading(_("Cooperation partners")),
+           pdf.table([_("Partner"), _("Region"), _("Contribution")],
+                     [[p.get("name", ""), p.get("region", ""), p.get("contribution", "")] for p in book.partners])]
+          if book.partners else []),
         pdf.heading(_("Intellectual property")),
         pdf.table([_("Held or promised"), _("Kind"), _("Details")],
                   [[_("Held") if c.get("kind") == "held" else _("Promised"), c.get("ip_kind", ""), c.get("text", "")]

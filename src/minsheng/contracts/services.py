@@ -9,6 +9,7 @@ exceeds the money paid, in the same way: an expenditure locks the project's row 
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -69,6 +70,12 @@ INDICATORS = [
 ]
 
 
+def partner_entry(partner, contribution: str = "") -> dict:
+    """A cooperation partner (registry.CooperationPartner, M22) as the task book keeps it."""
+    return {"partner": partner.pk, "name": partner.name_zh, "region": partner.get_region_display(),
+            "contribution": contribution}
+
+
 def _default_split() -> list[dict]:
     return [{"condition": condition, "percent": percent} for condition, percent in money.DEFAULT_SPLIT]
 
@@ -96,6 +103,8 @@ def issue(project: Project, *, by) -> TaskBook:
             ends_on=application.ends_on, grant=project.grant,
             team=[{"name": m.person.name, "role": m.get_role_display(), "task": m.task, "time_share": m.time_share}
                   for m in application.team.select_related("person")],
+            partners=[partner_entry(p.partner, p.contribution)
+                      for p in application.partners.select_related("partner").order_by("pk")],
             ip_claims=[{"kind": c.kind, "ip_kind": c.get_ip_kind_display(),
                         "text": str(c.asset) if c.asset_id else f"{c.count} × {c.description}"}
                        for c in application.ip_claims.select_related("asset")],
@@ -127,9 +136,65 @@ def issue(project: Project, *, by) -> TaskBook:
     return book
 
 
+@dataclass(frozen=True)
+class Amendment:
+    """What a new version changes in the signed one, applied to its copy (an approved change request brings it;
+    contracts does not know the apps that decide changes). Each part left None keeps the signed version's.
+
+    - budget: {category: amount in yuan} for the categories that change (the total must stay that of the funding);
+    - ends_on: the new end date;
+    - targets: {indicator code: new target};
+    - team: the whole team list as the task book keeps it;
+    - partners: the whole list of cooperation partners as the task book keeps it (partner_entry).
+    """
+
+    budget: dict | None = None
+    ends_on: object = None
+    targets: dict | None = None
+    team: list | None = None
+    partners: list | None = None
+
+    def as_audit(self) -> dict:
+        parts = {"budget": {k: str(v) for k, v in self.budget.items()} if self.budget is not None else None,
+                 "ends_on": self.ends_on.isoformat() if self.ends_on else None,
+                 "targets": {k: str(v) for k, v in self.targets.items()} if self.targets is not None else None,
+                 "team": self.team, "partners": self.partners}
+        return {k: v for k, v in parts.items() if v is not None}
+
+
+def _amend(book: TaskBook, amendment: Amendment) -> None:
+    if amendment.budget:
+        lines = {line.category: line for line in book.budget_lines.all()}
+        for category, amount in amendment.budget.items():
+            if category in lines:
+                TaskBookBudgetLine.objects.filter(pk=lines[category].pk).update(amount=amount)
+            else:
+                TaskBookBudgetLine.objects.create(task_book=book, category=category, amount=amount)
+        message = totals_message(*totals(book))
+        if message:
+            raise ValidationError(message, code="totals")
+    if amendment.targets:
+        for code, target in amendment.targets.items():
+            if not TaskBookIndicator.objects.filter(task_book=book, code=code).update(target=target):
+                raise ValidationError(_("The task book has no indicator “%(code)s”.") % {"code": code},
+                                      code="indicator")
+    fields = {}
+    if amendment.ends_on is not None:
+        fields["ends_on"] = amendment.ends_on
+    if amendment.team is not None:
+        fields["team"] = amendment.team
+    if amendment.partners is not None:
+        fields["partners"] = amendment.partners
+    if fields:
+        TaskBook.objects.filter(pk=book.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(book, name, value)
+
+
 @transaction.atomic
-def revise(task_book: TaskBook, *, by, reason: str) -> TaskBook:
-    """Start the next version from the signed one: a draft the applicant confirms and the officer signs again."""
+def revise(task_book: TaskBook, *, by, reason: str, amendment: Amendment | None = None) -> TaskBook:
+    """Start the next version from the signed one: a draft the applicant confirms and the officer signs again.
+    With an amendment, the draft starts with that change applied (in the same transaction: all or nothing)."""
     require(by, "contracts.issue_task_book")
     reason = (reason or "").strip()
     if not reason:
@@ -156,8 +221,12 @@ def revise(task_book: TaskBook, *, by, reason: str) -> TaskBook:
         for row in rows:
             row.pk, row.task_book = None, book
         model.objects.bulk_create(rows)
+    changed = {}
+    if amendment is not None:
+        _amend(book, amendment)
+        changed = {"amendment": amendment.as_audit()}
     audit.record(action="contracts.taskbook.revise", by=by, target=book,
-                 new={"project": signed.project.number, "version": book.number, "from": signed.number},
+                 new={"project": signed.project.number, "version": book.number, "from": signed.number, **changed},
                  clause=CLAUSE, reason=reason)
     transaction.on_commit(lambda: mail_task_book(book.pk))
     return book
@@ -266,6 +335,21 @@ def confirm(task_book: TaskBook, *, revision: int, by) -> TaskBook:
     return locked
 
 
+def _refuse_below_spent(project: Project, book: TaskBook) -> None:
+    """A version cannot be signed that budgets a category below the money already spent in it (M20)."""
+    budget = {line.category: line.amount for line in book.budget_lines.all()}
+    rows = (Expenditure.objects.filter(project=project).values("category").annotate(total=Sum("amount"))
+            .order_by("category"))
+    for row in rows:
+        if row["total"] and row["total"] > budget.get(row["category"], Decimal("0")):
+            label = BudgetLine.Category(row["category"]).label
+            raise ValidationError(
+                _("This version budgets %(budget)s 万元 for “%(category)s”, but %(spent)s 万元 have already been "
+                  "spent in it. Nothing was signed.") % {
+                    "budget": wan(budget.get(row["category"], 0), exact=True), "category": label,
+                    "spent": wan(row["total"], exact=True)}, code="below_spent")
+
+
 @transaction.atomic
 def countersign(task_book: TaskBook, *, by) -> TaskBook:
     """The officer countersigns: the version is frozen as a PDF, the one signed before it is superseded, the
@@ -281,6 +365,7 @@ def countersign(task_book: TaskBook, *, by) -> TaskBook:
         raise TransitionRefused(
             _("Only a task book the applicant has confirmed can be countersigned; this one is “%(state)s”.")
             % {"state": locked.get_state_display()}, code="state")
+    _refuse_below_spent(project, locked)
     signed_at = clock.now()
     locked.signed_by, locked.signed_at = user_of(by), signed_at
     content = pdf.render(locked)

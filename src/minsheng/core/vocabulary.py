@@ -102,6 +102,12 @@ ACTIONS = {
     "projects.progressreport.accept": pgettext_lazy("audit action", "Progress report accepted"),
     "projects.progressreport.return": pgettext_lazy("audit action", "Progress report returned with comments"),
     "projects.midtermcheck.record": pgettext_lazy("audit action", "Mid-term check recorded"),
+    "projects.changerequest.submit": pgettext_lazy("audit action", "Change request submitted"),
+    "projects.changerequest.approve": pgettext_lazy("audit action", "Change request approved"),
+    "projects.changerequest.endorse": pgettext_lazy("audit action", "Change request given its first approval"),
+    "projects.changerequest.second": pgettext_lazy("audit action", "Change request approved by a second officer"),
+    "projects.changerequest.reject": pgettext_lazy("audit action", "Change request rejected"),
+    "projects.changerequest.withdraw": pgettext_lazy("audit action", "Change request withdrawn"),
     # the audit trail itself
     "core.auditevent.verify": pgettext_lazy("audit action", "Audit chain verified"),
     "core.auditevent.export": pgettext_lazy("audit action", "Audit trail exported"),
@@ -313,6 +319,8 @@ VALUES_BY_ACTION = {
               "applications.budgetline.category"),
     ("projects.progressreport.submit", "indicators"):
         Value(pgettext_lazy("audit value", "indicator values reached"), "mapping"),
+    ("contracts.taskbook.revise", "amendment"):
+        Value(pgettext_lazy("audit value", "change applied to the new version"), "mapping"),
 }
 
 # Actions whose every key is a budget category (the task book's budget as divided by the organisation).

@@ -1,7 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.projects.models import MidtermCheck
+from minsheng.applications.models import BudgetLine
+from minsheng.core.forms import DateInput
+from minsheng.core.money import WanField, wan
+from minsheng.projects.models import ChangeRequest, MidtermCheck
+from minsheng.registry.models import CooperationPartner, Person
 
 
 class Styled:
@@ -31,3 +35,106 @@ class MidtermForm(Styled, forms.Form):
     reason = forms.CharField(label=_("Reason for proposing termination"), required=False, max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Required when the check proposes termination."))
+
+
+# --- Change requests: one form per kind; each gives the service the proposal as projects/changes.py reads it ---
+
+class _ChangeForm(Styled, forms.Form):
+    reason = forms.CharField(label=_("Reason for the change"), max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("What happened and why the task book must change; the officers decide on "
+                                         "it and it stays on the record."))
+
+    def __init__(self, *args, project, book, **kwargs):
+        self.project, self.book = project, book
+        super().__init__(*args, **kwargs)
+
+    def proposal(self) -> dict:
+        raise NotImplementedError
+
+
+class BudgetChangeForm(_ChangeForm):
+    source = forms.ChoiceField(label=_("Move money from"))
+    target = forms.ChoiceField(label=_("Move it to"), choices=BudgetLine.Category.choices)
+    amount = WanField(label=_("Amount (万元)"), required=True)
+    field_order = ["source", "target", "amount", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [(line.category, f"{line.get_category_display()} · {wan(line.amount)} 万元")
+                                         for line in self.book.budget_lines.all()]
+
+    def proposal(self) -> dict:
+        data = self.cleaned_data
+        return {"from": data["source"], "to": data["target"], "amount": str(data["amount"])}
+
+
+class ExtensionForm(_ChangeForm):
+    ends_on = forms.DateField(label=_("New end date"), widget=DateInput())
+    field_order = ["ends_on", "reason"]
+
+    def proposal(self) -> dict:
+        return {"ends_on": self.cleaned_data["ends_on"].isoformat()}
+
+
+class IndicatorChangeForm(_ChangeForm):
+    code = forms.ChoiceField(label=_("Indicator"))
+    target = forms.DecimalField(label=_("New target"), min_value=0, max_digits=16, decimal_places=2)
+    field_order = ["code", "target", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = [(i.code, f"{i.name} · {i.target.normalize()} {i.unit}")
+                                       for i in self.book.indicators.all()]
+
+    def proposal(self) -> dict:
+        return {"code": self.cleaned_data["code"], "target": str(self.cleaned_data["target"])}
+
+
+class TeamChangeForm(_ChangeForm):
+    replace = forms.ChoiceField(label=_("Team member leaving"))
+    person = forms.ModelChoiceField(label=_("Newcomer (from the registry)"), queryset=Person.objects.none())
+    field_order = ["replace", "person", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replace"].choices = [(m.get("name"), f"{m.get('name')} · {m.get('role', '')}")
+                                          for m in self.book.team]
+        self.fields["person"].queryset = Person.objects.filter(
+            organisation_id=self.project.organisation_id).order_by("name")
+
+    def proposal(self) -> dict:
+        return {"replace": self.cleaned_data["replace"], "person": self.cleaned_data["person"].pk}
+
+
+class PartnerChangeForm(_ChangeForm):
+    remove = forms.ChoiceField(label=_("Partner leaving"), required=False)
+    add = forms.ModelChoiceField(label=_("Partner joining (from the registry)"), required=False,
+                                 queryset=CooperationPartner.objects.order_by("region", "name_zh"))
+    contribution = forms.CharField(label=_("The joining partner's contribution"), required=False, max_length=300)
+    field_order = ["remove", "add", "contribution", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].choices = [("", "—")] + [(str(p.get("partner")), p.get("name", ""))
+                                                       for p in self.book.partners]
+
+    def proposal(self) -> dict:
+        data = self.cleaned_data
+        return {"remove": data["remove"] or None, "add": data["add"].pk if data["add"] else None,
+                "contribution": data["contribution"]}
+
+
+CHANGE_FORMS = {
+    ChangeRequest.Kind.BUDGET: BudgetChangeForm,
+    ChangeRequest.Kind.EXTENSION: ExtensionForm,
+    ChangeRequest.Kind.INDICATOR: IndicatorChangeForm,
+    ChangeRequest.Kind.TEAM: TeamChangeForm,
+    ChangeRequest.Kind.PARTNER: PartnerChangeForm,
+}
+
+
+class ChangeDecisionForm(Styled, forms.Form):
+    comments = forms.CharField(label=_("Comments"), required=False, max_length=4000,
+                               widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=_("Required when the change is rejected: the organisation reads it."))

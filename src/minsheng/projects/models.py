@@ -128,3 +128,77 @@ class MidtermCheck(models.Model):
     @property
     def passed(self) -> bool:
         return self.result in self.PASSED
+
+
+class ChangeRequest(models.Model):
+    """A change request (项目变更申请) of a project under way, asked by its organisation against the signed task
+    book and decided by the programme office under the rule of its kind (projects/changes.py).
+
+    It is submitted whole (the proposed change as structured data and the applicant's reason) and goes
+    submitted → approved or rejected; a change whose rule asks for four eyes goes submitted → endorsed by one
+    officer → approved by a second, never the same person. The applicant may withdraw it while it waits. The
+    approval starts the next task-book version with the change applied (`result_book`), which the organisation
+    confirms and the officer countersigns as every version; a rejection keeps its reason.
+    """
+
+    class Kind(models.TextChoices):
+        BUDGET = "budget", _("Budget moved between categories")
+        EXTENSION = "extension", _("End date extended")
+        INDICATOR = "indicator", _("Indicator target changed")
+        TEAM = "team", _("Project lead or team member replaced")
+        PARTNER = "partner", _("Cooperation partner changed")
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", pgettext_lazy("change request state", "Submitted")
+        ENDORSED = "endorsed", _("Awaiting a second officer")
+        APPROVED = "approved", pgettext_lazy("change request state", "Approved")
+        REJECTED = "rejected", pgettext_lazy("change request state", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("change request state", "Withdrawn")
+
+    OPEN = ("submitted", "endorsed")
+
+    project = models.ForeignKey("funding.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="change_requests")
+    task_book = models.ForeignKey("contracts.TaskBook", verbose_name=_("task book it changes"),
+                                  on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind of change"), max_length=12, choices=Kind.choices)
+    # The change, by kind (projects/changes.py): budget {"from", "to", "amount"} (yuan); extension {"from",
+    # "ends_on"}; indicator {"code", "name", "from", "target"}; team {"replace", "role", "person", "name"};
+    # partner {"remove", "remove_name", "add", "add_name", "contribution"} (registry.CooperationPartner ids)
+    proposal = models.JSONField(_("proposed change"))
+    reason = models.TextField(_("reason for the change"))
+    clause = models.CharField(_("clause"), max_length=8)
+    needs_second = models.BooleanField(_("needs a second officer"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SUBMITTED,
+                             db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"))
+    endorsed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("first approval by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    endorsed_at = models.DateTimeField(_("first approval at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comments = models.TextField(_("officer's comments or reason for rejection"), blank=True)
+    result_book = models.ForeignKey("contracts.TaskBook", verbose_name=_("task book version it made"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["project", "-requested_at", "-pk"]
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        constraints = [
+            # one change waits at a time: each is decided against the task book in force
+            models.UniqueConstraint(fields=["project"], condition=Q(state__in=["submitted", "endorsed"]),
+                                    name="change_request_one_open"),
+            models.CheckConstraint(condition=~Q(state="rejected") | ~Q(comments=""),
+                                   name="change_request_rejection_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.number} {self.get_kind_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN

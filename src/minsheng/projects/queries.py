@@ -11,7 +11,7 @@ from minsheng.contracts.models import Expenditure, TaskBook
 from minsheng.core import clock
 from minsheng.funding.models import Project
 from minsheng.projects import periods as reporting
-from minsheng.projects.models import ProgressReport
+from minsheng.projects.models import ChangeRequest, ProgressReport
 from minsheng.projects.states import FILED
 
 Report = ProgressReport.State
@@ -94,3 +94,14 @@ def queue(user, today=None) -> list[tuple[Project, PeriodRow]]:
             if row.status in ("late", Report.SUBMITTED):
                 rows.append((project, row))
     return rows
+
+
+def changes_for(user) -> QuerySet[ChangeRequest]:
+    """The change requests of the projects the user sees."""
+    return ChangeRequest.objects.filter(project__in=projects_for(user)).select_related(
+        "project", "project__organisation", "task_book", "result_book", "requested_by", "endorsed_by", "decided_by")
+
+
+def waiting_changes(user) -> list[ChangeRequest]:
+    """The change requests waiting for an officer: first approvals, then those awaiting a second officer."""
+    return list(changes_for(user).filter(state__in=ChangeRequest.OPEN).order_by("requested_at", "pk"))

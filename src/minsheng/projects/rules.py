@@ -2,6 +2,9 @@
 
 - Applicants of the project's organisation file its progress reports.
 - Programme officers accept or return reports and record the mid-term check.
+- The organisation requests changes (项目变更) of a project under way and may withdraw one while it waits;
+  programme officers decide them (the second approval of a four-eyes change is a different officer: the
+  workflow's four_eyes in states.py).
 - Finance, auditors and administrators read; nobody else reads anything here (views narrow to
   queries.projects_for first, so a project outside the user's scope answers 404).
 """
@@ -48,3 +51,5 @@ rules.add_perm("projects.record_midterm", is_officer)
 # What the reports page offers now: the check once, for a call that has it, after an accepted report
 rules.add_perm("projects.record_midterm_now", is_officer & is_under_way & call_has_midterm_check
                & has_accepted_report & ~has_midterm_check)
+rules.add_perm("projects.request_change", is_applicant & of_own_organisation & is_under_way)
+rules.add_perm("projects.decide_change", is_officer)

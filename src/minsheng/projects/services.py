@@ -10,12 +10,21 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from minsheng.contracts import services as contracts
+from minsheng.contracts.models import TaskBook
 from minsheng.contracts.services import lock_project
 from minsheng.core import audit, clock, workflow
 from minsheng.core.permissions import require, user_of
+from minsheng.core.workflow import TransitionRefused
 from minsheng.funding.models import Project
-from minsheng.projects import queries
-from minsheng.projects.models import IndicatorProgress, MidtermCheck, MilestoneProgress, ProgressReport
+from minsheng.projects import changes, queries, states
+from minsheng.projects.models import (
+    ChangeRequest,
+    IndicatorProgress,
+    MidtermCheck,
+    MilestoneProgress,
+    ProgressReport,
+)
 from minsheng.projects.states import FILED
 
 Report = ProgressReport.State
@@ -191,3 +200,110 @@ def midterm_basis(project: Project) -> str:
     with translation.override("zh-hans"):
         return _("Mid-term check of %(date)s: %(result)s (M17)") % {
             "date": timezone.localdate(check.recorded_at).isoformat(), "result": check.get_result_display()}
+
+
+# --- Change requests (项目变更) ------------------------------------------------------------------------------------
+# The rules per kind live in projects/changes.py; here they run under the project's row lock, at submission and
+# again at the decision, and an approval starts the next task-book version with the change applied.
+
+def _open_change(project: Project) -> ChangeRequest | None:
+    return ChangeRequest.objects.filter(project=project, state__in=ChangeRequest.OPEN).first()
+
+
+@transaction.atomic
+def request_change(project: Project, *, by, kind: str, proposal: dict, reason: str) -> ChangeRequest:
+    """The organisation asks for a change of its signed task book, with its reason; the rule of the kind is
+    checked now (a clear refusal, nothing written) and again when an officer decides."""
+    require(by, "projects.request_change")
+    project = lock_project(project.pk)
+    require(by, "projects.request_change", project)
+    reason = (reason or "").strip()
+    book = queries.signed_book(project)
+    if book is None:
+        raise ValidationError(_("This project has no signed task book to change."), code="no_book")
+    waiting = _open_change(project)
+    if waiting is not None:
+        raise ValidationError(_("A change request of this project (“%(kind)s”) is still waiting for a decision; "
+                                "one change is decided at a time.") % {"kind": waiting.get_kind_display()},
+                              code="open")
+    if project.task_books.filter(state__in=[TaskBook.State.DRAFT, TaskBook.State.CONFIRMED]).exists():
+        raise ValidationError(_("A new version of the task book is being prepared; request the change once it is "
+                                "signed."), code="open_version")
+    if not reason:
+        raise ValidationError(_("Give the reason for the change."), code="reason")
+    stored, needs_second = changes.check(project, book, kind, proposal)
+    change = ChangeRequest.objects.create(
+        project=project, task_book=book, kind=kind, proposal=stored, reason=reason,
+        clause=changes.RULES[kind].clause, needs_second=needs_second, requested_by=user_of(by),
+        requested_at=clock.now())
+    audit.record(action="projects.changerequest.submit", by=by, target=change,
+                 new={"kind": kind, "proposal": stored, "needs_second": needs_second, "version": book.number},
+                 reason=reason, clause=change.clause)
+    return change
+
+
+def _locked_change(change: ChangeRequest) -> tuple[Project, ChangeRequest]:
+    project = lock_project(change.project_id)
+    return project, ChangeRequest.objects.select_for_update().get(pk=change.pk)
+
+
+@transaction.atomic
+def approve_change(change: ChangeRequest, *, by, comments: str = "") -> ChangeRequest:
+    """An officer approves. A change that needs four eyes is endorsed by the first officer and approved by a
+    second one; the final approval re-checks the rule and starts the next task-book version with the change."""
+    require(by, "projects.decide_change")
+    comments = (comments or "").strip()
+    project, locked = _locked_change(change)
+    step = "second" if locked.state == ChangeRequest.State.ENDORSED else (
+        "endorse" if locked.needs_second else "approve")
+    if not states.CHANGE.can(locked, step):
+        raise states.CHANGE.refusal(locked, ChangeRequest.State.APPROVED)
+    if step == "second" and locked.endorsed_by_id == getattr(user_of(by), "pk", None):
+        raise TransitionRefused(_("You gave the first approval of this change; a second officer, not you, must "
+                                  "approve it (four eyes)."), code="four_eyes")
+    book = queries.signed_book(project)
+    if book is None or book.pk != locked.task_book_id:
+        raise ValidationError(_("The task book was changed since this request was made; the request must be made "
+                                "again against the version in force."), code="stale_book")
+    changes.check(project, book, locked.kind, locked.proposal)   # money spent or a report filed since counts
+    if step == "endorse":
+        workflow.move(locked, "endorse", by=by, reason=comments, clause=locked.clause,
+                      new={"proposal": locked.proposal}, endorsed_by=user_of(by), endorsed_at=clock.now(),
+                      comments=comments)
+        change.refresh_from_db()
+        return locked
+    with translation.override("zh-hans"):
+        text = _("Change request no. %(pk)s (%(kind)s, %(clause)s): %(change)s. Reason: %(reason)s") % {
+            "pk": locked.pk, "kind": locked.get_kind_display(), "clause": locked.clause,
+            "change": changes.describe(locked), "reason": locked.reason}
+    new_book = contracts.revise(book, by=by, reason=text, amendment=changes.amendment(locked, book))
+    workflow.move(locked, step, by=by, reason=comments, clause=locked.clause,
+                  new={"proposal": locked.proposal, "version": new_book.number},
+                  decided_by=user_of(by), decided_at=clock.now(), result_book=new_book,
+                  comments=comments or locked.comments)
+    change.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def reject_change(change: ChangeRequest, *, by, reason: str) -> ChangeRequest:
+    """An officer rejects, with the reason the organisation reads (kept on the request)."""
+    require(by, "projects.decide_change")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the change is rejected."), code="reason")
+    _project, locked = _locked_change(change)
+    workflow.move(locked, "reject", by=by, reason=reason, clause=locked.clause,
+                  decided_by=user_of(by), decided_at=clock.now(), comments=reason)
+    change.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def withdraw_change(change: ChangeRequest, *, by) -> ChangeRequest:
+    """The organisation takes back a change that waits for a decision."""
+    require(by, "projects.request_change", change.project)
+    _project, locked = _locked_change(change)
+    workflow.move(locked, "withdraw", by=by, clause=locked.clause)
+    change.refresh_from_db()
+    return locked

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.workflow import Transition, Workflow, register
-from minsheng.projects.models import ProgressReport
+from minsheng.projects.models import ChangeRequest, ProgressReport
 
 Report = ProgressReport.State
 STALE = _("This progress report is now “%(state)s”, so it cannot become “%(target)s”. Nothing was changed; reload "
@@ -17,3 +17,19 @@ REPORT = register(Workflow(ProgressReport, [
 ], prefix="projects.progressreport", stale=STALE, permission_object=lambda report: report.project))
 
 FILED = frozenset({Report.SUBMITTED, Report.ACCEPTED})   # a period with one of these is not late
+
+Change = ChangeRequest.State
+CHANGE_STALE = _("This change request is now “%(state)s”, so it cannot become “%(target)s”. Nothing was changed; "
+                 "reload the page to see its current state.")
+
+# A change the rules (projects/changes.py) give to one officer goes submitted → approved; one that needs four eyes
+# goes submitted → endorsed (first officer) → approved (a second officer, never the one who endorsed it).
+CHANGE = register(Workflow(ChangeRequest, [
+    Transition("approve", {Change.SUBMITTED}, Change.APPROVED, "projects.decide_change", "M17"),
+    Transition("endorse", {Change.SUBMITTED}, Change.ENDORSED, "projects.decide_change", "M17"),
+    Transition("second", {Change.ENDORSED}, Change.APPROVED, "projects.decide_change", "M17",
+               four_eyes="endorsed_by"),
+    Transition("reject", {Change.SUBMITTED, Change.ENDORSED}, Change.REJECTED, "projects.decide_change", "M17"),
+    Transition("withdraw", {Change.SUBMITTED, Change.ENDORSED}, Change.WITHDRAWN, "projects.request_change",
+               "M17"),
+], prefix="projects.changerequest", stale=CHANGE_STALE, permission_object=lambda change: change.project))

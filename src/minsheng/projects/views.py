@@ -15,9 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from minsheng.applications.models import BudgetLine
 from minsheng.core import clock
 from minsheng.core.permissions import allowed, permission_required
+from minsheng.projects import changes as change_rules
 from minsheng.projects import queries, services, states
-from minsheng.projects.forms import DecisionForm, MidtermForm
-from minsheng.projects.models import MidtermCheck, MilestoneProgress, ProgressReport
+from minsheng.projects.forms import CHANGE_FORMS, ChangeDecisionForm, DecisionForm, MidtermForm
+from minsheng.projects.models import ChangeRequest, MidtermCheck, MilestoneProgress, ProgressReport
 
 CATEGORIES = dict(BudgetLine.Category.choices)
 
@@ -65,6 +66,8 @@ def _reports_page(request, project, *, midterm_form=None, status=200):
         "may_check": allowed(user, "projects.record_midterm", project),
         "has_accepted": project.progress_reports.filter(state=ProgressReport.State.ACCEPTED).exists(),
         "midterm_form": midterm_form or MidtermForm(),
+        "changes": _change_rows(queries.changes_for(user).filter(project=project)),
+        "can_request_change": book is not None and allowed(user, "projects.request_change", project),
     }, status=status)
 
 
@@ -197,4 +200,111 @@ def midterm(request, project):
 @require_safe
 @permission_required("projects.view_queue")
 def queue(request):
-    return render(request, "projects/queue.html", {"rows": queries.queue(request.user)})
+    return render(request, "projects/queue.html", {"rows": queries.queue(request.user),
+                                                   "changes": _change_rows(queries.waiting_changes(request.user))})
+
+
+# --- Change requests (项目变更) -------------------------------------------------------------------------------
+
+def _change_rows(changes_qs) -> list[tuple]:
+    return [(change, change_rules.describe(change)) for change in changes_qs]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("projects.request_change", scope=queries.projects_for, object_perm="projects.request_change")
+def change_new(request, project):
+    book = queries.signed_book(project)
+    if book is None:
+        raise Http404
+    kind = request.GET.get("kind") or request.POST.get("kind") or ChangeRequest.Kind.BUDGET
+    if kind not in CHANGE_FORMS:
+        raise Http404
+    form_class, status = CHANGE_FORMS[kind], 200
+    if request.method == "POST":
+        form = form_class(request.POST, project=project, book=book)
+        if form.is_valid():
+            try:
+                change = services.request_change(project, by=request.user, kind=kind, proposal=form.proposal(),
+                                                 reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                _refused(request, error)
+                status = 400
+            else:
+                messages.success(request, _("Your change request was submitted; the programme office will decide "
+                                            "on it."))
+                return redirect("projects:change", pk=change.pk)
+        else:
+            status = 400
+    else:
+        form = form_class(project=project, book=book)
+    return render(request, "projects/change_form.html", {
+        "project": project, "book": book, "kind": kind, "form": form, "rule": change_rules.RULES[kind],
+        "kinds": ChangeRequest.Kind.choices, "waiting": queries.changes_for(request.user).filter(
+            project=project, state__in=ChangeRequest.OPEN).first(),
+    }, status=status)
+
+
+def _change_page(request, change, *, form=None, status=200):
+    steps = states.CHANGE.steps_for(request.user, change)
+    may_approve = steps["approve"] or steps["endorse"] or steps["second"]
+    return render(request, "projects/change_detail.html", {
+        "change": change, "project": change.project, "description": change_rules.describe(change),
+        "rule": change_rules.RULES[change.kind], "steps": steps, "may_approve": may_approve,
+        "may_reject": steps["reject"], "may_withdraw": steps["withdraw"],
+        "form": form or ChangeDecisionForm(),
+    }, status=status)
+
+
+@require_safe
+@permission_required("projects.view", scope=queries.changes_for)
+def change_detail(request, change):
+    return _change_page(request, change)
+
+
+def _decide_change(request, change, step, done: str):
+    form = ChangeDecisionForm(request.POST)
+    if not form.is_valid():
+        return _change_page(request, change, form=form, status=400)
+    try:
+        step(change, by=request.user, comments=form.cleaned_data["comments"])
+    except (ValidationError, PermissionDenied) as error:
+        _refused(request, error)
+        change.refresh_from_db()
+        return _change_page(request, change, form=form, status=409)
+    change.refresh_from_db()
+    messages.success(request, done(change))
+    return redirect("projects:change", pk=change.pk)
+
+
+def _approved(change) -> str:
+    if change.state == ChangeRequest.State.ENDORSED:
+        return _("Your approval was recorded; the change now waits for a second officer.")
+    return _("The change was approved: task book version %(n)s was started with it, for the organisation to "
+             "confirm and the programme office to countersign.") % {"n": change.result_book.number}
+
+
+@require_POST
+@permission_required("projects.decide_change", scope=queries.changes_for)
+def change_approve(request, change):
+    return _decide_change(request, change, services.approve_change, _approved)
+
+
+@require_POST
+@permission_required("projects.decide_change", scope=queries.changes_for)
+def change_reject(request, change):
+    return _decide_change(
+        request, change, lambda c, *, by, comments: services.reject_change(c, by=by, reason=comments),
+        lambda c: _("The change was rejected; the organisation reads your reason."))
+
+
+@require_POST
+@permission_required("projects.request_change", scope=queries.changes_for)
+def change_withdraw(request, change):
+    try:
+        services.withdraw_change(change, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        _refused(request, error)
+        change.refresh_from_db()
+        return _change_page(request, change, status=409)
+    messages.success(request, _("Your change request was withdrawn."))
+    return redirect("projects:change", pk=change.pk)

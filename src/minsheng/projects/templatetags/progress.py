@@ -4,6 +4,7 @@ from django import template
 
 from minsheng.core.permissions import allowed
 from minsheng.projects import queries
+from minsheng.projects.models import ChangeRequest
 
 register = template.Library()
 
@@ -15,4 +16,6 @@ def progress_card(context, project):
     return {"project": project, "shown": allowed(user, "projects.view", project),
             "late": sum(1 for row in rows if row.late), "periods": len(rows),
             "accepted": sum(1 for row in rows if row.status == "accepted"),
-            "midterm": project.call.midterm_check}
+            "midterm": project.call.midterm_check,
+            "changes_waiting": project.change_requests.filter(state__in=ChangeRequest.OPEN).count()
+            if allowed(user, "projects.view", project) else 0}
