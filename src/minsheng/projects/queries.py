@@ -94,3 +94,15 @@ def queue(user, today=None) -> list[tuple[Project, PeriodRow]]:
             if row.status in ("late", Report.SUBMITTED):
                 rows.append((project, row))
     return rows
+
+
+def acceptance_projects_for(user) -> QuerySet[Project]:
+    """The projects whose acceptance the user may open: those of projects_for, and for an expert the projects
+    whose acceptance panel they sit on."""
+    from minsheng.core.roles import is_expert
+
+    if is_expert(user):
+        person = getattr(user, "person_id", None)
+        return Project.objects.select_related("call", "organisation", "lead").filter(
+            acceptance__experts__expert__person_id=person) if person else Project.objects.none()
+    return projects_for(user)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from minsheng.projects import views
+from minsheng.projects import acceptance_views, views
 
 app_name = "projects"
 
@@ -14,4 +14,12 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/accept/", views.report_accept, name="accept"),
     path("reports/<int:pk>/return/", views.report_return, name="return"),
+    # acceptance (验收)
+    path("<int:pk>/acceptance/", acceptance_views.acceptance, name="acceptance"),
+    path("<int:pk>/acceptance/apply/", acceptance_views.apply, name="acceptance_apply"),
+    path("<int:pk>/acceptance/check/", acceptance_views.check, name="acceptance_check"),
+    path("<int:pk>/acceptance/panel/", acceptance_views.add_expert, name="acceptance_panel"),
+    path("<int:pk>/acceptance/score/", acceptance_views.score, name="acceptance_score"),
+    path("<int:pk>/acceptance/verdict/", acceptance_views.verdict, name="acceptance_verdict"),
+    path("<int:pk>/acceptance/verdict.pdf", acceptance_views.verdict_pdf, name="acceptance_pdf"),
 ]

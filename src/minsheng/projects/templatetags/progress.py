@@ -4,6 +4,7 @@ from django import template
 
 from minsheng.core.permissions import allowed
 from minsheng.projects import queries
+from minsheng.projects.models import Acceptance
 
 register = template.Library()
 
@@ -15,4 +16,6 @@ def progress_card(context, project):
     return {"project": project, "shown": allowed(user, "projects.view", project),
             "late": sum(1 for row in rows if row.late), "periods": len(rows),
             "accepted": sum(1 for row in rows if row.status == "accepted"),
-            "midterm": project.call.midterm_check}
+            "midterm": project.call.midterm_check,
+            "acceptance": Acceptance.objects.filter(project=project).first(),
+            "can_apply": allowed(user, "projects.apply_acceptance", project)}
