@@ -179,7 +179,8 @@ def add_expert(request, project):
 
 
 @require_POST
-@permission_required("projects.view_acceptance", scope=queries.acceptance_projects_for)
+@permission_required("projects.score_acceptance", scope=queries.acceptance_projects_for,
+                     object_perm="projects.score_acceptance")
 def score(request, project):
     scores = {c.code: request.POST.get(f"score_{c.code}", "") for c in acceptance_rules.RUBRIC}
     return _act(request, project, lambda a: services.score(a, by=request.user, scores=scores,
