@@ -46,7 +46,7 @@ def _filing(project):
     return data
 
 
-def extend_world(world):   # the reports' world, then the acceptance's
+def extend_world(world):
     from minsheng.projects import services
     from tests.factories import user_for_role
 
