@@ -199,4 +199,11 @@ ROWS += [
         data=lambda w: {"verdict": "pass"}),
     Row("projects:acceptance_verdict", everyone(NOT_ALLOWED), kwargs=pk("a_scored"), note="GET"),
     Row("projects:acceptance_pdf", only(ACCEPTANCE_READERS), kwargs=pk("a_decided")),
+    # the API reads (an acceptance's own id)
+    Row("projects-acceptance-list", only(ACCEPTANCE_READERS, anonymous=403)),
+    Row("projects-acceptance-detail", only(ACCEPTANCE_READERS, anonymous=403),
+        kwargs=lambda w: {"pk": w.a_review.acceptance.pk}),
+    Row("projects-acceptance-detail", only(ACCEPTANCE_READERS, anonymous=403, applicant=NOT_FOUND,
+                                           expert=NOT_FOUND), kwargs=lambda w: {"pk": w.a_other.acceptance.pk},
+        note="another organisation's"),
 ]

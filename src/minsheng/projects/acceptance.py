@@ -260,15 +260,19 @@ def member_of(acceptance: Acceptance, user) -> AcceptanceExpert | None:
 
 
 @transaction.atomic
-def score(acceptance: Acceptance, *, by, scores: dict, comments: str = "") -> AcceptanceExpert:
+def score(acceptance: Acceptance, *, by, scores: dict, comments: str = "",
+          member: AcceptanceExpert | None = None) -> AcceptanceExpert:
     """An expert of the panel scores the acceptance on the rubric; a conflict found since is refused with its
-    reasons, and a score is given once."""
+    reasons, and a score is given once. `member` names the panel member only for the platform itself (the demo
+    data of experts without an account); a person always scores as themself."""
     require(by, "projects.score_acceptance", acceptance)
     lock_project(acceptance.project_id)
     acceptance.refresh_from_db()
     if acceptance.state != State.REVIEW:
         raise ValidationError(_("This acceptance is no longer under expert review."), code="state")
-    member = member_of(acceptance, user_of(by))
+    person = user_of(by)
+    if person is not None or member is None or member.acceptance_id != acceptance.pk:
+        member = member_of(acceptance, person)
     if member is None:
         raise ValidationError(_("You are not on this acceptance's panel."), code="panel")
     member = AcceptanceExpert.objects.select_for_update().get(pk=member.pk)
