@@ -55,6 +55,7 @@ def test_applied_checked_scored_decided_and_the_final_tranche_released(page, wor
     page.click("[data-ms-apply-acceptance]")
     expect(page.locator("[data-ms-acceptance-state]")).to_have_attribute("data-ms-acceptance-state", "applied")
     expect(page.locator("[data-ms-rule='achievements_described']")).to_have_attribute("data-ms-passed", "yes")
+    _checked(page)
     page.context.clear_cookies()
 
     sign_in(page, "e2e_officer")
@@ -70,10 +71,12 @@ def test_applied_checked_scored_decided_and_the_final_tranche_released(page, wor
     page.click("[data-ms-add-expert]")
     expect(page.locator(f"[data-ms-member='{world['expert'].pk}']")).to_be_visible()
     expect(page.locator("[data-ms-verdict-form]")).to_be_visible()
+    _checked(page)      # the panel, the pool with conflicts and the verdict form
     page.context.clear_cookies()
 
     sign_in(page, "e2e_expert")
     page.goto(f"/projects/{project.pk}/acceptance/")
+    _checked(page)      # the scoring form
     for code, value in {"completion": "9", "quality": "9", "funds": "8", "transfer": "8", "ip": "8"}.items():
         page.fill(f"#score_{code}", value)
     page.fill("#score-comments", "指标全部完成，成果已在社区推广应用。")
