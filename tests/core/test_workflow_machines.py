@@ -34,7 +34,7 @@ from minsheng.problems import states as problem_states
 from minsheng.problems.models import Problem
 from minsheng.problems.services import make_tracking_code
 from minsheng.projects import states as project_report_states
-from minsheng.projects.models import ChangeRequest, ProgressReport
+from minsheng.projects.models import Acceptance, ChangeRequest, ProgressReport
 from minsheng.registry import states as registry_states
 from minsheng.registry.models import Organisation
 from minsheng.review import states as review_states
@@ -241,6 +241,18 @@ def test_change_request_table():
                                             requested_at=timezone.now(), comments="理由")
 
     run_machine(project_report_states.CHANGE, make)
+def test_acceptance_table():
+    officer = user_for_role(Role.OFFICER)
+
+    def make():
+        # one acceptance per project; the texts a closing or a failure needs are there from the start
+        project = approved_project()
+        book = TaskBook.objects.create(project=project, title=project.title, grant=project.grant, ip_clause="IP",
+                                       data_clause="data", issued_by=officer, issued_at=timezone.now())
+        return Acceptance.objects.create(project=project, task_book=book, summary="完成", applied_by=officer,
+                                         applied_at=timezone.now(), conditions="补齐指标", verdict_reason="未完成")
+
+    run_machine(project_report_states.ACCEPTANCE, make)
 
 
 def test_every_table_is_tested_here():
@@ -249,7 +261,7 @@ def test_every_table_is_tested_here():
               review_states.EXPERT, review_states.ASSIGNMENT, review_states.REVIEW, review_states.PANEL,
               call_states.WORKFLOW, registry_states.WORKFLOW, funding_states.OBJECTION, funding_states.PROJECT,
               problem_states.WORKFLOW, project_report_states.REPORT,
-              project_report_states.CHANGE}
+              project_report_states.CHANGE, project_report_states.ACCEPTANCE}
     assert set(workflow.registered()) == tested
 
 

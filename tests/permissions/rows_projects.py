@@ -129,3 +129,109 @@ ROWS = [
     Row("projects-change-detail", only(READERS, anonymous=403, applicant=NOT_FOUND), kwargs=pk("p_other_change"),
         note="another organisation's"),
 ]
+
+
+# --- Acceptance (验收) ---------------------------------------------------------------------------------
+# The organisation applies; officers check, pick the panel and decide; the expert on the panel scores and reads;
+# finance, auditors and administrators read. Another organisation's acceptance answers 404 to the applicant and
+# to an expert who is not on its panel.
+
+EXPERT_ROLE = str(Role.EXPERT)
+ACCEPTANCE_READERS = READERS | {Role.EXPERT}
+
+
+def _acceptance_world(world):
+    from minsheng.projects import acceptance
+    from minsheng.review.models import ExpertProfile
+    from tests.factories import PersonFactory
+    from tests.factories.review import ExpertProfileFactory
+    from tests.projects.acceptance_helpers import GOOD, ended_project, filing
+
+    officer = world.users[OFFICER_ROLE]
+    # the matrix's expert, whichever rows file gave them a profile first
+    profile = getattr(world, "expert_profile", None) or ExpertProfile.objects.filter(
+        person_id=world.users[EXPERT_ROLE].person_id).first()
+    if profile is None:
+        profile = ExpertProfileFactory(person=PersonFactory(organisation=world.org_other))
+        world.users[EXPERT_ROLE].person = profile.person
+        world.users[EXPERT_ROLE].save()
+        world.expert_profile = profile
+    expert = world.users[EXPERT_ROLE]
+    world.a_spare_expert = ExpertProfileFactory()
+
+    def filed(organisation=world.org_own):
+        project, applicant = ended_project(officer, organisation=organisation)
+        return project, acceptance.apply(project, filing(project), by=applicant)
+
+    world.a_ended, _applicant = ended_project(officer, organisation=world.org_own)
+    world.a_applied, _item = filed()
+    project, item = filed()
+    acceptance.decide_check(item, by=officer, passed=True)
+    acceptance.add_expert(item, profile, by=officer)
+    world.a_review = project
+    project, item = filed()
+    acceptance.decide_check(item, by=officer, passed=True)
+    acceptance.add_expert(item, profile, by=officer)
+    acceptance.score(item, by=expert, scores=GOOD, comments="指标完成良好")
+    world.a_scored = project
+    project, item = filed()
+    acceptance.decide_check(item, by=officer, passed=True)
+    acceptance.add_expert(item, profile, by=officer)
+    acceptance.score(item, by=expert, scores=GOOD, comments="指标完成良好")
+    acceptance.decide(item, by=officer, verdict="pass")
+    world.a_decided = project
+    world.a_other, _item = filed(world.org_other)
+
+
+def _acceptance_filing(project):
+    from minsheng.projects import queries
+
+    book = queries.signed_book(project)
+    data = {f"i{i.pk}_delivered": f"{i.target.normalize():f}" for i in book.indicators.all()}
+    data.update({f"i{i.pk}_evidence": "检测报告" for i in book.indicators.all()})
+    data.update({"summary": "全部完成", "achievements": "示范应用", "ip_produced": "发明专利 1 项"})
+    return data
+
+
+_extend_reports = extend_world
+
+
+def extend_world(world):   # the reports' world, then the acceptance's
+    _extend_reports(world)
+    _acceptance_world(world)
+
+
+ROWS += [
+    Row("projects:acceptance", only(ACCEPTANCE_READERS), kwargs=pk("a_review")),
+    Row("projects:acceptance", only(READERS, expert=NOT_FOUND), kwargs=pk("a_ended"), note="not applied for"),
+    Row("projects:acceptance", only(ACCEPTANCE_READERS, applicant=NOT_FOUND, expert=NOT_FOUND), kwargs=pk("a_other"),
+        note="another organisation's"),
+    Row("projects:acceptance_apply", only(APPLICANT), kwargs=pk("a_ended")),
+    Row("projects:acceptance_apply", only(APPLICANT, ok=NOT_FOUND), kwargs=pk("a_other"),
+        note="another organisation's"),
+    Row("projects:acceptance_apply", only(APPLICANT, ok=302), kwargs=pk("a_ended"), method="POST",
+        data=lambda w: _acceptance_filing(w.a_ended)),
+    Row("projects:acceptance_check", only(OFFICER, ok=302), kwargs=pk("a_applied"), method="POST",
+        data=lambda w: {"decision": "pass", "comments": ""}),
+    Row("projects:acceptance_check", everyone(NOT_ALLOWED), kwargs=pk("a_applied"), note="GET"),
+    Row("projects:acceptance_panel", only(OFFICER, ok=302), kwargs=pk("a_review"), method="POST",
+        data=lambda w: {"expert": w.a_spare_expert.pk}),
+    Row("projects:acceptance_panel", everyone(NOT_ALLOWED), kwargs=pk("a_review"), note="GET"),
+    Row("projects:acceptance_score", only({Role.EXPERT}, ok=302), kwargs=pk("a_review"), method="POST",
+        data=lambda w: {**{f"score_{k}": v for k, v in {"completion": 9, "quality": 8, "funds": 8, "transfer": 7,
+                                                          "ip": 8}.items()}, "comments": "良好"}),
+    Row("projects:acceptance_score", only({Role.EXPERT}, ok=NOT_FOUND), kwargs=pk("a_other"), method="POST",
+        data=lambda w: {"comments": "良好"}, note="not on the panel"),
+    Row("projects:acceptance_score", everyone(NOT_ALLOWED), kwargs=pk("a_review"), note="GET"),
+    Row("projects:acceptance_verdict", only(OFFICER, ok=302), kwargs=pk("a_scored"), method="POST",
+        data=lambda w: {"verdict": "pass"}),
+    Row("projects:acceptance_verdict", everyone(NOT_ALLOWED), kwargs=pk("a_scored"), note="GET"),
+    Row("projects:acceptance_pdf", only(ACCEPTANCE_READERS), kwargs=pk("a_decided")),
+    # the API reads (an acceptance's own id)
+    Row("projects-acceptance-list", only(ACCEPTANCE_READERS, anonymous=403)),
+    Row("projects-acceptance-detail", only(ACCEPTANCE_READERS, anonymous=403),
+        kwargs=lambda w: {"pk": w.a_review.acceptance.pk}),
+    Row("projects-acceptance-detail", only(ACCEPTANCE_READERS, anonymous=403, applicant=NOT_FOUND,
+                                           expert=NOT_FOUND), kwargs=lambda w: {"pk": w.a_other.acceptance.pk},
+        note="another organisation's"),
+]

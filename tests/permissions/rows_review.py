@@ -16,7 +16,9 @@ def extend_world(world):
     from tests.factories.review import ExpertProfileFactory
 
     # The matrix's expert account gets a person with a profile (a new person: the registry rows are unaffected).
-    world.expert_profile = ExpertProfileFactory(person=PersonFactory(organisation=world.org_other))
+    # (kept when an earlier rows file already gave it one, so that file's rows still find it)
+    world.expert_profile = getattr(world, "expert_profile", None) or ExpertProfileFactory(
+        person=PersonFactory(organisation=world.org_other))
     expert = world.users[E]
     expert.person = world.expert_profile.person
     expert.save()

@@ -98,7 +98,7 @@ class CallForm(Styled, forms.ModelForm):
         model = Call
         fields = ["programme", "title_zh", "title_en", "description", "domains", "focus_directions", "funding_mode",
                   "support_type", "cofunding_ratio", "allow_partial_funding", "reviewers_per_proposal",
-                  "report_every_months", "midterm_check", "opens_at",
+                  "report_every_months", "midterm_check", "early_acceptance", "opens_at",
                   "closes_at", "review_ends_at", "notice_at", "co_owners"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),

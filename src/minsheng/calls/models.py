@@ -91,6 +91,10 @@ class Call(TimeStampedModel):
         _("mid-term check"), default=False,
         help_text=_("Whether the programme office holds a mid-term check of each funded project (M17); the "
                     "mid-term tranche is then requested on a passed check."))
+    early_acceptance = models.BooleanField(
+        _("early acceptance"), default=False,
+        help_text=_("Whether a funded project may apply for acceptance before the last milestone of its task book "
+                    "is due (M17)."))
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     review_ends_at = models.DateTimeField(_("review ends"))

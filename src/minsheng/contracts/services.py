@@ -404,14 +404,16 @@ def request_tranche(tranche: Tranche, *, by, note: str = "") -> Tranche:
     require(by, "contracts.request_tranche")
     note = (note or "").strip()
     project = lock_project(tranche.project_id)
-    if project.state != Project.State.UNDER_WAY:
-        raise ValidationError(_("Money is disbursed only once the task book is signed."), code="not_started")
     locked = Tranche.objects.select_for_update().get(pk=tranche.pk)
-    if locked.condition == Tranche.Condition.MIDTERM and project.call.midterm_check:
-        if not bases.applies(locked):
-            raise ValidationError(_("This call holds a mid-term check (M17): the mid-term tranche is requested on "
-                                    "a passed check, which is not recorded here."), code="no_basis")
-        note = bases.basis(locked)   # refuses without a passed check; the check is the basis, not free text
+    # the acceptance tranche is paid after the verdict closed the project as accepted (M17)
+    final = locked.condition == Tranche.Condition.ACCEPTANCE and project.state == Project.State.ACCEPTED
+    if project.state != Project.State.UNDER_WAY and not final:
+        raise ValidationError(_("Money is disbursed only once the task book is signed."), code="not_started")
+    if locked.condition == Tranche.Condition.MIDTERM and project.call.midterm_check and not bases.applies(locked):
+        raise ValidationError(_("This call holds a mid-term check (M17): the mid-term tranche is requested on "
+                                "a passed check, which is not recorded here."), code="no_basis")
+    if bases.applies(locked):
+        note = bases.basis(locked)   # refuses without the recorded step; the step is the basis, not free text
     elif locked.condition != Tranche.Condition.SIGNING and not note:
         raise ValidationError(_("Say on what basis this tranche is due (for example the mid-term check or the "
                                 "acceptance it follows)."), code="note")

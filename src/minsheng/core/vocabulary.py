@@ -108,6 +108,15 @@ ACTIONS = {
     "projects.changerequest.second": pgettext_lazy("audit action", "Change request approved by a second officer"),
     "projects.changerequest.reject": pgettext_lazy("audit action", "Change request rejected"),
     "projects.changerequest.withdraw": pgettext_lazy("audit action", "Change request withdrawn"),
+    "projects.acceptance.apply": pgettext_lazy("audit action", "Acceptance applied for"),
+    "projects.acceptance.refile": pgettext_lazy("audit action", "Acceptance file filed again"),
+    "projects.acceptance.pass_check": pgettext_lazy("audit action", "Acceptance file passed the formal check"),
+    "projects.acceptance.return": pgettext_lazy("audit action", "Acceptance file returned with comments"),
+    "projects.acceptance.pass": pgettext_lazy("audit action", "Acceptance passed"),
+    "projects.acceptance.close": pgettext_lazy("audit action", "Project closed with conditions"),
+    "projects.acceptance.fail": pgettext_lazy("audit action", "Acceptance failed"),
+    "projects.acceptanceexpert.add": pgettext_lazy("audit action", "Expert added to the acceptance panel"),
+    "projects.acceptanceexpert.score": pgettext_lazy("audit action", "Acceptance scored by an expert"),
     # the audit trail itself
     "core.auditevent.verify": pgettext_lazy("audit action", "Audit chain verified"),
     "core.auditevent.export": pgettext_lazy("audit action", "Audit trail exported"),
@@ -127,6 +136,9 @@ ACTIONS = {
     "funding.objection.lodge": pgettext_lazy("audit action", "Objection lodged"),
     "funding.objection.handle": pgettext_lazy("audit action", "Objection handled"),
     "funding.project.start": pgettext_lazy("audit action", "Project under way"),
+    "funding.project.accept": pgettext_lazy("audit action", "Project accepted"),
+    "funding.project.fail": pgettext_lazy("audit action", "Project failed its acceptance"),
+    "funding.project.terminate": pgettext_lazy("audit action", "Project terminated"),
     # registry
     "registry.organisation.verify": pgettext_lazy("audit action", "Organisation verified"),
     "registry.organisation.reject": pgettext_lazy("audit action", "Organisation verification refused"),
@@ -321,6 +333,19 @@ VALUES_BY_ACTION = {
         Value(pgettext_lazy("audit value", "indicator values reached"), "mapping"),
     ("contracts.taskbook.revise", "amendment"):
         Value(pgettext_lazy("audit value", "change applied to the new version"), "mapping"),
+    ("projects.acceptance.apply", "indicators"): Value(pgettext_lazy("audit value", "indicator values delivered"),
+                                                       "mapping"),
+    ("projects.acceptance.refile", "indicators"): Value(pgettext_lazy("audit value", "indicator values delivered"),
+                                                        "mapping"),
+    ("projects.acceptance.pass", "score"): Value(pgettext_lazy("audit value", "performance score"), NUMBER),
+    ("projects.acceptance.close", "score"): Value(pgettext_lazy("audit value", "performance score"), NUMBER),
+    ("projects.acceptance.fail", "score"): Value(pgettext_lazy("audit value", "performance score"), NUMBER),
+    ("projects.acceptance.pass", "conditions"): Value(pgettext_lazy("audit value", "conditions"), TEXT),
+    ("projects.acceptance.close", "conditions"): Value(pgettext_lazy("audit value", "conditions"), TEXT),
+    ("projects.acceptance.fail", "conditions"): Value(pgettext_lazy("audit value", "conditions"), TEXT),
+    ("projects.acceptanceexpert.add", "expert"): Value(pgettext_lazy("audit value", "expert"), TEXT),
+    ("projects.acceptanceexpert.score", "score"): Value(pgettext_lazy("audit value", "the expert's score"),
+                                                        NUMBER),
 }
 
 # Actions whose every key is a budget category (the task book's budget as divided by the organisation).

@@ -10,6 +10,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         # contracts asks for the basis of a mid-term tranche through its registry; projects answers (M17)
         from minsheng.contracts import bases
-        from minsheng.projects import services
+        from minsheng.projects import acceptance, services
 
         bases.PROVIDERS[bases.MIDTERM] = services.midterm_basis
+        bases.PROVIDERS[bases.ACCEPTANCE] = acceptance.basis

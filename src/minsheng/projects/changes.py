@@ -51,7 +51,7 @@ class Rule:
 RULES = {
     Kind.BUDGET: Rule(Kind.BUDGET, "M20", gettext_lazy(
         "Money moves from one budget category to another; the total stays the same, and a category keeps at least "
-        "what was already spent in it. Up to 10 % of the source category one officer approves; more needs a "
+        "what was already spent in it. Up to a tenth of the source category one officer approves; more needs a "
         "second officer.")),
     Kind.EXTENSION: Rule(Kind.EXTENSION, "M17", gettext_lazy(
         "The end date moves later once in the life of a project, by at most 12 months, to a date after today.")),

@@ -202,3 +202,144 @@ class ChangeRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN
+class Acceptance(models.Model):
+    """The project's acceptance (验收, M17): the organisation's file (per indicator of the signed task book, promised
+    against delivered with evidence; the financial report computed from contracts; the achievements and IP), its
+    formal check (rules as data, each result with its clause), the expert panel's scores on the acceptance rubric
+    and the officer's verdict with the performance score. One per project; a returned file is corrected and filed
+    again in the same row."""
+
+    class State(models.TextChoices):
+        APPLIED = "applied", pgettext_lazy("acceptance state", "Applied, formal check")
+        RETURNED = "returned", pgettext_lazy("acceptance state", "Returned by the formal check")
+        REVIEW = "review", pgettext_lazy("acceptance state", "Under expert review")
+        PASSED = "passed", pgettext_lazy("acceptance state", "Passed")
+        CONDITIONAL = "conditional", pgettext_lazy("acceptance state", "Closed with conditions")
+        FAILED = "failed", pgettext_lazy("acceptance state", "Failed")
+
+    project = models.OneToOneField("funding.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+                                   related_name="acceptance")
+    task_book = models.ForeignKey("contracts.TaskBook", verbose_name=_("task book"), on_delete=models.PROTECT,
+                                  related_name="+")
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.APPLIED,
+                             db_index=True)
+    round = models.PositiveSmallIntegerField(_("filing"), default=1)
+    summary = models.TextField(_("summary of the work done"))
+    achievements = models.TextField(_("achievements"), blank=True)
+    ip_produced = models.TextField(_("intellectual property produced"), blank=True)
+    links = models.TextField(_("links to the results"), blank=True)
+    # computed from contracts when filed: {"budget": {category: yuan}, "spent": {category: yuan}, "grant": yuan,
+    # "paid": yuan, "spent_total": yuan, "unspent": yuan}, amounts as strings
+    financial = models.JSONField(_("financial report"), default=dict, blank=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applied by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    applied_at = models.DateTimeField(_("applied at"))
+    check_comments = models.TextField(_("formal check comments"), blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    score = models.DecimalField(_("performance score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    verdict_reason = models.TextField(_("reason for the verdict"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    pdf = models.BinaryField(_("verdict PDF"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("acceptance")
+        verbose_name_plural = _("acceptances")
+        constraints = [
+            models.CheckConstraint(condition=~Q(state="conditional") | ~Q(conditions=""),
+                                   name="acceptance_conditional_has_conditions"),
+            models.CheckConstraint(condition=~Q(state="failed") | ~Q(verdict_reason=""),
+                                   name="acceptance_failed_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.number} {self.get_state_display()}"
+
+    @property
+    def decided(self) -> bool:
+        return self.state in (self.State.PASSED, self.State.CONDITIONAL, self.State.FAILED)
+
+
+class AcceptanceIndicator(models.Model):
+    """One indicator of the signed task book: the target promised, the value delivered and its evidence."""
+
+    acceptance = models.ForeignKey(Acceptance, on_delete=models.CASCADE, related_name="indicators")
+    indicator = models.ForeignKey("contracts.TaskBookIndicator", verbose_name=_("indicator"),
+                                  on_delete=models.PROTECT, related_name="+")
+    promised = models.DecimalField(_("promised"), max_digits=16, decimal_places=2)
+    delivered = models.DecimalField(_("delivered"), max_digits=16, decimal_places=2)
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        ordering = ["acceptance", "indicator__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["acceptance", "indicator"], name="acceptance_indicator_once"),
+            models.CheckConstraint(condition=Q(delivered__gte=0), name="acceptance_delivered_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.delivered}/{self.promised}"
+
+    @property
+    def met(self) -> bool:
+        return self.delivered >= self.promised
+
+    @property
+    def rate(self) -> int:
+        """The completion rate in percent (above 100 when the target was exceeded)."""
+        if not self.promised:
+            return 100
+        return int(self.delivered * 100 / self.promised)
+
+
+class AcceptanceCheckResult(models.Model):
+    """One formal-check rule's verdict on one filing of the acceptance file, with its clause and explanation."""
+
+    acceptance = models.ForeignKey(Acceptance, on_delete=models.CASCADE, related_name="check_results")
+    round = models.PositiveSmallIntegerField(_("filing"))
+    code = models.CharField(_("rule"), max_length=40)
+    clause_code = models.CharField(_("clause"), max_length=8)
+    passed = models.BooleanField(_("passed"))
+    explanation_zh = models.TextField()
+    explanation_en = models.TextField()
+
+    class Meta:
+        ordering = ["acceptance", "-round", "pk"]
+        constraints = [models.UniqueConstraint(fields=["acceptance", "round", "code"],
+                                               name="acceptance_check_result_once")]
+
+    def __str__(self) -> str:
+        return f"{self.clause_code} {'✓' if self.passed else '✗'}"
+
+    @property
+    def explanation(self) -> str:
+        from django.utils.translation import get_language
+        return self.explanation_en if (get_language() or "").startswith("en") else self.explanation_zh
+
+
+class AcceptanceExpert(models.Model):
+    """An expert on the acceptance panel, with the scores per criterion of the acceptance rubric once given."""
+
+    acceptance = models.ForeignKey(Acceptance, on_delete=models.CASCADE, related_name="experts")
+    expert = models.ForeignKey("review.ExpertProfile", verbose_name=_("expert"), on_delete=models.PROTECT,
+                               related_name="acceptance_panels")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT,
+                                 related_name="+")
+    added_at = models.DateTimeField(_("added at"))
+    # {criterion code: score}, empty until the expert submits
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    comments = models.TextField(_("comments"), blank=True)
+    scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["acceptance", "pk"]
+        verbose_name = _("acceptance expert")
+        verbose_name_plural = _("acceptance experts")
+        constraints = [models.UniqueConstraint(fields=["acceptance", "expert"], name="acceptance_expert_once")]
+
+    def __str__(self) -> str:
+        return f"{self.acceptance_id} {self.expert_id}"

@@ -105,3 +105,13 @@ def changes_for(user) -> QuerySet[ChangeRequest]:
 def waiting_changes(user) -> list[ChangeRequest]:
     """The change requests waiting for an officer: first approvals, then those awaiting a second officer."""
     return list(changes_for(user).filter(state__in=ChangeRequest.OPEN).order_by("requested_at", "pk"))
+def acceptance_projects_for(user) -> QuerySet[Project]:
+    """The projects whose acceptance the user may open: those of projects_for, and for an expert the projects
+    whose acceptance panel they sit on."""
+    from minsheng.core.roles import is_expert
+
+    if is_expert(user):
+        person = getattr(user, "person_id", None)
+        return Project.objects.select_related("call", "organisation", "lead").filter(
+            acceptance__experts__expert__person_id=person) if person else Project.objects.none()
+    return projects_for(user)

@@ -5,15 +5,17 @@
 - The organisation requests changes (项目变更) of a project under way and may withdraw one while it waits;
   programme officers decide them (the second approval of a four-eyes change is a different officer: the
   workflow's four_eyes in states.py).
+- Applicants of the project's organisation apply for its acceptance; officers check the file, pick the panel and
+  record the verdict; an expert on the panel scores it.
 - Finance, auditors and administrators read; nobody else reads anything here (views narrow to
   queries.projects_for first, so a project outside the user's scope answers 404).
 """
 
 import rules
 
-from minsheng.core.roles import is_admin, is_applicant, is_auditor, is_finance, is_officer
+from minsheng.core.roles import is_admin, is_applicant, is_auditor, is_expert, is_finance, is_officer
 from minsheng.funding.models import Project
-from minsheng.projects.models import MidtermCheck, ProgressReport
+from minsheng.projects.models import Acceptance, MidtermCheck, ProgressReport
 
 
 @rules.predicate
@@ -53,3 +55,45 @@ rules.add_perm("projects.record_midterm_now", is_officer & is_under_way & call_h
                & has_accepted_report & ~has_midterm_check)
 rules.add_perm("projects.request_change", is_applicant & of_own_organisation & is_under_way)
 rules.add_perm("projects.decide_change", is_officer)
+
+
+# --- Acceptance (验收) ---------------------------------------------------------------------------------
+
+def _acceptance(obj):
+    """The acceptance a predicate is asked about: an acceptance, or the acceptance of a project."""
+    if obj is None or isinstance(obj, Acceptance):
+        return obj
+    return Acceptance.objects.filter(project=obj).first()
+
+
+@rules.predicate
+def on_acceptance_panel(user, obj) -> bool:
+    acceptance = _acceptance(obj)
+    if acceptance is None:
+        return obj is None
+    person = getattr(user, "person_id", None)
+    return bool(person) and acceptance.experts.filter(expert__person_id=person).exists()
+
+
+@rules.predicate
+def acceptance_of_own_organisation(user, obj) -> bool:
+    if obj is None:
+        return True
+    project = obj.project if isinstance(obj, Acceptance) else obj
+    return of_own_organisation(user, project)
+
+
+@rules.predicate
+def acceptance_under_review(user, obj) -> bool:
+    acceptance = _acceptance(obj)
+    return obj is None or (acceptance is not None and acceptance.state == Acceptance.State.REVIEW)
+
+
+# the applicant applies (and files again after a return) for a project under way of its organisation
+rules.add_perm("projects.apply_acceptance", is_applicant & of_own_organisation & is_under_way)
+rules.add_perm("projects.check_acceptance", is_officer)
+rules.add_perm("projects.pick_acceptance_panel", is_officer)
+rules.add_perm("projects.decide_acceptance", is_officer)
+rules.add_perm("projects.score_acceptance", is_expert & on_acceptance_panel & acceptance_under_review)
+rules.add_perm("projects.view_acceptance", is_officer | is_finance | is_auditor | is_admin
+               | (is_applicant & acceptance_of_own_organisation) | (is_expert & on_acceptance_panel))

@@ -1,9 +1,10 @@
-"""The states of a progress report and the only transitions between them (M17), through core.workflow.move."""
+"""The states of a progress report and of an acceptance, and the only transitions between them (M17), through
+core.workflow.move."""
 
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.workflow import Transition, Workflow, register
-from minsheng.projects.models import ChangeRequest, ProgressReport
+from minsheng.projects.models import Acceptance, ChangeRequest, ProgressReport
 
 Report = ProgressReport.State
 STALE = _("This progress report is now “%(state)s”, so it cannot become “%(target)s”. Nothing was changed; reload "
@@ -33,3 +34,18 @@ CHANGE = register(Workflow(ChangeRequest, [
     Transition("withdraw", {Change.SUBMITTED, Change.ENDORSED}, Change.WITHDRAWN, "projects.request_change",
                "M17"),
 ], prefix="projects.changerequest", stale=CHANGE_STALE, permission_object=lambda change: change.project))
+Verdict = Acceptance.State
+ACCEPTANCE_STALE = _("This acceptance is now “%(state)s”, so it cannot become “%(target)s”. Nothing was changed; "
+                     "reload the page to see its current state.")
+
+# The applicant files again after a return; an officer passes or returns the formal check and records the verdict.
+ACCEPTANCE = register(Workflow(Acceptance, [
+    Transition("refile", {Verdict.RETURNED}, Verdict.APPLIED, "projects.apply_acceptance", "M17"),
+    Transition("pass_check", {Verdict.APPLIED}, Verdict.REVIEW, "projects.check_acceptance", "M17"),
+    Transition("return", {Verdict.APPLIED}, Verdict.RETURNED, "projects.check_acceptance", "M17"),
+    Transition("pass", {Verdict.REVIEW}, Verdict.PASSED, "projects.decide_acceptance", "M17"),
+    Transition("close", {Verdict.REVIEW}, Verdict.CONDITIONAL, "projects.decide_acceptance", "M17"),
+    Transition("fail", {Verdict.REVIEW}, Verdict.FAILED, "projects.decide_acceptance", "M17"),
+], prefix="projects.acceptance", stale=ACCEPTANCE_STALE, permission_object=lambda acceptance: acceptance.project))
+
+DECIDED = frozenset({Verdict.PASSED, Verdict.CONDITIONAL, Verdict.FAILED})

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from minsheng.projects import views
+from minsheng.projects import acceptance_views, views
 
 app_name = "projects"
 
@@ -19,4 +19,12 @@ urlpatterns = [
     path("changes/<int:pk>/approve/", views.change_approve, name="change_approve"),
     path("changes/<int:pk>/reject/", views.change_reject, name="change_reject"),
     path("changes/<int:pk>/withdraw/", views.change_withdraw, name="change_withdraw"),
+    # acceptance (验收)
+    path("<int:pk>/acceptance/", acceptance_views.acceptance, name="acceptance"),
+    path("<int:pk>/acceptance/apply/", acceptance_views.apply, name="acceptance_apply"),
+    path("<int:pk>/acceptance/check/", acceptance_views.check, name="acceptance_check"),
+    path("<int:pk>/acceptance/panel/", acceptance_views.add_expert, name="acceptance_panel"),
+    path("<int:pk>/acceptance/score/", acceptance_views.score, name="acceptance_score"),
+    path("<int:pk>/acceptance/verdict/", acceptance_views.verdict, name="acceptance_verdict"),
+    path("<int:pk>/acceptance/verdict.pdf", acceptance_views.verdict_pdf, name="acceptance_pdf"),
 ]

@@ -4,7 +4,7 @@ from django import template
 
 from minsheng.core.permissions import allowed
 from minsheng.projects import queries
-from minsheng.projects.models import ChangeRequest
+from minsheng.projects.models import Acceptance, ChangeRequest
 
 register = template.Library()
 
@@ -18,4 +18,6 @@ def progress_card(context, project):
             "accepted": sum(1 for row in rows if row.status == "accepted"),
             "midterm": project.call.midterm_check,
             "changes_waiting": project.change_requests.filter(state__in=ChangeRequest.OPEN).count()
-            if allowed(user, "projects.view", project) else 0}
+            if allowed(user, "projects.view", project) else 0,
+            "acceptance": Acceptance.objects.filter(project=project).first(),
+            "can_apply": allowed(user, "projects.apply_acceptance", project)}
