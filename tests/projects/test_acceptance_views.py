@@ -67,3 +67,28 @@ def test_a_verdict_without_scores_and_a_conflicted_score_are_refused_with_reason
     assert not item.experts.filter(scored_at__isnull=False).exists()
     item.refresh_from_db()
     assert item.state == Acceptance.State.REVIEW
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_each_state_reads_cleanly_in_both_languages(client, officer, language):
+    """The page in review (panel, pool, verdict form) and decided (verdict, PDF link), checked by the same page
+    checks as the walk over every page: valid HTML, labelled controls, no raw codes, no text of the other
+    language, money in 万元."""
+    from tests.e2e import page_checks
+
+    project, applicant = ended_project(officer)
+    item = acceptance.apply(project, filing(project, delivered="0.5"), by=applicant)
+    acceptance.decide_check(item, by=officer, passed=True)
+    profile, expert = expert_for()
+    acceptance.add_expert(item, profile, by=officer)
+    client.cookies["minsheng_language"] = language
+    url = reverse("projects:acceptance", args=[project.pk])
+    pages = [_as(client, officer).get(url), _as(client, expert).get(url)]
+    acceptance.score(item, by=expert, scores=GOOD, comments="良好")
+    acceptance.decide(item, by=officer, verdict="close", conditions="补齐指标")
+    pages.append(_as(client, officer).get(url))
+    pages.append(_as(client, applicant).get(url))
+    for response in pages:
+        assert response.status_code == 200
+        found = {k: v for k, v in page_checks.check_html(response.content.decode()).items() if v}
+        assert not found, found
