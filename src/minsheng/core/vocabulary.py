@@ -321,6 +321,10 @@ VALUES_BY_ACTION = {
         Value(pgettext_lazy("audit value", "indicator values reached"), "mapping"),
     ("contracts.taskbook.revise", "amendment"):
         Value(pgettext_lazy("audit value", "change applied to the new version"), "mapping"),
+    ("contracts.taskbook.revise", "ends_on"): Value(pgettext_lazy("audit value", "end date"), TEXT),
+    ("contracts.taskbook.revise", "targets"): Value(pgettext_lazy("audit value", "indicator targets"), "mapping"),
+    **{(f"projects.changerequest.{step}", "change"): Value(pgettext_lazy("audit value", "the change"), TEXT)
+       for step in ("submit", "endorse", "approve", "second")},
 }
 
 # Actions whose every key is a budget category (the task book's budget as divided by the organisation).
