@@ -259,3 +259,28 @@ def test_a_partner_from_the_registry_takes_anothers_place(officer):
     contracts.countersign(new, by=officer)   # the PDF carries the partners
     new.refresh_from_db()
     assert new.pdf and new.state == TaskBook.State.SIGNED
+
+
+def test_the_trail_reads_in_words(project, applicant, officer):
+    """The request's and the new version's events read without raw keys, codes or amounts in yuan."""
+    import re
+
+    from django.utils import translation
+
+    from minsheng.core import readable
+
+    indicator = services.request_change(project, by=applicant, kind=Kind.EXTENSION, reason="延期",
+                                        proposal={"ends_on": "2029-06-30"})
+    services.reject_change(indicator, by=officer, reason="不同意")
+    change = budget(project, applicant, amount="200000")
+    services.approve_change(change, by=officer)
+    services.approve_change(change, by=user_for_role(Role.OFFICER))
+    events = [*audit.history_for(change).order_by("seq"), *audit.history_for(change.result_book).order_by("seq"),
+              *audit.history_for(indicator).order_by("seq")]
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            text = " ".join(" ".join([r.summary, *r.sentences,
+                                      *(f"{c.label} {c.old or ''} {c.new}" for c in r.changes)])
+                            for r in readable.read(events))
+        assert "20 万元" in text or "20.00 万元" in text, text
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b|\b\d{6,}\.\d\d\b", text), text

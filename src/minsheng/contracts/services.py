@@ -154,10 +154,13 @@ class Amendment:
     team: list | None = None
     partners: list | None = None
 
-    def as_audit(self) -> dict:
+    def as_audit(self, names: dict | None = None) -> dict:
+        """As the trail keeps it: indicator targets under the indicator's name in the task book ({code: name})."""
+        names = names or {}
         parts = {"budget": {k: str(v) for k, v in self.budget.items()} if self.budget is not None else None,
                  "ends_on": self.ends_on.isoformat() if self.ends_on else None,
-                 "targets": {k: str(v) for k, v in self.targets.items()} if self.targets is not None else None,
+                 "targets": {names.get(k, k): str(v) for k, v in self.targets.items()}
+                 if self.targets is not None else None,
                  "team": self.team, "partners": self.partners}
         return {k: v for k, v in parts.items() if v is not None}
 
@@ -224,7 +227,8 @@ def revise(task_book: TaskBook, *, by, reason: str, amendment: Amendment | None 
     changed = {}
     if amendment is not None:
         _amend(book, amendment)
-        changed = {"amendment": amendment.as_audit()}
+        names = dict(TaskBookIndicator.objects.filter(task_book=book).values_list("code", "name"))
+        changed = {"amendment": amendment.as_audit(names)}
     audit.record(action="contracts.taskbook.revise", by=by, target=book,
                  new={"project": signed.project.number, "version": book.number, "from": signed.number, **changed},
                  clause=CLAUSE, reason=reason)

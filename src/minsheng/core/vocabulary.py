@@ -346,6 +346,10 @@ VALUES_BY_ACTION = {
     ("projects.acceptanceexpert.add", "expert"): Value(pgettext_lazy("audit value", "expert"), TEXT),
     ("projects.acceptanceexpert.score", "score"): Value(pgettext_lazy("audit value", "the expert's score"),
                                                         NUMBER),
+    ("contracts.taskbook.revise", "ends_on"): Value(pgettext_lazy("audit value", "end date"), TEXT),
+    ("contracts.taskbook.revise", "targets"): Value(pgettext_lazy("audit value", "indicator targets"), "mapping"),
+    **{(f"projects.changerequest.{step}", "change"): Value(pgettext_lazy("audit value", "the change"), TEXT)
+       for step in ("submit", "endorse", "approve", "second")},
 }
 
 # Actions whose every key is a budget category (the task book's budget as divided by the organisation).

@@ -237,9 +237,16 @@ def request_change(project: Project, *, by, kind: str, proposal: dict, reason: s
         clause=changes.RULES[kind].clause, needs_second=needs_second, requested_by=user_of(by),
         requested_at=clock.now())
     audit.record(action="projects.changerequest.submit", by=by, target=change,
-                 new={"kind": kind, "proposal": stored, "needs_second": needs_second, "version": book.number},
+                 new={"kind": kind, "change": _in_chinese(change), "needs_second": needs_second,
+                      "version": book.number},
                  reason=reason, clause=change.clause)
     return change
+
+
+def _in_chinese(change: ChangeRequest) -> str:
+    """The change in words, as the trail keeps it (the structured proposal stays on the request, never edited)."""
+    with translation.override("zh-hans"):
+        return changes.describe(change)
 
 
 def _locked_change(change: ChangeRequest) -> tuple[Project, ChangeRequest]:
@@ -268,7 +275,7 @@ def approve_change(change: ChangeRequest, *, by, comments: str = "") -> ChangeRe
     changes.check(project, book, locked.kind, locked.proposal)   # money spent or a report filed since counts
     if step == "endorse":
         workflow.move(locked, "endorse", by=by, reason=comments, clause=locked.clause,
-                      new={"proposal": locked.proposal}, endorsed_by=user_of(by), endorsed_at=clock.now(),
+                      new={"change": _in_chinese(locked)}, endorsed_by=user_of(by), endorsed_at=clock.now(),
                       comments=comments)
         change.refresh_from_db()
         return locked
@@ -278,7 +285,7 @@ def approve_change(change: ChangeRequest, *, by, comments: str = "") -> ChangeRe
             "change": changes.describe(locked), "reason": locked.reason}
     new_book = contracts.revise(book, by=by, reason=text, amendment=changes.amendment(locked, book))
     workflow.move(locked, step, by=by, reason=comments, clause=locked.clause,
-                  new={"proposal": locked.proposal, "version": new_book.number},
+                  new={"change": _in_chinese(locked), "version": new_book.number},
                   decided_by=user_of(by), decided_at=clock.now(), result_book=new_book,
                   comments=comments or locked.comments)
     change.refresh_from_db()
