@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minsheng.applications.models import BudgetLine
+from minsheng.contracts import queries as contracts
 from minsheng.core import clock
 from minsheng.core.permissions import allowed, permission_required
-from minsheng.projects import queries, services, states
+from minsheng.projects import queries, services, states, timeline
 from minsheng.projects.forms import DecisionForm, MidtermForm
 from minsheng.projects.models import MidtermCheck, MilestoneProgress, ProgressReport
 
@@ -58,8 +59,11 @@ def _reports_page(request, project, *, midterm_form=None, status=200):
     milestones = [(m, statuses.get(m.pk)) for m in book.milestones.all()] if book is not None else []
     check = MidtermCheck.objects.filter(project=project).select_related("recorded_by").first()
     can_file = allowed(user, "projects.file_report", project)
+    late = [row for row in rows if row.late]
     return render(request, "projects/project_reports.html", {
-        "project": project, "book": book, "rows": rows, "late": sum(1 for r in rows if r.late),
+        "project": project, "book": book, "rows": rows, "late": len(late),
+        "money": contracts.money_of(project), "completion": queries.completion([project])[project.pk],
+        "timeline": timeline.entries(project, user, late_periods=late),
         "indicators": indicators, "milestones": milestones, "check": check, "can_file": can_file,
         "can_check": allowed(user, "projects.record_midterm_now", project),
         "may_check": allowed(user, "projects.record_midterm", project),
