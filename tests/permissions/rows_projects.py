@@ -57,6 +57,10 @@ def extend_world(world):
     report = services.submit_report(world.p_accepted_project, 1, _filing_of(world.p_accepted_project),
                                     by=applicant)
     services.accept_report(report, by=officer)
+    world.p_checked_project = _under_way(world.org_own, officer, applicant)
+    report = services.submit_report(world.p_checked_project, 1, _filing_of(world.p_checked_project), by=applicant)
+    services.accept_report(report, by=officer)
+    services.record_midterm(world.p_checked_project, by=officer, result="pass", findings="进展正常")
     other_applicant = user_for_role(Role.APPLICANT, organisation=world.org_other)
     world.p_other = _under_way(world.org_other, officer, other_applicant)
     world.p_other_report = services.submit_report(world.p_other, 1, _filing_of(world.p_other), by=other_applicant)
@@ -77,6 +81,17 @@ def pk(name):
 
 def period(name, number):
     return lambda world: {"pk": getattr(world, name).pk, "period": number}
+
+
+def api(roles, **overrides):
+    return only(roles, anonymous=403, **overrides)
+
+
+def midterm_of(name):
+    def kwargs(world):
+        from minsheng.projects.models import MidtermCheck
+        return {"pk": MidtermCheck.objects.get(project=getattr(world, name)).pk}
+    return kwargs
 
 
 ROWS = [
@@ -100,4 +115,15 @@ ROWS = [
     Row("projects:midterm", only(OFFICER, ok=302), kwargs=pk("p_accepted_project"), method="POST",
         data=lambda w: {"result": "pass", "findings": "进展正常"}),
     Row("projects:midterm", everyone(NOT_ALLOWED), kwargs=pk("p_accepted_project"), note="GET"),
+    # the API (projects/api.py)
+    Row("projects-progress-report-list", api(READERS)),
+    Row("projects-progress-report-detail", api(READERS), kwargs=pk("p_submitted")),
+    Row("projects-progress-report-detail", api(READERS, applicant=NOT_FOUND), kwargs=pk("p_other_report"),
+        note="another organisation's"),
+    Row("projects-progress-report-list", api(READERS, ok=NOT_ALLOWED), method="POST", data=lambda w: {},
+        content_type="application/json", note="read only"),
+    Row("projects-midterm-check-list", api(READERS)),
+    Row("projects-midterm-check-detail", api(READERS), kwargs=midterm_of("p_checked_project")),
+    Row("projects-midterm-check-detail", api(READERS, ok=NOT_FOUND), kwargs=lambda w: {"pk": 999999},
+        note="unknown"),
 ]
