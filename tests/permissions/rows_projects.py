@@ -9,6 +9,7 @@ from tests.permissions.spec import NOT_ALLOWED, NOT_FOUND, Row, everyone, only
 APPLICANT_ROLE, OFFICER_ROLE = str(Role.APPLICANT), str(Role.OFFICER)
 READERS = {Role.APPLICANT, Role.OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
 QUEUE = {Role.OFFICER, Role.AUDITOR, Role.ADMIN}
+EXPORTERS = {Role.OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
 OFFICER, APPLICANT = {Role.OFFICER}, {Role.APPLICANT}
 
 
@@ -115,6 +116,9 @@ ROWS = [
     Row("projects:midterm", only(OFFICER, ok=302), kwargs=pk("p_accepted_project"), method="POST",
         data=lambda w: {"result": "pass", "findings": "进展正常"}),
     Row("projects:midterm", everyone(NOT_ALLOWED), kwargs=pk("p_accepted_project"), note="GET"),
+    Row("projects:call_projects", only(EXPORTERS), kwargs=lambda w: {"call_pk": w.p_project.call_id}),
+    Row("projects:call_projects", only(EXPORTERS, ok=404), kwargs=lambda w: {"call_pk": 999999}, note="unknown"),
+    Row("projects:call_reports", only(EXPORTERS), kwargs=lambda w: {"call_pk": w.p_project.call_id}),
     # the API (projects/api.py)
     Row("projects-progress-report-list", api(READERS)),
     Row("projects-progress-report-detail", api(READERS), kwargs=pk("p_submitted")),

@@ -2,8 +2,9 @@
 
 - Applicants of the project's organisation file its progress reports.
 - Programme officers accept or return reports and record the mid-term check.
-- Finance, auditors and administrators read; nobody else reads anything here (views narrow to
-  queries.projects_for first, so a project outside the user's scope answers 404).
+- Finance, auditors and administrators read, and with officers export a call's projects and reports; nobody
+  else reads anything here (views narrow to queries.projects_for first, so a project outside the user's scope
+  answers 404).
 """
 
 import rules
@@ -42,6 +43,8 @@ def has_midterm_check(user, project) -> bool:
 
 rules.add_perm("projects.view", is_officer | is_finance | is_auditor | is_admin | (is_applicant & of_own_organisation))
 rules.add_perm("projects.view_queue", is_officer | is_auditor | is_admin)
+# A call's projects and progress reports in Excel: the government readers, never an organisation
+rules.add_perm("projects.export", is_officer | is_finance | is_auditor | is_admin)
 rules.add_perm("projects.file_report", is_applicant & of_own_organisation & is_under_way)
 rules.add_perm("projects.decide_report", is_officer)
 rules.add_perm("projects.record_midterm", is_officer)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from minsheng.projects import views
+from minsheng.projects import exports, views
 
 app_name = "projects"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/accept/", views.report_accept, name="accept"),
     path("reports/<int:pk>/return/", views.report_return, name="return"),
+    path("calls/<int:call_pk>/projects.xlsx", exports.call_projects, name="call_projects"),
+    path("calls/<int:call_pk>/progress-reports.xlsx", exports.call_reports, name="call_reports"),
 ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minsheng.applications.models import BudgetLine
+from minsheng.calls.models import Call
 from minsheng.contracts import queries as contracts
 from minsheng.core import clock
 from minsheng.core.permissions import allowed, permission_required
@@ -201,4 +202,6 @@ def midterm(request, project):
 @require_safe
 @permission_required("projects.view_queue")
 def queue(request):
-    return render(request, "projects/queue.html", {"rows": queries.queue(request.user)})
+    calls = (Call.objects.filter(projects__in=queries.projects_for(request.user)).distinct().order_by("code")
+             if allowed(request.user, "projects.export") else [])
+    return render(request, "projects/queue.html", {"rows": queries.queue(request.user), "calls": calls})
