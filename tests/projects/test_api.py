@@ -103,3 +103,11 @@ def test_the_projects_api_schema_is_valid_and_has_no_warnings():
                                 f"{dict(GENERATOR_STATS._error_cache)}"
     validate_schema(schema)
     assert len(schema["paths"]) == 2 * len(ROUTES)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "²", "-1", "1.5"])
+def test_a_project_filter_that_is_no_key_is_ignored(officer, value):
+    client = Client()
+    client.force_login(officer)
+    for path in ("/api/v1/projects/progress-reports/", "/api/v1/projects/midterm-checks/"):
+        assert client.get(path, {"project": value}).status_code == 200

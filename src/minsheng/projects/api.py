@@ -4,6 +4,8 @@ anyone else is refused; outside the scope an object answers 404. Each stage of a
 endpoints in its own headed block below and adds them to ROUTES.
 """
 
+import re
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
@@ -15,9 +17,9 @@ ROUTES: list[tuple] = []
 
 
 def _project_filter(queryset, params):
-    """?project=<id> narrows to one project (ignored unless a number)."""
+    """?project=<id> narrows to one project (ignored unless a plain number a database key can hold)."""
     project = params.get("project", "")
-    return queryset.filter(project_id=int(project)) if project.isdigit() else queryset
+    return queryset.filter(project_id=int(project)) if re.fullmatch(r"[0-9]{1,18}", project) else queryset
 
 
 PROJECT_PARAMETER = OpenApiParameter("project", int, description="Only this project's records")

@@ -82,8 +82,8 @@ def call_projects(request, call_pk: int):
     headers, rows = project_table(projects)
     return export_response(
         request, group="projects.export", action="funding.project.export", filename=f"projects-{call.code}",
-        title=_("Projects"), headers=headers, rows=rows, target=call, reason=_("Projects' execution export"),
-        clause="M17")
+        title=_("Execution of the projects"), headers=headers, rows=rows, target=call,
+        reason=_("Projects' execution export"), clause="M17")
 
 
 @require_safe

@@ -37,6 +37,7 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minsheng.applications.models import Application
 from minsheng.core import labels, vocabulary
@@ -50,13 +51,13 @@ ALL, APPLICANT, FINANCE = "all", "applicant", "finance"
 
 # The stage an entry belongs to, from its target's app: what the page groups its badges by.
 STAGES = {
-    "origin": _("Problem and call"),
-    "application": _("Application"),
-    "review": _("Review"),
-    "decision": _("Funding decision"),
-    "contract": _("Task book"),
-    "money": _("Money"),
-    "execution": _("Execution"),
+    "origin": pgettext_lazy("timeline stage", "Problem and call"),
+    "application": pgettext_lazy("timeline stage", "Application"),
+    "review": pgettext_lazy("timeline stage", "Review"),
+    "decision": pgettext_lazy("timeline stage", "Funding decision"),
+    "contract": pgettext_lazy("timeline stage", "Task book"),
+    "money": pgettext_lazy("timeline stage", "Money"),
+    "execution": pgettext_lazy("timeline stage", "Execution"),
 }
 _STAGE_OF_APP = {"problems": "origin", "calls": "origin", "applications": "application", "review": "review",
                  "funding": "decision", "contracts": "contract"}
