@@ -9,6 +9,7 @@ from tests.permissions.spec import NOT_ALLOWED, NOT_FOUND, Row, everyone, only
 APPLICANT_ROLE, OFFICER_ROLE = str(Role.APPLICANT), str(Role.OFFICER)
 READERS = {Role.APPLICANT, Role.OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
 QUEUE = {Role.OFFICER, Role.AUDITOR, Role.ADMIN}
+EXPORTERS = {Role.OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
 OFFICER, APPLICANT = {Role.OFFICER}, {Role.APPLICANT}
 
 
@@ -57,6 +58,10 @@ def extend_world(world):
     report = services.submit_report(world.p_accepted_project, 1, _filing_of(world.p_accepted_project),
                                     by=applicant)
     services.accept_report(report, by=officer)
+    world.p_checked_project = _under_way(world.org_own, officer, applicant)
+    report = services.submit_report(world.p_checked_project, 1, _filing_of(world.p_checked_project), by=applicant)
+    services.accept_report(report, by=officer)
+    services.record_midterm(world.p_checked_project, by=officer, result="pass", findings="进展正常")
     other_applicant = user_for_role(Role.APPLICANT, organisation=world.org_other)
     world.p_other = _under_way(world.org_other, officer, other_applicant)
     world.p_other_report = services.submit_report(world.p_other, 1, _filing_of(world.p_other), by=other_applicant)
@@ -83,6 +88,17 @@ def pk(name):
 
 def period(name, number):
     return lambda world: {"pk": getattr(world, name).pk, "period": number}
+
+
+def api(roles, **overrides):
+    return only(roles, anonymous=403, **overrides)
+
+
+def midterm_of(name):
+    def kwargs(world):
+        from minsheng.projects.models import MidtermCheck
+        return {"pk": MidtermCheck.objects.get(project=getattr(world, name)).pk}
+    return kwargs
 
 
 ROWS = [
@@ -234,4 +250,18 @@ ROWS += [
     Row("projects-acceptance-detail", only(ACCEPTANCE_READERS, anonymous=403, applicant=NOT_FOUND,
                                            expert=NOT_FOUND), kwargs=lambda w: {"pk": w.a_other.acceptance.pk},
         note="another organisation's"),
+    Row("projects:call_projects", only(EXPORTERS), kwargs=lambda w: {"call_pk": w.p_project.call_id}),
+    Row("projects:call_projects", only(EXPORTERS, ok=404), kwargs=lambda w: {"call_pk": 999999}, note="unknown"),
+    Row("projects:call_reports", only(EXPORTERS), kwargs=lambda w: {"call_pk": w.p_project.call_id}),
+    # the API (projects/api.py)
+    Row("projects-progress-report-list", api(READERS)),
+    Row("projects-progress-report-detail", api(READERS), kwargs=pk("p_submitted")),
+    Row("projects-progress-report-detail", api(READERS, applicant=NOT_FOUND), kwargs=pk("p_other_report"),
+        note="another organisation's"),
+    Row("projects-progress-report-list", api(READERS, ok=NOT_ALLOWED), method="POST", data=lambda w: {},
+        content_type="application/json", note="read only"),
+    Row("projects-midterm-check-list", api(READERS)),
+    Row("projects-midterm-check-detail", api(READERS), kwargs=midterm_of("p_checked_project")),
+    Row("projects-midterm-check-detail", api(READERS, ok=NOT_FOUND), kwargs=lambda w: {"pk": 999999},
+        note="unknown"),
 ]

@@ -1,6 +1,7 @@
 """The demo part "progress": on the first batch's projects under way (monthly reports, a mid-term check), reports
 accepted on time, one project late, one report returned with comments, one waiting, and a mid-term check of each
-result; never in the future; a second run adds nothing."""
+result; never in the future; a second run adds nothing. A demo project's timeline finds every stage's events as the
+real services recorded them, and the applicant's names no reviewer."""
 
 import io
 
@@ -8,9 +9,12 @@ import pytest
 from django.core.management import call_command
 
 from minsheng.core import clock
+from minsheng.core.roles import Role
 from minsheng.funding.models import Project
-from minsheng.projects import queries
+from minsheng.projects import queries, timeline
 from minsheng.projects.models import MidtermCheck, ProgressReport
+from minsheng.review.models import Assignment
+from tests.factories import user_for_role
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +32,24 @@ def test_the_demo_tells_each_story_once():
     assert any(late.values())
     terminated = MidtermCheck.objects.get(result=MidtermCheck.Result.TERMINATE).project
     assert late[terminated.number] >= 1 and not terminated.progress_reports.filter(period=2).exists()
+    _the_timeline_reads_a_demo_projects_life()
     counts = (reports.count(), MidtermCheck.objects.count())
     call_command("demo", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
     assert (ProgressReport.objects.count(), MidtermCheck.objects.count()) == counts
+
+
+def _the_timeline_reads_a_demo_projects_life():
+    project = (Project.objects.filter(state=Project.State.UNDER_WAY, progress_reports__state="accepted")
+               .select_related("application").distinct().first())
+    entries = timeline.entries(project, user_for_role(Role.OFFICER))
+    stages = {entry.stage for entry in entries}
+    assert {"application", "review", "decision", "contract", "execution"} <= stages, stages
+    assert all(entry.label != entry.action for entry in entries if entry.action)        # every code is labelled
+    mine = timeline.entries(project, user_for_role(Role.APPLICANT, organisation=project.organisation))
+    assert all(e.action == "review.panel.freeze" for e in mine if e.stage == "review")
+    experts = {str(a.expert.person.name) for a in Assignment.objects.filter(application=project.application)
+               .select_related("expert__person")}
+    shown = " ".join(f"{e.actor} {e.reason} {e.target}" for e in mine)
+    assert experts and not any(name in shown for name in experts)
+    finance = timeline.entries(project, user_for_role(Role.FINANCE))
+    assert finance and {e.stage for e in finance} <= {"money", "decision", "contract", "execution"}

@@ -7,8 +7,9 @@
   workflow's four_eyes in states.py).
 - Applicants of the project's organisation apply for its acceptance; officers check the file, pick the panel and
   record the verdict; an expert on the panel scores it.
-- Finance, auditors and administrators read; nobody else reads anything here (views narrow to
-  queries.projects_for first, so a project outside the user's scope answers 404).
+- Finance, auditors and administrators read, and with officers export a call's projects and reports; nobody
+  else reads anything here (views narrow to queries.projects_for first, so a project outside the user's scope
+  answers 404).
 """
 
 import rules
@@ -47,6 +48,8 @@ def has_midterm_check(user, project) -> bool:
 
 rules.add_perm("projects.view", is_officer | is_finance | is_auditor | is_admin | (is_applicant & of_own_organisation))
 rules.add_perm("projects.view_queue", is_officer | is_auditor | is_admin)
+# A call's projects and progress reports in Excel: the government readers, never an organisation
+rules.add_perm("projects.export", is_officer | is_finance | is_auditor | is_admin)
 rules.add_perm("projects.file_report", is_applicant & of_own_organisation & is_under_way)
 rules.add_perm("projects.decide_report", is_officer)
 rules.add_perm("projects.record_midterm", is_officer)

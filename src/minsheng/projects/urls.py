@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from minsheng.projects import acceptance_views, views
+from minsheng.projects import acceptance_views, exports, views
 
 app_name = "projects"
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("<int:pk>/acceptance/score/", acceptance_views.score, name="acceptance_score"),
     path("<int:pk>/acceptance/verdict/", acceptance_views.verdict, name="acceptance_verdict"),
     path("<int:pk>/acceptance/verdict.pdf", acceptance_views.verdict_pdf, name="acceptance_pdf"),
+    path("calls/<int:call_pk>/projects.xlsx", exports.call_projects, name="call_projects"),
+    path("calls/<int:call_pk>/progress-reports.xlsx", exports.call_reports, name="call_reports"),
 ]

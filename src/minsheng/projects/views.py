@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minsheng.applications.models import BudgetLine
+from minsheng.calls.models import Call
+from minsheng.contracts import queries as contracts
 from minsheng.core import clock
 from minsheng.core.permissions import allowed, permission_required
 from minsheng.projects import changes as change_rules
-from minsheng.projects import queries, services, states
+from minsheng.projects import queries, services, states, timeline
 from minsheng.projects.forms import CHANGE_FORMS, ChangeDecisionForm, DecisionForm, MidtermForm
 from minsheng.projects.models import ChangeRequest, MidtermCheck, MilestoneProgress, ProgressReport
 
@@ -59,8 +61,11 @@ def _reports_page(request, project, *, midterm_form=None, status=200):
     milestones = [(m, statuses.get(m.pk)) for m in book.milestones.all()] if book is not None else []
     check = MidtermCheck.objects.filter(project=project).select_related("recorded_by").first()
     can_file = allowed(user, "projects.file_report", project)
+    late = [row for row in rows if row.late]
     return render(request, "projects/project_reports.html", {
-        "project": project, "book": book, "rows": rows, "late": sum(1 for r in rows if r.late),
+        "project": project, "book": book, "rows": rows, "late": len(late),
+        "money": contracts.money_of(project), "completion": queries.completion([project])[project.pk],
+        "timeline": timeline.entries(project, user, late_periods=late),
         "indicators": indicators, "milestones": milestones, "check": check, "can_file": can_file,
         "can_check": allowed(user, "projects.record_midterm_now", project),
         "may_check": allowed(user, "projects.record_midterm", project),
@@ -200,7 +205,9 @@ def midterm(request, project):
 @require_safe
 @permission_required("projects.view_queue")
 def queue(request):
-    return render(request, "projects/queue.html", {"rows": queries.queue(request.user),
+    calls = (Call.objects.filter(projects__in=queries.projects_for(request.user)).distinct().order_by("code")
+             if allowed(request.user, "projects.export") else [])
+    return render(request, "projects/queue.html", {"rows": queries.queue(request.user), "calls": calls,
                                                    "changes": _change_rows(queries.waiting_changes(request.user))})
 
 

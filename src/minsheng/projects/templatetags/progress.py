@@ -21,3 +21,12 @@ def progress_card(context, project):
             if allowed(user, "projects.view", project) else 0,
             "acceptance": Acceptance.objects.filter(project=project).first(),
             "can_apply": allowed(user, "projects.apply_acceptance", project)}
+
+
+@register.inclusion_tag("projects/_reports_due.html", takes_context=True)
+def reports_due(context):
+    """The applicant's home: the progress reports its organisation must file now, late ones first (M17)."""
+    user = context["request"].user
+    rows = queries.due_for(user) if allowed(user, "projects.file_report") else []
+    rows.sort(key=lambda pair: (not pair[1].late, pair[1].period.due_on))
+    return {"rows": rows, "late": sum(1 for _project, row in rows if row.late)}
