@@ -102,6 +102,10 @@ ACTIONS = {
     "projects.progressreport.accept": pgettext_lazy("audit action", "Progress report accepted"),
     "projects.progressreport.return": pgettext_lazy("audit action", "Progress report returned with comments"),
     "projects.midtermcheck.record": pgettext_lazy("audit action", "Mid-term check recorded"),
+    # IP and achievements
+    "outcomes.ipasset.lapse": pgettext_lazy("audit action", "IP right lapsed"),
+    "outcomes.achievement.verify": pgettext_lazy("audit action", "Achievement verified"),
+    "outcomes.achievement.unverify": pgettext_lazy("audit action", "Achievement verification taken back"),
     # the audit trail itself
     "core.auditevent.verify": pgettext_lazy("audit action", "Audit chain verified"),
     "core.auditevent.export": pgettext_lazy("audit action", "Audit trail exported"),
