@@ -29,9 +29,9 @@ from minsheng.core.permissions import SYSTEM
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused, Workflow
 from minsheng.funding import states as funding_states
+from minsheng.funding.models import FundingPlan, Objection
 from minsheng.outcomes import states as outcome_states
 from minsheng.outcomes.models import Achievement
-from minsheng.funding.models import FundingPlan, Objection
 from minsheng.problems import states as problem_states
 from minsheng.problems.models import Problem
 from minsheng.problems.services import make_tracking_code
