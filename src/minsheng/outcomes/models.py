@@ -98,7 +98,7 @@ class Achievement(TimeStampedModel):
     evidence_name = models.CharField(_("file name"), max_length=200, blank=True)
     evidence_type = models.CharField(_("file type"), max_length=60, blank=True)
     evidence_size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
-    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    evidence_sha256 = models.CharField(_("SHA-256 of the evidence file"), max_length=64, blank=True)
     state = models.CharField(_("verification"), max_length=12, choices=State.choices, default=State.UNVERIFIED,
                              db_index=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,

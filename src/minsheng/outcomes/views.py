@@ -111,7 +111,7 @@ def asset_create(request):
                 return redirect("outcomes:detail", pk=asset.pk)
     else:
         form = forms.IPAssetForm(user=user)
-    return render(request, "registry/form.html", {
+    return render(request, "outcomes/ip/form.html", {
         "kind": PAGE, "form": form, "object": None, "title": gettext("Register an IP asset"),
         "cancel_url": reverse("outcomes:list"), "list_url": reverse("outcomes:list"),
     })
@@ -136,7 +136,7 @@ def asset_edit(request, pk: int):
                 return redirect("outcomes:detail", pk=asset.pk)
     else:
         form = forms.IPAssetForm(instance=copy.copy(asset), user=user)
-    return render(request, "registry/form.html", {
+    return render(request, "outcomes/ip/form.html", {
         "kind": PAGE, "form": form, "object": asset, "title": gettext("Edit IP asset"),
         "cancel_url": reverse("outcomes:detail", kwargs={"pk": asset.pk}), "list_url": reverse("outcomes:list"),
     })
@@ -163,7 +163,7 @@ def asset_lapse(request, pk: int):
         else:
             messages.success(request, _("The lapse is recorded; this right no longer counts as held (M19)."))
             return redirect("outcomes:detail", pk=asset.pk)
-    return render(request, "registry/form.html", {
+    return render(request, "outcomes/ip/form.html", {
         "kind": PAGE, "form": form, "object": asset, "title": gettext("Record a lapse"),
         "cancel_url": reverse("outcomes:detail", kwargs={"pk": asset.pk}), "list_url": reverse("outcomes:list"),
     })
