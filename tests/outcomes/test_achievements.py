@@ -269,3 +269,29 @@ def test_ip_links_only_the_owners_projects(applicant, project, other_org):
     with pytest.raises(ValidationError, match="another organisation"):
         services.update_ip_asset(asset=asset, by=applicant, changes={"projects": [foreign]})
     assert list(asset.projects.all()) == [project]
+
+
+# --- pages ---------------------------------------------------------------------------------------------------------
+
+def test_the_department_officer_is_told_why_on_the_page(client, applicant, project):
+    from django.urls import reverse
+
+    achievement = services.create_achievement(by=applicant, values=values(project))
+    client.force_login(user_for_role(Role.DEPARTMENT_OFFICER))
+    detail = reverse("outcomes:achievement_detail", kwargs={"pk": achievement.pk})
+    page = client.get(detail)
+    assert page.status_code == 200 and not page.context["can_verify"]
+    response = client.post(reverse("outcomes:achievement_verify", kwargs={"pk": achievement.pk}),
+                           {"seen": "unverified"}, follow=True)
+    assert "您无权查看" in response.content.decode()
+    achievement.refresh_from_db()
+    assert achievement.state == "unverified"
+
+
+def test_the_applicants_home_warns_of_its_fees(client, applicant, own_org):
+    IPAssetFactory(owner=own_org, title="一种将要缴费的专利", next_fee_due=TODAY + datetime.timedelta(days=10))
+    IPAssetFactory(title="别人的专利", next_fee_due=TODAY + datetime.timedelta(days=10))
+    client.force_login(applicant)
+    html = client.get("/accounts/home/").content.decode()
+    assert "一种将要缴费的专利" in html and "别人的专利" not in html
+    assert "一种将要缴费的专利" in client.get("/outcomes/").content.decode()
