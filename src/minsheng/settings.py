@@ -69,6 +69,8 @@ SECOND_FACTOR_KEY = _secret("SECOND_FACTOR_KEY")
 # Signs backup manifests. Kept apart from the archives it signs: whoever holds a backup cannot re-sign it.
 BACKUP_KEY = _secret("BACKUP_KEY")
 # Signed checkpoints of the audit chain's head, appended outside the database (see core/checkpoints.py).
+# How many days before an IP right's annual fee or expiry date its owner is warned (M19 early warning).
+IP_WARNING_DAYS = int(os.environ.get("IP_WARNING_DAYS", "60"))
 AUDIT_CHECKPOINTS_FILE = Path(os.environ.get("AUDIT_CHECKPOINTS_FILE", VAR_DIR / "audit-checkpoints.jsonl"))
 # Keys the tokens that stand for people's contact details in the audit trail (core/personal.py); outside the
 # database, so a copy of the database alone cannot test guesses against them.
@@ -348,6 +350,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewStateEnum": "minsheng.review.models.Review.State",
         "CallStateEnum": "minsheng.calls.models.Call.State",
         "IPKindEnum": "minsheng.outcomes.models.IPAsset.Kind",
+        "AchievementKindEnum": "minsheng.outcomes.models.Achievement.Kind",
+        "AchievementStateEnum": "minsheng.outcomes.models.Achievement.State",
         "FundingPlanStateEnum": "minsheng.funding.models.FundingPlan.State",
         "ObjectionStateEnum": "minsheng.funding.models.Objection.State",
         "ProjectStateEnum": "minsheng.funding.models.Project.State",

@@ -30,6 +30,8 @@ from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused, Workflow
 from minsheng.funding import states as funding_states
 from minsheng.funding.models import FundingPlan, Objection
+from minsheng.outcomes import states as outcome_states
+from minsheng.outcomes.models import Achievement
 from minsheng.problems import states as problem_states
 from minsheng.problems.models import Problem
 from minsheng.problems.services import make_tracking_code
@@ -69,14 +71,14 @@ def run_machine(table: Workflow, make):
         def __init__(self):
             super().__init__()
             self.obj = make()
-            self.start = self.obj.state
+            self.start = getattr(self.obj, table.field)
             self.allowed_states = reachable(table, self.start)
 
         def events(self) -> int:
             return audit.history_for(self.obj).count()
 
         def fresh_state(self) -> str:
-            return type(self.obj).objects.values_list("state", flat=True).get(pk=self.obj.pk)
+            return type(self.obj).objects.values_list(table.field, flat=True).get(pk=self.obj.pk)
 
         @rule(name=st.sampled_from(sorted(table.transitions)))
         def step_by_the_platform(self, name):
@@ -85,11 +87,11 @@ def run_machine(table: Workflow, make):
             if before in transition.sources:
                 left = workflow.move(self.obj, name, by=SYSTEM, reason="property test")
                 assert left == before
-                assert self.fresh_state() == transition.target == self.obj.state
+                assert self.fresh_state() == transition.target == getattr(self.obj, table.field)
                 assert self.events() == events + 1
                 event = audit.history_for(self.obj).order_by("-seq").first()
                 assert event.action == table.action(name)
-                assert (event.old["state"], event.new["state"]) == (before, transition.target)
+                assert (event.old[table.field], event.new[table.field]) == (before, transition.target)
                 assert event.clause == transition.clause
             else:
                 with pytest.raises(TransitionRefused):
@@ -122,7 +124,8 @@ def run_machine(table: Workflow, make):
             table lets the step start from the state now; nobody holds it."""
             self.obj.refresh_from_db()
             for name, transition in table.transitions.items():
-                assert rules.has_perm(table.action(name), SYSTEM, self.obj) == (self.obj.state in transition.sources)
+                assert rules.has_perm(table.action(name), SYSTEM, self.obj) == (
+                    getattr(self.obj, table.field) in transition.sources)
                 assert not rules.has_perm(table.action(name), None, self.obj)
 
     run_state_machine_as_test(Machine, settings=BOUNDED)
@@ -241,6 +244,8 @@ def test_change_request_table():
                                             requested_at=timezone.now(), comments="理由")
 
     run_machine(project_report_states.CHANGE, make)
+
+
 def test_acceptance_table():
     officer = user_for_role(Role.OFFICER)
 
@@ -255,13 +260,31 @@ def test_acceptance_table():
     run_machine(project_report_states.ACCEPTANCE, make)
 
 
+def test_achievement_table():
+    project = approved_project()
+
+    def make():
+        achievement = Achievement.objects.create(organisation=project.organisation, kind="paper", title="论文",
+                                                 achieved_on=timezone.localdate(), identifier="10.1000/xyz123")
+        achievement.projects.set([project])
+        return achievement
+
+    run_machine(outcome_states.ACHIEVEMENT, make)
+
+
+def test_ip_lapse_table():
+    from tests.factories.outcomes import IPAssetFactory
+
+    run_machine(outcome_states.LAPSE, lambda: IPAssetFactory())
+
+
 def test_every_table_is_tested_here():
     """A new table in some app's states.py needs its machine in this file."""
     tested = {application_states.WORKFLOW, funding_states.WORKFLOW, contract_states.BOOK, contract_states.TRANCHE,
               review_states.EXPERT, review_states.ASSIGNMENT, review_states.REVIEW, review_states.PANEL,
               call_states.WORKFLOW, registry_states.WORKFLOW, funding_states.OBJECTION, funding_states.PROJECT,
-              problem_states.WORKFLOW, project_report_states.REPORT,
-              project_report_states.CHANGE, project_report_states.ACCEPTANCE}
+              problem_states.WORKFLOW, project_report_states.REPORT, project_report_states.CHANGE,
+              project_report_states.ACCEPTANCE, outcome_states.ACHIEVEMENT, outcome_states.LAPSE}
     assert set(workflow.registered()) == tested
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application, Attachment, BudgetLine, IPClaim, TeamMember
+from minsheng.core import uploads
 from minsheng.core.forms import DateInput
 from minsheng.core.money import WanField, too_large, wan
 from minsheng.engines.keywords import join_keywords
@@ -18,8 +19,6 @@ from minsheng.outcomes.models import IPAsset
 from minsheng.policy.models import FundingSource
 from minsheng.registry.forms import StyledMixin
 from minsheng.registry.models import CooperationPartner, Person
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 class SectionForm(StyledMixin, forms.Form):
@@ -277,21 +276,6 @@ class IPHeldForm(SectionForm):
 
 # --- Attachments -----------------------------------------------------------------------------------
 
-SIGNATURES = [  # (magic bytes, content type, extensions, human name)
-    (b"%PDF-", "application/pdf", (".pdf",), "PDF"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", (".png",), "PNG"),
-    (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg"), "JPEG"),
-]
-
-
-def sniff(head: bytes):
-    """(content type, extensions, name) of the file's real type from its first bytes, or None."""
-    for magic, content_type, extensions, name in SIGNATURES:
-        if head.startswith(magic):
-            return content_type, extensions, name
-    return None
-
-
 class AttachmentForm(StyledMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Attachment.Kind.choices, initial=Attachment.Kind.OTHER)
     file = forms.FileField(label=_("File"), help_text=_("PDF, PNG or JPEG, at most 10 MB"),
@@ -303,22 +287,6 @@ class AttachmentForm(StyledMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        name = upload.name or ""
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError(_("“%(name)s” is %(size)s MB; the limit is 10 MB.")
-                                  % {"name": name, "size": f"{upload.size / 1024 / 1024:.1f}"})
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        found = sniff(head)
-        if found is None:
-            raise ValidationError(_("“%(name)s” is not a PDF, PNG or JPEG file by its content (whatever its name "
-                                    "says). Only PDF, PNG and JPEG files are accepted.") % {"name": name})
-        content_type, extensions, type_name = found
-        if not name.lower().endswith(extensions):
-            raise ValidationError(_("“%(name)s” is named as another kind of file, but its content is %(type)s. "
-                                    "Rename it to end in %(ext)s, or upload the file you meant.")
-                                  % {"name": name, "type": type_name, "ext": extensions[0]})
-        self.cleaned_data["content_type"] = content_type
+        self.cleaned_data["content_type"] = uploads.checked_content_type(upload)
         return upload
 

@@ -40,6 +40,7 @@ MENU = [
     NavItem(_("Livelihood problems"), "problems:list", frozenset({Role.OFFICER, Role.ADMIN, Role.AUDITOR,
                                                                    Role.DEPARTMENT_OFFICER, Role.DISTRICT_OFFICER})),
     NavItem(_("IP assets"), "outcomes:list", frozenset(GOVERNMENT | {Role.APPLICANT})),
+    NavItem(_("Achievements"), "outcomes:achievements", frozenset(GOVERNMENT | {Role.APPLICANT})),
     NavItem(_("Calls for proposals"), "calls:list", frozenset()),
     NavItem(_("Programmes"), "calls:programme_list", frozenset({Role.OFFICER, Role.ADMIN, Role.AUDITOR, Role.FINANCE})),
     NavItem(_("My applications"), "applications:list", frozenset({Role.APPLICANT})),

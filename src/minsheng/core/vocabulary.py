@@ -117,6 +117,10 @@ ACTIONS = {
     "projects.acceptance.fail": pgettext_lazy("audit action", "Acceptance failed"),
     "projects.acceptanceexpert.add": pgettext_lazy("audit action", "Expert added to the acceptance panel"),
     "projects.acceptanceexpert.score": pgettext_lazy("audit action", "Acceptance scored by an expert"),
+    # IP and achievements
+    "outcomes.ipasset.lapse": pgettext_lazy("audit action", "IP right lapsed"),
+    "outcomes.achievement.verify": pgettext_lazy("audit action", "Achievement verified"),
+    "outcomes.achievement.unverify": pgettext_lazy("audit action", "Achievement verification taken back"),
     # the audit trail itself
     "core.auditevent.verify": pgettext_lazy("audit action", "Audit chain verified"),
     "core.auditevent.export": pgettext_lazy("audit action", "Audit trail exported"),

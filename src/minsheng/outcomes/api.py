@@ -1,25 +1,29 @@
-"""The IP register's read API (M19), scoped and permitted like its pages: government roles read every asset,
-an applicant its own organisation's; anything else answers 404 (403 for roles with no list). The list takes the
-same search (`q`), filters and `sort` as the list page."""
+"""The IP register's and the achievements' read API (M19, M18), scoped and permitted like their pages: government
+roles read every asset and achievement, an applicant its own organisation's; anything else answers 404 (403 for
+roles with no list). The lists take the same search (`q`), filters and `sort` as the list pages.
+`outcomes/achievements/public/` is open to anyone: verified achievements only, without their evidence files."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.permissions import AllowAny
 
 from minsheng.core.listing import list_parameters, listed
 from minsheng.core.permissions import ViewPermission
 from minsheng.outcomes import queries
-from minsheng.outcomes.models import IPAsset
+from minsheng.outcomes.models import Achievement, IPAsset
 
 
 class IPAssetSerializer(serializers.ModelSerializer):
     domain = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     owner_name = serializers.CharField(source="owner.name_zh", read_only=True)
     owner_credit_code = serializers.CharField(source="owner.credit_code", read_only=True)
+    projects = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
 
     class Meta:
         model = IPAsset
         fields = ["id", "kind", "number", "title", "owner", "owner_name", "owner_credit_code", "domain", "status",
-                  "filed_on", "granted_on", "expires_on", "next_fee_due", "updated_at"]
+                  "filed_on", "granted_on", "expires_on", "next_fee_due", "lapsed_on", "lapse_reason", "projects",
+                  "updated_at"]
         read_only_fields = fields
 
 
@@ -33,10 +37,62 @@ class IPAssetViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        queryset = queries.ip_assets_for(self.request.user)
+        queryset = queries.ip_assets_for(self.request.user).prefetch_related("projects")
         if self.action == "list":
             queryset = listed(queryset, queries.IP_ASSETS, self.request.query_params)
         return queryset
 
 
-ROUTES = [("ip/assets", IPAssetViewSet, "ip-asset")]
+class PublicAchievementSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name_zh", read_only=True)
+    projects = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+
+    class Meta:
+        model = Achievement
+        fields = ["id", "kind", "title", "achieved_on", "organisation", "organisation_name", "projects",
+                  "certificate", "identifier", "link", "verified_at"]
+        read_only_fields = fields
+
+
+class AchievementSerializer(PublicAchievementSerializer):
+    has_evidence_file = serializers.SerializerMethodField()
+
+    class Meta(PublicAchievementSerializer.Meta):
+        fields = [*PublicAchievementSerializer.Meta.fields, "ip_asset", "description", "state", "has_evidence_file",
+                  "updated_at"]
+        read_only_fields = fields
+
+    def get_has_evidence_file(self, obj) -> bool:
+        return bool(obj.evidence)
+
+
+@extend_schema_view(list=extend_schema(summary="Achievements you may see (M18)",
+                                       parameters=list_parameters(queries.ACHIEVEMENTS)),
+                    retrieve=extend_schema(summary="One achievement"))
+class AchievementViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ViewPermission]
+    permission = object_permission = "outcomes.view_achievement"
+    serializer_class = AchievementSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        queryset = queries.achievements_for(self.request.user).prefetch_related("projects")
+        if self.action == "list":
+            queryset = listed(queryset, queries.ACHIEVEMENTS, self.request.query_params)
+        return queryset
+
+
+@extend_schema_view(list=extend_schema(summary="Verified achievements (public, M18)"),
+                    retrieve=extend_schema(summary="One verified achievement (public)"))
+class PublicAchievementViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    serializer_class = PublicAchievementSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return queries.public_achievements().prefetch_related("projects").order_by("-achieved_on", "pk")
+
+
+ROUTES = [("ip/assets", IPAssetViewSet, "ip-asset"),
+          ("outcomes/achievements/public", PublicAchievementViewSet, "achievement-public"),
+          ("outcomes/achievements", AchievementViewSet, "achievement")]

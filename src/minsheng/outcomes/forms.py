@@ -1,21 +1,28 @@
-"""The IP asset form. It validates and explains; services.py writes (and cleans the number)."""
+"""The IP asset, lapse and achievement forms. They validate and explain; services.py writes (and cleans the numbers).
+`AchievementsField(project)` is the choice a progress report or an acceptance file cites achievements with."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core import uploads
 from minsheng.outcomes import queries
-from minsheng.outcomes.models import IPAsset
+from minsheng.outcomes.models import Achievement, IPAsset
 from minsheng.registry.forms import StyledMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _project_label(project) -> str:
+    return f"{project.number} {project.title}"
 
 
 class IPAssetForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = IPAsset
         fields = ["owner", "kind", "number", "title", "domain", "status", "filed_on", "granted_on", "expires_on",
-                  "next_fee_due"]
-        widgets = {"filed_on": DATE, "granted_on": DATE, "expires_on": DATE, "next_fee_due": DATE}
+                  "next_fee_due", "projects"]
+        widgets = {"filed_on": DATE, "granted_on": DATE, "expires_on": DATE, "next_fee_due": DATE,
+                   "projects": forms.CheckboxSelectMultiple}
         help_texts = {"number": _("Patents: e.g. ZL202310123456.7 (the check character is verified); software "
                                   "copyrights: e.g. 2023SR0123456; standards: e.g. GB/T 12345-2023.")}
 
@@ -25,7 +32,122 @@ class IPAssetForm(StyledMixin, forms.ModelForm):
         if user is not None and not user.has_perm("outcomes.change_ipasset_owner"):
             self.fields["owner"].disabled = True
             self.fields["owner"].initial = user.organisation_id
+        owner = self.instance.owner if self.instance.pk else None
+        projects = self.fields["projects"]
+        projects.queryset = queries.project_choices_for(user, owner)
+        projects.label_from_instance = _project_label
+        if self.instance.pk and self.instance.status == IPAsset.Status.LAPSED:
+            self.fields["status"].disabled = True
+        else:
+            self.fields["status"].choices = [c for c in self.fields["status"].choices
+                                             if c[0] != IPAsset.Status.LAPSED]
 
     def _post_clean(self):
         # The model's own checks (and the unique number) run in the service, after the number is cleaned.
         pass
+
+
+class LapseForm(StyledMixin, forms.Form):
+    lapsed_on = forms.DateField(label=_("lapsed on"), widget=DATE)
+    lapse_reason = forms.CharField(label=_("reason for the lapse"), max_length=500,
+                                   widget=forms.Textarea(attrs={"rows": 2}),
+                                   help_text=_("E.g. the annual fee was not paid in time, the right was abandoned "
+                                               "or invalidated, or its term ended."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class AchievementForm(StyledMixin, forms.Form):
+    organisation = forms.ModelChoiceField(label=_("organisation"), queryset=None)
+    kind = forms.ChoiceField(label=_("kind"), choices=[("", "---------"), *Achievement.Kind.choices])
+    ip_asset = forms.ModelChoiceField(
+        label=_("from the IP register"), queryset=None, required=False,
+        help_text=_("Patents and software copyrights are chosen from the IP register, never typed again."))
+    title = forms.CharField(label=_("title"), max_length=300, required=False,
+                            help_text=_("For a patent or software copyright, left empty: its title in the register."))
+    achieved_on = forms.DateField(label=_("date"), widget=DATE,
+                                  help_text=_("Grant, publication, approval, release or adoption date"))
+    projects = forms.ModelMultipleChoiceField(label=_("projects"), queryset=None,
+                                              widget=forms.CheckboxSelectMultiple,
+                                              help_text=_("The organisation's projects that produced it"))
+    certificate = forms.ChoiceField(label=_("certificate"), required=False,
+                                    choices=[("", "---------"), *Achievement.Certificate.choices],
+                                    help_text=_("For a product: the certificate it holds"))
+    identifier = forms.CharField(
+        label=_("number or identifier"), max_length=100, required=False,
+        help_text=_("Checked where a documented format exists: DOI for papers and datasets, the standard's number, "
+                    "the product certificate's number, the clinical trial's registration number."))
+    link = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
+    description = forms.CharField(label=_("description"), required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text=_("E.g. the department that adopted the report, the journal, the "
+                                              "approving authority"))
+    evidence = forms.FileField(label=_("evidence file"), required=False, help_text=_("PDF, PNG or JPEG, at most 10 MB"),
+                               widget=forms.ClearableFileInput(attrs={"accept": uploads.ACCEPT}))
+
+    def __init__(self, *args, user=None, instance: Achievement | None = None, **kwargs):
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "organisation": instance.organisation_id, "kind": instance.kind, "ip_asset": instance.ip_asset_id,
+                "title": instance.title, "achieved_on": instance.achieved_on,
+                "projects": [p.pk for p in instance.projects.all()], "certificate": instance.certificate,
+                "identifier": "" if instance.ip_asset_id else instance.identifier, "link": instance.link,
+                "description": instance.description}
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        organisation = instance.organisation if instance is not None else None
+        chooses = user is not None and user.has_perm("outcomes.choose_organisation") and instance is None
+        if chooses:
+            self.fields["organisation"].queryset = queries.owner_choices_for(user)
+            chosen = self.data.get("organisation") if self.is_bound else None
+            if chosen and str(chosen).isdigit():
+                organisation = queries.owner_choices_for(user).filter(pk=chosen).first()
+        else:
+            del self.fields["organisation"]
+            if organisation is None and user is not None:
+                organisation = user.organisation
+        self.organisation = organisation
+        assets = IPAsset.objects.filter(kind__in=[str(k) for k in queries.ACHIEVEMENT_IP_KINDS])
+        self.fields["ip_asset"].queryset = (assets.filter(owner=organisation) if organisation is not None
+                                            else assets.none()).order_by("kind", "title")
+        self.fields["ip_asset"].label_from_instance = (
+            lambda a: f"{a.get_kind_display()} · {a.title} ({a.number})")
+        self.fields["projects"].queryset = queries.project_choices_for(user, organisation)
+        self.fields["projects"].label_from_instance = _project_label
+        self._style()
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            self.cleaned_data["evidence_type"] = uploads.checked_content_type(upload)
+        return upload
+
+
+class AchievementsField(forms.ModelMultipleChoiceField):
+    """The achievements of one project, to cite (a progress report, an acceptance file): checkboxes labelled with
+    the kind, title, number and a tick when verified. The citing form stores the chosen rows."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, project, **kwargs):
+        kwargs.setdefault("label", _("achievements"))
+        kwargs.setdefault("required", False)
+        super().__init__(queryset=queries.achievements_of(project), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return queries.achievement_label(obj)
+
+
+class VerifyForm(forms.Form):
+    seen = forms.ChoiceField(choices=Achievement.State.choices, widget=forms.HiddenInput)
+
+
+class UnverifyForm(StyledMixin, forms.Form):
+    seen = forms.ChoiceField(choices=Achievement.State.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -1,6 +1,9 @@
 """Achievements and intellectual property (M18, M19). IP assets come first: applications cite the IP an
-organisation holds, and the M19 eligibility rule counts it."""
+organisation holds, and the M19 eligibility rule counts it. Achievements (成果) are what funded projects produced:
+patents and software copyrights are cited from the register (never typed twice), everything else carries its own
+evidence. Projects are named as "funding.Project" strings: the funding app sits above this one."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +39,11 @@ class IPAsset(TimeStampedModel):
     granted_on = models.DateField(_("granted on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     next_fee_due = models.DateField(_("next annual fee due"), null=True, blank=True)
+    projects = models.ManyToManyField("funding.Project", verbose_name=_("projects"), blank=True,
+                                      related_name="ip_assets",
+                                      help_text=_("The funded projects that produced this right (M19)"))
+    lapsed_on = models.DateField(_("lapsed on"), null=True, blank=True)
+    lapse_reason = models.TextField(_("reason for the lapse"), blank=True)
 
     class Meta:
         ordering = ["-granted_on", "title"]
@@ -45,3 +53,66 @@ class IPAsset(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.number})"
+
+
+class Achievement(TimeStampedModel):
+    """One result (成果) of one or more funded projects of one organisation (M18), with its evidence, verified by
+    an officer who can see those projects."""
+
+    class Kind(models.TextChoices):
+        INVENTION_PATENT = "invention_patent", _("Invention patent")
+        UTILITY_MODEL = "utility_model", _("Utility model patent")
+        SOFTWARE_COPYRIGHT = "software_copyright", _("Software copyright")
+        STANDARD = "standard", _("Standard")
+        PAPER = "paper", _("Paper")
+        PRODUCT = "product", _("Product with a certificate")
+        VARIETY = "variety", _("New variety")
+        CLINICAL_TRIAL = "clinical_trial", _("Clinical trial or approval")
+        DATASET = "dataset", _("Dataset")
+        SOFTWARE = "software", _("Software")
+        ADOPTED_REPORT = "adopted_report", _("Report adopted by a department")
+
+    class Certificate(models.TextChoices):
+        MEDICAL_DEVICE = "medical_device", _("Medical device registration or filing")
+        DRUG = "drug", _("Drug approval")
+        HEALTH_FOOD = "health_food", _("Health food registration")
+        OTHER = "other", _("Other certificate")
+
+    class State(models.TextChoices):
+        UNVERIFIED = "unverified", _("Not verified")
+        VERIFIED = "verified", _("Verified")
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
+                                     related_name="achievements")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    achieved_on = models.DateField(_("date"))
+    projects = models.ManyToManyField("funding.Project", verbose_name=_("projects"), related_name="achievements")
+    ip_asset = models.ForeignKey(IPAsset, verbose_name=_("IP asset"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="achievements")
+    certificate = models.CharField(_("certificate"), max_length=20, choices=Certificate.choices, blank=True)
+    identifier = models.CharField(_("number or identifier"), max_length=100, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    evidence = models.FileField(_("evidence file"), upload_to="achievements/%Y/%m/", blank=True)
+    evidence_name = models.CharField(_("file name"), max_length=200, blank=True)
+    evidence_type = models.CharField(_("file type"), max_length=60, blank=True)
+    evidence_size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    evidence_sha256 = models.CharField(_("SHA-256 of the evidence file"), max_length=64, blank=True)
+    state = models.CharField(_("verification"), max_length=12, choices=State.choices, default=State.UNVERIFIED,
+                             db_index=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-achieved_on", "title"]
+        verbose_name = _("achievement")
+        verbose_name_plural = _("achievements")
+        constraints = [models.UniqueConstraint(fields=["ip_asset"], condition=models.Q(ip_asset__isnull=False),
+                                               name="achievement_ip_asset_once")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,12 +1,19 @@
-"""Reads of IP assets, scoped to what the user may see, and the list's search, filters and sorting (shared by
-the list page, its Excel export and the API)."""
+"""Reads of IP assets and achievements, scoped to what the user may see, and the lists' search, filters and
+sorting (shared by the list pages, their Excel exports and the API). `achievements_of(project)` and
+`achievement_choices(project)` are what acceptance files and progress reports cite achievements with."""
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core import clock
 from minsheng.core.listing import Filter, Listing, choices_of
 from minsheng.core.roles import is_applicant, is_government
-from minsheng.outcomes.models import IPAsset
+from minsheng.outcomes.models import Achievement, IPAsset
 from minsheng.policy.queries import district_choices, domain_choices
 from minsheng.registry.models import Organisation
 
@@ -40,4 +47,118 @@ IP_ASSETS = Listing(
            "status": ("status",), "granted": ("granted_on",), "fee": ("next_fee_due",)},
     default_sort="title",
     facet="status",
+)
+
+
+# --- IP warnings (M19 early warning) -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IPWarning:
+    asset: IPAsset
+    what: str                   # "fee" (annual fee due) or "expiry"
+    due_on: datetime.date
+    days_left: int              # negative: the date has passed
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_ago(self) -> int:
+        return -self.days_left
+
+
+def ip_warnings(assets: QuerySet[IPAsset], today: datetime.date | None = None,
+                days: int | None = None) -> list[IPWarning]:
+    """The annual fees and expiries of rights that have not lapsed, due within `days` (IP_WARNING_DAYS, 60 by
+    default) or already past, soonest first (M19: the early-warning mechanism)."""
+    today = today or clock.today()
+    horizon = today + datetime.timedelta(days=settings.IP_WARNING_DAYS if days is None else days)
+    rows = (assets.exclude(status=IPAsset.Status.LAPSED)
+            .filter(Q(next_fee_due__lte=horizon) | Q(expires_on__lte=horizon))
+            .select_related("owner").order_by("pk"))
+    warnings = []
+    for asset in rows:
+        if asset.next_fee_due and asset.next_fee_due <= horizon and asset.status == IPAsset.Status.GRANTED:
+            warnings.append(IPWarning(asset, "fee", asset.next_fee_due, (asset.next_fee_due - today).days))
+        if asset.expires_on and asset.expires_on <= horizon:
+            warnings.append(IPWarning(asset, "expiry", asset.expires_on, (asset.expires_on - today).days))
+    return sorted(warnings, key=lambda w: (w.due_on, w.asset.title, w.what))
+
+
+def ip_warnings_for(user, today: datetime.date | None = None) -> list[IPWarning]:
+    return ip_warnings(ip_assets_for(user), today)
+
+
+def project_choices_for(user, organisation=None) -> QuerySet:
+    """The projects an IP asset or achievement may be linked to: the organisation's own (an applicant's, or the
+    chosen organisation's for an officer); every project for an officer choosing before the organisation."""
+    Project = Achievement.projects.rel.model
+    queryset = Project.objects.select_related("organisation").order_by("number")
+    if is_applicant(user):
+        return queryset.filter(organisation_id=user.organisation_id)
+    if organisation is not None:
+        return queryset.filter(organisation=organisation)
+    return queryset if is_government(user) else queryset.none()
+
+
+# --- Achievements (M18) ---------------------------------------------------------------------------------------
+
+# The achievements that are rights in the IP register: chosen from it, never typed twice.
+ACHIEVEMENT_IP_KINDS = (Achievement.Kind.INVENTION_PATENT, Achievement.Kind.UTILITY_MODEL,
+                        Achievement.Kind.SOFTWARE_COPYRIGHT)
+
+def achievements_for(user) -> QuerySet[Achievement]:
+    """Government roles see every achievement; an applicant its own organisation's; anyone else none."""
+    queryset = Achievement.objects.select_related("organisation", "ip_asset", "verified_by")
+    if is_government(user):
+        return queryset
+    if is_applicant(user) and user.organisation_id:
+        return queryset.filter(organisation_id=user.organisation_id)
+    return queryset.none()
+
+
+def public_achievements() -> QuerySet[Achievement]:
+    """What anyone may read: verified achievements only."""
+    return Achievement.objects.filter(state=Achievement.State.VERIFIED).select_related("organisation")
+
+
+def achievements_of(project) -> QuerySet[Achievement]:
+    """The achievements a project produced (alone or with others of its organisation), verified first: what an
+    acceptance file or a progress report cites instead of retyping them."""
+    return (Achievement.objects.filter(projects=project).select_related("ip_asset", "organisation")
+            .order_by("-state", "-achieved_on", "title"))
+
+
+def achievement_label(achievement: Achievement) -> str:
+    state = "✓ " if achievement.state == Achievement.State.VERIFIED else ""
+    number = f" ({achievement.identifier})" if achievement.identifier else ""
+    return f"{state}{achievement.get_kind_display()} · {achievement.title}{number}"
+
+
+def achievement_choices(project) -> list[tuple[int, str]]:
+    """(pk, label) of the project's achievements, for a select or checkboxes (see forms.AchievementsField)."""
+    return [(a.pk, achievement_label(a)) for a in achievements_of(project)]
+
+
+def call_choices() -> list[tuple[str, str]]:
+    Call = apps.get_model("calls", "Call")
+    codes = (Achievement.projects.rel.model.objects.filter(achievements__isnull=False)
+             .values_list("call__code", flat=True).distinct())
+    return [(call.code, f"{call.code} {call.title}") for call in Call.objects.filter(code__in=codes).order_by("code")]
+
+
+ACHIEVEMENTS = Listing(
+    kind="achievements",
+    search=("title", "identifier", "organisation__name_zh", "organisation__credit_code", "projects__number"),
+    filters=(
+        Filter("state", _("verification"), "state", choices_of(Achievement.State)),
+        Filter("kind", _("kind"), "kind", choices_of(Achievement.Kind)),
+        Filter("call", _("call"), "projects__call__code", call_choices),
+    ),
+    sorts={"title": ("title",), "kind": ("kind",), "organisation": ("organisation__name_zh",),
+           "date": ("achieved_on",), "state": ("state",)},
+    default_sort="-date",
+    facet="state",
+    distinct=True,
 )

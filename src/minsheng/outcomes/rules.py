@@ -1,15 +1,28 @@
-"""Who may do what with IP assets (M19), as django-rules permissions.
+"""Who may do what with IP assets (M19) and achievements (M18), as django-rules permissions.
 
 - Reading: government roles read every organisation's IP (it is checked and scored in formal checks and
   reviews); an applicant reads its own organisation's. Experts and the public have no list: an expert sees
   the IP an application cites inside that application. Outside the reader's scope an asset answers 404.
 - Registering and editing: programme officers and administrators for any organisation; an applicant for
-  its own organisation only (and cannot move an asset to another organisation).
+  its own organisation only (and cannot move an asset to another organisation). A lapse is recorded by the same
+  people, once.
+- Achievements: read like the IP register. An applicant records its own organisation's and corrects them while
+  they are not verified; programme officers and administrators may record for any organisation. Verifying
+  (and taking a verification back) is for government officers who can see every project the achievement cites
+  (the projects app's `projects.view`): an officer outside those projects' scope cannot vouch for them.
 """
 
 import rules
 
-from minsheng.core.roles import is_applicant, is_government, is_staff_officer
+from minsheng.core.permissions import allowed
+from minsheng.core.roles import (
+    is_applicant,
+    is_department_officer,
+    is_district_officer,
+    is_government,
+    is_officer,
+    is_staff_officer,
+)
 
 
 @rules.predicate
@@ -19,8 +32,38 @@ def owns_asset(user, asset) -> bool:
     return bool(user.organisation_id) and asset.owner_id == user.organisation_id
 
 
+@rules.predicate
+def of_own_organisation(user, achievement) -> bool:
+    if achievement is None:
+        return True
+    return bool(user.organisation_id) and achievement.organisation_id == user.organisation_id
+
+
+@rules.predicate
+def is_unverified(user, achievement) -> bool:
+    return achievement is None or achievement.state == "unverified"
+
+
+@rules.predicate
+def sees_its_projects(user, achievement) -> bool:
+    """The user can see every project the achievement cites (and it cites at least one)."""
+    if achievement is None:
+        return True
+    projects = list(achievement.projects.all())
+    return bool(projects) and all(allowed(user, "projects.view", project) for project in projects)
+
+
 rules.add_perm("outcomes.view_ipasset", is_government | (is_applicant & owns_asset))
 rules.add_perm("outcomes.add_ipasset", is_staff_officer | is_applicant)
 rules.add_perm("outcomes.change_ipasset", is_staff_officer | (is_applicant & owns_asset))
 rules.add_perm("outcomes.change_ipasset_owner", is_staff_officer)
 rules.add_perm("outcomes.view_ipasset_history", is_government)
+rules.add_perm("outcomes.record_lapse", is_staff_officer | (is_applicant & owns_asset))
+
+rules.add_perm("outcomes.view_achievement", is_government | (is_applicant & of_own_organisation))
+rules.add_perm("outcomes.add_achievement", is_staff_officer | is_applicant)
+rules.add_perm("outcomes.change_achievement", is_unverified & (is_staff_officer | (is_applicant & of_own_organisation)))
+rules.add_perm("outcomes.choose_organisation", is_staff_officer)
+rules.add_perm("outcomes.verify_achievement", (is_officer | is_department_officer | is_district_officer)
+               & sees_its_projects)
+rules.add_perm("outcomes.view_achievement_history", is_government)

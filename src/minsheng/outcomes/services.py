@@ -1,19 +1,27 @@
-"""Every write to the IP register (M19): one transaction, one audit event citing M19.
+"""Every write to the IP register (M19) and to achievements (M18): one transaction, one audit event citing the clause.
 
 An applicant registers and edits its own organisation's assets only; officers any. Numbers are cleaned to one
 canonical form (numbers.py) so that (kind, number) is unique however it was typed; two people registering the
 same number at once: the unique constraint lets one in, the other gets the same clear message.
 """
 
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass, field
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.core.permissions import allowed, require
+from minsheng.core import clock, workflow
+from minsheng.core.permissions import allowed, require, user_of
 from minsheng.core.services import create_audited, update_audited
-from minsheng.outcomes import numbers
+from minsheng.outcomes import identifiers, numbers, queries
 from minsheng.outcomes import rules as _rules  # noqa: F401  (registers the permissions)
-from minsheng.outcomes.models import IPAsset
+from minsheng.outcomes import states as _states  # noqa: F401  (registers the transition tables)
+from minsheng.outcomes.models import Achievement, IPAsset
 
 CLAUSE = "M19"
 DUPLICATE = _("An IP asset of this kind with this number is already registered.")
@@ -31,8 +39,10 @@ NUMBER_MESSAGES = {
 }
 
 
-def clean_values(values: dict) -> dict:
-    """The number in canonical form and the dates and status checked against each other."""
+def clean_values(values: dict, was: str | None = None) -> dict:
+    """The number in canonical form and the dates and status checked against each other. `was` is the status
+    before an edit: a lapse is recorded with its date and reason through `record_lapse`, once, never typed as a
+    status nor undone by an edit."""
     values = dict(values)
     errors: dict[str, list] = {}
     kind = values.get("kind")
@@ -44,6 +54,10 @@ def clean_values(values: dict) -> dict:
                                                    if exc.params else NUMBER_MESSAGES[exc.code])
     filed, granted, expires = values.get("filed_on"), values.get("granted_on"), values.get("expires_on")
     status = values.get("status")
+    if status == IPAsset.Status.LAPSED and was != IPAsset.Status.LAPSED:
+        errors.setdefault("status", []).append(_("Record a lapse with its date and reason on the asset's page."))
+    if was == IPAsset.Status.LAPSED and status != IPAsset.Status.LAPSED:
+        errors.setdefault("status", []).append(_("This right has lapsed; a lapse is recorded once and stays."))
     if status == IPAsset.Status.GRANTED and not granted:
         errors.setdefault("granted_on", []).append(_("A granted asset needs its grant date."))
     if status == IPAsset.Status.FILED and granted:
@@ -87,8 +101,13 @@ def create_ip_asset(*, by, values: dict) -> IPAsset:
     if not allowed(by, "outcomes.change_ipasset_owner"):
         values["owner"] = by.organisation
     _check_duplicate(values)
+    projects = values.pop("projects", None) or []
     asset = IPAsset(**values)
-    return _guard(lambda: create_audited(asset, by=by, clause=CLAUSE))
+
+    def write():
+        linked = _own_projects(projects, asset.owner, field="projects")
+        return create_audited(asset, by=by, clause=CLAUSE, many_to_many={"projects": linked})
+    return _guard(write)
 
 
 def update_ip_asset(*, asset: IPAsset, by, changes: dict) -> IPAsset:
@@ -101,9 +120,263 @@ def update_ip_asset(*, asset: IPAsset, by, changes: dict) -> IPAsset:
     merged = {name: getattr(asset, name) for name in ("kind", "number", "status", "filed_on", "granted_on",
                                                        "expires_on")}
     merged.update(changes)
-    cleaned = clean_values(merged)
+    cleaned = clean_values(merged, was=asset.status)
     changes.update({k: cleaned[k] for k in changes if k in cleaned})
     if "number" in changes or "kind" in changes:
         changes["number"] = cleaned["number"]
     _check_duplicate({**merged, "number": cleaned["number"]}, exclude_pk=asset.pk)
-    return _guard(lambda: update_audited(asset, by=by, changes=changes, clause=CLAUSE))
+
+    def write():
+        if "projects" in changes:
+            changes["projects"] = _own_projects(changes["projects"], changes.get("owner", asset.owner),
+                                                field="projects")
+        return update_audited(asset, by=by, changes=changes, clause=CLAUSE)
+    return _guard(write)
+
+
+# --- Projects ----------------------------------------------------------------------------------------------
+
+def _project_model():
+    return Achievement.projects.rel.model
+
+
+def _own_projects(projects, organisation, *, field: str, required: bool = False) -> list:
+    """The projects, locked and read again, when every one is the organisation's; a clear refusal otherwise."""
+    pks = sorted({getattr(p, "pk", p) for p in projects or []})
+    if not pks:
+        if required:
+            raise ValidationError({field: [_("Choose the project or projects that produced it.")]})
+        return []
+    rows = list(_project_model().objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    foreign = [p for p in rows if p.organisation_id != getattr(organisation, "pk", organisation)]
+    if foreign or len(rows) != len(pks):
+        raise ValidationError({field: [
+            _("Project %(number)s is another organisation's; only the organisation's own projects can be linked.")
+            % {"number": foreign[0].number if foreign else "?"}]}, code="foreign_project")
+    return rows
+
+
+# --- Lapses (M19) --------------------------------------------------------------------------------------------
+
+def record_lapse(asset: IPAsset, *, by, lapsed_on, reason: str) -> IPAsset:
+    """Record once that a filed or granted right lapsed, on which day and why (M19). The M19 rule counts granted
+    rights only, so from now on this one does not count."""
+    reason = " ".join(str(reason or "").split())
+    errors: dict[str, list] = {}
+    if not reason:
+        errors["lapse_reason"] = [_("Say why the right lapsed (e.g. the annual fee was not paid).")]
+    if lapsed_on is None:
+        errors["lapsed_on"] = [_("Give the date the right lapsed.")]
+    elif lapsed_on > clock.today():
+        errors["lapsed_on"] = [_("A lapse is recorded after it happened; the date is in the future.")]
+    elif (asset.filed_on or asset.granted_on) and lapsed_on < (asset.filed_on or asset.granted_on):
+        errors["lapsed_on"] = [_("The lapse date is before the right was filed.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        workflow.move(asset, "lapse", by=by, reason=reason, clause=CLAUSE, lapsed_on=lapsed_on,
+                      lapse_reason=reason, new={"lapsed_on": lapsed_on.isoformat()})
+    asset.refresh_from_db()
+    return asset
+
+
+# --- Achievements (M18) ------------------------------------------------------------------------------------
+
+ACHIEVEMENT_CLAUSE = "M18"
+IP_KINDS = set(queries.ACHIEVEMENT_IP_KINDS)
+
+IDENTIFIER_MESSAGES = {
+    "required": _("This kind of achievement is evidenced by its number: give it."),
+    "doi": _("A DOI looks like 10.1000/xyz123 (“10.”, 4 to 9 digits, “/”, then the rest)."),
+    "standard": _("A standard's number looks like GB/T 12345-2023, T/SZAS 12-2023 or DB4403/T 100-2020."),
+    "medical_device": _("A medical device registration number looks like 国械注准20213090123 (authority, 械注, 准/进/"
+                        "许, year, class 2 or 3, category, serial), or a class I filing like 粤深械备20210123."),
+    "drug": _("A drug approval number looks like 国药准字H20230001 (H, Z, S or J, the year and a serial)."),
+    "health_food": _("A health food registration number looks like 国食健注G20200123 (G or J, the year and a "
+                     "serial)."),
+    "trial": _("A clinical trial registration number looks like ChiCTR2000029308 or NCT01234567."),
+    "empty": _("Give the certificate's number."),
+}
+
+
+@dataclass
+class Evidence:
+    """An uploaded evidence file already checked by core.uploads (its content type read from its bytes)."""
+
+    upload: object
+    content_type: str
+
+
+@dataclass
+class AchievementValues:
+    kind: str
+    title: str
+    achieved_on: object
+    projects: list = field(default_factory=list)
+    organisation: object = None
+    ip_asset: IPAsset | None = None
+    certificate: str = ""
+    identifier: str = ""
+    link: str = ""
+    description: str = ""
+
+
+def _clean_achievement(values: AchievementValues, organisation, *, keeps_file: bool, exclude_pk=None) -> dict:
+    """The fields to write, checked against each other; ValidationError with every problem otherwise."""
+    errors: dict[str, list] = {}
+    kind = values.kind
+    out = {"kind": kind, "title": " ".join(str(values.title or "").split()), "achieved_on": values.achieved_on,
+           "certificate": "", "identifier": "", "link": (values.link or "").strip(),
+           "description": (values.description or "").strip(), "ip_asset": None}
+    if kind in IP_KINDS:
+        asset = values.ip_asset
+        if asset is None:
+            errors["ip_asset"] = [_("Choose the patent or software copyright from the IP register (register it "
+                                    "there first): its number is checked there and not typed twice.")]
+        elif asset.owner_id != getattr(organisation, "pk", organisation):
+            errors["ip_asset"] = [_("This IP asset belongs to another organisation.")]
+        elif asset.kind != kind:
+            errors["ip_asset"] = [_("This IP asset is a %(asset)s, not a %(kind)s.")
+                                  % {"asset": asset.get_kind_display(),
+                                     "kind": Achievement.Kind(kind).label}]
+        elif Achievement.objects.filter(ip_asset=asset).exclude(pk=exclude_pk).exists():
+            errors["ip_asset"] = [_("This IP asset is already recorded as an achievement.")]
+        else:
+            out["ip_asset"] = asset
+            out["identifier"] = asset.number
+            out["title"] = out["title"] or asset.title
+    else:
+        if kind == Achievement.Kind.PRODUCT:
+            if not values.certificate:
+                errors["certificate"] = [_("Say which certificate the product holds.")]
+            out["certificate"] = values.certificate or ""
+        try:
+            out["identifier"] = identifiers.clean_identifier(values.identifier, kind, values.certificate or "")
+        except identifiers.IdentifierError as exc:
+            errors["identifier"] = [IDENTIFIER_MESSAGES.get(exc.code, IDENTIFIER_MESSAGES["empty"])]
+        if not (out["identifier"] or out["link"] or keeps_file) and "identifier" not in errors:
+            errors["evidence"] = [_("Give the evidence: a number, a link or a file (PDF, PNG or JPEG).")]
+    if not out["title"]:
+        errors["title"] = [_("Give the achievement's title.")]
+    if values.achieved_on is None:
+        errors["achieved_on"] = [_("Give the date of the achievement.")]
+    elif values.achieved_on > clock.today():
+        errors["achieved_on"] = [_("An achievement is recorded once it exists; the date is in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _attach(achievement: Achievement, evidence: Evidence | None) -> None:
+    if evidence is None:
+        return
+    upload = evidence.upload
+    upload.seek(0)
+    content = upload.read()
+    extension = os.path.splitext(upload.name)[1].lower()
+    achievement.evidence_name = os.path.basename(upload.name)[:200]
+    achievement.evidence_type = evidence.content_type
+    achievement.evidence_size = len(content)
+    achievement.evidence_sha256 = hashlib.sha256(content).hexdigest()
+    achievement.evidence.save(f"{uuid.uuid4().hex}{extension}", ContentFile(content), save=False)
+
+
+def _clause(kind: str) -> str:
+    return CLAUSE if kind in IP_KINDS else ACHIEVEMENT_CLAUSE
+
+
+def create_achievement(*, by, values: AchievementValues, evidence: Evidence | None = None) -> Achievement:
+    """Record an achievement of the organisation's projects, unverified. An applicant's belongs to its own
+    organisation; IP kinds cite the register; the file is written only with the row (nothing half-written)."""
+    require(by, "outcomes.add_achievement")
+    organisation = values.organisation if allowed(by, "outcomes.choose_organisation") else by.organisation
+    if organisation is None:
+        raise ValidationError({"organisation": [_("Choose the organisation.")]})
+    fields = _clean_achievement(values, organisation, keeps_file=evidence is not None)
+    with transaction.atomic():
+        projects = _own_projects(values.projects, organisation, field="projects", required=True)
+        achievement = Achievement(organisation=organisation, recorded_by=user_of(by), **fields)
+        _attach(achievement, evidence)
+        try:
+            with transaction.atomic():
+                create_audited(achievement, by=by, clause=_clause(values.kind), many_to_many={"projects": projects})
+        except IntegrityError as exc:
+            _discard(achievement)
+            raise ValidationError({"ip_asset": [_("This IP asset is already recorded as an achievement.")]}) from exc
+        except BaseException:
+            _discard(achievement)
+            raise
+    return achievement
+
+
+def _discard(achievement: Achievement) -> None:
+    if achievement.evidence:
+        achievement.evidence.storage.delete(achievement.evidence.name)
+
+
+def update_achievement(achievement: Achievement, *, by, values: AchievementValues,
+                       evidence: Evidence | None = None) -> Achievement:
+    """Correct an achievement while it is not verified (an officer takes a verification back first)."""
+    require(by, "outcomes.change_achievement", achievement)
+    with transaction.atomic():
+        locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
+        if locked.state != Achievement.State.UNVERIFIED:
+            raise ValidationError(_("This achievement has been verified, so it can no longer be changed; ask the "
+                                    "programme officer to take the verification back first."), code="verified")
+        organisation = locked.organisation
+        fields = _clean_achievement(values, organisation, keeps_file=evidence is not None or bool(locked.evidence),
+                                    exclude_pk=locked.pk)
+        projects = _own_projects(values.projects, organisation, field="projects", required=True)
+        old_file = locked.evidence.name if evidence is not None and locked.evidence else ""
+        changes = {**fields, "projects": projects}
+        if evidence is not None:
+            _attach(locked, evidence)
+            changes.update(evidence=locked.evidence.name, evidence_name=locked.evidence_name,
+                           evidence_type=locked.evidence_type, evidence_size=locked.evidence_size,
+                           evidence_sha256=locked.evidence_sha256)
+        try:
+            with transaction.atomic():
+                update_audited(locked, by=by, changes=changes, clause=_clause(values.kind))
+        except BaseException:
+            if evidence is not None:
+                _discard(locked)
+            raise
+        if old_file:
+            storage = locked.evidence.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
+    achievement.refresh_from_db()
+    return achievement
+
+
+NOT_THEIR_PROJECTS = _("You cannot see the projects of %(organisation)s that produced this achievement, so you cannot "
+                       "verify it. Nothing was changed.")
+
+
+def _may_verify(achievement: Achievement, by) -> None:
+    if not allowed(by, "outcomes.verify_achievement", achievement):
+        if by is not None and getattr(by, "is_authenticated", False) and allowed(by, "outcomes.view_achievement",
+                                                                                 achievement):
+            raise PermissionDenied(NOT_THEIR_PROJECTS % {"organisation": achievement.organisation.name_zh})
+        raise PermissionDenied(_("You may not do this."))
+
+
+def verify_achievement(achievement: Achievement, *, by, seen: str | None = None) -> Achievement:
+    """An officer who can see the achievement's projects vouches for its evidence (M18)."""
+    _may_verify(achievement, by)
+    with transaction.atomic():
+        workflow.move(achievement, "verify", by=by, seen=seen, verified_by=user_of(by), verified_at=clock.now())
+    achievement.refresh_from_db()
+    return achievement
+
+
+def unverify_achievement(achievement: Achievement, *, by, reason: str, seen: str | None = None) -> Achievement:
+    """Take a verification back, with the reason, so that the organisation can correct the achievement."""
+    _may_verify(achievement, by)
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the verification is taken back.")]})
+    with transaction.atomic():
+        workflow.move(achievement, "unverify", by=by, reason=reason, seen=seen, verified_by=None,
+                      verified_at=None)
+    achievement.refresh_from_db()
+    return achievement

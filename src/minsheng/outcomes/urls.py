@@ -1,4 +1,5 @@
-"""The IP register (M19): the IP organisations hold, which applications cite and the M19 rule counts."""
+"""The IP register (M19): the IP organisations hold, which applications cite and the M19 rule counts; and the
+achievements (成果, M18) of funded projects, verified by officers."""
 
 from django.urls import path
 
@@ -12,4 +13,13 @@ urlpatterns = [
     path("new/", views.asset_create, name="create"),
     path("<int:pk>/", views.asset_detail, name="detail"),
     path("<int:pk>/edit/", views.asset_edit, name="edit"),
+    path("<int:pk>/lapse/", views.asset_lapse, name="lapse"),
+    path("achievements/", views.achievement_list, name="achievements"),
+    path("achievements/export/", views.achievement_export, name="achievement_export"),
+    path("achievements/new/", views.achievement_create, name="achievement_create"),
+    path("achievements/<int:pk>/", views.achievement_detail, name="achievement_detail"),
+    path("achievements/<int:pk>/edit/", views.achievement_edit, name="achievement_edit"),
+    path("achievements/<int:pk>/verify/", views.achievement_verify, name="achievement_verify"),
+    path("achievements/<int:pk>/unverify/", views.achievement_unverify, name="achievement_unverify"),
+    path("achievements/<int:pk>/evidence/", views.achievement_evidence, name="achievement_evidence"),
 ]

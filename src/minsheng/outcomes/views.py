@@ -1,24 +1,25 @@
-"""The IP register's pages (M19): list with search, filters and Excel export, detail, create and edit.
+"""The IP register's pages (M19): list with search, filters, warnings and Excel export, detail, create, edit and
+the lapse; the achievements' pages (M18): list, export, record, detail with verification, edit, evidence file.
 Thin: scope from queries.py, permissions from rules.py, writes from services.py. The list is a core.listing list
 (core/list.html); the form reuses the registry's template, whose shape these pages share."""
 
 import copy
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minsheng.core import clock, listing
 from minsheng.core.exports import export_response
 from minsheng.core.listing import Column
 from minsheng.core.permissions import allowed, permission_required
 from minsheng.outcomes import forms, queries, services
-from minsheng.outcomes.models import IPAsset
+from minsheng.outcomes.models import Achievement, IPAsset
 from minsheng.registry.forms import apply_service_errors
 
 PAGE = listing.ListPage(
@@ -41,7 +42,7 @@ def _visible(request, pk: int) -> IPAsset:
 def asset_list(request):
     context = listing.page_context(request, PAGE, queries.ip_assets_for(request.user),
                                    listing.parse(PAGE.listing, request.GET), export_url=reverse("outcomes:export"))
-    return render(request, "core/list.html", {
+    return render(request, "outcomes/ip/list.html", {
         **context,
         "create_url": reverse("outcomes:create"), "can_add": request.user.has_perm("outcomes.add_ipasset"),
     })
@@ -76,6 +77,11 @@ def asset_detail(request, pk: int):
         "object": asset, "kind": PAGE,
         "can_edit": request.user.has_perm("outcomes.change_ipasset", asset),
         "can_see_history": request.user.has_perm("outcomes.view_ipasset_history", asset),
+        "can_lapse": (asset.status != IPAsset.Status.LAPSED
+                      and request.user.has_perm("outcomes.record_lapse", asset)),
+        "projects": list(asset.projects.all()),
+        "achievements": list(asset.achievements.all()),
+        "warnings": queries.ip_warnings(IPAsset.objects.filter(pk=asset.pk), today),
         "fee_overdue": bool(asset.next_fee_due and asset.status != IPAsset.Status.LAPSED
                             and asset.next_fee_due < today),
         "expired": bool(asset.expires_on and asset.expires_on < today),
@@ -83,7 +89,10 @@ def asset_detail(request, pk: int):
 
 
 def _values(form) -> dict:
-    return dict(form.cleaned_data)
+    values = dict(form.cleaned_data)
+    if form.fields.get("status") is not None and form.fields["status"].disabled:
+        values.pop("status", None)
+    return values
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -102,7 +111,7 @@ def asset_create(request):
                 return redirect("outcomes:detail", pk=asset.pk)
     else:
         form = forms.IPAssetForm(user=user)
-    return render(request, "registry/form.html", {
+    return render(request, "outcomes/ip/form.html", {
         "kind": PAGE, "form": form, "object": None, "title": gettext("Register an IP asset"),
         "cancel_url": reverse("outcomes:list"), "list_url": reverse("outcomes:list"),
     })
@@ -127,7 +136,201 @@ def asset_edit(request, pk: int):
                 return redirect("outcomes:detail", pk=asset.pk)
     else:
         form = forms.IPAssetForm(instance=copy.copy(asset), user=user)
-    return render(request, "registry/form.html", {
+    return render(request, "outcomes/ip/form.html", {
         "kind": PAGE, "form": form, "object": asset, "title": gettext("Edit IP asset"),
         "cancel_url": reverse("outcomes:detail", kwargs={"pk": asset.pk}), "list_url": reverse("outcomes:list"),
     })
+
+
+# --- Lapses (M19) -----------------------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("outcomes.record_lapse")
+def asset_lapse(request, pk: int):
+    asset = _visible(request, pk)
+    if not allowed(request.user, "outcomes.record_lapse", asset):
+        raise Http404
+    if asset.status == IPAsset.Status.LAPSED:
+        messages.info(request, _("This right's lapse is already recorded."))
+        return redirect("outcomes:detail", pk=asset.pk)
+    form = forms.LapseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_lapse(asset, by=request.user, lapsed_on=form.cleaned_data["lapsed_on"],
+                                  reason=form.cleaned_data["lapse_reason"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The lapse is recorded; this right no longer counts as held (M19)."))
+            return redirect("outcomes:detail", pk=asset.pk)
+    return render(request, "outcomes/ip/form.html", {
+        "kind": PAGE, "form": form, "object": asset, "title": gettext("Record a lapse"),
+        "cancel_url": reverse("outcomes:detail", kwargs={"pk": asset.pk}), "list_url": reverse("outcomes:list"),
+    })
+
+
+# --- Achievements (M18) -------------------------------------------------------------------------------------------
+
+ACHIEVEMENTS = listing.ListPage(
+    slug="achievements", title=Achievement._meta.verbose_name_plural, listing=queries.ACHIEVEMENTS,
+    clauses=("M18",), search_hint=_("Title, number, organisation or project number"),
+    row_template="outcomes/achievements/_row.html",
+    columns=(Column(_("title"), "title"), Column(_("kind"), "kind"), Column(_("organisation"), "organisation"),
+             Column(_("projects")), Column(_("date"), "date"), Column(_("verification"), "state")))
+
+
+def _achievement(request, pk: int) -> Achievement:
+    achievement = get_object_or_404(queries.achievements_for(request.user), pk=pk)
+    if not allowed(request.user, "outcomes.view_achievement", achievement):
+        raise Http404
+    return achievement
+
+
+@require_safe
+@permission_required("outcomes.view_achievement")
+def achievement_list(request):
+    queryset = queries.achievements_for(request.user).prefetch_related("projects")
+    context = listing.page_context(request, ACHIEVEMENTS, queryset, listing.parse(ACHIEVEMENTS.listing, request.GET),
+                                   export_url=reverse("outcomes:achievement_export"))
+    return render(request, "core/list.html", {
+        **context, "create_url": reverse("outcomes:achievement_create"),
+        "can_add": request.user.has_perm("outcomes.add_achievement"),
+    })
+
+
+@require_safe
+@permission_required("outcomes.view_achievement")
+def achievement_export(request):
+    state = listing.parse(ACHIEVEMENTS.listing, request.GET)
+    rows = ([a.title, a.get_kind_display(), a.identifier, a.organisation.name_zh,
+             "、".join(p.number for p in a.projects.all()), _date(a.achieved_on), a.get_state_display(),
+             a.link, a.evidence_name]
+            for a in listing.apply(queries.achievements_for(request.user).prefetch_related("projects"), state))
+    headers = [_("title"), _("kind"), _("number or identifier"), _("organisation"), _("projects"), _("date"),
+               _("verification"), _("link"), _("evidence file")]
+    return export_response(
+        request, group="achievements.export", action="outcomes.achievement.export", filename="achievements",
+        title=ACHIEVEMENTS.title, headers=headers, rows=rows,
+        target_label=str(Achievement._meta.verbose_name_plural), details={"filters": state.active},
+        clause=services.ACHIEVEMENT_CLAUSE)
+
+
+def _achievement_values(form) -> services.AchievementValues:
+    data = form.cleaned_data
+    return services.AchievementValues(
+        kind=data["kind"], title=data.get("title") or "", achieved_on=data.get("achieved_on"),
+        projects=list(data.get("projects") or []), organisation=data.get("organisation") or form.organisation,
+        ip_asset=data.get("ip_asset"), certificate=data.get("certificate") or "",
+        identifier=data.get("identifier") or "", link=data.get("link") or "", description=data.get("description") or "")
+
+
+def _evidence(form):
+    upload = form.cleaned_data.get("evidence")
+    return services.Evidence(upload, form.cleaned_data["evidence_type"]) if upload else None
+
+
+def _achievement_form_page(request, form, achievement=None):
+    return render(request, "outcomes/achievements/form.html", {
+        "kind": ACHIEVEMENTS, "form": form, "object": achievement,
+        "title": gettext("Edit achievement") if achievement else gettext("Record an achievement"),
+        "cancel_url": (reverse("outcomes:achievement_detail", kwargs={"pk": achievement.pk}) if achievement
+                       else reverse("outcomes:achievements")),
+        "list_url": reverse("outcomes:achievements"),
+    })
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("outcomes.add_achievement")
+def achievement_create(request):
+    user = request.user
+    form = forms.AchievementForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            achievement = services.create_achievement(by=user, values=_achievement_values(form),
+                                                      evidence=_evidence(form))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Recorded: %(name)s. A programme officer will verify it.")
+                             % {"name": achievement})
+            return redirect("outcomes:achievement_detail", pk=achievement.pk)
+    return _achievement_form_page(request, form)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("outcomes.view_achievement")
+def achievement_edit(request, pk: int):
+    user = request.user
+    achievement = _achievement(request, pk)
+    if not allowed(user, "outcomes.change_achievement", achievement):
+        raise PermissionDenied
+    form = forms.AchievementForm(request.POST or None, request.FILES or None, user=user, instance=achievement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            achievement = services.update_achievement(achievement, by=user, values=_achievement_values(form),
+                                                      evidence=_evidence(form))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved: %(name)s.") % {"name": achievement})
+            return redirect("outcomes:achievement_detail", pk=achievement.pk)
+    return _achievement_form_page(request, form, achievement)
+
+
+@require_safe
+@permission_required("outcomes.view_achievement")
+def achievement_detail(request, pk: int):
+    achievement = _achievement(request, pk)
+    user = request.user
+    return render(request, "outcomes/achievements/detail.html", {
+        "object": achievement, "kind": ACHIEVEMENTS, "projects": list(achievement.projects.all()),
+        "can_edit": allowed(user, "outcomes.change_achievement", achievement),
+        "can_verify": allowed(user, "outcomes.achievement.verify", achievement),
+        "can_unverify": allowed(user, "outcomes.achievement.unverify", achievement),
+        "unverify_form": forms.UnverifyForm(initial={"seen": achievement.state}),
+        "can_see_history": allowed(user, "outcomes.view_achievement_history", achievement),
+    })
+
+
+@require_POST
+@permission_required("outcomes.verify_achievement")
+def achievement_verify(request, pk: int):
+    achievement = _achievement(request, pk)
+    form = forms.VerifyForm(request.POST)
+    try:
+        services.verify_achievement(achievement, by=request.user,
+                                    seen=form.cleaned_data["seen"] if form.is_valid() else None)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+    else:
+        messages.success(request, _("Verified: %(name)s.") % {"name": achievement})
+    return redirect("outcomes:achievement_detail", pk=achievement.pk)
+
+
+@require_POST
+@permission_required("outcomes.verify_achievement")
+def achievement_unverify(request, pk: int):
+    achievement = _achievement(request, pk)
+    form = forms.UnverifyForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the verification is taken back."))
+        services.unverify_achievement(achievement, by=request.user, reason=form.cleaned_data["reason"],
+                                      seen=form.cleaned_data["seen"])
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+    else:
+        messages.success(request, _("The verification is taken back; the organisation may correct it."))
+    return redirect("outcomes:achievement_detail", pk=achievement.pk)
+
+
+@require_safe
+@permission_required("outcomes.view_achievement")
+def achievement_evidence(request, pk: int):
+    achievement = _achievement(request, pk)
+    if not achievement.evidence:
+        raise Http404
+    response = FileResponse(achievement.evidence.open("rb"), as_attachment=True, filename=achievement.evidence_name,
+                            content_type=achievement.evidence_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,8 +1,10 @@
 from django import template
+from django.conf import settings
 
-from minsheng.outcomes.queries import ip_assets_for
+from minsheng.outcomes.queries import achievements_for, ip_assets_for, ip_warnings
 
 register = template.Library()
+WARNINGS_SHOWN = 10
 
 
 @register.inclusion_tag("outcomes/ip/_organisation_ip.html", takes_context=True)
@@ -15,3 +17,27 @@ def organisation_ip(context, organisation):
     return {"assets": assets, "can_see": can_see, "organisation": organisation,
             "can_add": can_see and user.has_perm("outcomes.add_ipasset")
             and (user.has_perm("outcomes.change_ipasset_owner") or user.organisation_id == organisation.pk)}
+
+
+@register.inclusion_tag("outcomes/ip/_warnings.html", takes_context=True)
+def ip_warnings_for_reader(context, organisation=None):
+    """The annual fees and expiries coming up (or past) of the IP the reader may see, or of one organisation's
+    (M19 early warning): on the owner's home page and on the register's list."""
+    user = context["request"].user
+    if not (user.is_authenticated and user.has_perm("outcomes.view_ipasset")):
+        return {"warnings": []}
+    assets = ip_assets_for(user)
+    if organisation is not None:
+        assets = assets.filter(owner=organisation)
+    warnings = ip_warnings(assets)
+    return {"warnings": warnings, "shown": warnings[:WARNINGS_SHOWN], "more": max(0, len(warnings) - WARNINGS_SHOWN),
+            "horizon": settings.IP_WARNING_DAYS, "show_owner": organisation is None and not user.organisation_id}
+
+
+@register.inclusion_tag("outcomes/achievements/_home.html", takes_context=True)
+def achievements_summary(context):
+    """The reader's achievements by verification, with the link to record one (the applicant's home page)."""
+    user = context["request"].user
+    rows = achievements_for(user)
+    return {"verified": rows.filter(state="verified").count(), "unverified": rows.filter(state="unverified").count(),
+            "can_add": user.has_perm("outcomes.add_achievement")}
