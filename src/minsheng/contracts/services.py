@@ -409,6 +409,14 @@ def record_payment(tranche: Tranche, *, by, paid_on, reference: str) -> Tranche:
     return locked
 
 
+def cancel_unpaid(project: Project, *, by, reason: str) -> list[Tranche]:
+    """Cancel every tranche of the project not yet paid (planned, requested or approved): the project ended
+    early, so no more money goes to it. Called inside the caller's transaction, with the project's row locked;
+    one audit event per tranche."""
+    return workflow.move_many(Tranche.objects.filter(project=project, state__in=states.UNPAID), "cancel", by=by,
+                              reason=reason)
+
+
 # --- Expenditure ---------------------------------------------------------------------------------
 
 def _sum(queryset) -> Decimal:

@@ -4,13 +4,16 @@
 - Programme officers accept or return reports and record the mid-term check.
 - Finance, auditors and administrators read; nobody else reads anything here (views narrow to
   queries.projects_for first, so a project outside the user's scope answers 404).
+- Termination (终止): the organisation's applicants request it; an officer proposes it (or declines a request);
+  another officer approves or rejects the proposal (four eyes, in the table in states.py). Finance records the
+  money paid back against a recovery (经费追回); officers, finance, auditors and administrators read recoveries.
 """
 
 import rules
 
 from minsheng.core.roles import is_admin, is_applicant, is_auditor, is_finance, is_officer
 from minsheng.funding.models import Project
-from minsheng.projects.models import MidtermCheck, ProgressReport
+from minsheng.projects.models import MidtermCheck, ProgressReport, Termination
 
 
 @rules.predicate
@@ -40,6 +43,20 @@ def has_midterm_check(user, project) -> bool:
     return project is not None and MidtermCheck.objects.filter(project=project).exists()
 
 
+# The states a project can be terminated from (funding.states.PROJECT "terminate").
+TERMINABLE = (Project.State.APPROVED, Project.State.UNDER_WAY, Project.State.FAILED)
+
+
+@rules.predicate
+def is_terminable(user, project) -> bool:
+    return project is None or project.state in TERMINABLE
+
+
+@rules.predicate
+def has_open_termination(user, project) -> bool:
+    return project is not None and Termination.objects.filter(project=project, state__in=Termination.OPEN).exists()
+
+
 rules.add_perm("projects.view", is_officer | is_finance | is_auditor | is_admin | (is_applicant & of_own_organisation))
 rules.add_perm("projects.view_queue", is_officer | is_auditor | is_admin)
 rules.add_perm("projects.file_report", is_applicant & of_own_organisation & is_under_way)
@@ -48,3 +65,11 @@ rules.add_perm("projects.record_midterm", is_officer)
 # What the reports page offers now: the check once, for a call that has it, after an accepted report
 rules.add_perm("projects.record_midterm_now", is_officer & is_under_way & call_has_midterm_check
                & has_accepted_report & ~has_midterm_check)
+rules.add_perm("projects.request_termination", is_applicant & of_own_organisation & is_terminable
+               & ~has_open_termination)
+rules.add_perm("projects.propose_termination", is_officer)
+rules.add_perm("projects.decide_termination", is_officer)
+# What the project page offers an officer now: a new proposal, while none is open
+rules.add_perm("projects.start_termination", is_officer & is_terminable & ~has_open_termination)
+rules.add_perm("projects.view_recoveries", is_officer | is_finance | is_auditor | is_admin)
+rules.add_perm("projects.record_receipt", is_finance)
