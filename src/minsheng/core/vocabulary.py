@@ -299,6 +299,7 @@ VALUES = {
     "received_on": Value(pgettext_lazy("audit value", "received on"), "date"),
     "bank_reference": Value(pgettext_lazy("audit value", "bank reference"), TEXT),
     "settled": Value(pgettext_lazy("audit value", "settled"), BOOL),
+    "show": Value(pgettext_lazy("audit value", "shown"), TEXT),
     "grounds": Value(pgettext_lazy("audit value", "grounds"), "choice", "projects.termination.grounds"),
     "worst": Value(pgettext_lazy("audit value", "worst-served proposal"), NUMBER),
     # keys of the export filters

@@ -37,7 +37,7 @@ LEVEL_WORDS = {"national": "国家级", "provincial": "省级", "municipal": "�
 # STEPS (progress steps it reports) and build(builder), run in this order, each building on those before.
 # A part draws from its own random.Random(SEED + n), so adding a part leaves the others' data unchanged.
 PARTS: list[str] = ["problems", "ip", "calls", "applications", "checks", "experts", "reviews", "panel", "funding",
-                    "contracts", "second_round", "stable_support", "progress"]
+                    "contracts", "second_round", "stable_support", "progress", "termination"]
 
 
 def _parts():

@@ -18,6 +18,7 @@ from minsheng.core.permissions import allowed, permission_required
 from minsheng.projects import queries, services, states
 from minsheng.projects.forms import DecisionForm, MidtermForm
 from minsheng.projects.models import MidtermCheck, MilestoneProgress, ProgressReport
+from minsheng.projects.termination_views import termination_context
 
 CATEGORIES = dict(BudgetLine.Category.choices)
 
@@ -65,6 +66,7 @@ def _reports_page(request, project, *, midterm_form=None, status=200):
         "may_check": allowed(user, "projects.record_midterm", project),
         "has_accepted": project.progress_reports.filter(state=ProgressReport.State.ACCEPTED).exists(),
         "midterm_form": midterm_form or MidtermForm(),
+        **termination_context(user, project),
     }, status=status)
 
 
