@@ -174,4 +174,12 @@ ROWS += [
     Row("projects:recoveries_export", only(RECOVERY_READERS)),
     Row("projects:receipt", only(FINANCE, ok=302), kwargs=pk("t_recovery"), method="POST", data=_receipt),
     Row("projects:receipt", everyone(NOT_ALLOWED), kwargs=pk("t_recovery"), note="GET"),
+    Row("projects-termination-list", only(READERS, anonymous=403)),
+    Row("projects-termination-detail", only(READERS, anonymous=403), kwargs=pk("t_approved")),
+    Row("projects-termination-detail", only(READERS, anonymous=403, applicant=NOT_FOUND), kwargs=pk("t_other"),
+        note="another organisation's"),
+    Row("projects-recovery-list", only(READERS, anonymous=403)),
+    Row("projects-recovery-detail", only(READERS, anonymous=403), kwargs=pk("t_recovery")),
+    Row("projects-termination-list", only(READERS, ok=NOT_ALLOWED, anonymous=403), method="POST",
+        note="read-only", content_type="application/json"),
 ]

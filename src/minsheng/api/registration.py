@@ -4,7 +4,8 @@ from importlib import import_module
 
 API_MODULES = ["minsheng.policy.api", "minsheng.registry.api", "minsheng.problems.api", "minsheng.outcomes.api",
                "minsheng.calls.api", "minsheng.applications.api", "minsheng.checks.api",
-               "minsheng.review.work_api", "minsheng.funding.api", "minsheng.contracts.api"]
+               "minsheng.review.work_api", "minsheng.funding.api", "minsheng.contracts.api",
+               "minsheng.projects.api"]
 
 
 def register_all(router) -> None:
