@@ -91,3 +91,23 @@ def test_the_proposal_page_refuses_a_recovery_larger_than_paid(client, world):  
                          {"grounds": "misconduct", "reason": "挪用", "misused_1": "16", "misused_1_reason": "购车"})
     assert answer.status_code == 409 and not Termination.objects.exists()
     assert "40" in answer.content.decode()      # the money paid, in 万元, in the message
+
+
+def test_open_terminations_wait_on_the_officers_list_and_a_terminated_project_records_no_spending(client, world):  # noqa: F811
+    from django.core.exceptions import ValidationError
+
+    from minsheng.contracts import services as contracts
+
+    request = ending.request_termination(world["project"], by=world["applicant"], reason="团队解散")
+    client.force_login(world["officer"])
+    page = client.get(reverse("projects:queue")).content.decode()
+    assert f'data-ms-termination-row="{world["project"].number}"' in page
+    ending.endorse_request(request, by=world["officer"])
+    ending.approve_termination(request, by=world["second"], reason="同意", due_on=due())
+    assert f'data-ms-termination-row="{world["project"].number}"' not in client.get(
+        reverse("projects:queue")).content.decode()
+    category = world["project"].task_books.get().budget_lines.first().category
+    with pytest.raises(ValidationError) as caught:
+        contracts.record_expenditure(world["project"], by=world["applicant"], category=category,
+                                     amount=Decimal("1"), spent_on=clock.today(), description="终止后")
+    assert caught.value.code == "terminated"

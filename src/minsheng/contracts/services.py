@@ -450,6 +450,9 @@ def record_expenditure(project: Project, *, by, category: str, amount: Decimal, 
         raise ValidationError(_("Give the date, the category, the amount and what the money was spent on."),
                               code="required")
     project = lock_project(project.pk)
+    if project.state == Project.State.TERMINATED:
+        raise ValidationError(_("This project was terminated: its spending was counted when the termination was "
+                                "approved, and no more is recorded."), code="terminated")
     first_paid = (Tranche.objects.filter(project=project, state=Money.PAID).order_by("paid_on")
                   .values_list("paid_on", flat=True).first())
     if spent_on > timezone.localdate(clock.now()):

@@ -111,6 +111,8 @@ ACTIONS = {
     "projects.recovery.receive": pgettext_lazy("audit action", "Money paid back received"),
     "projects.recovery.export": pgettext_lazy("audit action", "Recoveries of funds exported"),
     "registry.debarment.record": pgettext_lazy("audit action", "Debarment recorded"),
+    "funding.project.accept": pgettext_lazy("audit action", "Project accepted"),
+    "funding.project.fail": pgettext_lazy("audit action", "Project failed acceptance"),
     "funding.project.terminate": pgettext_lazy("audit action", "Project terminated"),
     "contracts.tranche.cancel": pgettext_lazy("audit action", "Tranche cancelled"),
     # the audit trail itself

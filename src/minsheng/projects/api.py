@@ -33,7 +33,7 @@ class ProjectsTerminationSerializer(serializers.ModelSerializer):
     project_number = serializers.CharField(source="project.number", read_only=True)
     clause = serializers.CharField(read_only=True)
     misused = ProjectsMisusedAmountSerializer(source="misused_lines", many=True, read_only=True)
-    recovery = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, source="recovery_or_none")
+    recovery = serializers.SerializerMethodField()
 
     class Meta:
         model = Termination
@@ -41,6 +41,10 @@ class ProjectsTerminationSerializer(serializers.ModelSerializer):
                   "requested_by", "requested_at", "proposed_by", "proposed_at", "decided_by", "decided_at",
                   "decision_reason", "misused", "paid", "spent", "to_recover", "recovery"]
         read_only_fields = fields
+
+    def get_recovery(self, obj) -> int | None:
+        recovery = getattr(obj, "recovery", None)
+        return recovery.pk if recovery is not None else None
 
 
 class ProjectsRecoveryReceiptSerializer(serializers.ModelSerializer):

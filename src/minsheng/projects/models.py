@@ -221,10 +221,6 @@ class Termination(models.Model):
     def unspent(self):
         return None if self.paid is None else self.paid - self.spent
 
-    @property
-    def recovery_or_none(self):
-        return getattr(self, "recovery", None)
-
 
 # Every ground is an execution matter of the programme (M17); the policy has no separate credit clause, so
 # misconduct cites M17 too (docs/decisions.md).

@@ -17,7 +17,7 @@ from minsheng.core import clock
 from minsheng.core.permissions import allowed, permission_required
 from minsheng.projects import queries, services, states
 from minsheng.projects.forms import DecisionForm, MidtermForm
-from minsheng.projects.models import MidtermCheck, MilestoneProgress, ProgressReport
+from minsheng.projects.models import MidtermCheck, MilestoneProgress, ProgressReport, Termination
 from minsheng.projects.termination_views import termination_context
 
 CATEGORIES = dict(BudgetLine.Category.choices)
@@ -199,4 +199,7 @@ def midterm(request, project):
 @require_safe
 @permission_required("projects.view_queue")
 def queue(request):
-    return render(request, "projects/queue.html", {"rows": queries.queue(request.user)})
+    return render(request, "projects/queue.html", {
+        "rows": queries.queue(request.user),
+        "terminations": queries.terminations_for(request.user).filter(state__in=Termination.OPEN).order_by("pk"),
+    })
