@@ -19,6 +19,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from minsheng.core.money import wan
+
 
 class ProgressReport(models.Model):
     class State(models.TextChoices):
@@ -242,7 +244,7 @@ class MisusedAmount(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="misused_amount_positive")]
 
     def __str__(self) -> str:
-        return f"{self.termination_id} {self.amount}"
+        return f"{self.termination_id} {wan(self.amount, unit=True)}"
 
 
 class Recovery(models.Model):
@@ -268,7 +270,7 @@ class Recovery(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="recovery_amount_positive")]
 
     def __str__(self) -> str:
-        return f"{self.project.number} {self.amount}"
+        return f"{self.project.number} {wan(self.amount, unit=True)}"
 
     @property
     def received(self):
@@ -305,4 +307,4 @@ class RecoveryReceipt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.recovery_id} {self.amount} {self.bank_reference}"
+        return f"{self.recovery_id} {wan(self.amount, unit=True)} {self.bank_reference}"
