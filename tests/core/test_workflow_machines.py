@@ -36,7 +36,7 @@ from minsheng.problems import states as problem_states
 from minsheng.problems.models import Problem
 from minsheng.problems.services import make_tracking_code
 from minsheng.projects import states as project_report_states
-from minsheng.projects.models import Acceptance, ChangeRequest, ProgressReport
+from minsheng.projects.models import Acceptance, ChangeRequest, ProgressReport, Termination
 from minsheng.registry import states as registry_states
 from minsheng.registry.models import Organisation
 from minsheng.review import states as review_states
@@ -278,13 +278,22 @@ def test_ip_lapse_table():
     run_machine(outcome_states.LAPSE, lambda: IPAssetFactory())
 
 
+def test_termination_table():
+    def make():
+        return Termination.objects.create(project=approved_project(), state=Termination.State.REQUESTED,
+                                          grounds=Termination.Grounds.REQUEST, reason="property test")
+
+    run_machine(project_report_states.TERMINATION, make)
+
+
 def test_every_table_is_tested_here():
     """A new table in some app's states.py needs its machine in this file."""
     tested = {application_states.WORKFLOW, funding_states.WORKFLOW, contract_states.BOOK, contract_states.TRANCHE,
               review_states.EXPERT, review_states.ASSIGNMENT, review_states.REVIEW, review_states.PANEL,
               call_states.WORKFLOW, registry_states.WORKFLOW, funding_states.OBJECTION, funding_states.PROJECT,
               problem_states.WORKFLOW, project_report_states.REPORT, project_report_states.CHANGE,
-              project_report_states.ACCEPTANCE, outcome_states.ACHIEVEMENT, outcome_states.LAPSE}
+              project_report_states.ACCEPTANCE, project_report_states.TERMINATION, outcome_states.ACHIEVEMENT,
+              outcome_states.LAPSE}
     assert set(workflow.registered()) == tested
 
 

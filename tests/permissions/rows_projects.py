@@ -4,6 +4,7 @@ auditors and administrators read the list of late and waiting reports. Another o
 to an applicant."""
 
 from minsheng.core.roles import Role
+from tests.once import drawn
 from tests.permissions.spec import NOT_ALLOWED, NOT_FOUND, Row, everyone, only
 
 APPLICANT_ROLE, OFFICER_ROLE = str(Role.APPLICANT), str(Role.OFFICER)
@@ -11,6 +12,8 @@ READERS = {Role.APPLICANT, Role.OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
 QUEUE = {Role.OFFICER, Role.AUDITOR, Role.ADMIN}
 EXPORTERS = {Role.OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
 OFFICER, APPLICANT = {Role.OFFICER}, {Role.APPLICANT}
+RECOVERY_READERS = {Role.OFFICER, Role.FINANCE, Role.AUDITOR, Role.ADMIN}
+FINANCE = {Role.FINANCE}
 
 
 def _under_way(organisation, officer, applicant):
@@ -71,6 +74,35 @@ def extend_world(world):
                                              reason="设备降价")
     world.p_other_change = services.request_change(world.p_other, by=other_applicant, kind="budget",
                                                    proposal=move, reason="设备降价")
+    _terminations(world, officer, applicant)
+
+
+def _terminations(world, officer, applicant):
+    """A project the organisation asked to terminate, one proposed by another officer (so the world's officer may
+    decide it), and one terminated with a recovery of its paid money; another organisation's proposal."""
+    from datetime import timedelta
+
+    from minsheng.core import clock
+    from minsheng.projects import termination as ending
+    from tests.contracts.helpers import first_paid
+    from tests.factories import user_for_role
+    from tests.factories.contracts import approved_project
+
+    proposer, second = user_for_role(Role.OFFICER), user_for_role(Role.OFFICER)
+    world.t_requested = ending.request_termination(_under_way(world.org_own, officer, applicant), by=applicant,
+                                                   reason="团队解散")
+    world.t_project_free = _under_way(world.org_own, officer, applicant)
+    world.t_proposed = ending.propose_termination(_under_way(world.org_own, officer, applicant), by=proposer,
+                                                  grounds="other", reason="单位注销")
+    paid = approved_project(organisation=world.org_own)
+    first_paid(paid, officer, applicant)
+    world.t_approved = ending.approve_termination(
+        ending.propose_termination(paid, by=proposer, grounds="other", reason="单位注销"), by=second,
+        reason="同意", due_on=clock.today() + timedelta(days=30))
+    world.t_recovery = world.t_approved.recovery
+    world.t_approved_project = paid
+    other = approved_project(organisation=world.org_other)
+    world.t_other = ending.propose_termination(other, by=proposer, grounds="other", reason="他单位")
 
 
 def _filing_of(project):
@@ -264,4 +296,54 @@ ROWS += [
     Row("projects-midterm-check-detail", api(READERS), kwargs=midterm_of("p_checked_project")),
     Row("projects-midterm-check-detail", api(READERS, ok=NOT_FOUND), kwargs=lambda w: {"pk": 999999},
         note="unknown"),
+]
+
+# Termination and recovery of funds (终止与经费追回)
+def _decision(world):
+    return {"reason": "同意", "due_on": ""}
+
+
+def _receipt(world):
+    from minsheng.core import clock
+
+    return drawn({"amount": "1", "received_on": clock.today().isoformat(), "bank_reference": "ICBC-M1"})
+
+
+ROWS += [
+    Row("projects:terminate", only(OFFICER), kwargs=pk("t_project_free"), note="the proposal form"),
+    Row("projects:terminate", only(OFFICER, ok=302), kwargs=pk("t_project_free"), method="POST",
+        data=lambda w: {"grounds": "other", "reason": "承担单位注销"}),
+    Row("projects:terminate", only(OFFICER, ok=403), kwargs=pk("t_approved_project"),
+        note="a terminated project"),
+    Row("projects:terminate", only(OFFICER, ok=NOT_FOUND), kwargs=lambda w: {"pk": 999999}, note="unknown"),
+    Row("projects:request_termination", only(APPLICANT, ok=302), kwargs=pk("t_project_free"), method="POST",
+        data=lambda w: {"reason": "团队解散"}),
+    Row("projects:request_termination", only(APPLICANT, ok=NOT_FOUND), kwargs=pk("p_other"), method="POST",
+        data=lambda w: {"reason": "他单位"}, note="another organisation's"),
+    Row("projects:request_termination", everyone(NOT_ALLOWED), kwargs=pk("t_project_free"), note="GET"),
+    Row("projects:termination", only(READERS), kwargs=pk("t_proposed")),
+    Row("projects:termination", only(READERS), kwargs=pk("t_approved"), note="with its recovery"),
+    Row("projects:termination", only(READERS, applicant=NOT_FOUND), kwargs=pk("t_other"),
+        note="another organisation's"),
+    Row("projects:termination_review", only(OFFICER, ok=302), kwargs=pk("t_requested"), method="POST",
+        data=lambda w: {"grounds": "request", "reason": "属实"}),
+    Row("projects:termination_decline", only(OFFICER, ok=302), kwargs=pk("t_requested"), method="POST",
+        data=lambda w: {"reason": "请先申请调整"}),
+    Row("projects:termination_approve", only(OFFICER, ok=302), kwargs=pk("t_proposed"), method="POST",
+        data=_decision),
+    Row("projects:termination_approve", everyone(NOT_ALLOWED), kwargs=pk("t_proposed"), note="GET"),
+    Row("projects:termination_reject", only(OFFICER, ok=302), kwargs=pk("t_proposed"), method="POST",
+        data=lambda w: {"reason": "项目可继续"}),
+    Row("projects:recoveries", only(RECOVERY_READERS)),
+    Row("projects:recoveries_export", only(RECOVERY_READERS)),
+    Row("projects:receipt", only(FINANCE, ok=302), kwargs=pk("t_recovery"), method="POST", data=_receipt),
+    Row("projects:receipt", everyone(NOT_ALLOWED), kwargs=pk("t_recovery"), note="GET"),
+    Row("projects-termination-list", only(READERS, anonymous=403)),
+    Row("projects-termination-detail", only(READERS, anonymous=403), kwargs=pk("t_approved")),
+    Row("projects-termination-detail", only(READERS, anonymous=403, applicant=NOT_FOUND), kwargs=pk("t_other"),
+        note="another organisation's"),
+    Row("projects-recovery-list", only(READERS, anonymous=403)),
+    Row("projects-recovery-detail", only(READERS, anonymous=403), kwargs=pk("t_recovery")),
+    Row("projects-termination-list", only(READERS, ok=NOT_ALLOWED, anonymous=403), method="POST",
+        note="read-only", content_type="application/json"),
 ]

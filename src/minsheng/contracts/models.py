@@ -166,6 +166,7 @@ class Tranche(models.Model):
         REQUESTED = "requested", _("Requested")
         APPROVED = "approved", _("Approved")
         PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
 
     project = models.ForeignKey("funding.Project", verbose_name=_("project"), on_delete=models.PROTECT,
                                 related_name="tranches")

@@ -80,6 +80,8 @@ rules.add_perm("contracts.request_tranche", is_officer)
 rules.add_perm("contracts.approve_tranche", is_finance)
 rules.add_perm("contracts.return_tranche", is_finance)
 rules.add_perm("contracts.record_payment", is_finance)
+# the officer who approves a project's termination (projects app) cancels its unpaid tranches with it
+rules.add_perm("contracts.cancel_tranche", is_officer)
 rules.add_perm("contracts.record_expenditure", is_finance | (is_applicant & of_own_organisation))
 rules.add_perm("contracts.view_finance", reads_money)
 

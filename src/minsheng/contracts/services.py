@@ -500,6 +500,14 @@ def record_payment(tranche: Tranche, *, by, paid_on, reference: str) -> Tranche:
     return locked
 
 
+def cancel_unpaid(project: Project, *, by, reason: str) -> list[Tranche]:
+    """Cancel every tranche of the project not yet paid (planned, requested or approved): the project ended
+    early, so no more money goes to it. Called inside the caller's transaction, with the project's row locked;
+    one audit event per tranche."""
+    return workflow.move_many(Tranche.objects.filter(project=project, state__in=states.UNPAID), "cancel", by=by,
+                              reason=reason)
+
+
 # --- Expenditure ---------------------------------------------------------------------------------
 
 def _sum(queryset) -> Decimal:
@@ -533,6 +541,9 @@ def record_expenditure(project: Project, *, by, category: str, amount: Decimal, 
         raise ValidationError(_("Give the date, the category, the amount and what the money was spent on."),
                               code="required")
     project = lock_project(project.pk)
+    if project.state == Project.State.TERMINATED:
+        raise ValidationError(_("This project was terminated: its spending was counted when the termination was "
+                                "approved, and no more is recorded."), code="terminated")
     first_paid = (Tranche.objects.filter(project=project, state=Money.PAID).order_by("paid_on")
                   .values_list("paid_on", flat=True).first())
     if spent_on > timezone.localdate(clock.now()):

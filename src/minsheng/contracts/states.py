@@ -30,6 +30,10 @@ TRANCHE = register(Workflow(Tranche, [
     # finance returns the request to the officer, with a reason
     Transition("return", {Money.REQUESTED}, Money.PLANNED, "contracts.return_tranche", "M17"),
     Transition("pay", {Money.APPROVED}, Money.PAID, "contracts.record_payment", "M17"),   # finance records it
+    # the project ended early (its termination approved): what was not paid will not be
+    Transition("cancel", {Money.PLANNED, Money.REQUESTED, Money.APPROVED}, Money.CANCELLED,
+               "contracts.cancel_tranche", "M17"),
 ], prefix="contracts.tranche", stale=STALE, permission_object=lambda tranche: tranche.project))
 
 COMMITTED = frozenset({Money.APPROVED, Money.PAID})  # counts against the grant
+UNPAID = frozenset({Money.PLANNED, Money.REQUESTED, Money.APPROVED})  # cancelled when the project ends early

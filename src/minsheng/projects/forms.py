@@ -1,10 +1,12 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import BudgetLine
 from minsheng.core.forms import DateInput
 from minsheng.core.money import WanField, wan
-from minsheng.projects.models import ChangeRequest, MidtermCheck
+from minsheng.projects.models import ChangeRequest, MidtermCheck, Termination
 from minsheng.registry.models import CooperationPartner, Person
 
 
@@ -138,3 +140,76 @@ class ChangeDecisionForm(Styled, forms.Form):
     comments = forms.CharField(label=_("Comments"), required=False, max_length=4000,
                                widget=forms.Textarea(attrs={"rows": 3}),
                                help_text=_("Required when the change is rejected: the organisation reads it."))
+
+
+# --- Termination and recovery of funds (终止与经费追回) ---
+
+MISUSED_LINES = 3     # the proposal form's rows for misused amounts
+
+
+class TerminationRequestForm(Styled, forms.Form):
+    reason = forms.CharField(label=_("Why the organisation asks for termination"), max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProposalForm(Styled, forms.Form):
+    """An officer's proposal (or review of a request): the grounds, the reason and the misused amounts."""
+
+    grounds = forms.ChoiceField(label=_("Grounds"), choices=Termination.Grounds.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, with_reason=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_reason:
+            self.fields["reason"].required = False
+            self.fields["reason"].label = _("Review")
+        for n in range(1, MISUSED_LINES + 1):
+            self.fields[f"misused_{n}"] = WanField(label=_("Misused amount %(n)s (万元)") % {"n": n})
+            self.fields[f"misused_{n}"].widget.attrs["class"] = "form-control"
+            self.fields[f"misused_{n}_reason"] = forms.CharField(
+                label=_("Why amount %(n)s counts as misused") % {"n": n}, required=False, max_length=500)
+            self.fields[f"misused_{n}_reason"].widget.attrs["class"] = "form-control"
+
+    def misused_rows(self):
+        return [(self[f"misused_{n}"], self[f"misused_{n}_reason"]) for n in range(1, MISUSED_LINES + 1)]
+
+    def misused(self):
+        """The rows filled in, as (amount in yuan, reason); a reason without an amount counts as an amount of 0,
+        which the service refuses by name."""
+        lines = []
+        for n in range(1, MISUSED_LINES + 1):
+            amount, reason = self.cleaned_data.get(f"misused_{n}"), self.cleaned_data.get(f"misused_{n}_reason", "")
+            if amount is not None or (reason or "").strip():
+                lines.append((amount if amount is not None else Decimal("0"), reason))
+        return lines
+
+
+class ReasonForm(Styled, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ApprovalForm(Styled, forms.Form):
+    reason = forms.CharField(label=_("Reason for approving"), max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    due_on = forms.DateField(label=_("Money to be paid back by"), required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                             help_text=_("Required when money is to be paid back."))
+    debar_organisation = forms.BooleanField(label=_("Debar the organisation"), required=False)
+    debar_lead = forms.BooleanField(label=_("Debar the project lead"), required=False)
+    debar_reason = forms.CharField(label=_("Reason for the debarment"), required=False, max_length=2000,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+    debar_until = forms.DateField(label=_("Debarred until"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                  help_text=_("Empty: until lifted"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("debar_organisation", "debar_lead"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+
+class ReceiptForm(Styled, forms.Form):
+    amount = WanField(label=_("Amount received (万元)"), required=True)
+    received_on = forms.DateField(label=_("Received on"),
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    bank_reference = forms.CharField(label=_("Bank reference"), max_length=60)

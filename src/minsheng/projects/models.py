@@ -6,13 +6,20 @@ goes draft → submitted → accepted, or → returned with the officer's commen
 per milestone of the signed task book, its status and the work done; per indicator, the value reached and the
 evidence; the money spent by category up to the period's end as a snapshot taken at submission; and the problems
 and risks. A mid-term check is recorded once per project, with its result.
+
+A project can also be terminated early (终止): a Termination, decided with four eyes, fixes the money to be paid
+back, which a Recovery (经费追回) tracks with its receipts.
 """
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from minsheng.core.money import wan
 
 
 class ProgressReport(models.Model):
@@ -199,6 +206,81 @@ class ChangeRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.project.number} {self.get_kind_display()}"
 
+
+class Termination(models.Model):
+    """Ending a project early (终止, M17): asked for by its organisation or proposed by a programme officer, with
+    its grounds and reason, and decided by a second officer who is never the proposer (four eyes).
+
+    An organisation's request is reviewed by an officer, who proposes it (naming the grounds) or declines it; a
+    proposal is approved or rejected by another officer. On approval the project becomes terminated, its open
+    tranches are cancelled and what is to be paid back is fixed here: the unspent money (paid − spent) plus the
+    misused amounts the proposer identified, never more than paid. At most one termination is open (requested or
+    proposed) at a time, and at most one is approved, per project.
+    """
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", pgettext_lazy("termination state", "Requested by the organisation")
+        PROPOSED = "proposed", pgettext_lazy("termination state", "Proposed, awaiting a second officer")
+        APPROVED = "approved", pgettext_lazy("termination state", "Approved: project terminated")
+        REJECTED = "rejected", pgettext_lazy("termination state", "Rejected")
+
+    class Grounds(models.TextChoices):
+        REQUEST = "request", _("At the organisation's request")
+        MIDTERM = "midterm", _("Failed mid-term check")
+        ACCEPTANCE = "acceptance", _("Failed acceptance")
+        MISCONDUCT = "misconduct", _("Misconduct")
+        OTHER = "other", _("Other grounds")
+
+    OPEN = (State.REQUESTED, State.PROPOSED)
+    # Grounds that are a failure of duty: the approving officer may record a debarment on them.
+    DUTY_FAILURES = (Grounds.MIDTERM, Grounds.ACCEPTANCE, Grounds.MISCONDUCT)
+
+    project = models.ForeignKey("funding.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="terminations")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, db_index=True)
+    grounds = models.CharField(_("grounds"), max_length=12, choices=Grounds.choices)
+    reason = models.TextField(_("reason"))
+    midterm_check = models.ForeignKey(MidtermCheck, verbose_name=_("mid-term check acted on"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="terminations")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    # Fixed on approval (yuan): what was paid and spent then, the misused part and what is to be paid back.
+    paid = models.DecimalField(_("paid (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    spent = models.DecimalField(_("spent (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    to_recover = models.DecimalField(_("to be paid back (yuan)"), max_digits=14, decimal_places=2, null=True,
+                                     blank=True)
+    debarments = models.ManyToManyField("registry.Debarment", verbose_name=_("debarments recorded"), blank=True,
+                                        related_name="+")
+
+    class Meta:
+        ordering = ["project", "-pk"]
+        verbose_name = _("termination")
+        verbose_name_plural = _("terminations")
+        constraints = [
+            models.UniqueConstraint(fields=["project"], condition=Q(state__in=["requested", "proposed"]),
+                                    name="termination_one_open_per_project"),
+            models.UniqueConstraint(fields=["project"], condition=Q(state="approved"),
+                                    name="termination_approved_once"),
+            models.CheckConstraint(condition=~Q(reason=""), name="termination_has_a_reason"),
+            models.CheckConstraint(condition=Q(to_recover__isnull=True) | Q(to_recover__lte=models.F("paid")),
+                                   name="termination_recovers_at_most_paid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.number} {self.get_grounds_display()}"
+
+    @property
+    def clause(self) -> str:
+        return CLAUSE_OF_GROUNDS[self.grounds]
+
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN
@@ -343,3 +425,99 @@ class AcceptanceExpert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.acceptance_id} {self.expert_id}"
+
+
+
+    @property
+    def misused(self):
+        return sum((line.amount for line in self.misused_lines.all()), Decimal("0"))
+
+    @property
+    def unspent(self):
+        return None if self.paid is None else self.paid - self.spent
+
+
+# Every ground is an execution matter of the programme (M17); the policy has no separate credit clause, so
+# misconduct cites M17 too (docs/decisions.md).
+CLAUSE_OF_GROUNDS = {grounds: "M17" for grounds in Termination.Grounds.values}
+
+
+class MisusedAmount(models.Model):
+    """Money the project spent but misused (挪用), identified by the proposing officer with its reason; it is
+    paid back on top of the unspent money."""
+
+    termination = models.ForeignKey(Termination, on_delete=models.CASCADE, related_name="misused_lines")
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=500)
+
+    class Meta:
+        ordering = ["termination", "pk"]
+        verbose_name = _("misused amount")
+        verbose_name_plural = _("misused amounts")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="misused_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.termination_id} {wan(self.amount, unit=True)}"
+
+
+class Recovery(models.Model):
+    """Money to be paid back (经费追回) after an approved termination: the amount, its due date and the receipts
+    finance records against it. Settled when the receipts reach the amount; overdue when not settled by the due
+    date. The amount is the termination's `to_recover`, copied here so that the finance list reads one table."""
+
+    termination = models.OneToOneField(Termination, verbose_name=_("termination"), on_delete=models.PROTECT,
+                                       related_name="recovery")
+    project = models.ForeignKey("funding.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="recoveries")
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    due_on = models.DateField(_("due on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+    settled_on = models.DateField(_("settled on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("recovery of funds")
+        verbose_name_plural = _("recoveries of funds")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="recovery_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.project.number} {wan(self.amount, unit=True)}"
+
+    @property
+    def received(self):
+        return sum((r.amount for r in self.receipts.all()), Decimal("0"))
+
+    @property
+    def outstanding(self):
+        return self.amount - self.received
+
+    def overdue_on(self, today) -> bool:
+        return self.settled_on is None and self.due_on < today
+
+
+class RecoveryReceipt(models.Model):
+    """Money received back against a recovery: amount, date and the bank's reference. Append-only: never changed
+    or deleted; together they never exceed the recovery's amount."""
+
+    recovery = models.ForeignKey(Recovery, verbose_name=_("recovery"), on_delete=models.PROTECT,
+                                 related_name="receipts")
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    received_on = models.DateField(_("received on"))
+    bank_reference = models.CharField(_("bank reference"), max_length=60)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["recovery", "received_on", "pk"]
+        verbose_name = _("recovery receipt")
+        verbose_name_plural = _("recovery receipts")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="recovery_receipt_positive"),
+            models.CheckConstraint(condition=~Q(bank_reference=""), name="recovery_receipt_has_reference"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recovery_id} {wan(self.amount, unit=True)} {self.bank_reference}"

@@ -11,7 +11,7 @@ from minsheng.contracts.models import Expenditure, TaskBook
 from minsheng.core import clock
 from minsheng.funding.models import Project
 from minsheng.projects import periods as reporting
-from minsheng.projects.models import ChangeRequest, IndicatorProgress, ProgressReport
+from minsheng.projects.models import ChangeRequest, IndicatorProgress, ProgressReport, Recovery, Termination
 from minsheng.projects.states import FILED
 
 Report = ProgressReport.State
@@ -184,3 +184,31 @@ def due_for(user, today=None) -> list[tuple[Project, PeriodRow]]:
     return [(project, row) for project in projects for row in period_rows(project, today)
             if row.status in ("late", "due") or (row.status in (Report.DRAFT, Report.RETURNED)
                                                  and row.period.ends_on < today)]
+
+
+# --- Termination and recovery of funds (终止与经费追回) ---
+
+def terminations_for(user):
+    return Termination.objects.filter(project__in=projects_for(user)).select_related(
+        "project", "project__organisation", "project__lead", "midterm_check", "requested_by", "proposed_by",
+        "decided_by")
+
+
+def recoveries_for(user):
+    return Recovery.objects.filter(project__in=projects_for(user)).select_related(
+        "project", "project__organisation", "termination").prefetch_related("receipts")
+
+
+def recovery_rows(user, show: str = "open"):
+    """The recoveries one may see with what was received and whether they are overdue, as finance follows them:
+    `open` (not settled, the most overdue first), `overdue`, `settled` or `all`."""
+    today = clock.today()
+    rows = []
+    for recovery in recoveries_for(user).order_by("due_on", "pk"):
+        overdue = recovery.overdue_on(today)
+        if (show == "open" and recovery.settled_on) or (show == "overdue" and not overdue) or (
+                show == "settled" and not recovery.settled_on):
+            continue
+        rows.append({"recovery": recovery, "received": recovery.received, "outstanding": recovery.outstanding,
+                     "overdue": overdue})
+    return rows

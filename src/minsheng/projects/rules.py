@@ -10,13 +10,16 @@
 - Finance, auditors and administrators read, and with officers export a call's projects and reports; nobody
   else reads anything here (views narrow to queries.projects_for first, so a project outside the user's scope
   answers 404).
+- Termination (终止): the organisation's applicants request it; an officer proposes it (or declines a request);
+  another officer approves or rejects the proposal (four eyes, in the table in states.py). Finance records the
+  money paid back against a recovery (经费追回); officers, finance, auditors and administrators read recoveries.
 """
 
 import rules
 
 from minsheng.core.roles import is_admin, is_applicant, is_auditor, is_expert, is_finance, is_officer
 from minsheng.funding.models import Project
-from minsheng.projects.models import Acceptance, MidtermCheck, ProgressReport
+from minsheng.projects.models import Acceptance, MidtermCheck, ProgressReport, Termination
 
 
 @rules.predicate
@@ -44,6 +47,20 @@ def has_accepted_report(user, project) -> bool:
 @rules.predicate
 def has_midterm_check(user, project) -> bool:
     return project is not None and MidtermCheck.objects.filter(project=project).exists()
+
+
+# The states a project can be terminated from (funding.states.PROJECT "terminate").
+TERMINABLE = (Project.State.APPROVED, Project.State.UNDER_WAY, Project.State.FAILED)
+
+
+@rules.predicate
+def is_terminable(user, project) -> bool:
+    return project is None or project.state in TERMINABLE
+
+
+@rules.predicate
+def has_open_termination(user, project) -> bool:
+    return project is not None and Termination.objects.filter(project=project, state__in=Termination.OPEN).exists()
 
 
 rules.add_perm("projects.view", is_officer | is_finance | is_auditor | is_admin | (is_applicant & of_own_organisation))
@@ -100,3 +117,13 @@ rules.add_perm("projects.decide_acceptance", is_officer)
 rules.add_perm("projects.score_acceptance", is_expert & on_acceptance_panel & acceptance_under_review)
 rules.add_perm("projects.view_acceptance", is_officer | is_finance | is_auditor | is_admin
                | (is_applicant & acceptance_of_own_organisation) | (is_expert & on_acceptance_panel))
+
+
+rules.add_perm("projects.request_termination", is_applicant & of_own_organisation & is_terminable
+               & ~has_open_termination)
+rules.add_perm("projects.propose_termination", is_officer)
+rules.add_perm("projects.decide_termination", is_officer)
+# What the project page offers an officer now: a new proposal, while none is open
+rules.add_perm("projects.start_termination", is_officer & is_terminable & ~has_open_termination)
+rules.add_perm("projects.view_recoveries", is_officer | is_finance | is_auditor | is_admin)
+rules.add_perm("projects.record_receipt", is_finance)

@@ -1,10 +1,11 @@
-"""The states of a progress report and of an acceptance, and the only transitions between them (M17), through
+"""The states of a progress report, a change request, an acceptance and a termination, and the only transitions
+between them (M17), through
 core.workflow.move."""
 
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.workflow import Transition, Workflow, register
-from minsheng.projects.models import Acceptance, ChangeRequest, ProgressReport
+from minsheng.projects.models import Acceptance, ChangeRequest, ProgressReport, Termination
 
 Report = ProgressReport.State
 STALE = _("This progress report is now “%(state)s”, so it cannot become “%(target)s”. Nothing was changed; reload "
@@ -49,3 +50,17 @@ ACCEPTANCE = register(Workflow(Acceptance, [
 ], prefix="projects.acceptance", stale=ACCEPTANCE_STALE, permission_object=lambda acceptance: acceptance.project))
 
 DECIDED = frozenset({Verdict.PASSED, Verdict.CONDITIONAL, Verdict.FAILED})
+
+# A termination is created requested (by the organisation) or proposed (by an officer, audited as its proposal);
+# an officer proposes a request or declines it; another officer than the proposer approves or rejects a proposal.
+End = Termination.State
+TERMINATION = register(Workflow(Termination, [
+    Transition("propose", {End.REQUESTED}, End.PROPOSED, "projects.propose_termination", "M17"),
+    Transition("decline", {End.REQUESTED}, End.REJECTED, "projects.propose_termination", "M17"),
+    Transition("approve", {End.PROPOSED}, End.APPROVED, "projects.decide_termination", "M17",
+               four_eyes="proposed_by"),
+    Transition("reject", {End.PROPOSED}, End.REJECTED, "projects.decide_termination", "M17",
+               four_eyes="proposed_by"),
+], prefix="projects.termination", stale=_("This termination is now “%(state)s”, so it cannot become “%(target)s”. "
+                                          "Nothing was changed; reload the page to see its current state."),
+    permission_object=lambda termination: termination.project))

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from minsheng.projects import acceptance_views, exports, views
+from minsheng.projects import termination_views as ending
 
 app_name = "projects"
 
@@ -29,4 +30,15 @@ urlpatterns = [
     path("<int:pk>/acceptance/verdict.pdf", acceptance_views.verdict_pdf, name="acceptance_pdf"),
     path("calls/<int:call_pk>/projects.xlsx", exports.call_projects, name="call_projects"),
     path("calls/<int:call_pk>/progress-reports.xlsx", exports.call_reports, name="call_reports"),
+    # termination and recovery of funds (终止与经费追回)
+    path("<int:pk>/terminate/", ending.propose, name="terminate"),
+    path("<int:pk>/terminate/request/", ending.request_termination, name="request_termination"),
+    path("terminations/<int:pk>/", ending.detail, name="termination"),
+    path("terminations/<int:pk>/review/", ending.review, name="termination_review"),
+    path("terminations/<int:pk>/decline/", ending.decline, name="termination_decline"),
+    path("terminations/<int:pk>/approve/", ending.approve, name="termination_approve"),
+    path("terminations/<int:pk>/reject/", ending.reject, name="termination_reject"),
+    path("recoveries/", ending.recoveries, name="recoveries"),
+    path("recoveries/export/", ending.recoveries_export, name="recoveries_export"),
+    path("recoveries/<int:pk>/receipts/", ending.receipt, name="receipt"),
 ]

@@ -20,7 +20,8 @@ from minsheng.core.permissions import allowed, permission_required
 from minsheng.projects import changes as change_rules
 from minsheng.projects import queries, services, states, timeline
 from minsheng.projects.forms import CHANGE_FORMS, ChangeDecisionForm, DecisionForm, MidtermForm
-from minsheng.projects.models import ChangeRequest, MidtermCheck, MilestoneProgress, ProgressReport
+from minsheng.projects.models import ChangeRequest, MidtermCheck, MilestoneProgress, ProgressReport, Termination
+from minsheng.projects.termination_views import termination_context
 
 CATEGORIES = dict(BudgetLine.Category.choices)
 
@@ -73,6 +74,7 @@ def _reports_page(request, project, *, midterm_form=None, status=200):
         "midterm_form": midterm_form or MidtermForm(),
         "changes": _change_rows(queries.changes_for(user).filter(project=project)),
         "can_request_change": book is not None and allowed(user, "projects.request_change", project),
+        **termination_context(user, project),
     }, status=status)
 
 
@@ -208,7 +210,9 @@ def queue(request):
     calls = (Call.objects.filter(projects__in=queries.projects_for(request.user)).distinct().order_by("code")
              if allowed(request.user, "projects.export") else [])
     return render(request, "projects/queue.html", {"rows": queries.queue(request.user), "calls": calls,
-                                                   "changes": _change_rows(queries.waiting_changes(request.user))})
+                                                   "changes": _change_rows(queries.waiting_changes(request.user)),
+                                                   "terminations": queries.terminations_for(request.user).filter(
+                                                       state__in=Termination.OPEN).order_by("pk")})
 
 
 # --- Change requests (项目变更) -------------------------------------------------------------------------------

@@ -288,6 +288,8 @@ class Debarment(TimeStampedModel):
     person = models.ForeignKey(Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="debarments")
     reason = models.TextField(_("reason"))
+    clause = models.CharField(_("clause"), max_length=3, blank=True,
+                              help_text=_("The policy clause the debarment is recorded under (M01–M24)."))
     starts_on = models.DateField(_("barred from"))
     ends_on = models.DateField(_("barred until"), null=True, blank=True, help_text=_("Empty: until lifted"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,

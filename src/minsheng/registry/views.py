@@ -31,6 +31,7 @@ from minsheng.core.roles import is_applicant, is_district_officer, is_expert, is
 from minsheng.registry import forms, queries, services
 from minsheng.registry.models import (
     CooperationPartner,
+    Debarment,
     InnovationCarrier,
     Organisation,
     Person,
@@ -191,11 +192,21 @@ def _organisation_extra(request, organisation):
         "can_decide": user.has_perm("registry.organisation.verify", organisation),
         "reject_form": forms.RejectForm(),
         "can_view_people_contacts": is_staff_officer(user) or is_applicant(user),
+        "debarments": _debarments(user, organisation=organisation),
     }
 
 
+def _debarments(user, **whom):
+    """The debarment records of an organisation or person, for government readers only (the eligibility rule
+    "not barred" reads them; they are not published)."""
+    if not is_government(user):
+        return None
+    return Debarment.objects.filter(**whom).select_related("recorded_by").order_by("-starts_on", "-pk")
+
+
 def _person_extra(request, person):
-    return {"can_see_contact": request.user.has_perm("registry.view_person_contact", person)}
+    return {"can_see_contact": request.user.has_perm("registry.view_person_contact", person),
+            "debarments": _debarments(request.user, person=person)}
 
 
 def _partner_extra(request, partner):
