@@ -206,6 +206,10 @@ class ChangeRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.project.number} {self.get_kind_display()}"
 
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN
+
 
 class Termination(models.Model):
     """Ending a project early (终止, M17): asked for by its organisation or proposed by a programme officer, with
@@ -284,6 +288,21 @@ class Termination(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN
+
+    @property
+    def misused(self):
+        return sum((line.amount for line in self.misused_lines.all()), Decimal("0"))
+
+    @property
+    def unspent(self):
+        return None if self.paid is None else self.paid - self.spent
+
+
+# Every ground is an execution matter of the programme (M17); the policy has no separate credit clause, so
+# misconduct cites M17 too (docs/decisions.md).
+CLAUSE_OF_GROUNDS = {grounds: "M17" for grounds in Termination.Grounds.values}
+
+
 class Acceptance(models.Model):
     """The project's acceptance (验收, M17): the organisation's file (per indicator of the signed task book, promised
     against delivered with evidence; the financial report computed from contracts; the achievements and IP), its
@@ -426,20 +445,6 @@ class AcceptanceExpert(models.Model):
     def __str__(self) -> str:
         return f"{self.acceptance_id} {self.expert_id}"
 
-
-
-    @property
-    def misused(self):
-        return sum((line.amount for line in self.misused_lines.all()), Decimal("0"))
-
-    @property
-    def unspent(self):
-        return None if self.paid is None else self.paid - self.spent
-
-
-# Every ground is an execution matter of the programme (M17); the policy has no separate credit clause, so
-# misconduct cites M17 too (docs/decisions.md).
-CLAUSE_OF_GROUNDS = {grounds: "M17" for grounds in Termination.Grounds.values}
 
 
 class MisusedAmount(models.Model):
