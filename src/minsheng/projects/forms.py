@@ -42,6 +42,8 @@ class MidtermForm(Styled, forms.Form):
 # --- Change requests: one form per kind; each gives the service the proposal as projects/changes.py reads it ---
 
 class _ChangeForm(Styled, forms.Form):
+    """The reason every kind asks for; each kind's form adds its fields and `proposal()`, the change as data."""
+
     reason = forms.CharField(label=_("Reason for the change"), max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("What happened and why the task book must change; the officers decide on "
@@ -50,9 +52,6 @@ class _ChangeForm(Styled, forms.Form):
     def __init__(self, *args, project, book, **kwargs):
         self.project, self.book = project, book
         super().__init__(*args, **kwargs)
-
-    def proposal(self) -> dict:
-        raise NotImplementedError
 
 
 class BudgetChangeForm(_ChangeForm):
