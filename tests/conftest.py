@@ -40,6 +40,26 @@ def _fresh_cache():
     clear()
 
 
+@pytest.fixture
+def room_in_window():
+    """Call with a signed-in user before counting requests up to a rate limit: waits, if need be, until the
+    user's fixed window (django-ratelimit jitters its end per key) has a few seconds left, so that no count is
+    cut in two by the window's end."""
+    import time
+
+    from django_ratelimit.core import _get_window, _split_rate
+
+    from minsheng.core import limits
+
+    def wait(user, rate=limits.EXPORT_RATE, needed=5.0):
+        _count, period = _split_rate(rate)
+        left = _get_window(f"user:{user.pk}", period) - time.time()
+        if left < needed:
+            time.sleep(max(left, 0) + 0.1)
+
+    return wait
+
+
 @pytest.fixture(autouse=True)
 def _own_checkpoints_file(settings, tmp_path):
     """Each test's audit checkpoints go to its own file, never to the checkout's var/ or another test's."""

@@ -50,8 +50,9 @@ def test_export_is_audited_with_its_filters(client, officer):
     assert event.new == {"filters": {"q": "深圳", "state": "pending"}, "rows": 2}
 
 
-def test_export_is_rate_limited(client, officer):
+def test_export_is_rate_limited(client, officer, room_in_window):
     login(client, officer)
+    room_in_window(officer)
     statuses = [client.get(reverse("registry:carrier_export")).status_code for _ in range(11)]
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
     assert AuditEvent.objects.filter(action="registry.innovationcarrier.export").count() == 10

@@ -67,8 +67,9 @@ def test_ranking_export_is_a_workbook_with_every_application(client, world):
     assert numbers == {a.number for a in world.applications}
 
 
-def test_ranking_export_is_audited_and_rate_limited(client, world):
+def test_ranking_export_is_audited_and_rate_limited(client, world, room_in_window):
     client.force_login(world.officer)
+    room_in_window(world.officer)
     url = reverse("review:ranking_export", kwargs={"call_pk": world.call.pk})
     statuses = [client.get(url).status_code for _ in range(11)]
     assert statuses == [200] * 10 + [429]
