@@ -131,3 +131,47 @@ def test_the_filing_form_posts_citations_and_files(client, project, applicant):
     assert response.status_code == 302
     report = ProgressReport.objects.get(project=project, period=1)
     assert list(report.achievements.all()) == [cited] and report.evidence_files.count() == 1
+
+
+# --- the acceptance file cites the register too ------------------------------------------------------------------
+
+def test_an_acceptance_file_cites_the_projects_achievements_and_lists_them(client, officer):
+    from minsheng.projects import acceptance
+    from minsheng.projects.models import Acceptance
+    from tests.projects.acceptance_helpers import ended_project
+    from tests.projects.acceptance_helpers import filing as acceptance_filing
+
+    project, applicant = ended_project(officer)
+    own = achievement(project.organisation, project, title="远程监测软件著作权")
+    stranger = achievement(approved_project().organisation, project, title="他单位成果")
+    typed = acceptance_filing(project, achievements="")
+    typed.cited = [stranger.pk]
+    with pytest.raises(ValidationError) as caught:
+        acceptance.apply(project, typed, by=applicant)
+    assert caught.value.code == "achievement" and not Acceptance.objects.filter(project=project).exists()
+    typed.cited = [own.pk]
+    item = acceptance.apply(project, typed, by=applicant)
+    assert list(item.cited_achievements.all()) == [own]
+    # the register's entries describe the achievements: the M18 rule passes with no text typed
+    assert all(r.passed for r in acceptance.check_results(item))
+    assert AuditEvent.objects.get(action="projects.acceptance.apply").new["achievements"] == "远程监测软件著作权"
+    client.force_login(officer)
+    page = client.get(reverse("projects:acceptance", args=[project.pk])).content.decode()
+    assert "远程监测软件著作权" in page and reverse("outcomes:achievement_detail", args=[own.pk]) in page
+    assert client.get(f"/api/v1/projects/acceptances/{item.pk}/").json()["cited_achievements"] == [own.pk]
+
+
+def test_the_acceptance_form_posts_the_cited_achievements(client, officer):
+    from minsheng.projects.models import Acceptance
+    from tests.projects.acceptance_helpers import ended_project
+
+    project, applicant = ended_project(officer)
+    own = achievement(project.organisation, project, title="远程监测软件著作权")
+    client.force_login(applicant)
+    url = reverse("projects:acceptance_apply", args=[project.pk])
+    assert "远程监测软件著作权" in client.get(url).content.decode()
+    data = {f"i{i.pk}_delivered": str(i.target) for i in queries.signed_book(project).indicators.all()}
+    data.update({"summary": "完成了全部研究内容。", "cite-achievements": [own.pk]})
+    response = client.post(url, data)
+    assert response.status_code == 302, [str(m) for m in response.context["messages"]]
+    assert list(Acceptance.objects.get(project=project).cited_achievements.all()) == [own]
