@@ -1,5 +1,6 @@
 """Progress reports and the mid-term check in a real browser: the applicant opens the project, files the report
-for its first period by typing into the form and submitting it; the officer opens it from the list of waiting
+for its first period by typing into the form, ticking an achievement from the register and attaching an evidence
+file, and submitting it, then reads both on the report page; the officer opens it from the list of waiting
 reports and accepts it, records a passed mid-term check, and requests the mid-term tranche, which cites the check."""
 
 from datetime import timedelta
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from minsheng.contracts import services as contracts
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.core.roles import Role
+from minsheng.outcomes.models import Achievement
 from minsheng.projects.models import ProgressReport
 from tests.e2e import page_checks
 from tests.e2e.test_foundation import sign_in
@@ -33,7 +35,11 @@ def world(db):
     today = timezone.localdate()      # begun eight months ago: the first period has ended
     TaskBook.objects.filter(pk=book.pk).update(starts_on=today - timedelta(days=240),
                                                ends_on=today + timedelta(days=480))
-    return {"project": project, "book": book}
+    achievement = Achievement.objects.create(organisation=project.organisation, kind=Achievement.Kind.PAPER,
+                                             title="社区慢病管理模型论文", identifier="10.1000/e2e.2027",
+                                             achieved_on=today - timedelta(days=30))
+    achievement.projects.add(project)
+    return {"project": project, "book": book, "achievement": achievement}
 
 
 def test_a_report_filed_accepted_and_the_midterm_tranche_requested_on_the_check(page, world):
@@ -49,9 +55,19 @@ def test_a_report_filed_accepted_and_the_midterm_tranche_requested_on_the_check(
     for indicator in book.indicators.all():
         page.fill(f"#i{indicator.pk}_value", "1")
         page.fill(f"#i{indicator.pk}_evidence", "专利受理通知书 2027100001")
+    page.get_by_label("社区慢病管理模型论文", exact=False).check()
+    page.set_input_files("#evidence_files", {"name": "部署验收单.pdf", "mimeType": "application/pdf",
+                                             "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"})
     page.fill("#problems", "部分传感器到货延迟两周")
     page.click("[data-ms-submit-report]")
     expect(page.locator("[data-ms-report-state]")).to_have_attribute("data-ms-report-state", "submitted")
+    cited = page.locator(f"[data-ms-cited='{world['achievement'].pk}']")
+    expect(cited).to_contain_text("社区慢病管理模型论文")
+    expect(cited).to_contain_text("10.1000/e2e.2027")
+    expect(page.locator("[data-ms-report-files]")).to_contain_text("部署验收单.pdf")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="部署验收单.pdf").click()
+    assert download.value.suggested_filename == "部署验收单.pdf"
     page.context.clear_cookies()
 
     sign_in(page, "e2e_officer")

@@ -56,7 +56,8 @@ def extend_world(world):
 
     officer, applicant = world.users[OFFICER_ROLE], world.users[APPLICANT_ROLE]
     world.p_project = _under_way(world.org_own, officer, applicant)
-    world.p_submitted = services.submit_report(world.p_project, 1, _filing_of(world.p_project), by=applicant)
+    world.p_submitted = services.submit_report(world.p_project, 1, _filing_of(world.p_project, evidence=True),
+                                               by=applicant)
     world.p_accepted_project = _under_way(world.org_own, officer, applicant)
     report = services.submit_report(world.p_accepted_project, 1, _filing_of(world.p_accepted_project),
                                     by=applicant)
@@ -67,7 +68,8 @@ def extend_world(world):
     services.record_midterm(world.p_checked_project, by=officer, result="pass", findings="进展正常")
     other_applicant = user_for_role(Role.APPLICANT, organisation=world.org_other)
     world.p_other = _under_way(world.org_other, officer, other_applicant)
-    world.p_other_report = services.submit_report(world.p_other, 1, _filing_of(world.p_other), by=other_applicant)
+    world.p_other_report = services.submit_report(world.p_other, 1, _filing_of(world.p_other, evidence=True),
+                                                  by=other_applicant)
     # change requests (项目变更): one waiting on the own organisation's project, one of another organisation
     move = {"from": "equipment", "to": "labour", "amount": "10000"}
     world.p_change = services.request_change(world.p_project, by=applicant, kind="budget", proposal=move,
@@ -105,13 +107,24 @@ def _terminations(world, officer, applicant):
     world.t_other = ending.propose_termination(other, by=proposer, grounds="other", reason="他单位")
 
 
-def _filing_of(project):
+def _filing_of(project, evidence=False):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from minsheng.projects import services
 
     data = _filing(project)
     milestones = {int(k[1:-7]): (v, "") for k, v in data.items() if k.endswith("_status")}
     indicators = {int(k[1:-6]): (v, "") for k, v in data.items() if k.endswith("_value")}
-    return services.Filing(milestones=milestones, indicators=indicators, problems="无")
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    files = [SimpleUploadedFile("进展证明.pdf", pdf, content_type="application/pdf")] if evidence else []
+    return services.Filing(milestones=milestones, indicators=indicators, problems="无", files=files)
+
+
+def evidence_of(name):
+    def kwargs(world):
+        report = getattr(world, name)
+        return {"pk": report.pk, "file_pk": report.evidence_files.get().pk}
+    return kwargs
 
 
 def pk(name):
@@ -145,6 +158,9 @@ ROWS = [
         data=lambda w: _filing(w.p_project)),
     Row("projects:report", only(READERS), kwargs=pk("p_submitted")),
     Row("projects:report", only(READERS, applicant=NOT_FOUND), kwargs=pk("p_other_report"),
+        note="another organisation's"),
+    Row("projects:report_evidence", only(READERS), kwargs=evidence_of("p_submitted")),
+    Row("projects:report_evidence", only(READERS, applicant=NOT_FOUND), kwargs=evidence_of("p_other_report"),
         note="another organisation's"),
     Row("projects:accept", only(OFFICER, ok=302), kwargs=pk("p_submitted"), method="POST",
         data=lambda w: {"comments": ""}),

@@ -353,12 +353,18 @@ VALUES_BY_ACTION = {
               "applications.budgetline.category"),
     ("projects.progressreport.submit", "indicators"):
         Value(pgettext_lazy("audit value", "indicator values reached"), "mapping"),
+    ("projects.progressreport.submit", "achievements"):
+        Value(pgettext_lazy("audit value", "achievements cited"), TEXT),
+    ("projects.progressreport.submit", "files"):
+        Value(pgettext_lazy("audit value", "evidence files added"), TEXT),
     ("contracts.taskbook.revise", "amendment"):
         Value(pgettext_lazy("audit value", "change applied to the new version"), "mapping"),
     ("projects.acceptance.apply", "indicators"): Value(pgettext_lazy("audit value", "indicator values delivered"),
                                                        "mapping"),
     ("projects.acceptance.refile", "indicators"): Value(pgettext_lazy("audit value", "indicator values delivered"),
                                                         "mapping"),
+    ("projects.acceptance.apply", "achievements"): Value(pgettext_lazy("audit value", "achievements cited"), TEXT),
+    ("projects.acceptance.refile", "achievements"): Value(pgettext_lazy("audit value", "achievements cited"), TEXT),
     ("projects.acceptance.pass", "score"): Value(pgettext_lazy("audit value", "performance score"), NUMBER),
     ("projects.acceptance.close", "score"): Value(pgettext_lazy("audit value", "performance score"), NUMBER),
     ("projects.acceptance.fail", "score"): Value(pgettext_lazy("audit value", "performance score"), NUMBER),

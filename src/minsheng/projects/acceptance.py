@@ -6,7 +6,7 @@ step) and, on a pass or a closing with conditions, requests the acceptance tranc
 (contracts.bases.ACCEPTANCE). Each write is one transaction under the project's row lock; states change only
 through core.workflow.move, so two officers at once cannot both win and nothing is half-written."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -31,7 +31,7 @@ from minsheng.projects.models import (
     AcceptanceIndicator,
     MidtermCheck,
 )
-from minsheng.projects.services import _value
+from minsheng.projects.services import _value, cited_achievements
 from minsheng.review.conflicts import find_conflicts
 from minsheng.review.models import ExpertProfile
 from minsheng.review.queries import active_experts
@@ -54,6 +54,7 @@ class AcceptanceFiling:
     achievements: str = ""
     ip_produced: str = ""
     links: str = ""
+    cited: list = field(default_factory=list)    # ids of the register's achievements cited (M18)
 
 
 def _text(value, limit: int = TEXT_MAX) -> str:
@@ -92,10 +93,11 @@ def gather(project: Project, book, filing_rows: list[tuple[str, str]], financial
         ip_promised=sum(1 for claim in book.ip_claims if claim.get("kind") == "promised"), ip_produced=ip_produced)
 
 
-def _trail(rows, financial: dict) -> dict:
-    """What the audit event of a filing keeps: the values delivered by the indicator's name, the money."""
+def _trail(rows, financial: dict, cited) -> dict:
+    """What the audit event of a filing keeps: the values delivered by the indicator's name, the money, the
+    achievements cited by title."""
     return {"indicators": {i.name: str(v) for i, v, _e in rows}, "paid": financial["paid"],
-            "spent": financial["spent_total"]}
+            "spent": financial["spent_total"], "achievements": "、".join(a.title for a in cited)}
 
 
 @transaction.atomic
@@ -124,6 +126,7 @@ def apply(project: Project, filing: AcceptanceFiling, *, by) -> Acceptance:
     summary = _text(filing.summary)
     if not summary:
         raise ValidationError(_("Summarise the work done in the project period."), code="summary")
+    cited = cited_achievements(project, filing.cited)
     rows = []
     for pk, indicator in indicators.items():
         text, evidence = filing.indicators.get(pk, ("", ""))
@@ -139,7 +142,7 @@ def apply(project: Project, filing: AcceptanceFiling, *, by) -> Acceptance:
         acceptance = Acceptance.objects.create(project=project, task_book=book, financial=financial,
                                                applied_by=user_of(by), applied_at=now, **texts)
         audit.record(action="projects.acceptance.apply", by=by, target=acceptance,
-                     new=_trail(rows, financial), reason=summary, clause=CLAUSE)
+                     new=_trail(rows, financial, cited), reason=summary, clause=CLAUSE)
     else:
         for name, value in {**texts, "financial": financial, "task_book": book}.items():
             setattr(acceptance, name, value)
@@ -147,12 +150,15 @@ def apply(project: Project, filing: AcceptanceFiling, *, by) -> Acceptance:
         acceptance.save(update_fields=[*texts, "financial", "task_book", "round"])
         acceptance.indicators.all().delete()
         workflow.move(acceptance, "refile", by=by, reason=summary,
-                      new=_trail(rows, financial), applied_by=user_of(by), applied_at=now)
+                      new=_trail(rows, financial, cited), applied_by=user_of(by), applied_at=now)
     AcceptanceIndicator.objects.bulk_create(
         AcceptanceIndicator(acceptance=acceptance, indicator=i, promised=i.target, delivered=v, evidence=e)
         for i, v, e in rows)
+    acceptance.cited_achievements.set(cited)
+    # the achievements are described by the register's entries cited and by the text, either or both
+    described = "\n".join([*(a.title for a in cited), texts["achievements"]])
     facts = gather(project, book, [(i.name, e) for i, _v, e in rows], financial,
-                   achievements=texts["achievements"], ip_produced=texts["ip_produced"])
+                   achievements=described, ip_produced=texts["ip_produced"])
     outcomes = rules.evaluate(facts)
     AcceptanceCheckResult.objects.bulk_create(
         AcceptanceCheckResult(acceptance=acceptance, round=acceptance.round, code=o.code, clause_code=o.clause,

@@ -19,7 +19,9 @@ from minsheng.core import clock
 from minsheng.core.permissions import allowed, permission_required
 from minsheng.projects import acceptance as services
 from minsheng.projects import acceptance_rules, queries, states
+from minsheng.projects.forms import CitationsForm
 from minsheng.projects.models import Acceptance
+from minsheng.projects.views import cited_for
 from minsheng.review.models import ExpertProfile
 
 CATEGORIES = dict(BudgetLine.Category.choices)
@@ -58,6 +60,7 @@ def _page(request, project, *, status=200, typed=None):
         me = services.member_of(acceptance, user)
         may_pick = acceptance.state == Acceptance.State.REVIEW and allowed(user, "projects.pick_acceptance_panel")
         context.update({
+            "cited": cited_for(user, acceptance.cited_achievements.all()),
             "rows": rows, "chart": {"labels": [r.indicator.name for r in rows], "series": [[r.rate for r in rows]]},
             "money": [(CATEGORIES.get(k, k), v, spent.get(k, Decimal("0"))) for k, v in budget.items()],
             "paid": Decimal(money.get("paid", "0")), "spent_total": Decimal(money.get("spent_total", "0")),
@@ -98,7 +101,8 @@ def _filing(post) -> services.AcceptanceFiling:
             indicators[pk] = (post.get(key, ""), post.get(f"i{pk}_evidence", ""))
     return services.AcceptanceFiling(indicators=indicators, summary=post.get("summary", ""),
                                      achievements=post.get("achievements", ""),
-                                     ip_produced=post.get("ip_produced", ""), links=post.get("links", ""))
+                                     ip_produced=post.get("ip_produced", ""), links=post.get("links", ""),
+                                     cited=post.getlist("cite-achievements"))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -123,17 +127,19 @@ def apply(request, project):
                                         "programme office will review it."))
             return redirect("projects:acceptance", pk=project.pk)
         typed = {"i": filing.indicators, "summary": filing.summary, "achievements": filing.achievements,
-                 "ip_produced": filing.ip_produced, "links": filing.links}
+                 "ip_produced": filing.ip_produced, "links": filing.links, "cited": filing.cited}
     elif acceptance is not None:
         typed = {"i": {r.indicator_id: (r.delivered, r.evidence) for r in acceptance.indicators.all()},
                  "summary": acceptance.summary, "achievements": acceptance.achievements,
-                 "ip_produced": acceptance.ip_produced, "links": acceptance.links}
+                 "ip_produced": acceptance.ip_produced, "links": acceptance.links,
+                 "cited": [a.pk for a in acceptance.cited_achievements.all()]}
     else:
-        typed = {"i": {}, "summary": "", "achievements": "", "ip_produced": "", "links": ""}
+        typed = {"i": {}, "summary": "", "achievements": "", "ip_produced": "", "links": "", "cited": []}
     indicators = [(i, *typed["i"].get(i.pk, ("", ""))) for i in book.indicators.all()]
     return render(request, "projects/acceptance_form.html", {
         "project": project, "book": book, "acceptance": acceptance, "indicators": indicators, "typed": typed,
-        "last_due": services.last_milestone_due(book)}, status=status)
+        "last_due": services.last_milestone_due(book),
+        "citations": CitationsForm(project, prefix="cite", initial={"achievements": typed["cited"]})}, status=status)
 
 
 def _acceptance_of(project) -> Acceptance:

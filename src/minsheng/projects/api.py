@@ -77,7 +77,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         model = ProgressReport
         fields = ["id", "project", "project_number", "task_book", "period", "period_ends_on", "due_on", "state",
                   "on_time", "submitted_at", "decided_at", "comments", "problems", "spent", "milestones",
-                  "indicators"]
+                  "indicators", "achievements"]
         read_only_fields = fields
 
 
@@ -103,7 +103,7 @@ class ProgressReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         reports = queries.reports_for(self.request.user).order_by("project__number", "period").prefetch_related(
-            "milestones__milestone", "indicators__indicator")
+            "milestones__milestone", "indicators__indicator", "achievements")
         state = self.request.query_params.get("state", "")
         if state in ProgressReport.State.values:
             reports = reports.filter(state=state)
@@ -222,8 +222,8 @@ class AcceptanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Acceptance
         fields = ["id", "project", "project_number", "state", "round", "summary", "achievements", "ip_produced",
-                  "links", "applied_at", "check_comments", "checked_at", "indicators", "financial",
-                  "check_results", "experts", "score", "conditions", "verdict_reason", "decided_at"]
+                  "cited_achievements", "links", "applied_at", "check_comments", "checked_at", "indicators",
+                  "financial", "check_results", "experts", "score", "conditions", "verdict_reason", "decided_at"]
         read_only_fields = fields
 
     @extend_schema(responses=AcceptanceCheckResultSerializer(many=True))
@@ -244,7 +244,7 @@ class AcceptanceViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (Acceptance.objects.filter(project__in=queries.acceptance_projects_for(self.request.user))
                 .select_related("project").prefetch_related("indicators__indicator", "check_results",
-                                                            "experts__expert__person")
+                                                            "experts__expert__person", "cited_achievements")
                 .order_by("-applied_at", "pk"))
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.applications.models import BudgetLine
 from minsheng.core.forms import DateInput
 from minsheng.core.money import WanField, wan
+from minsheng.outcomes.forms import AchievementsField
 from minsheng.projects.models import ChangeRequest, MidtermCheck, Termination
 from minsheng.registry.models import CooperationPartner, Person
 
@@ -212,3 +213,12 @@ class ReceiptForm(Styled, forms.Form):
     received_on = forms.DateField(label=_("Received on"),
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     bank_reference = forms.CharField(label=_("Bank reference"), max_length=60)
+
+
+class CitationsForm(forms.Form):
+    """The register's achievements of the project a progress report or an acceptance file cites (M18), as
+    checkboxes; the service checks each one belongs to the organisation and the project."""
+
+    def __init__(self, project, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["achievements"] = AchievementsField(project, label=_("Achievements cited from the register"))

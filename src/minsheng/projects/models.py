@@ -47,6 +47,9 @@ class ProgressReport(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comments = models.TextField(_("officer's comments"), blank=True)
+    # cited from the register (M18), only the organisation's own achievements of this project
+    achievements = models.ManyToManyField("outcomes.Achievement", verbose_name=_("achievements cited"), blank=True,
+                                          related_name="progress_reports")
 
     class Meta:
         ordering = ["project", "period"]
@@ -60,6 +63,30 @@ class ProgressReport(models.Model):
     @property
     def on_time(self) -> bool:
         return self.submitted_at is not None and self.submitted_at.date() <= self.due_on
+
+
+class ReportEvidence(models.Model):
+    """An evidence file filed with a progress report (M17), checked by its content (core/uploads.py), stored under
+    a generated name and served only to those who may view the project. A refiling after a return adds files; the
+    earlier ones stay with the report."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence_files")
+    file = models.FileField(_("file"), upload_to="progress/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(pgettext_lazy("file", "type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class MilestoneProgress(models.Model):
@@ -326,7 +353,10 @@ class Acceptance(models.Model):
                              db_index=True)
     round = models.PositiveSmallIntegerField(_("filing"), default=1)
     summary = models.TextField(_("summary of the work done"))
-    achievements = models.TextField(_("achievements"), blank=True)
+    achievements = models.TextField(_("other results not in the register"), blank=True)
+    # cited from the register (M18), only the organisation's own achievements of this project
+    cited_achievements = models.ManyToManyField("outcomes.Achievement", verbose_name=_("achievements cited"),
+                                                blank=True, related_name="acceptances")
     ip_produced = models.TextField(_("intellectual property produced"), blank=True)
     links = models.TextField(_("links to the results"), blank=True)
     # computed from contracts when filed: {"budget": {category: yuan}, "spent": {category: yuan}, "grant": yuan,

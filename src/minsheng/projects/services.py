@@ -2,10 +2,14 @@
 Each runs in one transaction; states change only through core.workflow.move (a conditional update), which writes
 the audit event, so two officers deciding at once cannot both win and nothing is half-written."""
 
-from dataclasses import dataclass
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -13,10 +17,11 @@ from django.utils.translation import gettext as _
 from minsheng.contracts import services as contracts
 from minsheng.contracts.models import TaskBook
 from minsheng.contracts.services import lock_project
-from minsheng.core import audit, clock, workflow
+from minsheng.core import audit, clock, uploads, workflow
 from minsheng.core.permissions import require, user_of
 from minsheng.core.workflow import TransitionRefused
 from minsheng.funding.models import Project
+from minsheng.outcomes.models import Achievement
 from minsheng.projects import changes, queries, states
 from minsheng.projects.models import (
     ChangeRequest,
@@ -24,6 +29,7 @@ from minsheng.projects.models import (
     MidtermCheck,
     MilestoneProgress,
     ProgressReport,
+    ReportEvidence,
 )
 from minsheng.projects.states import FILED
 
@@ -40,6 +46,52 @@ class Filing:
     milestones: dict
     indicators: dict
     problems: str = ""
+    achievements: list = field(default_factory=list)     # ids of the register's achievements cited (M18)
+    files: list = field(default_factory=list)            # uploaded evidence files, checked by core/uploads.py
+
+
+def cited_achievements(project: Project, ids) -> list:
+    """The achievements a filing cites (M18): only the project organisation's own achievements linked to this
+    project; any other refuses the whole filing with a message naming the rule."""
+    try:
+        wanted = {int(pk) for pk in ids or ()}
+    except (TypeError, ValueError):
+        wanted = {-1}
+    if not wanted:
+        return []
+    found = list(Achievement.objects.filter(pk__in=wanted, projects=project,
+                                            organisation_id=project.organisation_id))
+    if len(found) != len(wanted):
+        raise ValidationError(_("Only the organisation's own achievements recorded for this project can be cited "
+                                "(M18); record the achievement in the register and link it to the project first."),
+                              code="achievement")
+    return found
+
+
+def checked_files(files) -> list[tuple]:
+    """(upload, content type) of every evidence file, each checked by its content; the first bad one refuses all."""
+    checked = []
+    for upload in files or ():
+        try:
+            checked.append((upload, uploads.checked_content_type(upload)))
+        except ValidationError as error:
+            raise ValidationError(" ".join(error.messages), code="file") from None
+    return checked
+
+
+def _store_evidence(report: ProgressReport, checked: list[tuple], *, by) -> list[str]:
+    names = []
+    for upload, content_type in checked:
+        upload.seek(0)
+        content = upload.read()
+        name = os.path.basename(upload.name)[:200]
+        row = ReportEvidence(report=report, original_name=name, content_type=content_type, size=len(content),
+                             sha256=hashlib.sha256(content).hexdigest(), uploaded_by=user_of(by),
+                             uploaded_at=clock.now())
+        row.file.save(f"{uuid.uuid4().hex}{os.path.splitext(name)[1].lower()}", ContentFile(content), save=False)
+        row.save()
+        names.append(name)
+    return names
 
 
 def _value(text, name: str) -> Decimal:
@@ -100,6 +152,8 @@ def submit_report(project: Project, period_number: int, filing: Filing, *, by) -
             raise ValidationError(_("Give the value reached so far for “%(name)s” (0 if none yet).")
                                   % {"name": indicator.name}, code="value")
         values[pk] = (_value(text, indicator.name), (evidence or "").strip())
+    cited = cited_achievements(project, filing.achievements)
+    files = checked_files(filing.files)
     spent = {category: str(Decimal(amount).quantize(CENT)) for category, amount in
              queries.spent_by_category(project, period.ends_on).items()}
     fields = {"problems": (filing.problems or "").strip(), "spent": spent, "task_book": book}
@@ -118,8 +172,11 @@ def submit_report(project: Project, period_number: int, filing: Filing, *, by) -
     IndicatorProgress.objects.bulk_create(
         IndicatorProgress(report=report, indicator=indicators[pk], value=value, evidence=evidence)
         for pk, (value, evidence) in values.items())
+    report.achievements.set(cited)
+    stored = _store_evidence(report, files, by=by)
     workflow.move(report, "submit", by=by,
                   new={"period": period.number, "spent": spent,
+                       "achievements": "、".join(a.title for a in cited), "files": "、".join(stored),
                        # by the indicator's name in the task book, so the trail reads in its words
                        "indicators": {indicators[pk].name: str(v) for pk, (v, _e) in values.items()}},
                   submitted_by=user_of(by), submitted_at=clock.now())

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/periods/<int:period>/", views.file_report, name="file"),
     path("<int:pk>/midterm/", views.midterm, name="midterm"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/evidence/<int:file_pk>/", views.report_evidence, name="report_evidence"),
     path("reports/<int:pk>/accept/", views.report_accept, name="accept"),
     path("reports/<int:pk>/return/", views.report_return, name="return"),
     path("<int:pk>/changes/new/", views.change_new, name="change_new"),

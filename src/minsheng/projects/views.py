@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -17,13 +17,19 @@ from minsheng.calls.models import Call
 from minsheng.contracts import queries as contracts
 from minsheng.core import clock
 from minsheng.core.permissions import allowed, permission_required
+from minsheng.core.uploads import ACCEPT
 from minsheng.projects import changes as change_rules
 from minsheng.projects import queries, services, states, timeline
-from minsheng.projects.forms import CHANGE_FORMS, ChangeDecisionForm, DecisionForm, MidtermForm
+from minsheng.projects.forms import CHANGE_FORMS, ChangeDecisionForm, CitationsForm, DecisionForm, MidtermForm
 from minsheng.projects.models import ChangeRequest, MidtermCheck, MilestoneProgress, ProgressReport, Termination
 from minsheng.projects.termination_views import termination_context
 
 CATEGORIES = dict(BudgetLine.Category.choices)
+
+
+def cited_for(user, achievements) -> list[tuple]:
+    """(achievement, may the user open its page) for the achievements a report or an acceptance file cites."""
+    return [(a, allowed(user, "outcomes.view_achievement", a)) for a in achievements.select_related("ip_asset")]
 
 
 def _refused(request, error) -> None:
@@ -93,7 +99,8 @@ def _filing(post) -> services.Filing:
         elif match := _INDICATOR.match(key):
             pk = int(match.group(1))
             indicators[pk] = (post.get(key, ""), post.get(f"i{pk}_evidence", ""))
-    return services.Filing(milestones=milestones, indicators=indicators, problems=post.get("problems", ""))
+    return services.Filing(milestones=milestones, indicators=indicators, problems=post.get("problems", ""),
+                           achievements=post.getlist("achievements"))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -115,13 +122,15 @@ def file_report(request, project, period: int):
     status = 200
     if request.method == "POST":
         filing = _filing(request.POST)
+        filing.files = request.FILES.getlist("evidence_files")
         try:
             saved = services.submit_report(project, period, filing, by=request.user)
         except ValidationError as error:
             _refused(request, error)
             status = 400
             typed = {"m": {pk: v for pk, v in filing.milestones.items()},
-                     "i": {pk: v for pk, v in filing.indicators.items()}, "problems": filing.problems}
+                     "i": {pk: v for pk, v in filing.indicators.items()}, "problems": filing.problems,
+                     "achievements": filing.achievements}
         else:
             messages.success(request, _("The progress report for period %(n)s was submitted; the programme office "
                                         "will review it.") % {"n": period})
@@ -129,9 +138,9 @@ def file_report(request, project, period: int):
     elif report is not None:     # a returned report is filed again from what it said
         typed = {"m": {row.milestone_id: (row.status, row.work_done) for row in report.milestones.all()},
                  "i": {row.indicator_id: (row.value, row.evidence) for row in report.indicators.all()},
-                 "problems": report.problems}
+                 "problems": report.problems, "achievements": [a.pk for a in report.achievements.all()]}
     else:
-        typed = {"m": {}, "i": {}, "problems": ""}
+        typed = {"m": {}, "i": {}, "problems": "", "achievements": []}
     milestones = [(m, *typed["m"].get(m.pk, ("", ""))) for m in book.milestones.all()]
     indicators = [(i, *typed["i"].get(i.pk, ("", ""))) for i in book.indicators.all()]
     spent = queries.spent_by_category(project, found.ends_on)
@@ -140,6 +149,8 @@ def file_report(request, project, period: int):
         "indicators": indicators, "problems": typed["problems"], "statuses": MilestoneProgress.Status.choices,
         "spent": [(CATEGORIES.get(c, c), amount) for c, amount in spent.items()],
         "spent_total": sum(spent.values(), Decimal("0")),
+        "citations": CitationsForm(project, initial={"achievements": typed["achievements"]}),
+        "evidence_files": report.evidence_files.all() if report is not None else [], "accept": ACCEPT,
     }, status=status)
 
 
@@ -150,6 +161,8 @@ def _report_page(request, report, *, form=None, status=200):
         "report": report, "project": report.project, "steps": steps,
         "milestones": report.milestones.select_related("milestone"),
         "indicators": report.indicators.select_related("indicator"),
+        "cited": cited_for(request.user, report.achievements.all()),
+        "evidence_files": report.evidence_files.all(),
         "spent": spent, "spent_total": sum((a for _c, a in spent), Decimal("0")),
         "form": form or DecisionForm(),
     }, status=status)
@@ -173,6 +186,17 @@ def _decide(request, report, step, done: str):
         return _report_page(request, report, form=form, status=409)
     messages.success(request, done)
     return redirect("projects:report", pk=report.pk)
+
+
+@require_safe
+@permission_required("projects.view", scope=queries.reports_for)
+def report_evidence(request, report, file_pk: int):
+    """One evidence file of a report, to those who may view the project; another organisation's answers 404."""
+    row = get_object_or_404(report.evidence_files, pk=file_pk)
+    response = FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name,
+                            content_type=row.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST
