@@ -174,18 +174,26 @@ def report_detail(request, report):
     return _report_page(request, report)
 
 
-def _decide(request, report, step, done: str):
-    form = DecisionForm(request.POST)
+def _decide(request, obj, step, done, *, form_class, page, route):
+    """An officer's decision with comments on a report or a change request: the form, the service step, the
+    refusal shown on the object's page (400 for the form, 409 when the step is refused) or the success message
+    (`done`, text or a function of the decided object) and back to the object's page."""
+    form = form_class(request.POST)
     if not form.is_valid():
-        return _report_page(request, report, form=form, status=400)
+        return page(request, obj, form=form, status=400)
     try:
-        step(report, by=request.user, comments=form.cleaned_data["comments"])
+        step(obj, by=request.user, comments=form.cleaned_data["comments"])
     except (ValidationError, PermissionDenied) as error:
         _refused(request, error)
-        report.refresh_from_db()
-        return _report_page(request, report, form=form, status=409)
-    messages.success(request, done)
-    return redirect("projects:report", pk=report.pk)
+        obj.refresh_from_db()
+        return page(request, obj, form=form, status=409)
+    obj.refresh_from_db()
+    messages.success(request, done(obj) if callable(done) else done)
+    return redirect(route, pk=obj.pk)
+
+
+def _decide_report(request, report, step, done: str):
+    return _decide(request, report, step, done, form_class=DecisionForm, page=_report_page, route="projects:report")
 
 
 @require_safe
@@ -202,13 +210,13 @@ def report_evidence(request, report, file_pk: int):
 @require_POST
 @permission_required("projects.decide_report", scope=queries.reports_for)
 def report_accept(request, report):
-    return _decide(request, report, services.accept_report, _("The progress report was accepted."))
+    return _decide_report(request, report, services.accept_report, _("The progress report was accepted."))
 
 
 @require_POST
 @permission_required("projects.decide_report", scope=queries.reports_for)
 def report_return(request, report):
-    return _decide(request, report, services.return_report,
+    return _decide_report(request, report, services.return_report,
                    _("The progress report went back to the organisation with your comments."))
 
 
@@ -296,19 +304,9 @@ def change_detail(request, change):
     return _change_page(request, change)
 
 
-def _decide_change(request, change, step, done: str):
-    form = ChangeDecisionForm(request.POST)
-    if not form.is_valid():
-        return _change_page(request, change, form=form, status=400)
-    try:
-        step(change, by=request.user, comments=form.cleaned_data["comments"])
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error)
-        change.refresh_from_db()
-        return _change_page(request, change, form=form, status=409)
-    change.refresh_from_db()
-    messages.success(request, done(change))
-    return redirect("projects:change", pk=change.pk)
+def _decide_change(request, change, step, done):
+    return _decide(request, change, step, done, form_class=ChangeDecisionForm, page=_change_page,
+                   route="projects:change")
 
 
 def _approved(change) -> str:
