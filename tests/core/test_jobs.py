@@ -100,3 +100,29 @@ def test_a_job_another_worker_is_running_is_left_alone(database_queue):
     mail.send_later([("评审邀请", "正文", ["a@example.cn"])])
     DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=clock.now())
     assert requeue_stale(datetime.timedelta(minutes=30)) == 0
+
+
+def test_the_operations_page_lists_a_job_that_gave_up_and_queues_it_again(database_queue, client, settings):
+    from minsheng.core.models import AuditEvent
+    from minsheng.core.roles import Role
+    from tests.factories import user_for_role
+    from tests.permissions.rows_core import given_up_mail_job
+
+    given_up = given_up_mail_job()
+    retrying = given_up_mail_job()
+    DBTaskResult.objects.filter(pk=retrying.pk).update(args_kwargs={"args": ["重试中", "正文", ["a@example.cn"]],
+                                                                    "kwargs": {jobs.ATTEMPT: 2}})
+    client.force_login(user_for_role(Role.ADMIN))
+    page = client.get("/operations/jobs/").content.decode()
+    assert "邮件“立项通知”" in page and "ConnectionRefusedError" in page and "重试中" not in page
+
+    answer = client.post(f"/operations/jobs/{retrying.pk}/requeue/", follow=True)
+    assert "仍在自动重试" in answer.content.decode()
+    client.post(f"/operations/jobs/{given_up.pk}/requeue/")
+    assert not DBTaskResult.objects.filter(pk=given_up.pk).exists()
+    fresh = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+    assert jobs.attempt_of(fresh) == 1 and fresh.args_kwargs["args"][0] == "立项通知"
+    assert AuditEvent.objects.filter(action="core.job.requeue").count() == 1
+    settings.EMAIL_BACKEND = LOCMEM
+    run_worker()
+    assert [m.subject for m in outbox.outbox] == ["立项通知"]

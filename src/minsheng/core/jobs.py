@@ -17,6 +17,7 @@ import functools
 import logging
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django_tasks import task, task_backends
 from django_tasks_db import DatabaseBackend
 
@@ -80,3 +81,11 @@ def attempt_of(result) -> int:
 def gave_up(result) -> bool:
     """A failed attempt after which no retry was queued: what an administrator must look at."""
     return attempt_of(result) > len(RETRY_DELAYS)
+
+
+def requeue(result) -> None:
+    """Queue a job that gave up again as a first attempt, in place of the given-up row."""
+    kwargs = {k: v for k, v in (result.args_kwargs or {}).get("kwargs", {}).items() if k != ATTEMPT}
+    declared = import_string(result.task_path)    # as declared: no run_after of a retry
+    declared.enqueue(*(result.args_kwargs or {}).get("args", []), **kwargs)
+    result.delete()
