@@ -1,7 +1,8 @@
 """Background jobs on the database queue (core/jobs.py, core/mail.py) and `minsheng worker`.
 
 The rest of the suite runs jobs at once after the commit (tests/conftest.py); here the queue is the database, as
-in production, and the worker is the real command. Mail fails for real: SMTP to a port nobody listens on.
+in production, and the worker is the real command. Mail fails for real (SMTP to a port nobody listens on) and goes
+out for real once an SMTP server listens there (tests/smtp_sink.py).
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from minsheng.core import clock, jobs, mail
 from minsheng.core.management.commands.worker import requeue_stale
+from tests.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,12 +68,15 @@ def test_a_refused_mail_is_retried_later_and_goes_out_when_the_server_is_back(da
     run_worker()                          # not due yet: nothing runs
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
 
-    refusing_smtp.EMAIL_BACKEND = LOCMEM  # the mail server is back
-    make_due([retry])
-    run_worker()
+    sink = SmtpSink(refusing_smtp.EMAIL_PORT)   # the mail server is back, on the same port
+    try:
+        make_due([retry])
+        run_worker()
+    finally:
+        sink.stop()
     retry.refresh_from_db()
     assert retry.status == TaskResultStatus.SUCCESSFUL
-    assert [m.subject for m in outbox.outbox] == ["验收结论"]
+    assert [(m["subject"], recipients) for _, recipients, m in sink.messages] == [("验收结论", ["a@example.cn"])]
 
 
 def test_a_job_gives_up_after_its_retries_and_says_so(database_queue, refusing_smtp):
