@@ -1,5 +1,8 @@
+import socket
+
 import pytest
 from django.conf import settings
+from django.core.signals import setting_changed
 
 # Transactional and live-server tests: Django empties every table after them, which the audit table's
 # append-only triggers refuse; these hooks switch them off for that flush and back on after it, and make
@@ -15,6 +18,10 @@ def pytest_configure(config):
     settings.SILENCED_SYSTEM_CHECKS = [*settings.SILENCED_SYSTEM_CHECKS, "minsheng.E101"]
     # Tests sign officers in with the password alone; tests/accounts/test_second_factor.py turns the step on.
     settings.SECOND_FACTOR_REQUIRED = False
+    # Jobs run at once after the commit, in the test's process, so a test reads the mail a click sent; the
+    # database queue and the worker are tested in tests/core/test_jobs.py.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)  # django-tasks re-reads it
     # Tests read static files from the source tree; production serves a hashed, collected copy.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -69,3 +76,14 @@ def _own_checkpoints_file(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _english_off(settings):
     settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture
+def refusing_smtp(settings):
+    """SMTP to a local port with nothing listening: the connection is refused, as by a stopped mail server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    return settings

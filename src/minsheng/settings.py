@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "minsheng.core",
     "minsheng.accounts",
     "minsheng.policy",
@@ -300,6 +302,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------
+# Background jobs (core/jobs.py): rows in the platform's own database, run by `minsheng worker`.
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs each job at once, after the commit, in the
+# process that queued it (the unit tests' choice: no worker to start).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG

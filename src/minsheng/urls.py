@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from django.views.generic import RedirectView
 
+from minsheng.core import job_views
 from minsheng.core import views as core_views
 
 admin.site.site_header = _("Minsheng administration")
@@ -35,6 +36,8 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("livez", core_views.livez, name="livez"),
+    path("operations/jobs/", job_views.job_list, name="jobs"),
+    path("operations/jobs/<uuid:pk>/requeue/", job_views.job_requeue, name="job_requeue"),
     path("admin/", admin.site.urls),
 ]
 

@@ -23,6 +23,26 @@ def extend_world(world):
     with transaction.atomic():
         world.audit_event = audit.record(action="registry.organisation.verify", target=world.org_other,
                                          new={"state": "verified"}, clause="M03", reason="permission matrix")
+    world.given_up_job = given_up_mail_job()
+
+
+def given_up_mail_job():
+    """A mail job whose every attempt failed, as the operations page lists it."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from minsheng.core import clock, jobs, mail
+
+    return DBTaskResult.objects.create(
+        task_path=mail.deliver.module_path, status=TaskResultStatus.FAILED, backend_name="default",
+        args_kwargs={"args": ["立项通知", "正文", ["lead@example.cn"]],
+                     "kwargs": {jobs.ATTEMPT: len(jobs.RETRY_DELAYS) + 1}},
+        run_after=clock.now(), finished_at=clock.now(), exception_class_path="builtins.ConnectionRefusedError",
+        traceback="ConnectionRefusedError: [Errno 111] Connection refused")
+
+
+def _job(world):
+    return {"pk": world.given_up_job.pk}
 
 
 def _event(world):
@@ -47,6 +67,13 @@ ROWS = [
     Row("core:audit_verify", only(AUDIT_READERS, ok=NOT_ALLOWED), note="GET"),
     Row("core:audit_export", only(AUDIT_READERS)),
     Row("core:audit_export", only(AUDIT_READERS, ok=REDIRECT), query="?date_from=2025-02-30", note="bad filter"),
+    # Background jobs: administrators only.
+    Row("jobs", only({Role.ADMIN})),
+    Row("jobs", only({Role.ADMIN}, ok=NOT_ALLOWED), method="POST", note="read-only"),
+    Row("job_requeue", only({Role.ADMIN}, ok=REDIRECT), kwargs=_job, method="POST"),
+    Row("job_requeue", only({Role.ADMIN}, ok=NOT_ALLOWED), kwargs=_job, note="GET"),
+    Row("job_requeue", only({Role.ADMIN}, ok=NOT_FOUND), method="POST",
+        kwargs=lambda world: {"pk": "00000000-0000-0000-0000-000000000000"}, note="unknown job"),
     # Django's admin: staff only; everyone else is sent to the admin's own login page.
     Row("admin:index", only({Role.ADMIN}, denied=REDIRECT)),
     # Operations and the public parts of the site.

@@ -3,10 +3,12 @@ from django.contrib.auth import authenticate, get_user_model, password_validatio
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts import lockout, services
+from minsheng.core import mail
 from minsheng.core.identifiers import clean_credit_code
 from minsheng.core.middleware import client_address
 from minsheng.policy.models import District
@@ -151,6 +153,12 @@ class AccountPasswordResetForm(BootstrapMixin, PasswordResetForm):
         # Django's save() looks the users up again; give it exactly the ones recorded above.
         self.get_users = lambda _email: iter(users)
         PasswordResetForm.save(self, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        """Queued as a background job (core.mail) rather than sent inside the request."""
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        mail.send_later([(subject, render_to_string(email_template_name, context), [to_email])])
 
 
 def _district_choices():

@@ -3,12 +3,10 @@ its audit events (clause M17 for the decision, the rule's own clause for an over
 core.workflow.move (the table is in states.py), a conditional update, so two officers deciding at once cannot both
 win."""
 
-import logging
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -19,12 +17,11 @@ from minsheng.calls.models import Call
 from minsheng.checks import rules  # noqa: F401  (rules registers the permissions)
 from minsheng.checks.models import CheckDecision
 from minsheng.checks.queries import application_results
-from minsheng.core import audit, clock, workflow
+from minsheng.core import audit, clock, mail, workflow
 from minsheng.core.permissions import require
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
 
-logger = logging.getLogger(__name__)
 State = Application.State
 Decision = CheckDecision.Decision
 REASON_MAX = 2000
@@ -131,7 +128,4 @@ def mail_decision(decision_id: int) -> None:
         subject = "[" + _("Minsheng") + "] " + _("Formal check of %(number)s: %(decision)s") % {
             "number": application.number, "decision": decision.get_decision_display()}
         body = render_to_string("checks/decision_mail.txt", context)
-    try:
-        send_mass_mail([(subject, body, None, [address]) for address in recipients], fail_silently=False)
-    except Exception:   # the decision stands; a mail failure is logged for the operators
-        logger.exception("could not send the formal-check mail for decision %s", decision_id)
+    mail.send_later((subject, body, [address]) for address in recipients)

@@ -8,14 +8,12 @@ exceeds the money paid, in the same way: an expenditure locks the project's row 
 """
 
 import hashlib
-import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
@@ -33,7 +31,7 @@ from minsheng.contracts.models import (
     TaskBookMilestone,
     Tranche,
 )
-from minsheng.core import audit, clock, concurrency, workflow
+from minsheng.core import audit, clock, concurrency, mail, workflow
 from minsheng.core.money import WAN, wan
 from minsheng.core.permissions import require, user_of
 from minsheng.core.roles import Role
@@ -43,7 +41,6 @@ from minsheng.funding.models import Project
 Book = TaskBook.State
 Money = Tranche.State
 CLAUSE = "M17"
-logger = logging.getLogger(__name__)
 
 
 def lock_project(pk: int) -> Project:
@@ -614,18 +611,13 @@ def reverse_expenditure(expenditure: Expenditure, *, by, reason: str) -> Expendi
     return reversal
 
 
-# --- Mail (after the commit; a failure is logged, the write stands) ----------------------------------------------
+# --- Mail (after the commit, queued as jobs: core.mail) ----------------------------------------------
 
-def _send(subject: str, template: str, context: dict, recipients: list[str], what: str) -> None:
-    if not recipients:
-        return
+def _send(subject: str, template: str, context: dict, recipients: list[str]) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = "[" + _("Minsheng") + "] " + subject
         body = render_to_string(template, context)
-    try:
-        send_mass_mail([(subject, body, None, [address]) for address in recipients], fail_silently=False)
-    except Exception:   # the write stands; the operators see the failure in the log
-        logger.exception("could not send the mail about %s", what)
+    mail.send_later((subject, body, [address]) for address in recipients)
 
 
 def mail_task_book(book_id: int) -> None:
@@ -638,7 +630,7 @@ def mail_task_book(book_id: int) -> None:
         subject = _("Task book to confirm: %(number)s") % {"number": project.number}
     _send(subject, "contracts/task_book_mail.txt",
           {"book": book, "project": project, "grant": wan(book.grant, exact=True)},
-          recipients, f"task book {book_id}")
+          recipients)
 
 
 def mail_tranche_returned(tranche_id: int, requester_id: int | None) -> None:
@@ -650,4 +642,4 @@ def mail_tranche_returned(tranche_id: int, requester_id: int | None) -> None:
         subject = _("Disbursement request returned: %(number)s") % {"number": tranche.project.number}
     _send(subject, "contracts/tranche_returned_mail.txt",
           {"tranche": tranche, "amount": wan(tranche.amount, exact=True)},
-          recipients, f"tranche {tranche_id}")
+          recipients)

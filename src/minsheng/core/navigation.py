@@ -53,6 +53,7 @@ MENU = [
     NavItem(_("Progress reports"), "projects:queue", frozenset({Role.OFFICER, Role.AUDITOR, Role.ADMIN})),
     NavItem(_("Funding plans"), "funding:call_list", frozenset(GOVERNMENT)),
     NavItem(_("Audit trail"), "core:audit_list", frozenset({Role.AUDITOR, Role.ADMIN})),
+    NavItem(_("Background jobs"), "jobs", frozenset({Role.ADMIN})),
 ]
 
 

@@ -133,6 +133,7 @@ ACTIONS = {
     "contracts.tranche.cancel": pgettext_lazy("audit action", "Tranche cancelled"),
     # the audit trail itself
     "core.auditevent.verify": pgettext_lazy("audit action", "Audit chain verified"),
+    "core.job.requeue": pgettext_lazy("audit action", "Background job queued again"),
     "core.auditevent.export": pgettext_lazy("audit action", "Audit trail exported"),
     "review.ranking.export": pgettext_lazy("audit action", "Ranking exported"),
     # funding

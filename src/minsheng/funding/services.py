@@ -5,13 +5,11 @@ co-funding); state moves go through core.workflow.move with the table in states.
 double clicks and races leave one winner. Amounts are Decimal yuan.
 """
 
-import logging
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
@@ -22,7 +20,7 @@ from django.utils.translation import ngettext
 from minsheng.applications.models import Application
 from minsheng.applications.models import FundingLine as ApplicationFunding
 from minsheng.calls.models import Call
-from minsheng.core import audit, clock, workflow
+from minsheng.core import audit, clock, mail, workflow
 from minsheng.core.money import wan
 from minsheng.core.permissions import require, user_of
 from minsheng.core.roles import Role
@@ -38,7 +36,6 @@ from minsheng.funding.models import (
 )
 from minsheng.policy.models import FundingSource
 
-logger = logging.getLogger(__name__)
 S = FundingPlan.State
 REASON_MAX = 2000
 DISTRICT_SOURCE = "district"
@@ -494,7 +491,4 @@ def mail_decision(project_id: int) -> None:
         subject = "[" + _("Minsheng") + "] " + _("Project approved: %(number)s") % {"number": project.number}
         body = render_to_string("funding/decision_mail.txt",
                                 {"project": project, "grant": wan(project.grant, exact=True)})
-    try:
-        send_mass_mail([(subject, body, None, [address]) for address in recipients], fail_silently=False)
-    except Exception:   # the decision stands; a mail failure is logged for the operators
-        logger.exception("could not send the approval mail for project %s", project_id)
+    mail.send_later((subject, body, [address]) for address in recipients)

@@ -13,12 +13,10 @@ Merging into a merged problem goes to its root; merging a problem that others we
 along to the new root. A merge that would end at the problem itself is refused.
 """
 
-import logging
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import translation
@@ -27,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.iso7064 import mod_37_36
 
 from minsheng.calls.models import Call, Topic
-from minsheng.core import audit, clock, workflow
+from minsheng.core import audit, clock, mail, workflow
 from minsheng.core.listing import Filter, Listing, choices_of
 from minsheng.core.permissions import require
 from minsheng.core.roles import is_auditor, is_department_officer, is_district_officer, is_staff_officer
@@ -41,8 +39,6 @@ from minsheng.problems import (
     states,
 )
 from minsheng.problems.models import Problem, ProblemStep
-
-logger = logging.getLogger("minsheng.calls")
 
 CLAUSE = "M05"
 State = Problem.State
@@ -306,10 +302,7 @@ def _mail_step(problem_id: int, state: str) -> None:
             lines.append(gettext("Note: %(note)s") % {"note": step.note})
         lines += ["", gettext("Follow it with your tracking code %(code)s on the tracking page of the platform.")
                   % {"code": problem.tracking_code}]
-    try:
-        send_mail(subject, "\n".join(lines), None, [problem.contact_email], fail_silently=False)
-    except Exception:  # the step stands; a mail failure is logged for the operators
-        logger.exception("could not send the step mail for problem %s", problem_id)
+    mail.send_later([(subject, "\n".join(lines), [problem.contact_email])])
 
 
 # --- Reads: scope and the triage list ------------------------------------------------------------

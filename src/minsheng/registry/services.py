@@ -4,20 +4,18 @@
 verification state changes only through its table (registry/states.py).
 """
 
-import logging
 from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, models, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from minsheng.core import clock, workflow
+from minsheng.core import clock, mail, workflow
 from minsheng.core.identifiers import clean_credit_code, clean_identity_number, mask_identity_number
 from minsheng.core.permissions import allowed, require, user_of
 from minsheng.core.roles import Role
@@ -30,8 +28,6 @@ from minsheng.registry.models import (
     ServiceInstitution,
     SharedFacility,
 )
-
-logger = logging.getLogger("minsheng.registry")
 
 # Fields an applicant may change on its own organisation's profile. The credit code and the verification
 # state are the officers'; the registered Chinese name only while the organisation is not yet verified.
@@ -149,11 +145,7 @@ def _mail_decision(organisation_id: int) -> None:
         body = body % {"name": organisation.name_zh, "code": organisation.credit_code,
                        "reason": organisation.state_reason}
         subject = "[" + gettext("Minsheng") + "] " + subject
-    messages = [(subject, body, None, [address]) for address in recipients]
-    try:
-        send_mass_mail(messages, fail_silently=False)
-    except Exception:  # the decision stands; a mail failure is logged for the operators
-        logger.exception("could not send the verification mail for organisation %s", organisation_id)
+    mail.send_later((subject, body, [address]) for address in recipients)
 
 
 # --- People (M21 talent tags) ----------------------------------------------------------------------

@@ -16,7 +16,6 @@ import numpy as np
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
@@ -25,7 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application
-from minsheng.core import audit, clock, workflow
+from minsheng.core import audit, clock, mail, workflow
 from minsheng.core.permissions import SYSTEM, allowed, is_system, require, user_of
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
@@ -211,10 +210,7 @@ def _notify(assignment_ids: list[int]) -> None:
                 due = timezone.localtime(a.due_at).strftime("%Y-%m-%d %H:%M") if a.due_at else ""
                 lines.append(gettext("- %(title)s (review due %(due)s)") % {"title": a.application.title, "due": due})
             lines += ["", gettext("Please accept or decline in your review workspace on the platform.")]
-        try:
-            send_mail(subject, "\n".join(lines), None, [address], fail_silently=False)
-        except Exception:  # the assignment stands; the failure is logged for the operators
-            logger.exception("could not send the review invitation to expert %s", expert.pk)
+        mail.send_later([(subject, "\n".join(lines), [address])])
 
 
 @transaction.atomic

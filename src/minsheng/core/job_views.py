@@ -1,0 +1,79 @@
+"""The operations page for background jobs (administrators): what waits, what runs, what failed and gave up.
+
+A job that gave up (core.jobs.RETRY_DELAYS used up) is listed until an administrator queues it again; that
+writes an audit event and replaces the given-up row with a fresh first attempt.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+from rules.contrib.views import permission_required
+
+from minsheng.core import audit, clock, jobs, mail
+
+GIVEN_UP_SHOWN = 100
+
+
+def operators_only(view):
+    return login_required(permission_required("core.view_jobs", raise_exception=True)(view))
+
+
+def describe(result: DBTaskResult) -> str:
+    """What a job does, in words an administrator reads: the mail's subject and how many it goes to."""
+    arguments = (result.args_kwargs or {}).get("args", [])
+    if result.task_path == mail.deliver.module_path and len(arguments) >= 3:
+        return _("Mail “%(subject)s” to %(count)s address(es)") % {"subject": arguments[0],
+                                                                       "count": len(arguments[2])}
+    return result.task_path.rsplit(".", 1)[-1]
+
+
+def last_error(result: DBTaskResult) -> str:
+    lines = [line for line in (result.traceback or "").strip().splitlines() if line.strip()]
+    return lines[-1] if lines else result.exception_class_path
+
+
+@operators_only
+@require_GET
+def job_list(request):
+    now = clock.now()
+    counts = DBTaskResult.objects.aggregate(
+        waiting=Count("pk", filter=Q(status=TaskResultStatus.READY, run_after__lte=now)),
+        scheduled=Count("pk", filter=Q(status=TaskResultStatus.READY, run_after__gt=now)),
+        running=Count("pk", filter=Q(status=TaskResultStatus.RUNNING)),
+        failed=Count("pk", filter=Q(status=TaskResultStatus.FAILED)),
+        done_today=Count("pk", filter=Q(status=TaskResultStatus.SUCCESSFUL,
+                                        finished_at__gte=now - datetime.timedelta(days=1))),
+    )
+    failed = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).order_by("-finished_at")
+    given_up = [r for r in failed.iterator() if jobs.gave_up(r)][:GIVEN_UP_SHOWN]
+    counts["retrying"] = counts.pop("failed") - len(given_up)
+    return render(request, "core/jobs.html", {
+        "counts": counts,
+        "given_up": [{"result": r, "what": describe(r), "error": last_error(r), "attempts": jobs.attempt_of(r)}
+                     for r in given_up],
+        "retry_delays": [round(seconds / 60) for seconds in jobs.RETRY_DELAYS],
+    })
+
+
+@operators_only
+@require_POST
+def job_requeue(request, pk):
+    result = get_object_or_404(DBTaskResult, pk=pk, status=TaskResultStatus.FAILED)
+    if not jobs.gave_up(result):
+        messages.error(request, _("This job is still being retried; it runs again on its own."))
+        return redirect("jobs")
+    with transaction.atomic():
+        jobs.requeue(result)
+        audit.record(action="core.job.requeue", by=request.user,
+                     old={"job": str(result.pk), "task": result.task_path, "error": result.exception_class_path},
+                     new={"attempt": 1}, reason=describe(result))
+    messages.success(request, _("The job is queued again; the worker runs it within a few seconds."))
+    return redirect("jobs")
