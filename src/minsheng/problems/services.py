@@ -314,6 +314,13 @@ def _mail_step(problem_id: int, state: str) -> None:
 
 # --- Reads: scope and the triage list ------------------------------------------------------------
 
+def public_topic_problems() -> QuerySet[Problem]:
+    """The problems that became topics of published calls (M05), newest first, for the public "from problem to
+    result" page: only their public fields are shown there."""
+    return (Problem.objects.filter(state=Problem.State.TOPIC, topics__call__state="published").distinct()
+            .select_related("domain", "district").prefetch_related("topics__call").order_by("-created_at", "pk"))
+
+
 def problems_for(user) -> QuerySet[Problem]:
     """The problems a user may read (rules.py says why); none for roles without a list."""
     queryset = Problem.objects.select_related("domain", "district", "department", "merged_into")
