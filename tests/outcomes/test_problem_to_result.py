@@ -15,6 +15,7 @@ from minsheng.problems import services as problems
 from tests.factories.calls import CallFactory
 from tests.factories.contracts import approved_project
 from tests.outcomes.test_achievements import values as achievement_values
+from tests.outcomes.test_sites import last_ended_quarter
 from tests.problems.conftest import report
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +39,9 @@ def traced(officer, applicant, own_org):
                    "since": timezone.localdate() - datetime.timedelta(days=700), "projects": [project],
                    "link": "https://example.org/letter"}
     site = services.create_site(by=applicant, values=services.SiteValues(name="已核实的社区中心", **site_values))
-    half = 1 if timezone.localdate().month > 6 else 2
-    year = timezone.localdate().year - (0 if half == 1 else 1)
+    year, quarter = last_ended_quarter(timezone.localdate())
     services.report_people_served(site, by=applicant, values=services.ReportValues(
-        year=year, half=half, people_served=1234, link="https://example.org/stats"))
+        year=year, quarter=quarter, people_served=1234, link="https://example.org/stats"))
     services.verify_site(site, by=officer)
     services.create_site(by=applicant, values=services.SiteValues(name="未核实的学校", **site_values))
     return problem, project

@@ -57,9 +57,9 @@ def values(project, district, **kw):
     return services.SiteValues(**base)
 
 
-def report(site, by, year, half, people, **kw):
+def report(site, by, year, quarter, people, **kw):
     return services.report_people_served(site, by=by, values=services.ReportValues(
-        year=year, half=half, people_served=people, link=kw.pop("link", "https://example.org/stats"), **kw))
+        year=year, quarter=quarter, people_served=people, link=kw.pop("link", "https://example.org/stats"), **kw))
 
 
 @pytest.fixture
@@ -74,33 +74,33 @@ def test_an_applicant_records_a_site_of_its_own_project_unverified_with_an_audit
 
 
 def test_people_served_rise_and_a_decrease_needs_its_reason(site, applicant):
-    report(site, applicant, 2024, 2, 300)
+    report(site, applicant, 2024, 4, 300)
     report(site, applicant, 2025, 1, 800)
     with pytest.raises(ValidationError) as refused:
         report(site, applicant, 2025, 2, 500)
     assert "go down from 800" in str(refused.value.message_dict["decrease_reason"])
     assert SiteReport.objects.count() == 2
     report(site, applicant, 2025, 2, 500, decrease_reason="中心装修停诊两个月")
-    assert [r.people_served for r in site.reports.order_by("year", "half")] == [300, 800, 500]
+    assert [r.people_served for r in site.reports.order_by("year", "quarter")] == [300, 800, 500]
     assert AuditEvent.objects.filter(action="outcomes.sitereport.create").count() == 3
 
 
 def test_a_back_filled_period_may_not_make_the_next_one_go_down_silently(site, applicant):
     report(site, applicant, 2025, 1, 400)
     with pytest.raises(ValidationError) as refused:
-        report(site, applicant, 2024, 2, 900)
+        report(site, applicant, 2024, 4, 900)
     assert "fewer than this figure" in str(refused.value.message_dict["people_served"])
     assert SiteReport.objects.count() == 1
 
 
-@pytest.mark.parametrize(("year", "half", "people", "field", "words"), [
+@pytest.mark.parametrize(("year", "quarter", "people", "field", "words"), [
     (2025, 1, -5, "people_served", "cannot be negative"),
-    (2099, 1, 10, "year", "once the half-year has ended"),
+    (2099, 1, 10, "year", "once the quarter has ended"),
     (2024, 1, 10, "year", "before the site applied the result"),
 ])
-def test_bad_periods_and_figures_are_refused(site, applicant, year, half, people, field, words):
+def test_bad_periods_and_figures_are_refused(site, applicant, year, quarter, people, field, words):
     with pytest.raises(ValidationError) as refused:
-        report(site, applicant, year, half, people)
+        report(site, applicant, year, quarter, people)
     assert words in str(refused.value.message_dict[field])
     assert SiteReport.objects.count() == 0
 
@@ -187,8 +187,8 @@ def test_an_applicant_cannot_verify_nor_touch_another_organisations_site(site, o
         services.update_site(site, by=stranger, values=values(site.projects.first(), site.district))
 
 
-def test_by_district_counts_verified_sites_and_their_latest_half_year(site, applicant, officer, project, district):
-    report(site, applicant, 2024, 2, 300)
+def test_by_district_counts_verified_sites_and_their_latest_quarter(site, applicant, officer, project, district):
+    report(site, applicant, 2024, 4, 300)
     report(site, applicant, 2025, 1, 450)
     hidden = services.create_site(by=applicant, values=values(project, district, name="未核实的学校", kind="school"))
     report(hidden, applicant, 2025, 1, 9999)
@@ -204,7 +204,7 @@ def test_the_report_form_shows_the_refusal_and_writes_nothing(client, site, appl
     report(site, applicant, 2025, 1, 800)
     client.force_login(applicant)
     response = client.post(f"/outcomes/sites/{site.pk}/report/", {
-        "year": 2025, "half": 2, "people_served": 500, "link": "https://example.org/s"})
+        "year": 2025, "quarter": 2, "people_served": 500, "link": "https://example.org/s"})
     assert response.status_code == 400
     assert "go down from 800" in response.content.decode()
     assert site.reports.count() == 1
@@ -241,7 +241,7 @@ def test_the_api_reads_scoped_and_public_sites_with_nested_reports(client, site,
     assert client.get(f"/api/v1/outcomes/sites/public/{site.pk}/").status_code == 404
     services.verify_site(site, by=officer)
     body = client.get(f"/api/v1/outcomes/sites/public/{site.pk}/").json()
-    assert body["reports"] == [{"year": 2025, "half": 1, "people_served": 450, "decrease_reason": ""}]
+    assert body["reports"] == [{"year": 2025, "quarter": 1, "people_served": 450, "decrease_reason": ""}]
     assert "state" not in body and "link" not in body
     client.force_login(applicant)
     assert client.get("/api/v1/outcomes/sites/").json()["count"] == 1
@@ -255,3 +255,9 @@ def test_the_public_overview_by_district(client, site, applicant, officer):
     services.verify_site(site, by=officer)
     page = client.get("/outcomes/sites/districts/").content.decode()
     assert "data-ms-total-people>450<" in page and site.get_kind_display() in page
+
+
+def last_ended_quarter(today: datetime.date) -> tuple[int, int]:
+    """The last quarter that has ended by `today`."""
+    quarter = (today.month - 1) // 3
+    return (today.year, quarter) if quarter else (today.year - 1, 4)

@@ -2,8 +2,8 @@
 and other organisation's sites; the public overview by district and the "from problem to result" page."""
 
 from minsheng.core.roles import Role
-from tests.permissions.spec import GOVERNMENT, NOT_ALLOWED, NOT_FOUND, REDIRECT, Row, everyone, only
 from tests.permissions.rows_ip import STAFF, VERIFIERS, WRITE, api, pk
+from tests.permissions.spec import GOVERNMENT, NOT_ALLOWED, NOT_FOUND, REDIRECT, Row, everyone, only
 
 A = str(Role.APPLICANT)
 READ = GOVERNMENT | {Role.APPLICANT}
@@ -19,13 +19,14 @@ def extend_world(world):
     from minsheng.outcomes import services
     from minsheng.policy.models import District
     from tests.factories.contracts import approved_project
+    from tests.outcomes.test_sites import last_ended_quarter
 
     today = timezone.localdate()
     world.site_district = District.objects.order_by("order").first()
     world.site_since = today - datetime.timedelta(days=400)
-    # the last half-year that has ended, and the one before it
-    world.site_period = (today.year, 1) if today.month > 6 else (today.year - 1, 2)
-    earlier = (world.site_period[0] - 1, 2) if world.site_period[1] == 1 else (world.site_period[0], 1)
+    # the last quarter that has ended, and the one before it
+    world.site_period = last_ended_quarter(today)
+    earlier = last_ended_quarter(datetime.date(*world.site_period, 1).replace(month=3 * world.site_period[1] - 2))
 
     def site(organisation, name):
         project = approved_project(organisation=organisation)
@@ -37,7 +38,8 @@ def extend_world(world):
             projects=[project], organisation=organisation), evidence=services.Evidence(upload, "application/pdf"))
         stats = SimpleUploadedFile("服务统计.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
         report = services.report_people_served(created, by=SYSTEM, values=services.ReportValues(
-            year=earlier[0], half=earlier[1], people_served=100), evidence=services.Evidence(stats, "application/pdf"))
+            year=earlier[0], quarter=earlier[1], people_served=100),
+            evidence=services.Evidence(stats, "application/pdf"))
         return created, project, report
 
     world.site_own, world.site_project_own, world.site_report_own = site(world.org_own, "矩阵测试社区中心")
@@ -51,8 +53,8 @@ def site_data(world):
 
 
 def report_data(world):
-    year, half = world.site_period
-    return {"year": year, "half": half, "people_served": 150, "link": "https://example.org/stats"}
+    year, quarter = world.site_period
+    return {"year": year, "quarter": quarter, "people_served": 150, "link": "https://example.org/stats"}
 
 
 def report_evidence(attr):

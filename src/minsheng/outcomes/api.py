@@ -2,7 +2,7 @@
 roles read every asset and achievement, an applicant its own organisation's; anything else answers 404 (403 for
 roles with no list). The lists take the same search (`q`), filters and `sort` as the list pages.
 `outcomes/achievements/public/` is open to anyone: verified achievements only, without their evidence files;
-`outcomes/sites/public/` likewise: verified demonstration sites with their people served by half-year (M18, M16)."""
+`outcomes/sites/public/` likewise: verified demonstration sites with their people served by quarter (M18, M16)."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -97,7 +97,7 @@ class PublicAchievementViewSet(viewsets.ReadOnlyModelViewSet):
 class SiteReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = SiteReport
-        fields = ["year", "half", "people_served", "decrease_reason"]
+        fields = ["year", "quarter", "people_served", "decrease_reason"]
         read_only_fields = fields
 
 

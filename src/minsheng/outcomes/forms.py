@@ -215,12 +215,12 @@ class SiteForm(StyledMixin, forms.Form):
 
 class SiteReportForm(StyledMixin, forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=1990, max_value=2100)
-    half = forms.TypedChoiceField(label=_("half-year"), coerce=int, choices=SiteReport.Half.choices)
+    quarter = forms.TypedChoiceField(label=_("quarter"), coerce=int, choices=SiteReport.Quarter.choices)
     people_served = forms.IntegerField(label=_("people served"),
-                                       help_text=_("As the site counts them in that half-year"))
+                                       help_text=_("As the site counts them in that quarter"))
     decrease_reason = forms.CharField(label=_("reason for the decrease"), required=False, max_length=1000,
                                       widget=forms.Textarea(attrs={"rows": 2}),
-                                      help_text=_("Needed when the figure is lower than the half-year before"))
+                                      help_text=_("Needed when the figure is lower than the quarter before"))
     link = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
     evidence = forms.FileField(label=_("evidence file"), required=False,
                                help_text=_("E.g. the site's service statistics: PDF, PNG or JPEG, at most 10 MB"),

@@ -122,7 +122,7 @@ class Achievement(TimeStampedModel):
 class DemonstrationSite(TimeStampedModel):
     """A place where a funded project's result is applied (示范应用, M18 with the demonstration of M16/M17): a
     hospital, a community, a school… in a district, since a date, with its evidence, verified by an officer who can
-    see its projects. The people it serves are reported per half-year (`SiteReport`)."""
+    see its projects. The people it serves are reported per quarter (`SiteReport`)."""
 
     class Kind(models.TextChoices):
         HOSPITAL = "hospital", _("Hospital or clinic")
@@ -172,17 +172,19 @@ class DemonstrationSite(TimeStampedModel):
 
 
 class SiteReport(TimeStampedModel):
-    """The people a site served in one half-year, as the site reports them, with the evidence. One report per
-    half-year, so periods never overlap; a figure lower than the previous half-year's carries its reason."""
+    """The people a site served in one quarter, as the site reports them, with the evidence. One report per
+    quarter, so periods never overlap; a figure lower than the previous quarter's carries its reason."""
 
-    class Half(models.IntegerChoices):
-        FIRST = 1, _("first half (January–June)")
-        SECOND = 2, _("second half (July–December)")
+    class Quarter(models.IntegerChoices):
+        Q1 = 1, _("first quarter (January–March)")
+        Q2 = 2, _("second quarter (April–June)")
+        Q3 = 3, _("third quarter (July–September)")
+        Q4 = 4, _("fourth quarter (October–December)")
 
     site = models.ForeignKey(DemonstrationSite, verbose_name=_("demonstration site"), on_delete=models.CASCADE,
                              related_name="reports")
     year = models.PositiveSmallIntegerField(_("year"))
-    half = models.PositiveSmallIntegerField(_("half-year"), choices=Half.choices)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=Quarter.choices)
     people_served = models.PositiveIntegerField(_("people served"))
     decrease_reason = models.TextField(_("reason for the decrease"), blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)
@@ -195,16 +197,17 @@ class SiteReport(TimeStampedModel):
                                     on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["site", "year", "half"]
+        ordering = ["site", "year", "quarter"]
         verbose_name = _("people served report")
         verbose_name_plural = _("people served reports")
-        constraints = [models.UniqueConstraint(fields=["site", "year", "half"], name="site_report_one_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "year", "quarter"], name="site_report_one_per_period"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="site_report_quarter"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.site} {self.period_label}"
 
     @property
     def period_label(self) -> str:
-        if self.half == self.Half.FIRST:
-            return gettext("%(year)s, first half") % {"year": self.year}
-        return gettext("%(year)s, second half") % {"year": self.year}
+        return gettext("%(year)s Q%(quarter)s") % {"year": self.year, "quarter": self.quarter}

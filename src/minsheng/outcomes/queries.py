@@ -197,12 +197,12 @@ def sites_of(project, user=None) -> list[tuple[DemonstrationSite, bool]]:
 
 def latest_report(site: DemonstrationSite) -> SiteReport | None:
     reports = list(site.reports.all())
-    return max(reports, key=lambda r: (r.year, r.half)) if reports else None
+    return max(reports, key=lambda r: (r.year, r.quarter)) if reports else None
 
 
 def site_chart(site: DemonstrationSite) -> dict:
-    """The people served per half-year, oldest first, for the site page's chart."""
-    reports = sorted(site.reports.all(), key=lambda r: (r.year, r.half))
+    """The people served per quarter, oldest first, for the site page's chart."""
+    reports = sorted(site.reports.all(), key=lambda r: (r.year, r.quarter))
     return {"labels": [r.period_label for r in reports], "series": [[r.people_served for r in reports]]}
 
 
@@ -241,7 +241,7 @@ class DistrictRow:
 
 def by_district(sites: QuerySet[DemonstrationSite] | None = None) -> list[DistrictRow]:
     """The verified sites by district (the public overview, M18): how many sites, the people they served in each
-    one's latest reported half-year, and the kinds of site. Every district of the catalogue is listed."""
+    one's latest reported quarter, and the kinds of site. Every district of the catalogue is listed."""
     District = apps.get_model("policy", "District")
     sites = list((public_sites() if sites is None else sites).prefetch_related("reports"))
     rows = {d.pk: DistrictRow(d) for d in District.objects.all()}

@@ -494,8 +494,8 @@ def update_site(site: DemonstrationSite, *, by, values: SiteValues,
         projects = _own_projects(values.projects, organisation, field="projects", required=True)
         achievements = _own_achievements(values.achievements, organisation)
         fields = _clean_site(values, projects, keeps_file=evidence is not None or bool(locked.evidence))
-        first = locked.reports.order_by("year", "half").first()
-        if first is not None and fields["since"] and _period_end(first.year, first.half) < fields["since"]:
+        first = locked.reports.order_by("year", "quarter").first()
+        if first is not None and fields["since"] and _period_end(first.year, first.quarter) < fields["since"]:
             raise ValidationError({"since": [_("People served are already reported for %(period)s, before this "
                                                "date.") % {"period": first.period_label}]})
         old_file = locked.evidence.name if evidence is not None and locked.evidence else ""
@@ -519,18 +519,17 @@ def update_site(site: DemonstrationSite, *, by, values: SiteValues,
     return site
 
 
-def _period_start(year: int, half: int):
-    return datetime.date(year, 1 if half == 1 else 7, 1)
-
-
-def _period_end(year: int, half: int):
-    return datetime.date(year, 6, 30) if half == 1 else datetime.date(year, 12, 31)
+def _period_end(year: int, quarter: int):
+    """The last day of a quarter."""
+    if quarter == 4:
+        return datetime.date(year, 12, 31)
+    return datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
 
 
 @dataclass
 class ReportValues:
     year: int | None
-    half: int | None
+    quarter: int | None
     people_served: int | None
     decrease_reason: str = ""
     link: str = ""
@@ -538,20 +537,20 @@ class ReportValues:
 
 def report_people_served(site: DemonstrationSite, *, by, values: ReportValues,
                          evidence: Evidence | None = None) -> SiteReport:
-    """The people a site served in one half-year that has ended, with its evidence (M18). One report per
-    half-year; a figure lower than the half-year before it, or higher than the one after it, needs the reason
+    """The people a site served in one quarter that has ended, with its evidence (M18). One report per
+    quarter; a figure lower than the quarter before it, or higher than the one after it, needs the reason
     for the decrease. The site's row is locked so that two reports at once are judged one after the other."""
     require(by, "outcomes.report_site", site)
     errors: dict[str, list] = {}
     reason = " ".join(str(values.decrease_reason or "").split())
     link = (values.link or "").strip()
-    people, year, half = values.people_served, values.year, values.half
+    people, year, quarter = values.people_served, values.year, values.quarter
     if people is None:
         errors["people_served"] = [_("Give the number of people served in the period.")]
     elif people < 0:
         errors["people_served"] = [_("The number of people served cannot be negative.")]
-    if half not in (1, 2):
-        errors["half"] = [_("Choose the half-year.")]
+    if quarter not in (1, 2, 3, 4):
+        errors["quarter"] = [_("Choose the quarter.")]
     if not year:
         errors["year"] = [_("Give the year.")]
     if not (link or evidence is not None):
@@ -559,23 +558,23 @@ def report_people_served(site: DemonstrationSite, *, by, values: ReportValues,
                                 "site's service statistics.")]
     with transaction.atomic():
         locked = DemonstrationSite.objects.select_for_update().get(pk=site.pk)
-        if year and half in (1, 2):
-            end = _period_end(year, half)
+        if year and quarter in (1, 2, 3, 4):
+            end = _period_end(year, quarter)
             if end >= clock.today():
-                errors["year"] = [_("People served are reported once the half-year has ended; %(period)s ends on "
-                                    "%(date)s.") % {"period": SiteReport(year=year, half=half).period_label,
+                errors["year"] = [_("People served are reported once the quarter has ended; %(period)s ends on "
+                                    "%(date)s.") % {"period": SiteReport(year=year, quarter=quarter).period_label,
                                                     "date": end.isoformat()}]
             elif end < locked.since:
-                errors["year"] = [_("This half-year ended before the site applied the result (since %(date)s).")
+                errors["year"] = [_("This quarter ended before the site applied the result (since %(date)s).")
                                   % {"date": locked.since.isoformat()}]
-            elif locked.reports.filter(year=year, half=half).exists():
+            elif locked.reports.filter(year=year, quarter=quarter).exists():
                 errors["year"] = [_("People served in %(period)s are already reported; periods cannot overlap.")
-                                  % {"period": SiteReport(year=year, half=half).period_label}]
+                                  % {"period": SiteReport(year=year, quarter=quarter).period_label}]
             elif people is not None and people >= 0:
-                earlier = locked.reports.filter(Q(year__lt=year) | Q(year=year, half__lt=half)).order_by(
-                    "-year", "-half").first()
-                later = locked.reports.filter(Q(year__gt=year) | Q(year=year, half__gt=half)).order_by(
-                    "year", "half").first()
+                earlier = locked.reports.filter(Q(year__lt=year) | Q(year=year, quarter__lt=quarter)).order_by(
+                    "-year", "-quarter").first()
+                later = locked.reports.filter(Q(year__gt=year) | Q(year=year, quarter__gt=quarter)).order_by(
+                    "year", "quarter").first()
                 if earlier is not None and people < earlier.people_served and not reason:
                     errors["decrease_reason"] = [
                         _("People served go down from %(before)s in %(period)s to %(now)s: say why (e.g. the site "
@@ -588,7 +587,7 @@ def report_people_served(site: DemonstrationSite, *, by, values: ReportValues,
                         % {"period": later.period_label, "after": later.people_served}]
         if errors:
             raise ValidationError(errors)
-        report = SiteReport(site=locked, year=year, half=half, people_served=people, decrease_reason=reason,
+        report = SiteReport(site=locked, year=year, quarter=quarter, people_served=people, decrease_reason=reason,
                             link=link, recorded_by=user_of(by))
         _attach_file(report, evidence)
         try:
@@ -596,7 +595,7 @@ def report_people_served(site: DemonstrationSite, *, by, values: ReportValues,
                 create_audited(report, by=by, clause=SITE_CLAUSE)
         except IntegrityError as exc:
             _discard(report)
-            raise ValidationError({"year": [_("People served in this half-year are already reported; periods "
+            raise ValidationError({"year": [_("People served in this quarter are already reported; periods "
                                               "cannot overlap.")]}) from exc
         except BaseException:
             _discard(report)

@@ -343,7 +343,7 @@ SITES = listing.ListPage(
     search_hint=_("Site, address, organisation or project number"), row_template="outcomes/sites/_row.html",
     columns=(Column(_("site name"), "name"), Column(_("kind of site"), "kind"), Column(_("district"), "district"),
              Column(_("organisation"), "organisation"), Column(_("projects")), Column(_("applied since"), "since"),
-             Column(_("people served (latest half-year)")), Column(_("verification"), "state")))
+             Column(_("people served (latest quarter)")), Column(_("verification"), "state")))
 
 
 def _site(request, pk: int) -> DemonstrationSite:
@@ -377,7 +377,7 @@ def site_export(request):
                      latest.period_label if latest else "", latest.people_served if latest else "",
                      s.get_state_display(), s.link, s.evidence_name])
     headers = [_("site name"), _("kind of site"), _("district"), _("address"), _("organisation"), _("projects"),
-               _("applied since"), _("latest half-year"), _("people served"), _("verification"), _("link"),
+               _("applied since"), _("latest quarter"), _("people served"), _("verification"), _("link"),
                _("evidence file")]
     return export_response(
         request, group="sites.export", action="outcomes.demonstrationsite.export", filename="demonstration-sites",
@@ -416,7 +416,7 @@ def site_create(request):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Recorded: %(name)s. Report the people it serves each half-year; a programme "
+            messages.success(request, _("Recorded: %(name)s. Report the people it serves each quarter; a programme "
                                         "officer will verify it.") % {"name": site})
             return redirect("outcomes:site_detail", pk=site.pk)
     return _site_form_page(request, form)
@@ -443,7 +443,7 @@ def site_edit(request, pk: int):
 
 def _site_page(request, site, report_form=None, status=200):
     user = request.user
-    reports = sorted(site.reports.all(), key=lambda r: (r.year, r.half))
+    reports = sorted(site.reports.all(), key=lambda r: (r.year, r.quarter))
     return render(request, "outcomes/sites/detail.html", {
         "object": site, "kind": SITES, "projects": list(site.projects.all()),
         "achievements": list(site.achievements.all()), "reports": reports,
@@ -467,7 +467,7 @@ def site_detail(request, pk: int):
 @require_POST
 @permission_required("outcomes.view_site")
 def site_report(request, pk: int):
-    """Add one half-year's people served; a refusal shows the site page again with the form and its message."""
+    """Add one quarter's people served; a refusal shows the site page again with the form and its message."""
     user = request.user
     site = _site(request, pk)
     if not allowed(user, "outcomes.report_site", site):
@@ -477,7 +477,7 @@ def site_report(request, pk: int):
         data = form.cleaned_data
         try:
             services.report_people_served(site, by=user, values=services.ReportValues(
-                year=data["year"], half=int(data["half"]), people_served=data["people_served"],
+                year=data["year"], quarter=int(data["quarter"]), people_served=data["people_served"],
                 decrease_reason=data.get("decrease_reason") or "", link=data.get("link") or ""),
                 evidence=_evidence(form))
         except ValidationError as exc:
@@ -544,7 +544,7 @@ def site_report_evidence(request, pk: int, report: int):
 @require_safe
 def site_districts(request):
     """The public overview (M18, M16): verified sites by district, the people they served in their latest reported
-    half-year, and their kinds, as a table and a bar chart."""
+    quarter, and their kinds, as a table and a bar chart."""
     rows = queries.by_district()
     return render(request, "outcomes/sites/districts.html", {
         "rows": rows, "total_sites": sum(r.sites for r in rows), "total_people": sum(r.people for r in rows),

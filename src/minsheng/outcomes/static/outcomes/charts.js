@@ -1,4 +1,4 @@
-// The people-served charts of a demonstration site's page (a line by half-year) and of the public overview by
+// The people-served charts of a demonstration site's page (a line by quarter) and of the public overview by
 // district (bars), drawn from JSON the page carries (no inline scripts: the CSP forbids them).
 // <div data-ms-served-chart data-ms-chart-source="id of a json_script element" data-ms-series="a|b" data-ms-type="line|bar">
 (function () {
