@@ -5,7 +5,7 @@ evidence. Projects are named as "funding.Project" strings: the funding app sits 
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.models import TimeStampedModel
@@ -165,7 +165,7 @@ class DemonstrationSite(TimeStampedModel):
     class Meta:
         ordering = ["district__order", "name"]
         verbose_name = _("demonstration site")
-        verbose_name_plural = _("demonstration sites")
+        verbose_name_plural = pgettext_lazy("outcomes", "demonstration sites")
 
     def __str__(self) -> str:
         return self.name
