@@ -206,7 +206,7 @@ def test_the_report_form_shows_the_refusal_and_writes_nothing(client, site, appl
     response = client.post(f"/outcomes/sites/{site.pk}/report/", {
         "year": 2025, "quarter": 2, "people_served": 500, "link": "https://example.org/s"})
     assert response.status_code == 400
-    assert "go down from 800" in response.content.decode()
+    assert "800 人降至 500 人" in response.content.decode()      # the page speaks Chinese
     assert site.reports.count() == 1
 
 
