@@ -359,6 +359,7 @@ SPECTACULAR_SETTINGS = {
         "IPKindEnum": "minsheng.outcomes.models.IPAsset.Kind",
         "AchievementKindEnum": "minsheng.outcomes.models.Achievement.Kind",
         "AchievementStateEnum": "minsheng.outcomes.models.Achievement.State",
+        "SiteKindEnum": "minsheng.outcomes.models.DemonstrationSite.Kind",
         "FundingPlanStateEnum": "minsheng.funding.models.FundingPlan.State",
         "ObjectionStateEnum": "minsheng.funding.models.Objection.State",
         "ProjectStateEnum": "minsheng.funding.models.Project.State",

@@ -272,6 +272,23 @@ def test_achievement_table():
     run_machine(outcome_states.ACHIEVEMENT, make)
 
 
+def test_demonstration_site_table():
+    from minsheng.outcomes.models import DemonstrationSite
+    from minsheng.policy.models import District
+
+    project = approved_project()
+
+    def make():
+        site = DemonstrationSite.objects.create(
+            organisation=project.organisation, kind="community", name="社区中心", address="某路1号",
+            district=District.objects.order_by("order").first(), since=timezone.localdate(),
+            link="https://example.org/letter")
+        site.projects.set([project])
+        return site
+
+    run_machine(outcome_states.SITE, make)
+
+
 def test_ip_lapse_table():
     from tests.factories.outcomes import IPAssetFactory
 
@@ -293,7 +310,7 @@ def test_every_table_is_tested_here():
               call_states.WORKFLOW, registry_states.WORKFLOW, funding_states.OBJECTION, funding_states.PROJECT,
               problem_states.WORKFLOW, project_report_states.REPORT, project_report_states.CHANGE,
               project_report_states.ACCEPTANCE, project_report_states.TERMINATION, outcome_states.ACHIEVEMENT,
-              outcome_states.LAPSE}
+              outcome_states.LAPSE, outcome_states.SITE}
     assert set(workflow.registered()) == tested
 
 

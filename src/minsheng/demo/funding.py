@@ -26,6 +26,7 @@ from minsheng.demo.builder import SEED
 from minsheng.demo.calls import RULES, _criteria, _rules, _timeline, publish_past_call
 from minsheng.funding import services
 from minsheng.policy.models import Department, FundingMode, FundingSource, SupportType
+from minsheng.problems.models import Problem
 from minsheng.registry.models import Organisation, Person
 from minsheng.review import assignment, reviewing
 from minsheng.review import panel as panel_service
@@ -34,6 +35,9 @@ from minsheng.review.models import Assignment
 
 STEPS = 6
 EARLY_CALL_TITLE = "2026年第一批社区健康服务科技惠民示范"
+# The demo problem traced end to end (M05 → M18): its topic in this call, the projects funded on it, their
+# achievements and demonstration sites (demo parts "achievements" and "sites").
+TRACED_PROBLEM = "独居老人慢病用药无人提醒"
 APPLICATIONS = 10
 OVERRIDE = "申报单位已补交相关证明材料，经核实符合要求。"
 MINUTES = ("会议评审于市科技部门第二会议室召开，三位评审专家出席，项目主管主持。\n"
@@ -92,7 +96,7 @@ def _call(programme, officer, officer2) -> Call:
                 **timeline},
         domains=[d01], focus_directions=list(d01.focus_directions.all()[:3]), co_owners=health,
         topics=[{"title": "社区慢病与健康服务适宜技术示范", "description": "家庭医生签约、慢病随访与健康管理。",
-                 "problems": []}],
+                 "problems": list(Problem.objects.filter(title=TRACED_PROBLEM, state=Problem.State.ACCEPTED))}],
         criteria=_criteria(), rules=_rules(RULES[:3]))
     return publish_past_call(content, by=officer, approver=officer2, at=timeline["opens_at"] - timedelta(days=20))
 

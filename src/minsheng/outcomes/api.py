@@ -1,7 +1,8 @@
 """The IP register's and the achievements' read API (M19, M18), scoped and permitted like their pages: government
 roles read every asset and achievement, an applicant its own organisation's; anything else answers 404 (403 for
 roles with no list). The lists take the same search (`q`), filters and `sort` as the list pages.
-`outcomes/achievements/public/` is open to anyone: verified achievements only, without their evidence files."""
+`outcomes/achievements/public/` is open to anyone: verified achievements only, without their evidence files;
+`outcomes/sites/public/` likewise: verified demonstration sites with their people served by quarter (M18, M16)."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -10,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from minsheng.core.listing import list_parameters, listed
 from minsheng.core.permissions import ViewPermission
 from minsheng.outcomes import queries
-from minsheng.outcomes.models import Achievement, IPAsset
+from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport
 
 
 class IPAssetSerializer(serializers.ModelSerializer):
@@ -93,6 +94,69 @@ class PublicAchievementViewSet(viewsets.ReadOnlyModelViewSet):
         return queries.public_achievements().prefetch_related("projects").order_by("-achieved_on", "pk")
 
 
+class SiteReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SiteReport
+        fields = ["year", "quarter", "people_served", "decrease_reason"]
+        read_only_fields = fields
+
+
+class PublicSiteSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name_zh", read_only=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    district_name = serializers.CharField(source="district.name", read_only=True)
+    projects = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    reports = SiteReportSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DemonstrationSite
+        fields = ["id", "kind", "name", "district", "district_name", "address", "since", "organisation",
+                  "organisation_name", "projects", "reports", "verified_at"]
+        read_only_fields = fields
+
+
+class SiteSerializer(PublicSiteSerializer):
+    achievements = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    has_evidence_file = serializers.SerializerMethodField()
+
+    class Meta(PublicSiteSerializer.Meta):
+        fields = [*PublicSiteSerializer.Meta.fields, "achievements", "description", "link", "state",
+                  "has_evidence_file", "updated_at"]
+        read_only_fields = fields
+
+    def get_has_evidence_file(self, obj) -> bool:
+        return bool(obj.evidence)
+
+
+@extend_schema_view(list=extend_schema(summary="Demonstration sites you may see, with people served (M18, M16)",
+                                       parameters=list_parameters(queries.SITES)),
+                    retrieve=extend_schema(summary="One demonstration site"))
+class SiteViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ViewPermission]
+    permission = object_permission = "outcomes.view_site"
+    serializer_class = SiteSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        queryset = queries.sites_for(self.request.user).prefetch_related("projects", "achievements", "reports")
+        if self.action == "list":
+            queryset = listed(queryset, queries.SITES, self.request.query_params)
+        return queryset
+
+
+@extend_schema_view(list=extend_schema(summary="Verified demonstration sites with people served (public, M18)"),
+                    retrieve=extend_schema(summary="One verified demonstration site (public)"))
+class PublicSiteViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    serializer_class = PublicSiteSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return queries.public_sites().prefetch_related("projects", "reports").order_by("district__order", "pk")
+
+
 ROUTES = [("ip/assets", IPAssetViewSet, "ip-asset"),
           ("outcomes/achievements/public", PublicAchievementViewSet, "achievement-public"),
-          ("outcomes/achievements", AchievementViewSet, "achievement")]
+          ("outcomes/achievements", AchievementViewSet, "achievement"),
+          ("outcomes/sites/public", PublicSiteViewSet, "site-public"),
+          ("outcomes/sites", SiteViewSet, "site")]

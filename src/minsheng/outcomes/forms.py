@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import uploads
 from minsheng.outcomes import queries
-from minsheng.outcomes.models import Achievement, IPAsset
+from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport
+from minsheng.policy.models import District
 from minsheng.registry.forms import StyledMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -151,3 +152,86 @@ class UnverifyForm(StyledMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+# --- Demonstration sites (M18 with M16/M17) ----------------------------------------------------------------------
+
+class SiteForm(StyledMixin, forms.Form):
+    organisation = forms.ModelChoiceField(label=_("organisation"), queryset=None)
+    kind = forms.ChoiceField(label=_("kind of site"), choices=[("", "---------"), *DemonstrationSite.Kind.choices])
+    name = forms.CharField(label=_("site name"), max_length=200,
+                           help_text=_("E.g. 福田区莲花街道社区健康服务中心"))
+    district = forms.ModelChoiceField(label=_("district"), queryset=District.objects.all())
+    address = forms.CharField(label=_("address"), max_length=300)
+    since = forms.DateField(label=_("applied since"), widget=DATE,
+                            help_text=_("The day the result was first applied at the site"))
+    projects = forms.ModelMultipleChoiceField(label=_("projects"), queryset=None,
+                                              widget=forms.CheckboxSelectMultiple,
+                                              help_text=_("The organisation's projects whose result is applied"))
+    achievements = forms.ModelMultipleChoiceField(label=_("achievements applied"), queryset=None, required=False,
+                                                  widget=forms.CheckboxSelectMultiple)
+    description = forms.CharField(label=_("what is applied there"), required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    link = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
+    evidence = forms.FileField(label=_("evidence file"), required=False,
+                               help_text=_("E.g. the site's letter of use: PDF, PNG or JPEG, at most 10 MB"),
+                               widget=forms.ClearableFileInput(attrs={"accept": uploads.ACCEPT}))
+
+    def __init__(self, *args, user=None, instance: DemonstrationSite | None = None, **kwargs):
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "organisation": instance.organisation_id, "kind": instance.kind, "name": instance.name,
+                "district": instance.district_id, "address": instance.address, "since": instance.since,
+                "projects": [p.pk for p in instance.projects.all()],
+                "achievements": [a.pk for a in instance.achievements.all()],
+                "description": instance.description, "link": instance.link}
+        super().__init__(*args, **kwargs)
+        organisation = instance.organisation if instance is not None else None
+        chooses = user is not None and user.has_perm("outcomes.choose_organisation") and instance is None
+        if chooses:
+            self.fields["organisation"].queryset = queries.owner_choices_for(user)
+            chosen = self.data.get("organisation") if self.is_bound else None
+            if chosen and str(chosen).isdigit():
+                organisation = queries.owner_choices_for(user).filter(pk=chosen).first()
+        else:
+            del self.fields["organisation"]
+            if organisation is None and user is not None:
+                organisation = user.organisation
+        self.organisation = organisation
+        self.fields["projects"].queryset = queries.project_choices_for(user, organisation)
+        self.fields["projects"].label_from_instance = _project_label
+        self.fields["achievements"].queryset = (
+            Achievement.objects.filter(organisation=organisation) if organisation is not None
+            else Achievement.objects.all() if chooses else Achievement.objects.none()).order_by("title")
+        self.fields["achievements"].label_from_instance = queries.achievement_label
+        self._style()
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            self.cleaned_data["evidence_type"] = uploads.checked_content_type(upload)
+        return upload
+
+
+class SiteReportForm(StyledMixin, forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=1990, max_value=2100)
+    quarter = forms.TypedChoiceField(label=_("quarter"), coerce=int, choices=SiteReport.Quarter.choices)
+    people_served = forms.IntegerField(label=_("people served"),
+                                       help_text=_("As the site counts them in that quarter"))
+    decrease_reason = forms.CharField(label=_("reason for the decrease"), required=False, max_length=1000,
+                                      widget=forms.Textarea(attrs={"rows": 2}),
+                                      help_text=_("Needed when the figure is lower than the quarter before"))
+    link = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
+    evidence = forms.FileField(label=_("evidence file"), required=False,
+                               help_text=_("E.g. the site's service statistics: PDF, PNG or JPEG, at most 10 MB"),
+                               widget=forms.ClearableFileInput(attrs={"accept": uploads.ACCEPT}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            self.cleaned_data["evidence_type"] = uploads.checked_content_type(upload)
+        return upload

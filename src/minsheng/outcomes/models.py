@@ -5,6 +5,7 @@ evidence. Projects are named as "funding.Project" strings: the funding app sits 
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.models import TimeStampedModel
@@ -116,3 +117,97 @@ class Achievement(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DemonstrationSite(TimeStampedModel):
+    """A place where a funded project's result is applied (示范应用, M18 with the demonstration of M16/M17): a
+    hospital, a community, a school… in a district, since a date, with its evidence, verified by an officer who can
+    see its projects. The people it serves are reported per quarter (`SiteReport`)."""
+
+    class Kind(models.TextChoices):
+        HOSPITAL = "hospital", _("Hospital or clinic")
+        COMMUNITY = "community", _("Community")
+        SCHOOL = "school", _("School")
+        ENTERPRISE = "enterprise", _("Enterprise or factory")
+        RURAL = "rural", _("Village or rural area")
+        GOVERNMENT = "government", _("Government service")
+        OTHER = "other", _("Other")
+
+    State = Achievement.State
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
+                                     related_name="demonstration_sites")
+    kind = models.CharField(_("kind of site"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("site name"), max_length=200)
+    district = models.ForeignKey("policy.District", verbose_name=_("district"), on_delete=models.PROTECT,
+                                 related_name="demonstration_sites")
+    address = models.CharField(_("address"), max_length=300)
+    since = models.DateField(_("applied since"))
+    projects = models.ManyToManyField("funding.Project", verbose_name=_("projects"),
+                                      related_name="demonstration_sites")
+    achievements = models.ManyToManyField(Achievement, verbose_name=_("achievements applied"), blank=True,
+                                          related_name="demonstration_sites")
+    description = models.TextField(_("what is applied there"), blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    evidence = models.FileField(_("evidence file"), upload_to="sites/%Y/%m/", blank=True)
+    evidence_name = models.CharField(_("file name"), max_length=200, blank=True)
+    evidence_type = models.CharField(_("file type"), max_length=60, blank=True)
+    evidence_size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    evidence_sha256 = models.CharField(_("SHA-256 of the evidence file"), max_length=64, blank=True)
+    state = models.CharField(_("verification"), max_length=12, choices=Achievement.State.choices,
+                             default=Achievement.State.UNVERIFIED, db_index=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["district__order", "name"]
+        verbose_name = _("demonstration site")
+        verbose_name_plural = pgettext_lazy("outcomes", "demonstration sites")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteReport(TimeStampedModel):
+    """The people a site served in one quarter, as the site reports them, with the evidence. One report per
+    quarter, so periods never overlap; a figure lower than the previous quarter's carries its reason."""
+
+    class Quarter(models.IntegerChoices):
+        Q1 = 1, _("first quarter (January–March)")
+        Q2 = 2, _("second quarter (April–June)")
+        Q3 = 3, _("third quarter (July–September)")
+        Q4 = 4, _("fourth quarter (October–December)")
+
+    site = models.ForeignKey(DemonstrationSite, verbose_name=_("demonstration site"), on_delete=models.CASCADE,
+                             related_name="reports")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=Quarter.choices)
+    people_served = models.PositiveIntegerField(_("people served"))
+    decrease_reason = models.TextField(_("reason for the decrease"), blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    evidence = models.FileField(_("evidence file"), upload_to="sites/%Y/%m/", blank=True)
+    evidence_name = models.CharField(_("file name"), max_length=200, blank=True)
+    evidence_type = models.CharField(_("file type"), max_length=60, blank=True)
+    evidence_size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    evidence_sha256 = models.CharField(_("SHA-256 of the evidence file"), max_length=64, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["site", "year", "quarter"]
+        verbose_name = _("people served report")
+        verbose_name_plural = _("people served reports")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "year", "quarter"], name="site_report_one_per_period"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="site_report_quarter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return gettext("%(year)s Q%(quarter)s") % {"year": self.year, "quarter": self.quarter}

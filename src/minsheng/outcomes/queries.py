@@ -3,7 +3,7 @@ sorting (shared by the list pages, their Excel exports and the API). `achievemen
 `achievement_choices(project)` are what acceptance files and progress reports cite achievements with."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.core import clock
 from minsheng.core.listing import Filter, Listing, choices_of
 from minsheng.core.roles import is_applicant, is_government
-from minsheng.outcomes.models import Achievement, IPAsset
+from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport
 from minsheng.policy.queries import district_choices, domain_choices
 from minsheng.registry.models import Organisation
 
@@ -162,3 +162,134 @@ ACHIEVEMENTS = Listing(
     facet="state",
     distinct=True,
 )
+
+
+# --- Demonstration sites and people served (M18 with M16/M17) ---------------------------------------------------
+
+def sites_for(user) -> QuerySet[DemonstrationSite]:
+    """Government roles see every site; an applicant its own organisation's; anyone else none."""
+    queryset = DemonstrationSite.objects.select_related("organisation", "district", "verified_by")
+    if is_government(user):
+        return queryset
+    if is_applicant(user) and user.organisation_id:
+        return queryset.filter(organisation_id=user.organisation_id)
+    return queryset.none()
+
+
+def public_sites() -> QuerySet[DemonstrationSite]:
+    """What anyone may read: verified sites only (with their reports)."""
+    return (DemonstrationSite.objects.filter(state=DemonstrationSite.State.VERIFIED)
+            .select_related("organisation", "district"))
+
+
+def sites_of(project, user=None) -> list[tuple[DemonstrationSite, bool]]:
+    """The demonstration sites applying a project's result, with whether the reader may open each: every site
+    for a reader who may see it, the verified ones for anyone else (the project page's section)."""
+    rows = (DemonstrationSite.objects.filter(projects=project).select_related("district")
+            .prefetch_related("reports").order_by("-state", "district__order", "name"))
+    shown = []
+    for site in rows:
+        may_open = user is not None and user.is_authenticated and user.has_perm("outcomes.view_site", site)
+        if may_open or site.state == DemonstrationSite.State.VERIFIED:
+            shown.append((site, may_open))
+    return shown
+
+
+def latest_report(site: DemonstrationSite) -> SiteReport | None:
+    reports = list(site.reports.all())
+    return max(reports, key=lambda r: (r.year, r.quarter)) if reports else None
+
+
+def site_chart(site: DemonstrationSite) -> dict:
+    """The people served per quarter, oldest first, for the site page's chart."""
+    reports = sorted(site.reports.all(), key=lambda r: (r.year, r.quarter))
+    return {"labels": [r.period_label for r in reports], "series": [[r.people_served for r in reports]]}
+
+
+def site_call_choices() -> list[tuple[str, str]]:
+    Call = apps.get_model("calls", "Call")
+    codes = (Achievement.projects.rel.model.objects.filter(demonstration_sites__isnull=False)
+             .values_list("call__code", flat=True).distinct())
+    return [(call.code, f"{call.code} {call.title}") for call in Call.objects.filter(code__in=codes).order_by("code")]
+
+
+SITES = Listing(
+    kind="sites",
+    search=("name", "address", "organisation__name_zh", "organisation__credit_code", "projects__number"),
+    filters=(
+        Filter("state", _("verification"), "state", choices_of(DemonstrationSite.State)),
+        Filter("kind", _("kind of site"), "kind", choices_of(DemonstrationSite.Kind)),
+        Filter("district", _("district"), "district__code", district_choices),
+        Filter("call", _("call"), "projects__call__code", site_call_choices),
+        Filter("domain", _("domain"), "projects__application__domain__code", domain_choices),
+    ),
+    sorts={"name": ("name",), "kind": ("kind",), "district": ("district__order", "district__code"),
+           "organisation": ("organisation__name_zh",), "since": ("since",), "state": ("state",)},
+    default_sort="district",
+    facet="state",
+    distinct=True,
+)
+
+
+@dataclass
+class DistrictRow:
+    district: object
+    sites: int = 0
+    people: int = 0
+    kinds: dict = field(default_factory=dict)
+
+
+def by_district(sites: QuerySet[DemonstrationSite] | None = None) -> list[DistrictRow]:
+    """The verified sites by district (the public overview, M18): how many sites, the people they served in each
+    one's latest reported quarter, and the kinds of site. Every district of the catalogue is listed."""
+    District = apps.get_model("policy", "District")
+    sites = list((public_sites() if sites is None else sites).prefetch_related("reports"))
+    rows = {d.pk: DistrictRow(d) for d in District.objects.all()}
+    for site in sites:
+        row = rows[site.district_id]
+        row.sites += 1
+        latest = latest_report(site)
+        row.people += latest.people_served if latest else 0
+        label = site.get_kind_display()
+        row.kinds[label] = row.kinds.get(label, 0) + 1
+    return list(rows.values())
+
+
+# --- From problem to result (M05 → M18) --------------------------------------------------------------------------
+
+@dataclass
+class CallResult:
+    """What one call produced, as far as it is public: its projects (title and organisation, as the funding notice
+    shows them), their verified achievements and their verified demonstration sites with people served."""
+
+    call: object
+    projects: list
+
+
+@dataclass
+class ProjectResult:
+    title: str
+    organisation: str
+    achievements: list
+    sites: list          # (site, latest report or None)
+
+
+def public_results(calls) -> list[CallResult]:
+    """The public results of each call, for a problem's tracking page and the "from problem to result" list.
+    Only public fields: never an unverified achievement or site, never a project's internal data."""
+    Project = Achievement.projects.rel.model
+    results = []
+    for call in calls:
+        projects = (Project.objects.filter(call=call).select_related("organisation").order_by("number")
+                    .prefetch_related("achievements", "demonstration_sites__reports",
+                                      "demonstration_sites__district"))
+        rows = []
+        for project in projects:
+            achievements = sorted((a for a in project.achievements.all() if a.state == Achievement.State.VERIFIED),
+                                  key=lambda a: (a.achieved_on, a.title))
+            sites = sorted((s for s in project.demonstration_sites.all()
+                            if s.state == DemonstrationSite.State.VERIFIED), key=lambda s: s.name)
+            rows.append(ProjectResult(project.title, project.organisation.name_zh, achievements,
+                                      [(s, latest_report(s)) for s in sites]))
+        results.append(CallResult(call, rows))
+    return results

@@ -67,3 +67,13 @@ rules.add_perm("outcomes.choose_organisation", is_staff_officer)
 rules.add_perm("outcomes.verify_achievement", (is_officer | is_department_officer | is_district_officer)
                & sees_its_projects)
 rules.add_perm("outcomes.view_achievement_history", is_government)
+
+# Demonstration sites (M18 with M16/M17): read, recorded and verified like achievements. People served are reported
+# by the organisation (an applicant for its own sites, staff officers for any), verified or not: the verification
+# vouches for the site, each report carries its own evidence.
+rules.add_perm("outcomes.view_site", is_government | (is_applicant & of_own_organisation))
+rules.add_perm("outcomes.add_site", is_staff_officer | is_applicant)
+rules.add_perm("outcomes.change_site", is_unverified & (is_staff_officer | (is_applicant & of_own_organisation)))
+rules.add_perm("outcomes.report_site", is_staff_officer | (is_applicant & of_own_organisation))
+rules.add_perm("outcomes.verify_site", (is_officer | is_department_officer | is_district_officer) & sees_its_projects)
+rules.add_perm("outcomes.view_site_history", is_government)

@@ -5,6 +5,7 @@ canonical form (numbers.py) so that (kind, number) is unique however it was type
 same number at once: the unique constraint lets one in, the other gets the same clear message.
 """
 
+import datetime
 import hashlib
 import os
 import uuid
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import clock, workflow
@@ -21,7 +24,7 @@ from minsheng.core.services import create_audited, update_audited
 from minsheng.outcomes import identifiers, numbers, queries
 from minsheng.outcomes import rules as _rules  # noqa: F401  (registers the permissions)
 from minsheng.outcomes import states as _states  # noqa: F401  (registers the transition tables)
-from minsheng.outcomes.models import Achievement, IPAsset
+from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport
 
 CLAUSE = "M19"
 DUPLICATE = _("An IP asset of this kind with this number is already registered.")
@@ -380,3 +383,253 @@ def unverify_achievement(achievement: Achievement, *, by, reason: str, seen: str
                       verified_at=None)
     achievement.refresh_from_db()
     return achievement
+
+
+# --- Demonstration sites and people served (M18 with M16/M17) ------------------------------------------------------
+
+SITE_CLAUSE = "M18"
+
+
+@dataclass
+class SiteValues:
+    kind: str
+    name: str
+    district: object
+    address: str
+    since: object
+    projects: list = field(default_factory=list)
+    achievements: list = field(default_factory=list)
+    organisation: object = None
+    description: str = ""
+    link: str = ""
+
+
+def _approved_on(project):
+    return timezone.localdate(project.approved_at) if project.approved_at else None
+
+
+def _clean_site(values: SiteValues, projects: list, *, keeps_file: bool) -> dict:
+    """The site's fields checked against each other and against its projects (the site applies their result, so
+    it cannot have started before the first of them was approved: refused, with that project's date)."""
+    errors: dict[str, list] = {}
+    out = {"kind": values.kind, "name": " ".join(str(values.name or "").split()), "district": values.district,
+           "address": " ".join(str(values.address or "").split()), "since": values.since,
+           "description": (values.description or "").strip(), "link": (values.link or "").strip()}
+    if out["kind"] not in DemonstrationSite.Kind.values:
+        errors["kind"] = [_("Choose the kind of site.")]
+    if not out["name"]:
+        errors["name"] = [_("Give the site's name.")]
+    if values.district is None:
+        errors["district"] = [_("Choose the district the site is in.")]
+    if not out["address"]:
+        errors["address"] = [_("Give the site's address.")]
+    if values.since is None:
+        errors["since"] = [_("Give the date since which the result is applied there.")]
+    elif values.since > clock.today():
+        errors["since"] = [_("A site is recorded once the result is applied there; the date is in the future.")]
+    else:
+        started = [(p, _approved_on(p)) for p in projects if _approved_on(p)]
+        if started and values.since < min(day for _p, day in started):
+            project, day = min(started, key=lambda pair: pair[1])
+            errors["since"] = [_("The site cannot apply the result of project %(number)s before the project was "
+                                 "approved on %(date)s (M18). Check the date.")
+                               % {"number": project.number, "date": day.isoformat()}]
+    if not (out["link"] or keeps_file):
+        errors["evidence"] = [_("Give the evidence that the result is applied there: a link or a file (PDF, PNG "
+                                "or JPEG), e.g. the site's letter of use.")]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _own_achievements(achievements, organisation) -> list:
+    pks = sorted({getattr(a, "pk", a) for a in achievements or []})
+    if not pks:
+        return []
+    rows = list(Achievement.objects.filter(pk__in=pks).order_by("pk"))
+    foreign = [a for a in rows if a.organisation_id != getattr(organisation, "pk", organisation)]
+    if foreign or len(rows) != len(pks):
+        raise ValidationError({"achievements": [
+            _("The achievement “%(title)s” is another organisation's; only the organisation's own achievements can "
+              "be linked.") % {"title": foreign[0].title if foreign else "?"}]}, code="foreign_achievement")
+    return rows
+
+
+def _attach_file(obj, evidence: Evidence | None) -> None:
+    _attach(obj, evidence)
+
+
+def create_site(*, by, values: SiteValues, evidence: Evidence | None = None) -> DemonstrationSite:
+    """Record a demonstration site of the organisation's own projects (and achievements), unverified (M18)."""
+    require(by, "outcomes.add_site")
+    organisation = values.organisation if allowed(by, "outcomes.choose_organisation") else by.organisation
+    if organisation is None:
+        raise ValidationError({"organisation": [_("Choose the organisation.")]})
+    with transaction.atomic():
+        projects = _own_projects(values.projects, organisation, field="projects", required=True)
+        achievements = _own_achievements(values.achievements, organisation)
+        fields = _clean_site(values, projects, keeps_file=evidence is not None)
+        site = DemonstrationSite(organisation=organisation, recorded_by=user_of(by), **fields)
+        _attach_file(site, evidence)
+        try:
+            with transaction.atomic():
+                create_audited(site, by=by, clause=SITE_CLAUSE,
+                               many_to_many={"projects": projects, "achievements": achievements})
+        except BaseException:
+            _discard(site)
+            raise
+    return site
+
+
+def update_site(site: DemonstrationSite, *, by, values: SiteValues,
+                evidence: Evidence | None = None) -> DemonstrationSite:
+    """Correct a site while it is not verified (an officer takes a verification back first)."""
+    require(by, "outcomes.change_site", site)
+    with transaction.atomic():
+        locked = DemonstrationSite.objects.select_for_update().get(pk=site.pk)
+        if locked.state != DemonstrationSite.State.UNVERIFIED:
+            raise ValidationError(_("This demonstration site has been verified, so it can no longer be changed; ask "
+                                    "the programme officer to take the verification back first."), code="verified")
+        organisation = locked.organisation
+        projects = _own_projects(values.projects, organisation, field="projects", required=True)
+        achievements = _own_achievements(values.achievements, organisation)
+        fields = _clean_site(values, projects, keeps_file=evidence is not None or bool(locked.evidence))
+        first = locked.reports.order_by("year", "quarter").first()
+        if first is not None and fields["since"] and _period_end(first.year, first.quarter) < fields["since"]:
+            raise ValidationError({"since": [_("People served are already reported for %(period)s, before this "
+                                               "date.") % {"period": first.period_label}]})
+        old_file = locked.evidence.name if evidence is not None and locked.evidence else ""
+        changes = {**fields, "projects": projects, "achievements": achievements}
+        if evidence is not None:
+            _attach_file(locked, evidence)
+            changes.update(evidence=locked.evidence.name, evidence_name=locked.evidence_name,
+                           evidence_type=locked.evidence_type, evidence_size=locked.evidence_size,
+                           evidence_sha256=locked.evidence_sha256)
+        try:
+            with transaction.atomic():
+                update_audited(locked, by=by, changes=changes, clause=SITE_CLAUSE)
+        except BaseException:
+            if evidence is not None:
+                _discard(locked)
+            raise
+        if old_file:
+            storage = locked.evidence.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
+    site.refresh_from_db()
+    return site
+
+
+def _period_end(year: int, quarter: int):
+    """The last day of a quarter."""
+    if quarter == 4:
+        return datetime.date(year, 12, 31)
+    return datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
+
+
+@dataclass
+class ReportValues:
+    year: int | None
+    quarter: int | None
+    people_served: int | None
+    decrease_reason: str = ""
+    link: str = ""
+
+
+def report_people_served(site: DemonstrationSite, *, by, values: ReportValues,
+                         evidence: Evidence | None = None) -> SiteReport:
+    """The people a site served in one quarter that has ended, with its evidence (M18). One report per
+    quarter; a figure lower than the quarter before it, or higher than the one after it, needs the reason
+    for the decrease. The site's row is locked so that two reports at once are judged one after the other."""
+    require(by, "outcomes.report_site", site)
+    errors: dict[str, list] = {}
+    reason = " ".join(str(values.decrease_reason or "").split())
+    link = (values.link or "").strip()
+    people, year, quarter = values.people_served, values.year, values.quarter
+    if people is None:
+        errors["people_served"] = [_("Give the number of people served in the period.")]
+    elif people < 0:
+        errors["people_served"] = [_("The number of people served cannot be negative.")]
+    if quarter not in (1, 2, 3, 4):
+        errors["quarter"] = [_("Choose the quarter.")]
+    if not year:
+        errors["year"] = [_("Give the year.")]
+    if not (link or evidence is not None):
+        errors["evidence"] = [_("Give the evidence of the figure: a link or a file (PDF, PNG or JPEG), e.g. the "
+                                "site's service statistics.")]
+    with transaction.atomic():
+        locked = DemonstrationSite.objects.select_for_update().get(pk=site.pk)
+        if year and quarter in (1, 2, 3, 4):
+            end = _period_end(year, quarter)
+            if end >= clock.today():
+                errors["year"] = [_("People served are reported once the quarter has ended; %(period)s ends on "
+                                    "%(date)s.") % {"period": SiteReport(year=year, quarter=quarter).period_label,
+                                                    "date": end.isoformat()}]
+            elif end < locked.since:
+                errors["year"] = [_("This quarter ended before the site applied the result (since %(date)s).")
+                                  % {"date": locked.since.isoformat()}]
+            elif locked.reports.filter(year=year, quarter=quarter).exists():
+                errors["year"] = [_("People served in %(period)s are already reported; periods cannot overlap.")
+                                  % {"period": SiteReport(year=year, quarter=quarter).period_label}]
+            elif people is not None and people >= 0:
+                earlier = locked.reports.filter(Q(year__lt=year) | Q(year=year, quarter__lt=quarter)).order_by(
+                    "-year", "-quarter").first()
+                later = locked.reports.filter(Q(year__gt=year) | Q(year=year, quarter__gt=quarter)).order_by(
+                    "year", "quarter").first()
+                if earlier is not None and people < earlier.people_served and not reason:
+                    errors["decrease_reason"] = [
+                        _("People served go down from %(before)s in %(period)s to %(now)s: say why (e.g. the site "
+                          "closed for renovation for two months).")
+                        % {"before": earlier.people_served, "period": earlier.period_label, "now": people}]
+                if later is not None and later.people_served < people and not later.decrease_reason:
+                    errors["people_served"] = [
+                        _("%(period)s, reported already, counts %(after)s people served, fewer than this figure, "
+                          "without a reason; check the figure.")
+                        % {"period": later.period_label, "after": later.people_served}]
+        if errors:
+            raise ValidationError(errors)
+        report = SiteReport(site=locked, year=year, quarter=quarter, people_served=people, decrease_reason=reason,
+                            link=link, recorded_by=user_of(by))
+        _attach_file(report, evidence)
+        try:
+            with transaction.atomic():
+                create_audited(report, by=by, clause=SITE_CLAUSE)
+        except IntegrityError as exc:
+            _discard(report)
+            raise ValidationError({"year": [_("People served in this quarter are already reported; periods "
+                                              "cannot overlap.")]}) from exc
+        except BaseException:
+            _discard(report)
+            raise
+    return report
+
+
+SITE_NOT_THEIR_PROJECTS = _("You cannot see the projects of %(organisation)s that this site applies, so you cannot "
+                            "verify it. Nothing was changed.")
+
+
+def _may_verify_site(site: DemonstrationSite, by) -> None:
+    if not allowed(by, "outcomes.verify_site", site):
+        if by is not None and getattr(by, "is_authenticated", False) and allowed(by, "outcomes.view_site", site):
+            raise PermissionDenied(SITE_NOT_THEIR_PROJECTS % {"organisation": site.organisation.name_zh})
+        raise PermissionDenied(_("You may not do this."))
+
+
+def verify_site(site: DemonstrationSite, *, by, seen: str | None = None) -> DemonstrationSite:
+    """An officer who can see the site's projects vouches for it (M18): from then on the public sees it."""
+    _may_verify_site(site, by)
+    with transaction.atomic():
+        workflow.move(site, "verify", by=by, seen=seen, verified_by=user_of(by), verified_at=clock.now())
+    site.refresh_from_db()
+    return site
+
+
+def unverify_site(site: DemonstrationSite, *, by, reason: str, seen: str | None = None) -> DemonstrationSite:
+    """Take a verification back, with the reason: the site leaves the public pages until it is verified again."""
+    _may_verify_site(site, by)
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the verification is taken back.")]})
+    with transaction.atomic():
+        workflow.move(site, "unverify", by=by, reason=reason, seen=seen, verified_by=None, verified_at=None)
+    site.refresh_from_db()
+    return site

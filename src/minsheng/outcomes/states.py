@@ -2,6 +2,7 @@
 
 - An achievement is recorded unverified; an officer who can see the projects that produced it verifies it, and
   may take the verification back (with a reason) so that the organisation can correct it.
+- A demonstration site is verified and unverified the same way, by an officer who can see its projects (M18).
 - An IP right that was filed or granted lapses once (unpaid fee, abandoned, invalidated, term ended), with the date
   and the reason recorded on the step; the M19 rule counts granted rights only, so a lapsed right stops counting.
 """
@@ -9,7 +10,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.workflow import Transition, Workflow, register
-from minsheng.outcomes.models import Achievement, IPAsset
+from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset
 
 A = Achievement.State
 S = IPAsset.Status
@@ -25,3 +26,12 @@ LAPSE = register(Workflow(IPAsset, [
 ], prefix="outcomes.ipasset", field="status",
     stale=_("This IP right is now “%(state)s”, so it cannot become “%(target)s”: a lapse is recorded once. Nothing "
             "was changed; reload the page to see it.")))
+
+D = DemonstrationSite.State
+
+SITE = register(Workflow(DemonstrationSite, [
+    Transition("verify", {D.UNVERIFIED}, D.VERIFIED, "outcomes.verify_site", "M18"),
+    Transition("unverify", {D.VERIFIED}, D.UNVERIFIED, "outcomes.verify_site", "M18"),
+], prefix="outcomes.demonstrationsite", stale=_("This demonstration site is now “%(state)s”, so it cannot become "
+                                                "“%(target)s”. Nothing was changed; reload the page to see its "
+                                                "current state.")))

@@ -19,7 +19,7 @@ from minsheng.core.exports import export_response
 from minsheng.core.listing import Column
 from minsheng.core.permissions import allowed, permission_required
 from minsheng.outcomes import forms, queries, services
-from minsheng.outcomes.models import Achievement, IPAsset
+from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport
 from minsheng.registry.forms import apply_service_errors
 
 PAGE = listing.ListPage(
@@ -334,3 +334,220 @@ def achievement_evidence(request, pk: int):
                             content_type=achievement.evidence_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- Demonstration sites and people served (M18 with M16/M17) ------------------------------------------------------
+
+SITES = listing.ListPage(
+    slug="sites", title=DemonstrationSite._meta.verbose_name_plural, listing=queries.SITES, clauses=("M18", "M16"),
+    search_hint=_("Site, address, organisation or project number"), row_template="outcomes/sites/_row.html",
+    columns=(Column(_("site name"), "name"), Column(_("kind of site"), "kind"), Column(_("district"), "district"),
+             Column(_("organisation"), "organisation"), Column(_("projects")), Column(_("applied since"), "since"),
+             Column(_("people served (latest quarter)")), Column(_("verification"), "state")))
+
+
+def _site(request, pk: int) -> DemonstrationSite:
+    site = get_object_or_404(queries.sites_for(request.user), pk=pk)
+    if not allowed(request.user, "outcomes.view_site", site):
+        raise Http404
+    return site
+
+
+@require_safe
+@permission_required("outcomes.view_site")
+def site_list(request):
+    queryset = queries.sites_for(request.user).prefetch_related("projects", "reports")
+    context = listing.page_context(request, SITES, queryset, listing.parse(SITES.listing, request.GET),
+                                   export_url=reverse("outcomes:site_export"))
+    return render(request, "core/list.html", {
+        **context, "create_url": reverse("outcomes:site_create"),
+        "can_add": request.user.has_perm("outcomes.add_site"),
+    })
+
+
+@require_safe
+@permission_required("outcomes.view_site")
+def site_export(request):
+    state = listing.parse(SITES.listing, request.GET)
+    rows = []
+    for s in listing.apply(queries.sites_for(request.user).prefetch_related("projects", "reports"), state):
+        latest = queries.latest_report(s)
+        rows.append([s.name, s.get_kind_display(), s.district.name, s.address, s.organisation.name_zh,
+                     "、".join(p.number for p in s.projects.all()), _date(s.since),
+                     latest.period_label if latest else "", latest.people_served if latest else "",
+                     s.get_state_display(), s.link, s.evidence_name])
+    headers = [_("site name"), _("kind of site"), _("district"), _("address"), _("organisation"), _("projects"),
+               _("applied since"), _("latest quarter"), _("people served"), _("verification"), _("link"),
+               _("evidence file")]
+    return export_response(
+        request, group="sites.export", action="outcomes.demonstrationsite.export", filename="demonstration-sites",
+        title=SITES.title, headers=headers, rows=rows, target_label=str(DemonstrationSite._meta.verbose_name_plural),
+        details={"filters": state.active}, clause=services.SITE_CLAUSE)
+
+
+def _site_values(form) -> services.SiteValues:
+    data = form.cleaned_data
+    return services.SiteValues(
+        kind=data.get("kind") or "", name=data.get("name") or "", district=data.get("district"),
+        address=data.get("address") or "", since=data.get("since"), projects=list(data.get("projects") or []),
+        achievements=list(data.get("achievements") or []),
+        organisation=data.get("organisation") or form.organisation, description=data.get("description") or "",
+        link=data.get("link") or "")
+
+
+def _site_form_page(request, form, site=None):
+    return render(request, "outcomes/sites/form.html", {
+        "kind": SITES, "form": form, "object": site,
+        "title": gettext("Edit demonstration site") if site else gettext("Record a demonstration site"),
+        "cancel_url": (reverse("outcomes:site_detail", kwargs={"pk": site.pk}) if site
+                       else reverse("outcomes:sites")),
+        "list_url": reverse("outcomes:sites"),
+    })
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("outcomes.add_site")
+def site_create(request):
+    user = request.user
+    form = forms.SiteForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = services.create_site(by=user, values=_site_values(form), evidence=_evidence(form))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Recorded: %(name)s. Report the people it serves each quarter; a programme "
+                                        "officer will verify it.") % {"name": site})
+            return redirect("outcomes:site_detail", pk=site.pk)
+    return _site_form_page(request, form)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("outcomes.view_site")
+def site_edit(request, pk: int):
+    user = request.user
+    site = _site(request, pk)
+    if not allowed(user, "outcomes.change_site", site):
+        raise PermissionDenied
+    form = forms.SiteForm(request.POST or None, request.FILES or None, user=user, instance=site)
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = services.update_site(site, by=user, values=_site_values(form), evidence=_evidence(form))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved: %(name)s.") % {"name": site})
+            return redirect("outcomes:site_detail", pk=site.pk)
+    return _site_form_page(request, form, site)
+
+
+def _site_page(request, site, report_form=None, status=200):
+    user = request.user
+    reports = sorted(site.reports.all(), key=lambda r: (r.year, r.quarter))
+    return render(request, "outcomes/sites/detail.html", {
+        "object": site, "kind": SITES, "projects": list(site.projects.all()),
+        "achievements": list(site.achievements.all()), "reports": reports,
+        "chart": queries.site_chart(site),
+        "can_edit": allowed(user, "outcomes.change_site", site),
+        "can_report": allowed(user, "outcomes.report_site", site),
+        "report_form": report_form or forms.SiteReportForm(),
+        "can_verify": allowed(user, "outcomes.demonstrationsite.verify", site),
+        "can_unverify": allowed(user, "outcomes.demonstrationsite.unverify", site),
+        "unverify_form": forms.UnverifyForm(initial={"seen": site.state}),
+        "can_see_history": allowed(user, "outcomes.view_site_history", site),
+    }, status=status)
+
+
+@require_safe
+@permission_required("outcomes.view_site")
+def site_detail(request, pk: int):
+    return _site_page(request, _site(request, pk))
+
+
+@require_POST
+@permission_required("outcomes.view_site")
+def site_report(request, pk: int):
+    """Add one quarter's people served; a refusal shows the site page again with the form and its message."""
+    user = request.user
+    site = _site(request, pk)
+    if not allowed(user, "outcomes.report_site", site):
+        raise PermissionDenied
+    form = forms.SiteReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.report_people_served(site, by=user, values=services.ReportValues(
+                year=data["year"], quarter=int(data["quarter"]), people_served=data["people_served"],
+                decrease_reason=data.get("decrease_reason") or "", link=data.get("link") or ""),
+                evidence=_evidence(form))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("People served are recorded."))
+            return redirect("outcomes:site_detail", pk=site.pk)
+    return _site_page(request, site, report_form=form, status=400)
+
+
+@require_POST
+@permission_required("outcomes.verify_site")
+def site_verify(request, pk: int):
+    site = _site(request, pk)
+    form = forms.VerifyForm(request.POST)
+    try:
+        services.verify_site(site, by=request.user, seen=form.cleaned_data["seen"] if form.is_valid() else None)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+    else:
+        messages.success(request, _("Verified: %(name)s.") % {"name": site})
+    return redirect("outcomes:site_detail", pk=site.pk)
+
+
+@require_POST
+@permission_required("outcomes.verify_site")
+def site_unverify(request, pk: int):
+    site = _site(request, pk)
+    form = forms.UnverifyForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the verification is taken back."))
+        services.unverify_site(site, by=request.user, reason=form.cleaned_data["reason"],
+                               seen=form.cleaned_data["seen"])
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+    else:
+        messages.success(request, _("The verification is taken back; the organisation may correct it."))
+    return redirect("outcomes:site_detail", pk=site.pk)
+
+
+def _file(obj):
+    if not obj.evidence:
+        raise Http404
+    response = FileResponse(obj.evidence.open("rb"), as_attachment=True, filename=obj.evidence_name,
+                            content_type=obj.evidence_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+@permission_required("outcomes.view_site")
+def site_evidence(request, pk: int):
+    return _file(_site(request, pk))
+
+
+@require_safe
+@permission_required("outcomes.view_site")
+def site_report_evidence(request, pk: int, report: int):
+    site = _site(request, pk)
+    return _file(get_object_or_404(SiteReport, site=site, pk=report))
+
+
+@require_safe
+def site_districts(request):
+    """The public overview (M18, M16): verified sites by district, the people they served in their latest reported
+    quarter, and their kinds, as a table and a bar chart."""
+    rows = queries.by_district()
+    return render(request, "outcomes/sites/districts.html", {
+        "rows": rows, "total_sites": sum(r.sites for r in rows), "total_people": sum(r.people for r in rows),
+        "chart": {"labels": [r.district.name for r in rows], "series": [[r.sites for r in rows],
+                                                                         [r.people for r in rows]]},
+    })

@@ -307,6 +307,15 @@ def _mail_step(problem_id: int, state: str) -> None:
 
 # --- Reads: scope and the triage list ------------------------------------------------------------
 
+def public_topic_problems() -> QuerySet[Problem]:
+    """The problems that topics of published calls answer (M05), newest first, for the public "from problem to
+    result" page: only their public fields are shown there. A problem a call's topic names when the call is
+    drafted counts as much as one turned into a topic later; a rejected or merged one does not."""
+    return (Problem.objects.filter(topics__call__state="published")
+            .exclude(state__in=[Problem.State.REJECTED, Problem.State.MERGED]).distinct()
+            .select_related("domain", "district").prefetch_related("topics__call").order_by("-created_at", "pk"))
+
+
 def problems_for(user) -> QuerySet[Problem]:
     """The problems a user may read (rules.py says why); none for roles without a list."""
     queryset = Problem.objects.select_related("domain", "district", "department", "merged_into")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.problem_list, name="list"),
     path("new/", views.submit, name="submit"),
     path("track/", views.track, name="track"),
+    path("results/", views.results, name="results"),
     path("export/", views.export, name="export"),
     path("<int:pk>/", views.problem_detail, name="detail"),
     path("<int:pk>/accept/", views.accept, name="accept"),

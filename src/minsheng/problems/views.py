@@ -20,6 +20,7 @@ from minsheng.core.limits import limited
 from minsheng.core.listing import Column
 from minsheng.core.permissions import allowed, permission_required, require
 from minsheng.core.views import rate_limited
+from minsheng.outcomes import queries as outcomes
 from minsheng.problems import forms, states
 from minsheng.problems import services as problems
 from minsheng.problems.models import Problem
@@ -106,7 +107,8 @@ def tracking_context(problem: Problem) -> dict:
     current = root or problem
     published = [t.call for t in current.topics.select_related("call") if t.call.state == t.call.State.PUBLISHED]
     return {"problem": problem, "steps": steps, "followed": followed,
-            "current_state": current.get_state_display(), "published_calls": published}
+            "current_state": current.get_state_display(), "published_calls": published,
+            "results": outcomes.public_results(published)}
 
 
 @require_safe
@@ -125,6 +127,21 @@ def track(request):
             else:
                 context["result"] = tracking_context(problem)
     return render(request, "problems/track.html", context)
+
+
+@require_safe
+def results(request):
+    """From problem to result (从需求到成果, M05 → M18): the problems that became topics of published calls, with
+    the public fields of each problem only (title, domain, district; never the submitter, the description or the
+    tracking code) and what each call produced as far as it is public: the projects funded on it (title and
+    organisation, as the funding notice shows them), their verified achievements and verified demonstration
+    sites with the people served."""
+    rows = []
+    for problem in problems.public_topic_problems():
+        calls = [t.call for t in problem.topics.all() if t.call.state == t.call.State.PUBLISHED]
+        if calls:
+            rows.append((problem, outcomes.public_results(calls)))
+    return render(request, "problems/results.html", {"rows": rows})
 
 
 # --- Officers: list, export, detail, triage ------------------------------------------------------

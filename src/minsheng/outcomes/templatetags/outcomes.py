@@ -1,7 +1,14 @@
 from django import template
 from django.conf import settings
 
-from minsheng.outcomes.queries import achievements_for, ip_assets_for, ip_warnings
+from minsheng.outcomes.queries import (
+    achievements_for,
+    achievements_of,
+    ip_assets_for,
+    ip_warnings,
+    latest_report,
+    sites_of,
+)
 
 register = template.Library()
 WARNINGS_SHOWN = 10
@@ -41,3 +48,19 @@ def achievements_summary(context):
     rows = achievements_for(user)
     return {"verified": rows.filter(state="verified").count(), "unverified": rows.filter(state="unverified").count(),
             "can_add": user.has_perm("outcomes.add_achievement")}
+
+
+@register.inclusion_tag("outcomes/_project_achievements.html", takes_context=True)
+def project_achievements(context, project):
+    """A project's achievements (M18) on its page, each opened by a reader who may see it."""
+    user = context["request"].user
+    return {"rows": [(a, user.has_perm("outcomes.view_achievement", a)) for a in achievements_of(project)],
+            "project": project, "can_add": user.has_perm("outcomes.add_achievement")}
+
+
+@register.inclusion_tag("outcomes/_project_sites.html", takes_context=True)
+def project_sites(context, project):
+    """The demonstration sites applying a project's result (M18, M16) with the people they served lately."""
+    user = context["request"].user
+    rows = [(site, may_open, latest_report(site)) for site, may_open in sites_of(project, user)]
+    return {"rows": rows, "project": project, "can_add": user.has_perm("outcomes.add_site")}
