@@ -38,12 +38,11 @@ def accepted_project(*, on: datetime.date, organisation=None, call=None, grant=N
     from django.utils import timezone
 
     from minsheng.contracts.models import TaskBook
+    from minsheng.core.roles import Role
     from minsheng.funding.models import Project
     from minsheng.projects.models import Acceptance
     from tests.factories import user_for_role
     from tests.factories.contracts import approved_project
-
-    from minsheng.core.roles import Role
 
     extra = {"grant": grant} if grant is not None else {}
     project = approved_project(organisation=organisation, call=call, **extra)

@@ -25,11 +25,10 @@ YEARS = st.integers(2022, 2026)
 
 @pytest.fixture(scope="module")
 def pool(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            projects = [accepted_project(on=day) for day in ACCEPTED_ON]
-            yield projects
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        projects = [accepted_project(on=day) for day in ACCEPTED_ON]
+        yield projects
+        transaction.set_rollback(True)
 
 
 achievement_plans = st.lists(st.tuples(st.sampled_from(["standard", "paper", "software"]), st.booleans()),

@@ -155,5 +155,11 @@ def rate_of(projects: QuerySet, start: datetime.date, end: datetime.date) -> Rat
     return compute(projects, start, end).get("", Rate())
 
 
+def years(projects: QuerySet, start: datetime.date, end: datetime.date) -> list[int]:
+    """The years (Asia/Shanghai) in which projects of `projects` were accepted within [start, end]."""
+    return sorted(accepted_in(projects, start, end).annotate(y=ExtractYear("acceptance__decided_at"))
+                  .values_list("y", flat=True).distinct())
+
+
 def all_projects() -> QuerySet:
     return _project_model().objects.all()

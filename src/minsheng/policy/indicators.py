@@ -51,7 +51,8 @@ TRANSFER_RATE = Indicator(
     clause="M18",
     name_zh="成果转化率",
     name_en="Transfer rate",
-    text_zh="按期间和口径（领域、区、年度、指南）统计：已转化成果数 ÷ 可转化成果数（M18）。配套指标：期间内通过验收的项目中"
+    text_zh="按期间和口径（领域、区、年度、指南）统计：已转化成果数 ÷ 可转化成果数（M18）。"
+            "配套指标：期间内通过验收的项目中"
             "至少有一项成果转化的项目占比；每万元财政资金带动的转化合同金额和实际到账金额。只计已核实的成果和转化；"
             "合同日期在期间结束之后的转化不计入。",
     text_en="Per period and slice (domain, district, year, call): transferred achievements ÷ transferable "
@@ -67,7 +68,8 @@ TRANSFER_RATE = Indicator(
     denominator_en="verified transferable achievements of the projects accepted (passed or closed) in the period "
                    "(patents, software copyrights, standards, products, varieties, clinical trials, datasets, "
                    "software; papers and adopted reports are not transferable)",
-    companion_zh="项目转化占比 = 期间内通过验收且至少有一项已核实转化的项目数 ÷ 期间内通过验收的项目数；每项目只计一次。",
+    companion_zh="项目转化占比 = 期间内通过验收且至少有一项已核实转化的项目数 ÷ 期间内通过验收的项目数；"
+                 "每项目只计一次。",
     companion_en="project share = projects accepted in the period with at least one verified transfer ÷ projects "
                  "accepted in the period; each project counts once however many transfers it has.",
 )
