@@ -181,7 +181,7 @@ class TransferForm(StyledMixin, forms.Form):
     counterparty_contact = forms.CharField(label=_("counterparty's contact"), max_length=200, required=False,
                                            help_text=_("Contact person and phone; not shown publicly"))
     value = WanField(label=_("contract value (万元)"), required=True,
-                     help_text=_("In 万元, e.g. 120 for 1,200,000 yuan; 0 for own production without a price"))
+                     help_text=_("In 万元, e.g. 120 for a contract of 120 万元; 0 for own production without a price"))
     confirm_value = forms.BooleanField(label=_("the value is right"), required=False,
                                        help_text=_("Tick only when the platform questioned the value and it is "
                                                    "right"))
