@@ -342,3 +342,31 @@ def test_the_domain_page_shows_the_rate_with_its_definition(client, own_org, off
 
 def test_the_domain_page_of_an_unknown_domain_is_404(client):
     assert client.get(reverse("outcomes:domain", args=["D99"])).status_code == 404
+
+
+def test_the_project_page_shows_its_transfers(client, applicant, officer, licence, project, other_org):
+    client.force_login(applicant)
+    page = client.get(reverse("projects:project", args=[project.pk])).content.decode()
+    assert "data-ms-project-transfers" in page and licence.title in page
+    assert reverse("outcomes:transfer_detail", args=[licence.pk]) in page
+
+
+def test_the_edit_form_corrects_an_unverified_transfer(client, applicant, licence, standard):
+    client.force_login(applicant)
+    url = reverse("outcomes:transfer_edit", args=[licence.pk])
+    assert client.get(url).context["form"].initial["value"] == "120"
+    response = client.post(url, form_data(standard, title="专利独占许可合同（补充）", value="130"))
+    assert response.status_code == 302
+    licence.refresh_from_db()
+    assert (licence.title, licence.value) == ("专利独占许可合同（补充）", Decimal("1300000"))
+    assert AuditEvent.objects.filter(action="outcomes.transfer.update", clause="M18").count() == 1
+
+
+@pytest.mark.parametrize("rows", [1, 15])
+def test_the_list_runs_a_fixed_number_of_queries(client, officer, own_org, rows, django_assert_max_num_queries):
+    achievement = achievement_of(approved_project(organisation=own_org))
+    for _ in range(rows):
+        transfer_of([achievement], on=D(2025, 1, 1))
+    client.force_login(officer)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("outcomes:transfers")).status_code == 200
