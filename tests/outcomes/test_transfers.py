@@ -249,7 +249,7 @@ def test_an_achievement_id_changed_in_the_post_is_refused(client, applicant, oth
     client.force_login(applicant)
     response = client.post(reverse("outcomes:transfer_create"), form_data(standard, achievements=[theirs.pk]))
     assert response.status_code == 200
-    assert "not one of this organisation's" in response.context["form"].errors["achievements"][0]
+    assert "不属于本单位" in response.context["form"].errors["achievements"][0]
     assert nothing_written()
 
 
@@ -266,7 +266,7 @@ def test_the_receipt_form_shows_its_errors(client, applicant, licence):
     client.force_login(applicant)
     url = reverse("outcomes:transfer_receipt", args=[licence.pk])
     response = client.post(url, {"amount": "10", "received_on": "2025-01-01"})
-    assert response.status_code == 422 and "before the contract date" in response.content.decode()
+    assert response.status_code == 422 and "合同日期" in response.content.decode()
     assert client.post(url, {"amount": "10", "received_on": "2025-04-01"}).status_code == 302
     assert licence.receipts.get().amount == Decimal("100000")
 
@@ -310,7 +310,7 @@ def test_the_verify_page_refuses_an_officer_outside_the_scope(client, licence, o
     client.force_login(user_for_role(Role.DISTRICT_OFFICER, district=other_district))
     response = client.post(reverse("outcomes:transfer_verify", args=[licence.pk]), {"seen": "unverified"},
                            follow=True)
-    assert "cannot see the projects" in response.content.decode()
+    assert "无权查看" in response.content.decode()
     assert Transfer.objects.get().state == "unverified"
 
 
@@ -329,7 +329,7 @@ def test_the_domain_page_shows_the_rate_with_its_definition(client, own_org, off
     url = reverse("outcomes:domain", args=[domain.code])
     page = client.get(url)
     assert page.status_code == 200 and page.context["rate"].rate == 0
-    assert "transferable achievements" in page.content.decode()
+    assert "可转化成果" in page.content.decode()
     transfer_of([standard], on=D(2024, 7, 1))
     page = client.get(url)
     assert page.context["rate"].rate == Decimal("0.5") and page.context["rate"].project_share == 1

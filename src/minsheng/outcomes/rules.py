@@ -88,4 +88,3 @@ rules.add_perm("outcomes.change_transfer", is_unverified & (is_staff_officer | (
 rules.add_perm("outcomes.add_transfer_receipt", is_staff_officer | (is_applicant & of_own_organisation))
 rules.add_perm("outcomes.verify_transfer", (is_officer | is_department_officer | is_district_officer)
                & sees_transfer_projects)
-rules.add_perm("outcomes.view_transfer_private", is_government | (is_applicant & of_own_organisation))

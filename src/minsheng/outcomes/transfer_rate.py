@@ -103,14 +103,14 @@ def compute(projects: QuerySet, start: datetime.date, end: datetime.date, slice_
             ) -> dict:
     """{slice key: Rate} for the projects of `projects` accepted in [start, end] (one key, "", without a slice).
     Keys with no accepted project do not appear; `rate_of` gives the total as one Rate."""
-    base = accepted_in(projects, start, end).values("pk")
+    base = accepted_in(projects, start, end).order_by().values("pk")
     Project = _project_model()
     verified_transfer = Transfer.objects.filter(state=Transfer.State.VERIFIED, contract_on__lte=end)
     rates: dict = defaultdict(Rate)
 
     # Projects, and of them those with a transfer: one grouped query, each project counted once per key.
     transferred = Exists(verified_transfer.filter(achievements__projects=OuterRef("pk")))
-    for row in (Project.objects.filter(pk__in=base).annotate(k=_key(slice_), t=transferred).values("k")
+    for row in (Project.objects.filter(pk__in=base).order_by().annotate(k=_key(slice_), t=transferred).values("k")
                 .annotate(n=Count("pk", distinct=True), m=Count("pk", distinct=True, filter=Q(t=True)))):
         if row["k"] is not None:
             rates[row["k"]].projects_accepted = row["n"]
@@ -121,7 +121,7 @@ def compute(projects: QuerySet, start: datetime.date, end: datetime.date, slice_
     has_transfer = Exists(verified_transfer.filter(achievements=OuterRef("achievement_id")))
     for row in (Link.objects.filter(project_id__in=base, achievement__state=Achievement.State.VERIFIED,
                                     achievement__kind__in=TRANSFERABLE_KINDS)
-                .annotate(k=_key(slice_, "project__"), t=has_transfer).values("k")
+                .order_by().annotate(k=_key(slice_, "project__"), t=has_transfer).values("k")
                 .annotate(n=Count("achievement_id", distinct=True),
                           m=Count("achievement_id", distinct=True, filter=Q(t=True)))):
         if row["k"] in rates:
@@ -130,7 +130,7 @@ def compute(projects: QuerySet, start: datetime.date, end: datetime.date, slice_
 
     # Government money of the projects.
     Funding = apps.get_model("funding", "ProjectFunding")
-    for row in (Funding.objects.filter(project_id__in=base, source__is_government=True)
+    for row in (Funding.objects.filter(project_id__in=base, source__is_government=True).order_by()
                 .annotate(k=_key(slice_, "project__")).values("k").annotate(total=Sum("amount"))):
         if row["k"] in rates:
             rates[row["k"]].government_money = row["total"] or ZERO
@@ -139,7 +139,7 @@ def compute(projects: QuerySet, start: datetime.date, end: datetime.date, slice_
     # of the same key is one contract).
     received = Subquery(TransferReceipt.objects.filter(transfer=OuterRef("transfer_id"), received_on__lte=end)
                         .values("transfer").annotate(s=Sum("amount")).values("s"))
-    pairs = (Link.objects.filter(project_id__in=base, achievement__transfers__in=verified_transfer)
+    pairs = (Link.objects.filter(project_id__in=base, achievement__transfers__in=verified_transfer).order_by()
              .annotate(k=_key(slice_, "project__"), transfer_id=F("achievement__transfers__pk"),
                        value=F("achievement__transfers__value"))
              .annotate(got=Coalesce(received, Value(ZERO))).values("k", "transfer_id", "value", "got").distinct())
@@ -157,7 +157,7 @@ def rate_of(projects: QuerySet, start: datetime.date, end: datetime.date) -> Rat
 
 def years(projects: QuerySet, start: datetime.date, end: datetime.date) -> list[int]:
     """The years (Asia/Shanghai) in which projects of `projects` were accepted within [start, end]."""
-    return sorted(accepted_in(projects, start, end).annotate(y=ExtractYear("acceptance__decided_at"))
+    return sorted(accepted_in(projects, start, end).order_by().annotate(y=ExtractYear("acceptance__decided_at"))
                   .values_list("y", flat=True).distinct())
 
 
