@@ -31,7 +31,7 @@ from minsheng.core.workflow import TransitionRefused, Workflow
 from minsheng.funding import states as funding_states
 from minsheng.funding.models import FundingPlan, Objection
 from minsheng.outcomes import states as outcome_states
-from minsheng.outcomes.models import Achievement
+from minsheng.outcomes.models import Achievement, Transfer
 from minsheng.problems import states as problem_states
 from minsheng.problems.models import Problem
 from minsheng.problems.services import make_tracking_code
@@ -289,6 +289,22 @@ def test_demonstration_site_table():
     run_machine(outcome_states.SITE, make)
 
 
+def test_transfer_table():
+    project = approved_project()
+    achievement = Achievement.objects.create(organisation=project.organisation, kind="standard", title="标准",
+                                             achieved_on=timezone.localdate(), identifier="GB/T 12345-2023")
+    achievement.projects.set([project])
+
+    def make():
+        transfer = Transfer.objects.create(organisation=project.organisation, kind="licence", title="许可合同",
+                                           counterparty_name="某公司", counterparty_kind="enterprise",
+                                           value=Decimal("100000"), contract_on=timezone.localdate())
+        transfer.achievements.set([achievement])
+        return transfer
+
+    run_machine(outcome_states.TRANSFER, make)
+
+
 def test_ip_lapse_table():
     from tests.factories.outcomes import IPAssetFactory
 
@@ -310,7 +326,7 @@ def test_every_table_is_tested_here():
               call_states.WORKFLOW, registry_states.WORKFLOW, funding_states.OBJECTION, funding_states.PROJECT,
               problem_states.WORKFLOW, project_report_states.REPORT, project_report_states.CHANGE,
               project_report_states.ACCEPTANCE, project_report_states.TERMINATION, outcome_states.ACHIEVEMENT,
-              outcome_states.LAPSE, outcome_states.SITE}
+              outcome_states.LAPSE, outcome_states.SITE, outcome_states.TRANSFER}
     assert set(workflow.registered()) == tested
 
 

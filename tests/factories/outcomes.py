@@ -28,3 +28,63 @@ class IPAssetFactory(factory.django.DjangoModelFactory):
     status = IPAsset.Status.GRANTED
     filed_on = datetime.date(2021, 3, 1)
     granted_on = datetime.date(2023, 6, 1)
+
+
+def accepted_project(*, on: datetime.date, organisation=None, call=None, grant=None, verdict: str = "passed"):
+    """A project accepted (passed, or closed with conditions) on the day `on` (Asia/Shanghai), with its task book
+    and acceptance, as the projects app leaves them."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from minsheng.contracts.models import TaskBook
+    from minsheng.core.roles import Role
+    from minsheng.funding.models import Project
+    from minsheng.projects.models import Acceptance
+    from tests.factories import user_for_role
+    from tests.factories.contracts import approved_project
+
+    extra = {"grant": grant} if grant is not None else {}
+    project = approved_project(organisation=organisation, call=call, **extra)
+    officer = user_for_role(Role.OFFICER)
+    book = TaskBook.objects.create(project=project, title=project.title, grant=project.grant, ip_clause="IP",
+                                   data_clause="data", issued_by=officer, issued_at=timezone.now())
+    decided = timezone.make_aware(datetime.datetime.combine(on, datetime.time(12)))
+    Acceptance.objects.create(project=project, task_book=book, summary="完成", applied_by=officer,
+                              applied_at=decided, state=verdict, decided_at=decided, decided_by=officer,
+                              score=Decimal("85"), conditions="补齐指标" if verdict == "conditional" else "")
+    Project.objects.filter(pk=project.pk).update(state=Project.State.ACCEPTED)
+    project.refresh_from_db()
+    return project
+
+
+def achievement_of(project, *, kind: str = "standard", verified: bool = True, title: str = "一项标准"):
+    from minsheng.outcomes.models import Achievement
+
+    achievement = Achievement.objects.create(
+        organisation=project.organisation, kind=kind, title=title, achieved_on=datetime.date(2024, 1, 2),
+        identifier="GB/T 12345-2023" if kind == "standard" else "",
+        state="verified" if verified else "unverified")
+    achievement.projects.set([project])
+    return achievement
+
+
+def transfer_of(achievements, *, on: datetime.date, value=100000, verified: bool = True, kind: str = "licence",
+                received=()):
+    """A transfer of the achievements (of one organisation), with money received as (date, yuan) pairs."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from minsheng.outcomes.models import Transfer, TransferReceipt
+
+    achievements = list(achievements)
+    transfer = Transfer.objects.create(
+        organisation=achievements[0].organisation, kind=kind, title="许可合同", counterparty_name="深圳某科技有限公司",
+        counterparty_kind="enterprise", value=Decimal(value), contract_on=on,
+        state="verified" if verified else "unverified")
+    transfer.achievements.set(achievements)
+    for day, amount in received:
+        TransferReceipt.objects.create(transfer=transfer, year=day.year, amount=Decimal(amount), received_on=day,
+                                       recorded_at=timezone.now())
+    return transfer

@@ -24,7 +24,7 @@ def test_the_demo_has_achievements_of_every_kind_once():
         assert projects and all(p.organisation_id == achievement.organisation_id for p in projects)
         assert achievement.identifier or achievement.link or achievement.evidence
     ip = achievements.filter(kind__in=queries.ACHIEVEMENT_IP_KINDS)
-    assert ip.count() == 3 and all(a.ip_asset and a.identifier == a.ip_asset.number for a in ip)
+    assert ip.count() == 4 and all(a.ip_asset and a.identifier == a.ip_asset.number for a in ip)
     assert AuditEvent.objects.filter(action="outcomes.achievement.unverify").exclude(reason="").count() == 1
     lapsed = IPAsset.objects.get(lapsed_on__isnull=False)
     assert lapsed.status == IPAsset.Status.LAPSED and lapsed.lapse_reason

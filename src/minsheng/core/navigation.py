@@ -41,6 +41,7 @@ MENU = [
                                                                    Role.DEPARTMENT_OFFICER, Role.DISTRICT_OFFICER})),
     NavItem(_("IP assets"), "outcomes:list", frozenset(GOVERNMENT | {Role.APPLICANT})),
     NavItem(_("Achievements"), "outcomes:achievements", frozenset(GOVERNMENT | {Role.APPLICANT})),
+    NavItem(_("Transfers"), "outcomes:transfers", frozenset(GOVERNMENT | {Role.APPLICANT})),
     NavItem(_("Calls for proposals"), "calls:list", frozenset()),
     NavItem(_("Programmes"), "calls:programme_list", frozenset({Role.OFFICER, Role.ADMIN, Role.AUDITOR, Role.FINANCE})),
     NavItem(_("My applications"), "applications:list", frozenset({Role.APPLICANT})),

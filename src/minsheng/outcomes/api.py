@@ -2,7 +2,11 @@
 roles read every asset and achievement, an applicant its own organisation's; anything else answers 404 (403 for
 roles with no list). The lists take the same search (`q`), filters and `sort` as the list pages.
 `outcomes/achievements/public/` is open to anyone: verified achievements only, without their evidence files;
-`outcomes/sites/public/` likewise: verified demonstration sites with their people served by quarter (M18, M16)."""
+`outcomes/sites/public/` likewise: verified demonstration sites with their people served by quarter (M18, M16).
+`outcomes/transfers/` (M18) is read like the achievements; `outcomes/transfers/public/` is open to anyone: verified
+transfers only, without the contract value, the money received and the counterparty's contact (commercial and
+personal details, shown to the organisation and government roles only; the public reads them in aggregate, in the
+transfer rate)."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -11,7 +15,7 @@ from rest_framework.permissions import AllowAny
 from minsheng.core.listing import list_parameters, listed
 from minsheng.core.permissions import ViewPermission
 from minsheng.outcomes import queries
-from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport
+from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport, Transfer, TransferReceipt
 
 
 class IPAssetSerializer(serializers.ModelSerializer):
@@ -153,10 +157,70 @@ class PublicSiteViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return queries.public_sites().prefetch_related("projects", "reports").order_by("district__order", "pk")
+class PublicTransferSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name_zh", read_only=True)
+    counterparty_name = serializers.CharField(source="counterparty_label", read_only=True)
+    achievements = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    projects = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Transfer
+        fields = ["id", "kind", "title", "contract_on", "organisation", "organisation_name", "counterparty",
+                  "counterparty_name", "counterparty_region", "achievements", "projects", "verified_at"]
+        read_only_fields = fields
+
+    def get_projects(self, obj) -> list[str]:
+        return sorted({p.number for a in obj.achievements.all() for p in a.projects.all()})
+
+
+class ReceiptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TransferReceipt
+        fields = ["year", "amount", "received_on"]
+        read_only_fields = fields
+
+
+class TransferSerializer(PublicTransferSerializer):
+    receipts = ReceiptSerializer(many=True, read_only=True)
+
+    class Meta(PublicTransferSerializer.Meta):
+        fields = [*PublicTransferSerializer.Meta.fields, "counterparty_kind", "counterparty_contact", "value",
+                  "receipts", "link", "description", "state", "updated_at"]
+        read_only_fields = fields
+
+
+@extend_schema_view(list=extend_schema(summary="Transfers you may see (M18)",
+                                       parameters=list_parameters(queries.TRANSFERS)),
+                    retrieve=extend_schema(summary="One transfer"))
+class TransferViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ViewPermission]
+    permission = object_permission = "outcomes.view_transfer"
+    serializer_class = TransferSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        queryset = queries.transfers_for(self.request.user).prefetch_related("achievements__projects", "receipts")
+        if self.action == "list":
+            queryset = listed(queryset, queries.TRANSFERS, self.request.query_params)
+        return queryset
+
+
+@extend_schema_view(list=extend_schema(summary="Verified transfers (public, M18)"),
+                    retrieve=extend_schema(summary="One verified transfer (public)"))
+class PublicTransferViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    serializer_class = PublicTransferSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return (queries.public_transfers().prefetch_related("achievements__projects")
+                .order_by("-contract_on", "pk"))
 
 
 ROUTES = [("ip/assets", IPAssetViewSet, "ip-asset"),
           ("outcomes/achievements/public", PublicAchievementViewSet, "achievement-public"),
           ("outcomes/achievements", AchievementViewSet, "achievement"),
           ("outcomes/sites/public", PublicSiteViewSet, "site-public"),
-          ("outcomes/sites", SiteViewSet, "site")]
+          ("outcomes/sites", SiteViewSet, "site"),
+          ("outcomes/transfers/public", PublicTransferViewSet, "transfer-public"),
+          ("outcomes/transfers", TransferViewSet, "transfer")]

@@ -1,14 +1,17 @@
-"""The IP asset, lapse and achievement forms. They validate and explain; services.py writes (and cleans the numbers).
+"""The IP asset, lapse, achievement, site, transfer and money-received forms. They validate and explain; services.py
+writes (and cleans the numbers).
 `AchievementsField(project)` is the choice a progress report or an acceptance file cites achievements with."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import uploads
+from minsheng.core.money import WanField, wan
 from minsheng.outcomes import queries
-from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport
+from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport, Transfer
 from minsheng.policy.models import District
 from minsheng.registry.forms import StyledMixin
+from minsheng.registry.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -235,3 +238,93 @@ class SiteReportForm(StyledMixin, forms.Form):
         if upload:
             self.cleaned_data["evidence_type"] = uploads.checked_content_type(upload)
         return upload
+
+
+# --- Transfers (M18) -------------------------------------------------------------------------------------------
+
+class TransferForm(StyledMixin, forms.Form):
+    organisation = forms.ModelChoiceField(label=_("transferring organisation"), queryset=None)
+    kind = forms.ChoiceField(label=_("kind"), choices=[("", "---------"), *Transfer.Kind.choices])
+    title = forms.CharField(label=_("contract title"), max_length=300)
+    achievements = forms.ModelMultipleChoiceField(
+        label=_("achievements"), queryset=None, widget=forms.CheckboxSelectMultiple,
+        help_text=_("The organisation's own achievements the contract transfers, licenses or applies"),
+        error_messages={"invalid_choice": _("Achievement %(value)s is not one of this organisation's; a transfer "
+                                            "concerns the organisation's own achievements only. Nothing was saved."),
+                        "required": _("Choose the achievement or achievements transferred.")})
+    counterparty = forms.ModelChoiceField(
+        label=_("counterparty from the registry"), queryset=None, required=False,
+        help_text=_("Or leave empty and type the counterparty's name below"))
+    counterparty_name = forms.CharField(label=_("counterparty's name"), max_length=200, required=False,
+                                        help_text=_("When the counterparty is not in the registry"))
+    counterparty_kind = forms.ChoiceField(label=_("counterparty's type"), required=False,
+                                          choices=[("", "---------"), *Organisation.Kind.choices])
+    counterparty_region = forms.ChoiceField(
+        label=_("counterparty's region"), choices=Transfer.Region.choices, initial=Transfer.Region.MAINLAND,
+        help_text=_("Hong Kong, Macao, Taiwan or abroad: the transfer also cites M22"))
+    counterparty_contact = forms.CharField(label=_("counterparty's contact"), max_length=200, required=False,
+                                           help_text=_("Contact person and phone; not shown publicly"))
+    value = WanField(label=_("contract value (万元)"), required=True,
+                     help_text=_("In 万元, e.g. 120 for a contract of 120 万元; 0 for own production without a price"))
+    confirm_value = forms.BooleanField(label=_("the value is right"), required=False,
+                                       help_text=_("Tick only when the platform questioned the value and it is "
+                                                   "right"))
+    contract_on = forms.DateField(label=_("contract date"), widget=DATE)
+    link = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
+    description = forms.CharField(label=_("description"), required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label=_("evidence file"), required=False,
+                               help_text=_("The contract or its registration: PDF, PNG or JPEG, at most 10 MB"),
+                               widget=forms.ClearableFileInput(attrs={"accept": uploads.ACCEPT}))
+
+    def __init__(self, *args, user=None, instance: Transfer | None = None, **kwargs):
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "organisation": instance.organisation_id, "kind": instance.kind, "title": instance.title,
+                "achievements": [a.pk for a in instance.achievements.all()],
+                "counterparty": instance.counterparty_id, "counterparty_name": instance.counterparty_name,
+                "counterparty_kind": instance.counterparty_kind, "counterparty_region": instance.counterparty_region,
+                "counterparty_contact": instance.counterparty_contact, "value": wan_exact(instance.value),
+                "contract_on": instance.contract_on, "link": instance.link, "description": instance.description}
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        organisation = instance.organisation if instance is not None else None
+        chooses = user is not None and user.has_perm("outcomes.choose_organisation") and instance is None
+        if chooses:
+            self.fields["organisation"].queryset = queries.owner_choices_for(user)
+            chosen = self.data.get("organisation") if self.is_bound else None
+            if chosen and str(chosen).isdigit():
+                organisation = queries.owner_choices_for(user).filter(pk=chosen).first()
+        else:
+            del self.fields["organisation"]
+            if organisation is None and user is not None:
+                organisation = user.organisation
+        self.organisation = organisation
+        self.fields["achievements"].queryset = (
+            Achievement.objects.filter(organisation=organisation).order_by("-achieved_on", "title")
+            if organisation is not None else Achievement.objects.none())
+        self.fields["achievements"].label_from_instance = queries.achievement_label
+        self.fields["counterparty"].queryset = Organisation.objects.order_by("name_zh")
+        self._style()
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            self.cleaned_data["evidence_type"] = uploads.checked_content_type(upload)
+        return upload
+
+
+def wan_exact(amount) -> str:
+    return wan(amount, exact=True)
+
+
+class ReceiptForm(StyledMixin, forms.Form):
+    amount = WanField(label=_("amount received (万元)"), required=True)
+    received_on = forms.DateField(label=_("received on"), widget=DATE)
+    confirm_over = forms.BooleanField(label=_("the amount is right"), required=False,
+                                      help_text=_("Tick only when the platform questioned the amount and it is "
+                                                  "right"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -211,3 +211,107 @@ class SiteReport(TimeStampedModel):
     @property
     def period_label(self) -> str:
         return gettext("%(year)s Q%(quarter)s") % {"year": self.year, "quarter": self.quarter}
+
+
+class Transfer(TimeStampedModel):
+    """A transfer of results (成果转化, M18): one organisation assigns, licenses, invests or applies its own
+    achievements with a counterparty (a registered organisation, or one typed by name; outside the mainland, a
+    cooperation partner of M22), for a contract value; the money actually received is recorded by year
+    (TransferReceipt). An officer who can see every project behind the achievements verifies it; the transfer
+    rate counts verified transfers only."""
+
+    class Kind(models.TextChoices):
+        ASSIGNMENT = "assignment", _("Assignment")
+        EXCLUSIVE_LICENCE = "exclusive_licence", _("Exclusive licence")
+        LICENCE = "licence", _("Non-exclusive licence")
+        EQUITY = "equity", _("Equity investment")
+        COOPERATION = "cooperation", _("Cooperation or technical service")
+        OWN_PRODUCTION = "own_production", _("Own production")
+
+    class Region(models.TextChoices):
+        MAINLAND = "mainland", _("Mainland")
+        HONG_KONG = "HK", _("Hong Kong")
+        MACAO = "MO", _("Macao")
+        TAIWAN = "TW", _("Taiwan")
+        ABROAD = "abroad", _("Abroad")
+
+    class State(models.TextChoices):
+        UNVERIFIED = "unverified", _("Not verified")
+        VERIFIED = "verified", _("Verified")
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("transferring organisation"),
+                                     on_delete=models.PROTECT, related_name="transfers")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    achievements = models.ManyToManyField(Achievement, verbose_name=_("achievements"), related_name="transfers")
+    counterparty = models.ForeignKey(Organisation, verbose_name=_("counterparty"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="transfers_received",
+                                     help_text=_("An organisation of the registry"))
+    counterparty_name = models.CharField(_("counterparty's name"), max_length=200, blank=True,
+                                         help_text=_("When the counterparty is not in the registry"))
+    counterparty_kind = models.CharField(_("counterparty's type"), max_length=20, choices=Organisation.Kind.choices,
+                                         blank=True)
+    counterparty_region = models.CharField(_("counterparty's region"), max_length=8, choices=Region.choices,
+                                           default=Region.MAINLAND)
+    counterparty_contact = models.CharField(_("counterparty's contact"), max_length=200, blank=True,
+                                            help_text=_("Contact person and phone; not shown publicly"))
+    value = models.DecimalField(_("contract value (yuan)"), max_digits=14, decimal_places=2)
+    contract_on = models.DateField(_("contract date"))
+    title = models.CharField(_("contract title"), max_length=300)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    evidence = models.FileField(_("evidence file"), upload_to="transfers/%Y/%m/", blank=True)
+    evidence_name = models.CharField(_("file name"), max_length=200, blank=True)
+    evidence_type = models.CharField(_("file type"), max_length=60, blank=True)
+    evidence_size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    evidence_sha256 = models.CharField(_("SHA-256 of the evidence file"), max_length=64, blank=True)
+    state = models.CharField(_("verification"), max_length=12, choices=State.choices, default=State.UNVERIFIED,
+                             db_index=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-contract_on", "title"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="transfer_value_not_negative"),
+            models.CheckConstraint(condition=models.Q(counterparty__isnull=False) | ~models.Q(counterparty_name=""),
+                                   name="transfer_has_a_counterparty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def counterparty_label(self) -> str:
+        return self.counterparty.name_zh if self.counterparty_id else self.counterparty_name
+
+    @property
+    def abroad(self) -> bool:
+        """A counterparty in Hong Kong, Macao, Taiwan or abroad: the transfer also cites M22."""
+        return self.counterparty_region != self.Region.MAINLAND
+
+
+class TransferReceipt(models.Model):
+    """Money actually received under a transfer contract, in one year (M18): never before the contract date."""
+
+    transfer = models.ForeignKey(Transfer, verbose_name=_("transfer"), on_delete=models.CASCADE,
+                                 related_name="receipts")
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("amount received (yuan)"), max_digits=14, decimal_places=2)
+    received_on = models.DateField(_("received on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["transfer", "received_on", "pk"]
+        verbose_name = _("money received")
+        verbose_name_plural = _("money received")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="transfer_receipt_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.transfer} {self.year} {self.amount}"

@@ -1,6 +1,7 @@
 """Reads of IP assets and achievements, scoped to what the user may see, and the lists' search, filters and
 sorting (shared by the list pages, their Excel exports and the API). `achievements_of(project)` and
-`achievement_choices(project)` are what acceptance files and progress reports cite achievements with."""
+`achievement_choices(project)` are what acceptance files and progress reports cite achievements with;
+`transfers_of(project)` is the project page's transfers section (M18)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.core import clock
 from minsheng.core.listing import Filter, Listing, choices_of
 from minsheng.core.roles import is_applicant, is_government
-from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport
+from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport, Transfer
 from minsheng.policy.queries import district_choices, domain_choices
 from minsheng.registry.models import Organisation
 
@@ -293,3 +294,56 @@ def public_results(calls) -> list[CallResult]:
                                       [(s, latest_report(s)) for s in sites]))
         results.append(CallResult(call, rows))
     return results
+
+
+# --- Transfers (M18) -----------------------------------------------------------------------------------------
+
+def transfers_for(user) -> QuerySet[Transfer]:
+    """Government roles see every transfer; an applicant its own organisation's; anyone else none."""
+    queryset = Transfer.objects.select_related("organisation", "counterparty", "verified_by")
+    if is_government(user):
+        return queryset
+    if is_applicant(user) and user.organisation_id:
+        return queryset.filter(organisation_id=user.organisation_id)
+    return queryset.none()
+
+
+def public_transfers() -> QuerySet[Transfer]:
+    """What anyone may read: verified transfers only."""
+    return Transfer.objects.filter(state=Transfer.State.VERIFIED).select_related("organisation", "counterparty")
+
+
+def transfers_of(project, user=None) -> QuerySet[Transfer]:
+    """The transfers of a project's achievements: the verified ones for the public, every one for a reader who may
+    see the organisation's transfers. Each transfer once, however many of the project's achievements it concerns."""
+    Project = Achievement.projects.rel.model
+    sees_all = user is not None and (is_government(user) or (
+        is_applicant(user) and user.organisation_id and user.organisation_id == project.organisation_id))
+    visible = Transfer.objects.all() if sees_all else public_transfers()
+    ids = Project.objects.filter(pk=project.pk).values("achievements__transfers")
+    return (visible.filter(pk__in=ids).select_related("organisation", "counterparty")
+            .prefetch_related("achievements", "receipts").order_by("-contract_on", "pk"))
+
+
+def transfer_call_choices() -> list[tuple[str, str]]:
+    Call = apps.get_model("calls", "Call")
+    codes = (Transfer.objects.values_list("achievements__projects__call__code", flat=True).distinct())
+    return [(call.code, f"{call.code} {call.title}") for call in Call.objects.filter(code__in=codes).order_by("code")]
+
+
+TRANSFERS = Listing(
+    kind="transfers",
+    search=("title", "organisation__name_zh", "counterparty__name_zh", "counterparty_name",
+            "achievements__title", "achievements__projects__number"),
+    filters=(
+        Filter("state", _("verification"), "state", choices_of(Transfer.State)),
+        Filter("kind", _("kind"), "kind", choices_of(Transfer.Kind)),
+        Filter("call", _("call"), "achievements__projects__call__code", transfer_call_choices),
+        Filter("domain", _("domain"), "achievements__projects__call__domains__code", domain_choices),
+    ),
+    sorts={"title": ("title",), "kind": ("kind",), "organisation": ("organisation__name_zh",),
+           "date": ("contract_on",), "value": ("value",), "state": ("state",)},
+    default_sort="-date",
+    facet="state",
+    distinct=True,
+)

@@ -10,6 +10,10 @@
   they are not verified; programme officers and administrators may record for any organisation. Verifying
   (and taking a verification back) is for government officers who can see every project the achievement cites
   (the projects app's `projects.view`): an officer outside those projects' scope cannot vouch for them.
+- Transfers (M18): read like achievements; an applicant records its own organisation's transfers of its own
+  achievements and corrects them while unverified; money received is added by the same people at any time (it
+  arrives years after the contract). Verifying is for officers who can see every project behind every achievement
+  the transfer concerns, like an achievement's.
 """
 
 import rules
@@ -53,6 +57,16 @@ def sees_its_projects(user, achievement) -> bool:
     return bool(projects) and all(allowed(user, "projects.view", project) for project in projects)
 
 
+@rules.predicate
+def sees_transfer_projects(user, transfer) -> bool:
+    """The user can see every project behind the achievements the transfer concerns (and there is one)."""
+    if transfer is None:
+        return True
+    Project = transfer.achievements.model.projects.rel.model
+    projects = list(Project.objects.filter(achievements__transfers=transfer).distinct())
+    return bool(projects) and all(allowed(user, "projects.view", project) for project in projects)
+
+
 rules.add_perm("outcomes.view_ipasset", is_government | (is_applicant & owns_asset))
 rules.add_perm("outcomes.add_ipasset", is_staff_officer | is_applicant)
 rules.add_perm("outcomes.change_ipasset", is_staff_officer | (is_applicant & owns_asset))
@@ -77,3 +91,9 @@ rules.add_perm("outcomes.change_site", is_unverified & (is_staff_officer | (is_a
 rules.add_perm("outcomes.report_site", is_staff_officer | (is_applicant & of_own_organisation))
 rules.add_perm("outcomes.verify_site", (is_officer | is_department_officer | is_district_officer) & sees_its_projects)
 rules.add_perm("outcomes.view_site_history", is_government)
+rules.add_perm("outcomes.view_transfer", is_government | (is_applicant & of_own_organisation))
+rules.add_perm("outcomes.add_transfer", is_staff_officer | is_applicant)
+rules.add_perm("outcomes.change_transfer", is_unverified & (is_staff_officer | (is_applicant & of_own_organisation)))
+rules.add_perm("outcomes.add_transfer_receipt", is_staff_officer | (is_applicant & of_own_organisation))
+rules.add_perm("outcomes.verify_transfer", (is_officer | is_department_officer | is_district_officer)
+               & sees_transfer_projects)

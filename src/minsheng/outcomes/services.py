@@ -10,21 +10,24 @@ import hashlib
 import os
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.core import clock, workflow
+from minsheng.core import audit, clock, workflow
+from minsheng.core.money import too_large, wan
 from minsheng.core.permissions import allowed, require, user_of
 from minsheng.core.services import create_audited, update_audited
 from minsheng.outcomes import identifiers, numbers, queries
 from minsheng.outcomes import rules as _rules  # noqa: F401  (registers the permissions)
 from minsheng.outcomes import states as _states  # noqa: F401  (registers the transition tables)
-from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport
+from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport, Transfer, TransferReceipt
 
 CLAUSE = "M19"
 DUPLICATE = _("An IP asset of this kind with this number is already registered.")
@@ -270,7 +273,7 @@ def _clean_achievement(values: AchievementValues, organisation, *, keeps_file: b
     return out
 
 
-def _attach(achievement: Achievement, evidence: Evidence | None) -> None:
+def _attach(achievement: Achievement | Transfer, evidence: Evidence | None) -> None:
     if evidence is None:
         return
     upload = evidence.upload
@@ -312,7 +315,7 @@ def create_achievement(*, by, values: AchievementValues, evidence: Evidence | No
     return achievement
 
 
-def _discard(achievement: Achievement) -> None:
+def _discard(achievement: Achievement | Transfer) -> None:
     if achievement.evidence:
         achievement.evidence.storage.delete(achievement.evidence.name)
 
@@ -633,3 +636,242 @@ def unverify_site(site: DemonstrationSite, *, by, reason: str, seen: str | None 
         workflow.move(site, "unverify", by=by, reason=reason, seen=seen, verified_by=None, verified_at=None)
     site.refresh_from_db()
     return site
+
+
+# --- Transfers (M18) ---------------------------------------------------------------------------------------------
+#
+# A transfer concerns the organisation's own achievements only (an id changed in the POST is refused here, not
+# only in the form); its value is in 元, typed in 万元. A value above the whole budget envelope of the calls behind
+# it is most likely 元 typed in a 万元 field (core.money.too_large): the form warns and asks for a confirmation
+# before saving. Money received is dated on or after the contract date, is positive, and a total above the
+# contract value is warned the same way (running royalties can exceed a fixed fee, so it is not refused).
+
+TRANSFER_CLAUSE = "M18"
+PARTNER_CLAUSE = "M22"
+
+
+@dataclass
+class TransferValues:
+    kind: str
+    title: str
+    contract_on: object
+    value: Decimal | None
+    achievements: list = field(default_factory=list)
+    organisation: object = None
+    counterparty: object = None
+    counterparty_name: str = ""
+    counterparty_kind: str = ""
+    counterparty_region: str = Transfer.Region.MAINLAND
+    counterparty_contact: str = ""
+    link: str = ""
+    description: str = ""
+    confirm_value: bool = False
+
+
+def _transfer_clause(transfer: Transfer) -> str:
+    return f"{TRANSFER_CLAUSE}, {PARTNER_CLAUSE}" if transfer.abroad else TRANSFER_CLAUSE
+
+
+def _own_achievements(achievements, organisation) -> list[Achievement]:
+    """The achievements, read again, when every one is the organisation's; a clear refusal otherwise."""
+    pks = sorted({getattr(a, "pk", a) for a in achievements or []})
+    if not pks:
+        raise ValidationError({"achievements": [_("Choose the achievement or achievements transferred.")]})
+    rows = list(Achievement.objects.filter(pk__in=pks).select_related("organisation").order_by("pk"))
+    own = getattr(organisation, "pk", organisation)
+    foreign = [a for a in rows if a.organisation_id != own]
+    if foreign or len(rows) != len(pks):
+        raise ValidationError({"achievements": [
+            _("“%(title)s” is another organisation's achievement; a transfer concerns the transferring "
+              "organisation's own achievements only. Nothing was saved.")
+            % {"title": foreign[0].title if foreign else "?"}]}, code="foreign_achievement")
+    return rows
+
+
+def value_slip(value: Decimal, achievements) -> str | None:
+    """The 万元-slip warning for a contract value: above the whole envelope of the calls whose projects produced
+    the achievements (core.money.too_large), most likely 元 typed in a 万元 field."""
+    Call = apps.get_model("calls", "Call")
+    envelope = (Call.objects.filter(projects__achievements__in=achievements).distinct()
+                .order_by("-budget").values_list("budget", flat=True).first())
+    return too_large(value, envelope) if value and envelope else None
+
+
+def _clean_transfer(values: TransferValues, organisation) -> tuple[dict, list[Achievement]]:
+    errors: dict[str, list] = {}
+    out = {"kind": values.kind, "title": " ".join(str(values.title or "").split()),
+           "contract_on": values.contract_on, "value": values.value, "counterparty": values.counterparty,
+           "counterparty_name": " ".join(str(values.counterparty_name or "").split()),
+           "counterparty_kind": values.counterparty_kind or "",
+           "counterparty_region": values.counterparty_region or Transfer.Region.MAINLAND,
+           "counterparty_contact": " ".join(str(values.counterparty_contact or "").split()),
+           "link": (values.link or "").strip(), "description": (values.description or "").strip()}
+    if values.kind not in Transfer.Kind.values:
+        errors["kind"] = [_("Choose the kind of transfer.")]
+    if not out["title"]:
+        errors["title"] = [_("Give the contract's title.")]
+    if values.contract_on is None:
+        errors["contract_on"] = [_("Give the contract date.")]
+    elif values.contract_on > clock.today():
+        errors["contract_on"] = [_("A transfer is recorded once its contract is signed; the date is in the future.")]
+    if values.value is None:
+        errors["value"] = [_("Give the contract value in 万元 (0 for own production without a contract price).")]
+    elif values.value < 0:
+        errors["value"] = [_("A contract value cannot be negative: type it in 万元 without the minus sign.")]
+    if values.kind == Transfer.Kind.OWN_PRODUCTION:
+        out["counterparty"] = values.counterparty or organisation
+    if out["counterparty"] is not None:
+        if getattr(out["counterparty"], "pk", out["counterparty"]) == getattr(organisation, "pk", organisation) \
+                and values.kind != Transfer.Kind.OWN_PRODUCTION:
+            errors["counterparty"] = [_("The counterparty is the transferring organisation itself: choose “own "
+                                        "production” for that.")]
+        out["counterparty_name"] = out["counterparty_kind"] = ""
+        out["counterparty_region"] = Transfer.Region.MAINLAND
+    elif not out["counterparty_name"]:
+        errors["counterparty"] = [_("Choose the counterparty from the registry, or type its name.")]
+    elif not out["counterparty_kind"]:
+        errors["counterparty_kind"] = [_("Say what kind of organisation the counterparty is.")]
+    try:
+        achievements = _own_achievements(values.achievements, organisation)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        achievements = []
+    if "value" not in errors and achievements and not values.confirm_value:
+        message = value_slip(values.value, achievements)
+        if message:
+            errors["value"] = [message + " " + str(_("If the value is right, tick “the value is right” and save "
+                                                    "again."))]
+    if errors:
+        raise ValidationError(errors)
+    return out, achievements
+
+
+def create_transfer(*, by, values: TransferValues, evidence: Evidence | None = None) -> Transfer:
+    """Record a transfer of the organisation's own achievements, unverified (M18; M22 outside the mainland)."""
+    require(by, "outcomes.add_transfer")
+    organisation = values.organisation if allowed(by, "outcomes.choose_organisation") else by.organisation
+    if organisation is None:
+        raise ValidationError({"organisation": [_("Choose the organisation.")]})
+    fields, achievements = _clean_transfer(values, organisation)
+    transfer = Transfer(organisation=organisation, recorded_by=user_of(by), **fields)
+    _attach(transfer, evidence)
+    try:
+        with transaction.atomic():
+            create_audited(transfer, by=by, clause=_transfer_clause(transfer),
+                           many_to_many={"achievements": achievements})
+    except BaseException:
+        _discard(transfer)
+        raise
+    return transfer
+
+
+def update_transfer(transfer: Transfer, *, by, values: TransferValues,
+                    evidence: Evidence | None = None) -> Transfer:
+    """Correct a transfer while it is not verified (an officer takes a verification back first)."""
+    require(by, "outcomes.change_transfer", transfer)
+    with transaction.atomic():
+        locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        if locked.state != Transfer.State.UNVERIFIED:
+            raise ValidationError(_("This transfer has been verified, so it can no longer be changed; ask the "
+                                    "programme officer to take the verification back first."), code="verified")
+        fields, achievements = _clean_transfer(values, locked.organisation)
+        first = locked.receipts.order_by("received_on").values_list("received_on", flat=True).first()
+        if first and fields["contract_on"] and first < fields["contract_on"]:
+            raise ValidationError({"contract_on": [
+                _("Money was received on %(date)s, before this contract date; a contract is signed before the "
+                  "money comes in. Nothing was saved.") % {"date": first.isoformat()}]})
+        old_file = locked.evidence.name if evidence is not None and locked.evidence else ""
+        changes = {**fields, "achievements": achievements}
+        if evidence is not None:
+            _attach(locked, evidence)
+            changes.update(evidence=locked.evidence.name, evidence_name=locked.evidence_name,
+                           evidence_type=locked.evidence_type, evidence_size=locked.evidence_size,
+                           evidence_sha256=locked.evidence_sha256)
+        locked.counterparty_region = fields["counterparty_region"]
+        try:
+            with transaction.atomic():
+                update_audited(locked, by=by, changes=changes, clause=_transfer_clause(locked))
+        except BaseException:
+            if evidence is not None:
+                _discard(locked)
+            raise
+        if old_file:
+            storage = locked.evidence.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
+    transfer.refresh_from_db()
+    return transfer
+
+
+def received_total(transfer: Transfer) -> Decimal:
+    return transfer.receipts.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+
+def add_receipt(transfer: Transfer, *, by, amount: Decimal | None, received_on, confirm_over: bool = False
+                ) -> TransferReceipt:
+    """Record money actually received under the contract (M18): positive, dated on or after the contract date
+    and not in the future; a total above the contract value is warned and needs a confirmation."""
+    require(by, "outcomes.add_transfer_receipt", transfer)
+    errors: dict[str, list] = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = [_("Give the amount received in 万元, above zero.")]
+    if received_on is None:
+        errors["received_on"] = [_("Give the date the money was received.")]
+    elif received_on > clock.today():
+        errors["received_on"] = [_("Money is recorded once it is received; the date is in the future.")]
+    elif received_on < transfer.contract_on:
+        errors["received_on"] = [_("The money cannot have been received on %(date)s, before the contract date "
+                                   "%(contract)s. Nothing was recorded.")
+                                 % {"date": received_on.isoformat(), "contract": transfer.contract_on.isoformat()}]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        total = received_total(locked) + amount
+        if total > locked.value and not confirm_over:
+            raise ValidationError({"amount": [
+                _("With this amount, %(total)s 万元 would be received, more than the contract value of %(value)s "
+                  "万元. Amounts are typed in 万元: did you type yuan? If royalties or later payments really "
+                  "exceed the contract value, tick “the amount is right” and save again.")
+                % {"total": wan(total, exact=True), "value": wan(locked.value, exact=True)}]}, code="over")
+        receipt = TransferReceipt.objects.create(transfer=locked, year=received_on.year, amount=amount,
+                                                 received_on=received_on, recorded_by=user_of(by),
+                                                 recorded_at=clock.now())
+        audit.record(action="outcomes.transfer.receive", by=by, target=locked,
+                     new={"amount": str(amount), "received_on": received_on.isoformat(), "total": str(total)},
+                     clause=TRANSFER_CLAUSE)
+    return receipt
+
+
+NOT_THEIR_TRANSFER = _("You cannot see the projects of %(organisation)s behind this transfer's achievements, so you "
+                       "cannot verify it. Nothing was changed.")
+
+
+def _may_verify_transfer(transfer: Transfer, by) -> None:
+    if not allowed(by, "outcomes.verify_transfer", transfer):
+        if by is not None and getattr(by, "is_authenticated", False) and allowed(by, "outcomes.view_transfer",
+                                                                                 transfer):
+            raise PermissionDenied(NOT_THEIR_TRANSFER % {"organisation": transfer.organisation.name_zh})
+        raise PermissionDenied(_("You may not do this."))
+
+
+def verify_transfer(transfer: Transfer, *, by, seen: str | None = None) -> Transfer:
+    """An officer who can see the projects behind the achievements vouches for the contract (M18): from now on
+    the transfer counts in the transfer rate."""
+    _may_verify_transfer(transfer, by)
+    with transaction.atomic():
+        workflow.move(transfer, "verify", by=by, seen=seen, clause=_transfer_clause(transfer),
+                      verified_by=user_of(by), verified_at=clock.now())
+    transfer.refresh_from_db()
+    return transfer
+
+
+def unverify_transfer(transfer: Transfer, *, by, reason: str, seen: str | None = None) -> Transfer:
+    _may_verify_transfer(transfer, by)
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the verification is taken back.")]})
+    with transaction.atomic():
+        workflow.move(transfer, "unverify", by=by, reason=reason, seen=seen, clause=_transfer_clause(transfer),
+                      verified_by=None, verified_at=None)
+    transfer.refresh_from_db()
+    return transfer

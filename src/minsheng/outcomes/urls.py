@@ -3,7 +3,7 @@ achievements (成果, M18) of funded projects, verified by officers."""
 
 from django.urls import path
 
-from minsheng.outcomes import views
+from minsheng.outcomes import transfer_views, views
 
 app_name = "outcomes"
 
@@ -33,4 +33,15 @@ urlpatterns = [
     path("sites/<int:pk>/unverify/", views.site_unverify, name="site_unverify"),
     path("sites/<int:pk>/evidence/", views.site_evidence, name="site_evidence"),
     path("sites/<int:pk>/reports/<int:report>/evidence/", views.site_report_evidence, name="site_report_evidence"),
+    path("transfers/", transfer_views.transfer_list, name="transfers"),
+    path("transfers/export/", transfer_views.transfer_export, name="transfer_export"),
+    path("transfers/new/", transfer_views.transfer_create, name="transfer_create"),
+    path("transfers/<int:pk>/", transfer_views.transfer_detail, name="transfer_detail"),
+    path("transfers/<int:pk>/edit/", transfer_views.transfer_edit, name="transfer_edit"),
+    path("transfers/<int:pk>/receipts/", transfer_views.transfer_receipt, name="transfer_receipt"),
+    path("transfers/<int:pk>/verify/", transfer_views.transfer_verify, name="transfer_verify"),
+    path("transfers/<int:pk>/unverify/", transfer_views.transfer_unverify, name="transfer_unverify"),
+    path("transfers/<int:pk>/evidence/", transfer_views.transfer_evidence, name="transfer_evidence"),
+    path("transfer-rate/", transfer_views.rate_overview, name="transfer_rate"),
+    path("domains/<str:code>/", transfer_views.domain_page, name="domain"),
 ]

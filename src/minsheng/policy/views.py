@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from minsheng.policy import queries
+from minsheng.policy import indicators, queries
 
 
 def _english() -> bool:
@@ -20,6 +20,7 @@ def index(request):
         "version": version,
         "parts": parts,
         "measure_count": sum(len(items) for _part, _label, items in parts),
+        "domains": queries.domains(),
         "english": _english(),
     })
 
@@ -34,6 +35,7 @@ def clause_detail(request, code: str):
         "clause": item,
         "version": item.version,
         "citing": queries.citing(item.code),
+        "indicators": indicators.for_clause(item.code),
         "previous": before,
         "next": after,
         "english": _english(),

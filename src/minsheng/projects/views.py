@@ -18,6 +18,7 @@ from minsheng.contracts import queries as contracts
 from minsheng.core import clock
 from minsheng.core.permissions import allowed, permission_required
 from minsheng.core.uploads import ACCEPT
+from minsheng.outcomes.queries import transfers_of
 from minsheng.projects import changes as change_rules
 from minsheng.projects import queries, services, states, timeline
 from minsheng.projects.forms import CHANGE_FORMS, ChangeDecisionForm, CitationsForm, DecisionForm, MidtermForm
@@ -81,6 +82,8 @@ def _reports_page(request, project, *, midterm_form=None, status=200):
         "changes": _change_rows(queries.changes_for(user).filter(project=project)),
         "can_request_change": book is not None and allowed(user, "projects.request_change", project),
         **termination_context(user, project),
+        "project_transfers": transfers_of(project, user),
+        "may_open_transfers": allowed(user, "outcomes.view_transfer"),
     }, status=status)
 
 
