@@ -137,15 +137,18 @@ def flag_text(flag: scoring.Flag) -> str:
 
 
 def bonuses_of(applications) -> dict[int, list[scoring.Bonus]]:
-    """Priority bonuses from the latest round of each application's formal check, each with its clause."""
+    """Priority bonuses from the latest round of each application's formal check, each with its clause.
+    `applications`: applications or their primary keys (a queryset of them is one subquery)."""
     latest = dict(RuleResult.objects.filter(application__in=applications).values("application_id")
                   .annotate(last=Max("round")).values_list("application_id", "last"))
+    english = translation_en()
     out: dict[int, list[scoring.Bonus]] = {}
-    for r in (RuleResult.objects.filter(application__in=applications, passed=True, bonus__gt=0)
-              .select_related("rule__template").order_by("rule__order", "pk")):
-        if r.round == latest.get(r.application_id):
-            reason = r.explanation_en if (translation_en()) else r.explanation_zh
-            out.setdefault(r.application_id, []).append(scoring.Bonus(r.clause_code, float(r.bonus), reason))
+    for app_id, rnd, clause, bonus, zh, en in (
+            RuleResult.objects.filter(application__in=applications, passed=True, bonus__gt=0)
+            .order_by("rule__order", "pk")
+            .values_list("application_id", "round", "clause_code", "bonus", "explanation_zh", "explanation_en")):
+        if rnd == latest.get(app_id):
+            out.setdefault(app_id, []).append(scoring.Bonus(clause, float(bonus), en if english else zh))
     return out
 
 
@@ -155,25 +158,44 @@ def translation_en() -> bool:
     return (get_language() or "").startswith("en")
 
 
+def _rubric(call) -> list[scoring.Criterion]:
+    return [scoring.Criterion(str(c.pk), float(c.weight), c.scale_min, c.scale_max) for c in criteria(call)]
+
+
+def ranking_result(call) -> tuple[list[scoring.ProposalResult], scoring.Ranking]:
+    """The call's ranking from the submitted reviews' numbers alone, without a model instance per review: the
+    results of the applications that passed the formal check, in rank order (unranked last), and the round.
+
+    The normalisation needs every review of each reviewer, so the ranking is computed over the whole call in
+    Python (review/scoring.py), from four columns per review; a page shows a slice of it."""
+    from minsheng.applications.models import Application
+
+    rubric = _rubric(call)
+    if not rubric:
+        return [], scoring.Ranking([], {}, 0.0, 0.0)
+    passed = Application.objects.filter(call=call, state=Application.State.PASSED)
+    proposals = list(passed.order_by("number").values_list("pk", flat=True))
+    reviews = [scoring.Review(pk, app_id, expert_id, scores) for pk, app_id, expert_id, scores in
+               Review.objects.filter(assignment__application__call=call, state=Review.State.SUBMITTED)
+               .order_by("pk").values_list("pk", "assignment__application_id", "assignment__expert_id", "scores")
+               if _fits(scores, rubric)]   # a review that no longer fits the rubric is not valid
+    result = scoring.rank(reviews, rubric, proposals=proposals, bonuses=bonuses_of(passed))
+    shown = set(proposals)
+    return [p for p in result.proposals if p.proposal in shown], result
+
+
 def ranking(call) -> tuple[list[RankingRow], scoring.Ranking]:
-    """The call's ranking over submitted reviews; applications without any valid review come last, unranked."""
+    """The call's ranking over submitted reviews with each row's application and reviews (the export, the panel,
+    the API); applications without any valid review come last, unranked."""
     from minsheng.review.assignment import applications_of
 
-    applications = applications_of(call)
-    rubric = [scoring.Criterion(str(c.pk), float(c.weight), c.scale_min, c.scale_max) for c in criteria(call)]
-    submitted = list(Review.objects.filter(assignment__application__call=call, state=Review.State.SUBMITTED)
-                     .select_related("assignment__expert__person").order_by("pk"))
-    # A review that no longer fits the rubric (a criterion added after it was submitted) is not valid.
-    submitted = [r for r in submitted if _fits(r.scores, rubric)]
-    by_pk = {r.pk: r for r in submitted}
-    result = scoring.rank(
-        [scoring.Review(r.pk, r.assignment.application_id, r.assignment.expert_id, r.scores) for r in submitted],
-        rubric, proposals=[a.pk for a in applications], bonuses=bonuses_of(applications)) if rubric else \
-        scoring.Ranking([], {}, 0.0, 0.0)
-    apps = {a.pk: a for a in applications}
+    results, ranked = ranking_result(call)
+    apps = {a.pk: a for a in applications_of(call)}
+    by_pk = {r.pk: r for r in Review.objects.filter(assignment__application__call=call, state=Review.State.SUBMITTED)
+             .select_related("assignment__expert__person")}
     rows = [RankingRow(apps[p.proposal], p, [by_pk[s.review] for s in p.reviews])
-            for p in result.proposals if p.proposal in apps]
-    return rows, result
+            for p in results if p.proposal in apps]
+    return rows, ranked
 
 
 def _fits(scores: dict, rubric: list) -> bool:
