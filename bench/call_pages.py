@@ -117,8 +117,8 @@ def build(n: int, rng: random.Random):
         words = ["科技", "智能", "生物", "医疗", "材料", "电子", "健康", "信息"]
         Organisation.objects.bulk_create([
             Organisation(credit_code=make_credit_code(rng),
-                         name_zh=f"深圳{rng.choice(words)}{rng.choice(words)}单位{i:05d}", kind="enterprise", state="verified", address=f"深圳市科技路{i}号",
-                         district=rng.choice(districts))
+                         name_zh=f"深圳{rng.choice(words)}{rng.choice(words)}单位{i:05d}", kind="enterprise",
+                         state="verified", address=f"深圳市科技路{i}号", district=rng.choice(districts))
             for i in range(total + n_experts)], batch_size=500)
         organisations = list(Organisation.objects.order_by("pk"))
         applicant = User.objects.create_user("bench_applicant", "applicant@example.cn", role="applicant",
