@@ -34,7 +34,7 @@ def _flag_choices() -> list[tuple[str, str]]:
 
 
 RANKING = listing.Listing(
-    kind="review.ranking", search=(), default_sort="rank",
+    kind="review.ranking", search=(), default_sort="rank", facet="flag",
     filters=(listing.Filter("flag", _lazy("flag"), "", _flag_choices),),
     sorts={"rank": (), "number": (), "reviews": (), "weighted": (), "normalised": (), "final": ()})
 COLUMNS = (listing.Column(_lazy("Rank"), "rank"), listing.Column(_lazy("Application"), "number"),
