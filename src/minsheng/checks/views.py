@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from minsheng.applications.models import Application
@@ -40,8 +40,10 @@ def call_list(request):
 
 
 PAGE_SIZE = 50
-COLUMNS = (listing.Column(_lazy("Application number"), "number"), listing.Column(_lazy("Project title")),
-           listing.Column(_lazy("Applicant organisation"), "organisation"), listing.Column(_lazy("State"), "state"))
+COLUMNS = (listing.Column(gettext_lazy("Application number"), "number"),
+           listing.Column(gettext_lazy("Project title")),
+           listing.Column(gettext_lazy("Applicant organisation"), "organisation"),
+           listing.Column(gettext_lazy("State"), "state"))
 
 
 def _rules(call) -> list:

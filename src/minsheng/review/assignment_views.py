@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from minsheng.applications.models import Application
@@ -46,11 +46,13 @@ class PairState(listing.Filter):
 
 ASSIGNMENT = listing.Listing(
     kind="review.assignment", search=("number", "title"), default_sort="number",
-    filters=(listing.Filter("short", _lazy("Fewer reviewers than needed"), "short", listing.yes_no, boolean=True),
-             PairState("pair", _lazy("With a pair that is"), "", listing.choices_of(Assignment.State))),
+    filters=(listing.Filter("short", gettext_lazy("Fewer reviewers than needed"), "short", listing.yes_no,
+                            boolean=True),
+             PairState("pair", gettext_lazy("With a pair that is"), "", listing.choices_of(Assignment.State))),
     sorts={"number": ("number",), "reviewers": ("reviewers", "number"), "affinity": ("affinity", "number")})
-COLUMNS = (listing.Column(_lazy("Application"), "number"), listing.Column(_lazy("Reviewers"), "reviewers"),
-           listing.Column(_lazy("Affinity"), "affinity"))
+COLUMNS = (listing.Column(gettext_lazy("Application"), "number"),
+           listing.Column(gettext_lazy("Reviewers"), "reviewers"),
+           listing.Column(gettext_lazy("Affinity"), "affinity"))
 PAGE_SIZE = 50
 
 

@@ -4,7 +4,7 @@ Officers only: reviewer names appear here and nowhere an applicant can reach."""
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from minsheng.applications.models import Application
@@ -35,12 +35,16 @@ def _flag_choices() -> list[tuple[str, str]]:
 
 RANKING = listing.Listing(
     kind="review.ranking", search=(), default_sort="rank", facet="flag",
-    filters=(listing.Filter("flag", _lazy("flag"), "", _flag_choices),),
+    filters=(listing.Filter("flag", gettext_lazy("flag"), "", _flag_choices),),
     sorts={"rank": (), "number": (), "reviews": (), "weighted": (), "normalised": (), "final": ()})
-COLUMNS = (listing.Column(_lazy("Rank"), "rank"), listing.Column(_lazy("Application"), "number"),
-           listing.Column(_lazy("Valid reviews"), "reviews"), listing.Column(_lazy("Raw weighted mean"), "weighted"),
-           listing.Column(_lazy("Normalised mean"), "normalised"), listing.Column(_lazy("Priority bonuses")),
-           listing.Column(_lazy("Final score"), "final"), listing.Column(_lazy("Flags")))
+COLUMNS = (listing.Column(gettext_lazy("Rank"), "rank"),
+           listing.Column(gettext_lazy("Application"), "number"),
+           listing.Column(gettext_lazy("Valid reviews"), "reviews"),
+           listing.Column(gettext_lazy("Raw weighted mean"), "weighted"),
+           listing.Column(gettext_lazy("Normalised mean"), "normalised"),
+           listing.Column(gettext_lazy("Priority bonuses")),
+           listing.Column(gettext_lazy("Final score"), "final"),
+           listing.Column(gettext_lazy("Flags")))
 BIN = 10     # points per bar of the score distribution
 
 
