@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, FloatField, Func, Max
+from django.db.models import F, FloatField, Func, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -139,16 +139,14 @@ def flag_text(flag: scoring.Flag) -> str:
 def bonuses_of(applications) -> dict[int, list[scoring.Bonus]]:
     """Priority bonuses from the latest round of each application's formal check, each with its clause.
     `applications`: applications or their primary keys (a queryset of them is one subquery)."""
-    latest = dict(RuleResult.objects.filter(application__in=applications).values("application_id")
-                  .annotate(last=Max("round")).values_list("application_id", "last"))
+    last = RuleResult.objects.filter(application=OuterRef("application")).order_by("-round").values("round")[:1]
     english = translation_en()
     out: dict[int, list[scoring.Bonus]] = {}
-    for app_id, rnd, clause, bonus, zh, en in (
-            RuleResult.objects.filter(application__in=applications, passed=True, bonus__gt=0)
+    for app_id, clause, bonus, zh, en in (
+            RuleResult.objects.filter(application__in=applications, passed=True, bonus__gt=0, round=Subquery(last))
             .order_by("rule__order", "pk")
-            .values_list("application_id", "round", "clause_code", "bonus", "explanation_zh", "explanation_en")):
-        if rnd == latest.get(app_id):
-            out.setdefault(app_id, []).append(scoring.Bonus(clause, float(bonus), en if english else zh))
+            .values_list("application_id", "clause_code", "bonus", "explanation_zh", "explanation_en")):
+        out.setdefault(app_id, []).append(scoring.Bonus(clause, float(bonus), en if english else zh))
     return out
 
 
