@@ -5,16 +5,20 @@ rules.py, writes from services.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from minsheng.applications.models import Application
 from minsheng.checks import queries, services
 from minsheng.checks import rules as check_rules  # noqa: F401  (registers the permissions)
 from minsheng.checks.forms import CommentForm, DecisionForm
+from minsheng.checks.models import CheckDecision
+from minsheng.core import listing
 from minsheng.core.exports import export_response
 from minsheng.core.permissions import require
 from minsheng.core.workflow import TransitionRefused
@@ -35,29 +39,40 @@ def call_list(request):
     return render(request, "checks/call_list.html", {"calls": calls})
 
 
-def _filters(request, call):
-    state = request.GET.get("state", "")
-    state = state if state in Application.State.values else ""
-    rule = request.GET.get("rule", "")
-    rule = int(rule) if rule.isdigit() and call.rules.filter(pk=int(rule)).exists() else None
-    return state, rule
+PAGE_SIZE = 50
+COLUMNS = (listing.Column(gettext_lazy("Application number"), "number"),
+           listing.Column(gettext_lazy("Project title")),
+           listing.Column(gettext_lazy("Applicant organisation"), "organisation"),
+           listing.Column(gettext_lazy("State"), "state"))
+
+
+def _rules(call) -> list:
+    return list(call.rules.select_related("template").order_by("order", "pk"))
 
 
 @require_safe
 @login_required
 def call_table(request, pk: int):
+    """The counts per state and failed rule over the whole call (aggregates in the database), and one page of the
+    applications, searched, filtered and sorted on the server: the page does not grow with the call."""
     require(request.user, VIEW)
     call = get_object_or_404(queries.calls_for(request.user), pk=pk)
-    state, rule = _filters(request, call)
-    rows, by_state, by_rule = queries.call_table(request.user, call, state=state, failing_rule=rule)
-    rules = list(call.rules.select_related("template").order_by("order", "pk"))
+    rules = _rules(call)
+    state = listing.parse(queries.check_listing(rules), request.GET)
+    by_state, by_rule = queries.call_counts(request.user, call)
+    state.counts = by_state             # the state select shows the whole call's counts, as the chart does
+    page_obj = listing.page_of(request, listing.apply(queries.call_rows(request.user, call), state), size=PAGE_SIZE)
+    results = queries.latest_results(page_obj.object_list)
+    states = [s for s in Application.State if s != Application.State.DRAFT]
     top = max([*by_state.values(), *by_rule.values(), 1])
-    chart_states = [(s, by_state.get(s.value, 0), top) for s in Application.State if s != Application.State.DRAFT]
-    chart_rules = [(r, by_rule.get(r.pk, 0), top) for r in rules]
     return render(request, "checks/call_table.html", {
-        "call": call, "rows": [(a, [per_rule.get(r.pk) for r in rules]) for a, per_rule in rows], "rules": rules,
-        "state": state, "rule": rule, "states": [s for s in Application.State if s != Application.State.DRAFT],
-        "chart_states": chart_states, "chart_rules": chart_rules, "top": top,
+        "call": call, "page_obj": page_obj, "rules": rules, "state": state,
+        "rows": [(a, [results.get(a.pk, {}).get(r.pk) for r in rules]) for a in page_obj.object_list],
+        "filters": listing.filter_widgets(state), "states": states,
+        "columns": listing.column_links(COLUMNS, state),
+        "chart_states": [(s, by_state.get(s.value, 0)) for s in states],
+        "chart_rules": [(r, by_rule.get(r.pk, 0)) for r in rules], "top": top,
+        "export_url": listing.with_parameters(request, reverse("checks:call_export", args=[call.pk])),
         "can_decide": request.user.has_perm(DECIDE),
         "waiting": by_state.get(Application.State.SUBMITTED, 0),
     })
@@ -76,18 +91,23 @@ def _yes_no(result):
 @require_safe
 @login_required
 def call_export(request, pk: int):
+    """Every application the page's search and filters leave, not only one page of them."""
     require(request.user, VIEW)
     call = get_object_or_404(queries.calls_for(request.user), pk=pk)
-    state, rule = _filters(request, call)
-    rules = list(call.rules.select_related("template").order_by("order", "pk"))
+    rules = _rules(call)
+    state = listing.parse(queries.check_listing(rules), request.GET)
     headers = [_("Application number"), _("Project title"), _("Applicant organisation"),
                _("Unified social credit code"), _("Project lead"), _("State"), _("Submitted at"), _("Round"),
                *[f"{r.template.clause_code} {r.template.name}" for r in rules],
                _("Failed rules"), _("Priority bonus"), _("Decision"), _("Reason"), _("Correction deadline")]
 
     def lines():
-        rows, _by_state, _by_rule = queries.call_table(request.user, call, state=state, failing_rule=rule)
-        for application, per_rule in rows:
+        applications = (listing.apply(queries.applications_for(request.user).filter(call=call), state)
+                        .prefetch_related(Prefetch("check_decisions",
+                                                   queryset=CheckDecision.objects.select_related("decided_by"))))
+        table = queries.latest_results(applications)
+        for application in applications:
+            per_rule = table.get(application.pk, {})
             results = [per_rule.get(r.pk) for r in rules]
             shown = [r for r in results if r is not None]
             decision = next(iter(application.check_decisions.all()), None)
@@ -103,7 +123,7 @@ def call_export(request, pk: int):
     return export_response(
         request, group="checks.export", action="applications.application.export",
         filename=f"formal-check-{call.code}", title=_("Formal check"), headers=headers, rows=lines, target=call,
-        details={"state": state, "rule": rule}, reason=_("Formal check export"), clause="M17")
+        details=state.active, reason=_("Formal check export"), clause="M17")
 
 
 def _when(value):

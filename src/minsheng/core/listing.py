@@ -15,7 +15,7 @@ The page renders `core/list.html` with the context `page_context` builds, and th
 with `list_parameters`.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -215,8 +215,9 @@ def with_parameters(request, url: str) -> str:
     return url + (f"?{query}" if query else "")
 
 
-def page_of(request, queryset: QuerySet) -> Page:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def page_of(request, queryset: QuerySet | Sequence, size: int = PAGE_SIZE) -> Page:
+    """The requested page of a queryset, or of a list ranked in Python (a call's ranking)."""
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def page_context(request, page: ListPage, queryset: QuerySet, state: ListState, *, export_url: str) -> dict:

@@ -10,6 +10,7 @@ completed are kept as fixed pairs; a declined or expired pair is forbidden; prop
 """
 
 import logging
+from collections import Counter
 from datetime import timedelta
 
 import numpy as np
@@ -17,8 +18,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Floor, Least
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -309,25 +323,39 @@ def replace_overdue(call, *, by) -> int:
 
 # --- Quality of the current assignment, for the officer's page --------------------------------------
 
+def assignment_rows(call) -> QuerySet[Application]:
+    """The call's applications that passed the formal check, each with `reviewers` (its live pairs), `affinity`
+    (their sum) and `short` (fewer reviewers than the call asks), computed in the database."""
+    live = Assignment.objects.filter(application=OuterRef("pk"), state__in=LIVE).order_by().values("application")
+    return (Application.objects.filter(call=call, state=Application.State.PASSED)
+            .annotate(reviewers=Coalesce(Subquery(live.annotate(n=Count("pk")).values("n")), 0),
+                      affinity=Coalesce(Subquery(live.annotate(t=Sum("affinity")).values("t")), 0.0))
+            .annotate(short=ExpressionWrapper(Q(reviewers__lt=call.reviewers_per_proposal),
+                                              output_field=BooleanField())))
+
+
+BANDS = 10     # bars of the affinity chart
+
+
 def quality(call) -> dict:
-    """Per application its live pairs and affinity; per expert its load; the histogram of loads."""
-    applications = applications_of(call)
-    live = list(Assignment.objects.filter(application__call=call, state__in=LIVE)
-                .select_related("expert__person", "expert__person__organisation"))
-    by_app: dict[int, list[Assignment]] = {a.pk: [] for a in applications}
-    loads: dict[int, int] = {}
-    for a in live:
-        by_app.setdefault(a.application_id, []).append(a)
-        loads[a.expert_id] = loads.get(a.expert_id, 0) + 1
+    """The assignment's quality from aggregates in the database: total and worst affinity per application, how
+    many applications are short of reviewers, pairs per state, the histogram of experts' loads and the number of
+    applications per band of affinity. Its cost does not grow with the rows it counts."""
+    rows = assignment_rows(call)
+    totals = rows.aggregate(total=Sum("affinity"), worst=Min("affinity"), applications=Count("pk"),
+                            short=Count("pk", filter=Q(reviewers__lt=call.reviewers_per_proposal)))
+    live = Assignment.objects.filter(application__call=call, state__in=LIVE)
+    per_expert = list(live.order_by().values("expert_id").annotate(n=Count("pk")).values_list("n", flat=True))
+    loads = Counter(per_expert)
     experts = queries.active_experts().count()
-    histogram: dict[int, int] = {}
-    for n in loads.values():
-        histogram[n] = histogram.get(n, 0) + 1
-    histogram[0] = max(experts - len(loads), 0)
-    rows = [{"application": app, "pairs": by_app.get(app.pk, []),
-             "total": sum(p.affinity for p in by_app.get(app.pk, [])),
-             "short": len(by_app.get(app.pk, [])) < call.reviewers_per_proposal} for app in applications]
-    return {"rows": rows, "histogram": sorted(histogram.items()),
-            "total": sum(r["total"] for r in rows),
-            "worst": min((r["total"] for r in rows), default=0),
-            "proposed": sum(1 for a in live if a.state == S.PROPOSED)}
+    loads[0] = max(experts - len(per_expert), 0)
+    pairs = dict(Assignment.objects.filter(application__call=call).order_by().values_list("state")
+                 .annotate(n=Count("pk")))
+    width = max(call.reviewers_per_proposal, 1) / BANDS     # a pair's affinity is between 0 and 1
+    band = Least(Cast(Floor(F("affinity") / width), IntegerField()), Value(BANDS - 1))
+    bands = {int(b): n for b, n in rows.annotate(band=band).order_by().values_list("band").annotate(n=Count("pk"))}
+    return {"histogram": sorted(loads.items()), "total": totals["total"] or 0.0, "worst": totals["worst"] or 0.0,
+            "applications": totals["applications"], "short": totals["short"], "pairs": pairs, "experts": experts,
+            "proposed": pairs.get(S.PROPOSED, 0),
+            "distribution": [[f"{band * width:.1f}–{(band + 1) * width:.1f}", bands.get(band, 0)]
+                             for band in range(BANDS)]}

@@ -1,15 +1,20 @@
 """The officer's assignment pages and the expert's invitations (M17). Thin: writes in assignment.py."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from minsheng.applications.models import Application
 from minsheng.calls.models import STABLE_SUPPORT, Call
+from minsheng.core import listing
 from minsheng.review import assignment as service
 from minsheng.review import queries, reviewing
 from minsheng.review.models import Assignment, ExpertProfile, PanelMember
@@ -31,19 +36,61 @@ def _call(pk: int) -> Call:
     return get_object_or_404(Call, pk=pk)
 
 
+@dataclass(frozen=True)
+class PairState(listing.Filter):
+    """The applications with a pair in the chosen state (a declined invitation, a proposal not yet published …)."""
+
+    def condition(self, value: str) -> Q:
+        return Q(pk__in=Assignment.objects.filter(state=value).values("application_id"))
+
+
+ASSIGNMENT = listing.Listing(
+    kind="review.assignment", search=("number", "title"), default_sort="number",
+    filters=(listing.Filter("short", gettext_lazy("Fewer reviewers than needed"), "short", listing.yes_no,
+                            boolean=True),
+             PairState("pair", gettext_lazy("With a pair that is"), "", listing.choices_of(Assignment.State))),
+    sorts={"number": ("number",), "reviewers": ("reviewers", "number"), "affinity": ("affinity", "number")})
+COLUMNS = (listing.Column(gettext_lazy("Application"), "number"),
+           listing.Column(gettext_lazy("Reviewers"), "reviewers"),
+           listing.Column(gettext_lazy("Affinity"), "affinity"))
+PAGE_SIZE = 50
+
+
 @require_safe
 @permission("review.assign")
 def call_assignment(request, call_pk: int):
+    """The quality of the assignment from aggregates over the whole call, and one page of the applications with
+    their reviewers, searched, filtered and sorted on the server: the page does not grow with the call."""
     call = _call(call_pk)
     quality = service.quality(call)
-    run = service.latest_run(call)
-    experts = list(queries.active_experts())
+    state = listing.parse(ASSIGNMENT, request.GET)
+    page_obj = listing.page_of(request, listing.apply(service.assignment_rows(call), state), size=PAGE_SIZE)
+    pairs: dict[int, list[Assignment]] = {}
+    for pair in (Assignment.objects.filter(application__in=[a.pk for a in page_obj.object_list],
+                                           state__in=service.LIVE)
+                 .select_related("expert__person__organisation").order_by("application_id", "pk")):
+        pairs.setdefault(pair.application_id, []).append(pair)
+    rows = [{"application": a, "pairs": pairs.get(a.pk, []), "total": a.affinity, "short": a.short}
+            for a in page_obj.object_list]
+    swappable = any(p.state == Assignment.State.PROPOSED for row in rows for p in row["pairs"])
     return render(request, "review/assignment.html", {
-        "call": call, "quality": quality, "run": run, "experts": experts,
+        "call": call, "quality": quality, "run": service.latest_run(call), "rows": rows, "page_obj": page_obj,
+        "state": state, "filters": listing.filter_widgets(state), "columns": listing.column_links(COLUMNS, state),
+        # one list of experts for the page's swap buttons, only when a pair on the page can be swapped
+        "experts": list(queries.active_experts().prefetch_related(None).values_list("pk", "person__name"))
+        if swappable else [],
+        "pair_counts": [(s.value, s.label, quality["pairs"][s.value]) for s in Assignment.State
+                        if quality["pairs"].get(s.value)],
         "k": call.reviewers_per_proposal, "overdue": service.overdue(call).count(),
-        "chart": {"histogram": [[n, c] for n, c in quality["histogram"]],
-                  "per_application": [[r["application"].number, r["total"]] for r in quality["rows"]]},
+        "chart": {"histogram": [[n, c] for n, c in quality["histogram"]], "distribution": quality["distribution"]},
     })
+
+
+def _back(request, call: Call):
+    """The assignment page as the officer left it (the page, filters and sort of the address it posted from)."""
+    url = reverse("review:call_assignment", kwargs={"call_pk": call.pk})
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def _act(request, call_pk: int, action) -> object:
@@ -82,7 +129,7 @@ def swap(request, call_pk: int, pk: int):
     elif _act(request, call_pk, lambda: service.swap(pair, expert, by=request.user)) is not None:
         messages.success(request, _("%(name)s now reviews %(number)s.") % {"name": expert.person.name,
                                                                            "number": pair.application.number})
-    return redirect("review:call_assignment", call_pk=call.pk)
+    return _back(request, call)
 
 
 @require_POST

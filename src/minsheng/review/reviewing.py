@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, FloatField, Func, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -137,15 +137,16 @@ def flag_text(flag: scoring.Flag) -> str:
 
 
 def bonuses_of(applications) -> dict[int, list[scoring.Bonus]]:
-    """Priority bonuses from the latest round of each application's formal check, each with its clause."""
-    latest = dict(RuleResult.objects.filter(application__in=applications).values("application_id")
-                  .annotate(last=Max("round")).values_list("application_id", "last"))
+    """Priority bonuses from the latest round of each application's formal check, each with its clause.
+    `applications`: applications or their primary keys (a queryset of them is one subquery)."""
+    last = RuleResult.objects.filter(application=OuterRef("application")).order_by("-round").values("round")[:1]
+    english = translation_en()
     out: dict[int, list[scoring.Bonus]] = {}
-    for r in (RuleResult.objects.filter(application__in=applications, passed=True, bonus__gt=0)
-              .select_related("rule__template").order_by("rule__order", "pk")):
-        if r.round == latest.get(r.application_id):
-            reason = r.explanation_en if (translation_en()) else r.explanation_zh
-            out.setdefault(r.application_id, []).append(scoring.Bonus(r.clause_code, float(r.bonus), reason))
+    for app_id, clause, bonus, zh, en in (
+            RuleResult.objects.filter(application__in=applications, passed=True, bonus__gt=0, round=Subquery(last))
+            .order_by("rule__order", "pk")
+            .values_list("application_id", "clause_code", "bonus", "explanation_zh", "explanation_en")):
+        out.setdefault(app_id, []).append(scoring.Bonus(clause, float(bonus), en if english else zh))
     return out
 
 
@@ -155,30 +156,67 @@ def translation_en() -> bool:
     return (get_language() or "").startswith("en")
 
 
+class ScoreOf(Func):
+    """One criterion's score in a review's `scores` (keyed by the criterion's primary key as text), as a number,
+    read by the database: the ranking reads thousands of reviews without decoding their JSON in Python."""
+
+    output_field = FloatField()
+
+    def __init__(self, key: str):
+        super().__init__(F("scores"))
+        self.key = key
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(JSON_EXTRACT({sql}, %s) AS REAL)", [*params, f'$."{self.key}"']
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) ->> %s)::double precision", [*params, self.key]
+
+
+def _rubric(call) -> list[scoring.Criterion]:
+    return [scoring.Criterion(str(c.pk), float(c.weight), c.scale_min, c.scale_max) for c in criteria(call)]
+
+
+def ranking_result(call) -> tuple[list[scoring.ProposalResult], scoring.Ranking]:
+    """The call's ranking from the submitted reviews' numbers alone, without a model instance per review: the
+    results of the applications that passed the formal check, in rank order (unranked last), and the round.
+
+    The normalisation needs every review of each reviewer, so the ranking is computed over the whole call in
+    Python (review/scoring.py), from four columns per review; a page shows a slice of it."""
+    from minsheng.applications.models import Application
+
+    rubric = _rubric(call)
+    if not rubric:
+        return [], scoring.Ranking([], {}, 0.0, 0.0)
+    passed = Application.objects.filter(call=call, state=Application.State.PASSED)
+    proposals = list(passed.order_by("number").values_list("pk", flat=True))
+    keys = [c.key for c in rubric]
+    scored = []
+    for pk, app_id, expert_id, *values in (
+            Review.objects.filter(assignment__application__call=call, state=Review.State.SUBMITTED).order_by("pk")
+            .values_list("pk", "assignment__application_id", "assignment__expert_id",
+                         *(ScoreOf(key) for key in keys))):
+        scores = {key: value for key, value in zip(keys, values, strict=True) if value is not None}
+        try:
+            scored.append((scoring.Review(pk, app_id, expert_id, scores), scoring.weighted_score(scores, rubric)))
+        except scoring.ScoringError:
+            continue            # a review that no longer fits the rubric (a criterion added since) is not valid
+    result = scoring.rank_weighted(scored, proposals=proposals, bonuses=bonuses_of(passed))
+    shown = set(proposals)
+    return [p for p in result.proposals if p.proposal in shown], result
+
+
 def ranking(call) -> tuple[list[RankingRow], scoring.Ranking]:
-    """The call's ranking over submitted reviews; applications without any valid review come last, unranked."""
+    """The call's ranking over submitted reviews with each row's application and reviews (the export, the panel,
+    the API); applications without any valid review come last, unranked."""
     from minsheng.review.assignment import applications_of
 
-    applications = applications_of(call)
-    rubric = [scoring.Criterion(str(c.pk), float(c.weight), c.scale_min, c.scale_max) for c in criteria(call)]
-    submitted = list(Review.objects.filter(assignment__application__call=call, state=Review.State.SUBMITTED)
-                     .select_related("assignment__expert__person").order_by("pk"))
-    # A review that no longer fits the rubric (a criterion added after it was submitted) is not valid.
-    submitted = [r for r in submitted if _fits(r.scores, rubric)]
-    by_pk = {r.pk: r for r in submitted}
-    result = scoring.rank(
-        [scoring.Review(r.pk, r.assignment.application_id, r.assignment.expert_id, r.scores) for r in submitted],
-        rubric, proposals=[a.pk for a in applications], bonuses=bonuses_of(applications)) if rubric else \
-        scoring.Ranking([], {}, 0.0, 0.0)
-    apps = {a.pk: a for a in applications}
+    results, ranked = ranking_result(call)
+    apps = {a.pk: a for a in applications_of(call)}
+    by_pk = {r.pk: r for r in Review.objects.filter(assignment__application__call=call, state=Review.State.SUBMITTED)
+             .select_related("assignment__expert__person")}
     rows = [RankingRow(apps[p.proposal], p, [by_pk[s.review] for s in p.reviews])
-            for p in result.proposals if p.proposal in apps]
-    return rows, result
-
-
-def _fits(scores: dict, rubric: list) -> bool:
-    try:
-        scoring.weighted_score(scores, rubric)
-    except scoring.ScoringError:
-        return False
-    return True
+            for p in results if p.proposal in apps]
+    return rows, ranked

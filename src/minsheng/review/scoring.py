@@ -144,9 +144,20 @@ def rank(reviews: Iterable[Review], criteria: Sequence[Criterion], *, proposals:
          bonuses: Mapping[Hashable, Sequence[Bonus]] | None = None, min_reviews: int = 3,
          disagreement_spread: float = 30.0) -> Ranking:
     """The round's ranking. `proposals` adds proposals with no review yet, so they appear (flagged, unranked)."""
-    bonuses = bonuses or {}
     reviews = list(reviews)
-    weighted = {r.key: weighted_score(r.scores, criteria) for r in reviews}
+    return rank_weighted([(r, weighted_score(r.scores, criteria)) for r in reviews], proposals=proposals,
+                         bonuses=bonuses, min_reviews=min_reviews, disagreement_spread=disagreement_spread)
+
+
+def rank_weighted(scored: Iterable[tuple[Review, float]], *, proposals: Iterable[Hashable] = (),
+                  bonuses: Mapping[Hashable, Sequence[Bonus]] | None = None, min_reviews: int = 3,
+                  disagreement_spread: float = 30.0) -> Ranking:
+    """The ranking from reviews whose weighted scores are already known (each review's `weighted_score`, computed
+    once by a caller that also checks which reviews fit the rubric); `rank` is this after `weighted_score`."""
+    bonuses = bonuses or {}
+    scored = list(scored)
+    reviews = [review for review, _value in scored]
+    weighted = {review.key: value for review, value in scored}
     if len(weighted) != len(reviews):
         raise ScoringError("two reviews share one key")
 

@@ -8,7 +8,7 @@
     if (!source) { return; }
     var data = JSON.parse(source.textContent);
     var kind = node.getAttribute("data-ms-chart");
-    var pairs = kind === "histogram" ? data.histogram : (data.per_application || data);
+    var pairs = kind === "histogram" ? data.histogram : (data.distribution || data);
     var option = {
       // The grid contains its labels, so none is cut off at the chart's edge on a phone; the margins leave room
       // for the rotated application numbers' overhang and for the axis name below the labels.
