@@ -75,3 +75,17 @@ def test_the_project_page_shows_its_achievements_and_sites(client, traced, appli
     html = client.get(reverse("projects:project", kwargs={"pk": project.pk})).content.decode()
     assert "data-ms-project-sites" in html and "未核实的学校" in html and "已核实的社区中心" in html
     assert "data-ms-project-achievements" in html and "未核实的论文" in html
+
+
+def test_the_tracking_page_shows_the_verified_transfers_of_the_verified_achievements(client, traced):
+    from minsheng.outcomes.models import Achievement
+    from tests.factories.outcomes import transfer_of
+
+    problem, _project = traced
+    verified = Achievement.objects.get(title="已核实的心电监测仪")
+    shown = transfer_of([verified], on=timezone.localdate(), kind="exclusive_licence")
+    hidden = transfer_of([verified], on=timezone.localdate(), verified=False)
+    type(hidden).objects.filter(pk=hidden.pk).update(title="未核实的转让合同")
+    html = client.get(reverse("problems:track"), {"code": problem.tracking_code}).content.decode()
+    assert f'data-ms-public-transfer="{shown.pk}"' in html and "独占许可" in html and "深圳某科技有限公司" in html
+    assert "未核实的转让合同" not in html

@@ -261,7 +261,8 @@ def by_district(sites: QuerySet[DemonstrationSite] | None = None) -> list[Distri
 @dataclass
 class CallResult:
     """What one call produced, as far as it is public: its projects (title and organisation, as the funding notice
-    shows them), their verified achievements and their verified demonstration sites with people served."""
+    shows them), their verified achievements, the verified transfers of those achievements and their verified
+    demonstration sites with people served."""
 
     call: object
     projects: list
@@ -272,6 +273,7 @@ class ProjectResult:
     title: str
     organisation: str
     achievements: list
+    transfers: list
     sites: list          # (site, latest report or None)
 
 
@@ -282,15 +284,17 @@ def public_results(calls) -> list[CallResult]:
     results = []
     for call in calls:
         projects = (Project.objects.filter(call=call).select_related("organisation").order_by("number")
-                    .prefetch_related("achievements", "demonstration_sites__reports",
+                    .prefetch_related("achievements__transfers__counterparty", "demonstration_sites__reports",
                                       "demonstration_sites__district"))
         rows = []
         for project in projects:
             achievements = sorted((a for a in project.achievements.all() if a.state == Achievement.State.VERIFIED),
                                   key=lambda a: (a.achieved_on, a.title))
+            transfers = sorted({t.pk: t for a in achievements for t in a.transfers.all()
+                                if t.state == Transfer.State.VERIFIED}.values(), key=lambda t: (t.contract_on, t.pk))
             sites = sorted((s for s in project.demonstration_sites.all()
                             if s.state == DemonstrationSite.State.VERIFIED), key=lambda s: s.name)
-            rows.append(ProjectResult(project.title, project.organisation.name_zh, achievements,
+            rows.append(ProjectResult(project.title, project.organisation.name_zh, achievements, transfers,
                                       [(s, latest_report(s)) for s in sites]))
         results.append(CallResult(call, rows))
     return results

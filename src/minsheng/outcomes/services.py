@@ -445,16 +445,21 @@ def _clean_site(values: SiteValues, projects: list, *, keeps_file: bool) -> dict
     return out
 
 
-def _own_achievements(achievements, organisation) -> list:
+def _own_achievements(achievements, organisation, *, missing: str = "") -> list[Achievement]:
+    """The achievements, read again, when every one is the organisation's (an id changed in the POST included); a
+    clear refusal otherwise. `missing`: the message when none is given and at least one is needed."""
     pks = sorted({getattr(a, "pk", a) for a in achievements or []})
     if not pks:
+        if missing:
+            raise ValidationError({"achievements": [missing]})
         return []
-    rows = list(Achievement.objects.filter(pk__in=pks).order_by("pk"))
+    rows = list(Achievement.objects.filter(pk__in=pks).select_related("organisation").order_by("pk"))
     foreign = [a for a in rows if a.organisation_id != getattr(organisation, "pk", organisation)]
     if foreign or len(rows) != len(pks):
         raise ValidationError({"achievements": [
-            _("The achievement “%(title)s” is another organisation's; only the organisation's own achievements can "
-              "be linked.") % {"title": foreign[0].title if foreign else "?"}]}, code="foreign_achievement")
+            _("“%(title)s” is another organisation's achievement; only the organisation's own achievements can be "
+              "linked. Nothing was saved.") % {"title": foreign[0].title if foreign else "?"}]},
+            code="foreign_achievement")
     return rows
 
 
@@ -672,22 +677,6 @@ def _transfer_clause(transfer: Transfer) -> str:
     return f"{TRANSFER_CLAUSE}, {PARTNER_CLAUSE}" if transfer.abroad else TRANSFER_CLAUSE
 
 
-def _own_achievements(achievements, organisation) -> list[Achievement]:
-    """The achievements, read again, when every one is the organisation's; a clear refusal otherwise."""
-    pks = sorted({getattr(a, "pk", a) for a in achievements or []})
-    if not pks:
-        raise ValidationError({"achievements": [_("Choose the achievement or achievements transferred.")]})
-    rows = list(Achievement.objects.filter(pk__in=pks).select_related("organisation").order_by("pk"))
-    own = getattr(organisation, "pk", organisation)
-    foreign = [a for a in rows if a.organisation_id != own]
-    if foreign or len(rows) != len(pks):
-        raise ValidationError({"achievements": [
-            _("“%(title)s” is another organisation's achievement; a transfer concerns the transferring "
-              "organisation's own achievements only. Nothing was saved.")
-            % {"title": foreign[0].title if foreign else "?"}]}, code="foreign_achievement")
-    return rows
-
-
 def value_slip(value: Decimal, achievements) -> str | None:
     """The 万元-slip warning for a contract value: above the whole envelope of the calls whose projects produced
     the achievements (core.money.too_large), most likely 元 typed in a 万元 field."""
@@ -732,7 +721,8 @@ def _clean_transfer(values: TransferValues, organisation) -> tuple[dict, list[Ac
     elif not out["counterparty_kind"]:
         errors["counterparty_kind"] = [_("Say what kind of organisation the counterparty is.")]
     try:
-        achievements = _own_achievements(values.achievements, organisation)
+        achievements = _own_achievements(values.achievements, organisation,
+                                         missing=_("Choose the achievement or achievements transferred."))
     except ValidationError as exc:
         errors.update(exc.message_dict)
         achievements = []
