@@ -295,3 +295,31 @@ def test_the_applicants_home_warns_of_its_fees(client, applicant, own_org):
     html = client.get("/accounts/home/").content.decode()
     assert "一种将要缴费的专利" in html and "别人的专利" not in html
     assert "一种将要缴费的专利" in client.get("/outcomes/").content.decode()
+
+
+def test_the_export_keeps_every_achievement_of_a_call_or_a_domain(client, officer, own_org, other_org):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from minsheng.policy.models import Domain
+    from tests.factories.calls import CallFactory
+    from tests.factories.contracts import approved_project
+    from tests.factories.outcomes import achievement_of
+
+    first, second = Domain.objects.order_by("code")[:2]
+    here = approved_project(organisation=own_org, call=CallFactory(domains=[first]))
+    there = approved_project(organisation=other_org, call=CallFactory(domains=[second]))
+    achievement_of(here, title="本领域的标准")
+    achievement_of(here, title="本领域的软件", kind="software", verified=False)
+    achievement_of(there, title="其他领域的标准")
+    client.force_login(officer)
+
+    def titles(**query):
+        response = client.get(reverse("outcomes:achievement_export"), query)
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        return sorted(row[0] for row in rows[1:])
+
+    assert titles(domain=first.code) == ["本领域的标准", "本领域的软件"]
+    assert titles(call=there.call.code) == ["其他领域的标准"]

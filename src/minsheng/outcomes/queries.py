@@ -156,6 +156,7 @@ ACHIEVEMENTS = Listing(
         Filter("state", _("verification"), "state", choices_of(Achievement.State)),
         Filter("kind", _("kind"), "kind", choices_of(Achievement.Kind)),
         Filter("call", _("call"), "projects__call__code", call_choices),
+        Filter("domain", _("domain"), "projects__call__domains__code", domain_choices),
     ),
     sorts={"title": ("title",), "kind": ("kind",), "organisation": ("organisation__name_zh",),
            "date": ("achieved_on",), "state": ("state",)},
