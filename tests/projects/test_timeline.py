@@ -173,10 +173,11 @@ def test_the_number_of_queries_does_not_grow_with_the_events(client, project, of
 
 
 def test_the_page_stays_within_its_query_budget(client, project, officer, life, django_assert_max_num_queries):
-    """A fixed number whatever the project's history: the timeline, reports, changes, termination and the
-    acceptance card each read a fixed number of rows sets."""
+    """A fixed number whatever the project's history: the timeline, reports, changes, termination, the
+    acceptance card and the results (achievements, transfers, sites with their quarters) each read a fixed number
+    of row sets."""
     client.force_login(officer)
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(31):
         assert client.get(reverse("projects:project", args=[project.pk])).status_code == 200
 
 
