@@ -5,9 +5,15 @@ from django.template.response import TemplateResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks_db.models import DBTaskResult
 
 from minsheng.core import audit, personal, readable, services, vocabulary
 from minsheng.core.models import AuditEvent, OneTimeToken
+
+# Background jobs have their own page in the platform's languages (core/job_views.py, /operations/jobs/); the
+# library's English-only admin is not offered beside it.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 
 class ErasePersonalDataMixin:
