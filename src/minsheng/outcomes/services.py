@@ -273,7 +273,7 @@ def _clean_achievement(values: AchievementValues, organisation, *, keeps_file: b
     return out
 
 
-def _attach(achievement: Achievement | Transfer, evidence: Evidence | None) -> None:
+def _attach(achievement: Achievement | Transfer | DemonstrationSite | SiteReport, evidence: Evidence | None) -> None:
     if evidence is None:
         return
     upload = evidence.upload
@@ -463,10 +463,6 @@ def _own_achievements(achievements, organisation, *, missing: str = "") -> list[
     return rows
 
 
-def _attach_file(obj, evidence: Evidence | None) -> None:
-    _attach(obj, evidence)
-
-
 def create_site(*, by, values: SiteValues, evidence: Evidence | None = None) -> DemonstrationSite:
     """Record a demonstration site of the organisation's own projects (and achievements), unverified (M18)."""
     require(by, "outcomes.add_site")
@@ -478,7 +474,7 @@ def create_site(*, by, values: SiteValues, evidence: Evidence | None = None) -> 
         achievements = _own_achievements(values.achievements, organisation)
         fields = _clean_site(values, projects, keeps_file=evidence is not None)
         site = DemonstrationSite(organisation=organisation, recorded_by=user_of(by), **fields)
-        _attach_file(site, evidence)
+        _attach(site, evidence)
         try:
             with transaction.atomic():
                 create_audited(site, by=by, clause=SITE_CLAUSE,
@@ -509,7 +505,7 @@ def update_site(site: DemonstrationSite, *, by, values: SiteValues,
         old_file = locked.evidence.name if evidence is not None and locked.evidence else ""
         changes = {**fields, "projects": projects, "achievements": achievements}
         if evidence is not None:
-            _attach_file(locked, evidence)
+            _attach(locked, evidence)
             changes.update(evidence=locked.evidence.name, evidence_name=locked.evidence_name,
                            evidence_type=locked.evidence_type, evidence_size=locked.evidence_size,
                            evidence_sha256=locked.evidence_sha256)
@@ -597,7 +593,7 @@ def report_people_served(site: DemonstrationSite, *, by, values: ReportValues,
             raise ValidationError(errors)
         report = SiteReport(site=locked, year=year, quarter=quarter, people_served=people, decrease_reason=reason,
                             link=link, recorded_by=user_of(by))
-        _attach_file(report, evidence)
+        _attach(report, evidence)
         try:
             with transaction.atomic():
                 create_audited(report, by=by, clause=SITE_CLAUSE)
