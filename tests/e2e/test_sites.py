@@ -41,7 +41,7 @@ def world(db):
     type(project).objects.filter(pk=project.pk).update(approved_at=timezone.now() - datetime.timedelta(days=500))
     applicant = user_for_role(Role.APPLICANT, username="e2e_applicant", organisation=project.organisation)
     achievement = services.create_achievement(by=applicant, values=achievement_values(project, title="智能提醒药盒"))
-    services.verify_achievement(achievement, by=officer)
+    services.verify(achievement, by=officer)
     return {"problem": problem, "project": project, "call": call, "achievement": achievement}
 
 

@@ -180,7 +180,7 @@ def test_the_upload_check_reads_the_content(applicant):
 
 def test_an_officer_verifies_and_takes_it_back(applicant, project, officer):
     achievement = services.create_achievement(by=applicant, values=values(project))
-    services.verify_achievement(achievement, by=officer, seen="unverified")
+    services.verify(achievement, by=officer, seen="unverified")
     assert (achievement.state, achievement.verified_by) == ("verified", officer)
     assert events("outcomes.achievement.verify") == 1
     with pytest.raises(PermissionDenied):
@@ -188,10 +188,10 @@ def test_an_officer_verifies_and_takes_it_back(applicant, project, officer):
     with pytest.raises(PermissionDenied):
         services.update_achievement(achievement, by=applicant, values=values(project, title="改"))
     with pytest.raises(ValidationError):
-        services.verify_achievement(achievement, by=officer)
+        services.verify(achievement, by=officer)
     with pytest.raises(ValidationError):
-        services.unverify_achievement(achievement, by=officer, reason="  ")
-    services.unverify_achievement(achievement, by=officer, reason="注册证扫描件不清晰")
+        services.unverify(achievement, by=officer, reason="  ")
+    services.unverify(achievement, by=officer, reason="注册证扫描件不清晰")
     assert (achievement.state, achievement.verified_by) == ("unverified", None)
     event = AuditEvent.objects.get(action="outcomes.achievement.unverify")
     assert event.reason == "注册证扫描件不清晰" and event.clause == "M18"
@@ -203,10 +203,10 @@ def test_an_officer_who_cannot_see_the_projects_cannot_verify(applicant, project
     achievement = services.create_achievement(by=applicant, values=values(project))
     department = user_for_role(Role.DEPARTMENT_OFFICER)
     with pytest.raises(PermissionDenied) as caught:
-        services.verify_achievement(achievement, by=department)
+        services.verify(achievement, by=department)
     assert "cannot see the projects" in str(caught.value)
     with pytest.raises(PermissionDenied):
-        services.verify_achievement(achievement, by=applicant)
+        services.verify(achievement, by=applicant)
     achievement.refresh_from_db()
     assert achievement.state == "unverified" and events("outcomes.achievement.verify") == 0
 

@@ -31,7 +31,7 @@ def traced(officer, applicant, own_org):
     project = approved_project(organisation=own_org, call=call)
     type(project).objects.filter(pk=project.pk).update(approved_at=timezone.now() - datetime.timedelta(days=800))
     shown = services.create_achievement(by=applicant, values=achievement_values(project, title="已核实的心电监测仪"))
-    services.verify_achievement(shown, by=officer)
+    services.verify(shown, by=officer)
     services.create_achievement(by=applicant, values=achievement_values(
         project, title="未核实的论文", kind="paper", certificate="", identifier="10.1000/xyz123"))
     district = District.objects.order_by("order").first()
@@ -42,7 +42,7 @@ def traced(officer, applicant, own_org):
     year, quarter = last_ended_quarter(timezone.localdate())
     services.report_people_served(site, by=applicant, values=services.ReportValues(
         year=year, quarter=quarter, people_served=1234, link="https://example.org/stats"))
-    services.verify_site(site, by=officer)
+    services.verify(site, by=officer)
     services.create_site(by=applicant, values=services.SiteValues(name="未核实的学校", **site_values))
     return problem, project
 

@@ -155,22 +155,22 @@ def test_a_site_needs_a_link_or_a_file(applicant, project, district):
 
 def test_an_officer_verifies_and_then_the_site_is_public_and_frozen(site, applicant, officer):
     assert not queries.public_sites().exists()
-    services.verify_site(site, by=officer)
+    services.verify(site, by=officer)
     assert site.state == "verified" and site.verified_by == officer
     assert list(queries.public_sites()) == [site]
     assert AuditEvent.objects.get(action="outcomes.demonstrationsite.verify").clause == "M18"
     with pytest.raises(PermissionDenied):      # a verified site is frozen until the verification is taken back
         services.update_site(site, by=officer, values=values(site.projects.first(), site.district, name="改名"))
     with pytest.raises(ValidationError):
-        services.unverify_site(site, by=officer, reason="  ")
-    services.unverify_site(site, by=officer, reason="佐证缺页")
+        services.unverify(site, by=officer, reason="  ")
+    services.unverify(site, by=officer, reason="佐证缺页")
     assert site.state == "unverified" and not queries.public_sites().exists()
 
 
 def test_an_officer_who_cannot_see_the_projects_cannot_verify(site):
     district_officer = user_for_role(Role.DISTRICT_OFFICER)
     with pytest.raises(PermissionDenied) as refused:
-        services.verify_site(site, by=district_officer)
+        services.verify(site, by=district_officer)
     assert "cannot see the projects" in str(refused.value)
     site.refresh_from_db()
     assert site.state == "unverified"
@@ -180,7 +180,7 @@ def test_an_officer_who_cannot_see_the_projects_cannot_verify(site):
 def test_an_applicant_cannot_verify_nor_touch_another_organisations_site(site, other_org):
     stranger = user_for_role(Role.APPLICANT, organisation=other_org)
     with pytest.raises(PermissionDenied):
-        services.verify_site(site, by=stranger)
+        services.verify(site, by=stranger)
     with pytest.raises(PermissionDenied):
         report(site, stranger, 2025, 1, 10)
     with pytest.raises(PermissionDenied):
@@ -192,7 +192,7 @@ def test_by_district_counts_verified_sites_and_their_latest_quarter(site, applic
     report(site, applicant, 2025, 1, 450)
     hidden = services.create_site(by=applicant, values=values(project, district, name="未核实的学校", kind="school"))
     report(hidden, applicant, 2025, 1, 9999)
-    services.verify_site(site, by=officer)
+    services.verify(site, by=officer)
     row = next(r for r in queries.by_district() if r.district == district)
     assert (row.sites, row.people) == (1, 450)
     assert row.kinds == {site.get_kind_display(): 1}
@@ -239,7 +239,7 @@ def test_the_api_reads_scoped_and_public_sites_with_nested_reports(client, site,
     report(site, applicant, 2025, 1, 450)
     assert client.get("/api/v1/outcomes/sites/public/").json()["count"] == 0
     assert client.get(f"/api/v1/outcomes/sites/public/{site.pk}/").status_code == 404
-    services.verify_site(site, by=officer)
+    services.verify(site, by=officer)
     body = client.get(f"/api/v1/outcomes/sites/public/{site.pk}/").json()
     assert body["reports"] == [{"year": 2025, "quarter": 1, "people_served": 450, "decrease_reason": ""}]
     assert "state" not in body and "link" not in body
@@ -252,7 +252,7 @@ def test_the_api_reads_scoped_and_public_sites_with_nested_reports(client, site,
 
 def test_the_public_overview_by_district(client, site, applicant, officer):
     report(site, applicant, 2025, 1, 450)
-    services.verify_site(site, by=officer)
+    services.verify(site, by=officer)
     page = client.get("/outcomes/sites/districts/").content.decode()
     assert "data-ms-total-people>450<" in page and site.get_kind_display() in page
 

@@ -27,7 +27,7 @@ def licence():
 
 def test_two_officers_verify_at_once_exactly_one_does(licence):
     officers = [user_for_role(Role.OFFICER), user_for_role(Role.OFFICER)]
-    actions = [lambda user=user: services.verify_transfer(Transfer.objects.get(pk=licence.pk), by=user,
+    actions = [lambda user=user: services.verify(Transfer.objects.get(pk=licence.pk), by=user,
                                                           seen="unverified") for user in officers]
     assert race(actions) == ["refused", "won"]
     assert AuditEvent.objects.filter(action="outcomes.transfer.verify").count() == 1

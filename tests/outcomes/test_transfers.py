@@ -202,11 +202,11 @@ def test_another_organisation_cannot_add_money(other_org, licence):
 # --- Verification --------------------------------------------------------------------------------------------------
 
 def test_an_officer_verifies_and_then_it_cannot_be_changed(officer, applicant, licence, standard):
-    services.verify_transfer(licence, by=officer, seen="unverified")
+    services.verify(licence, by=officer, seen="unverified")
     assert licence.state == "verified" and licence.verified_by == officer
     with pytest.raises((ValidationError, PermissionDenied)):
         services.update_transfer(licence, by=applicant, values=values([standard], title="改"))
-    services.unverify_transfer(licence, by=officer, reason="合同金额与附件不符", seen="verified")
+    services.unverify(licence, by=officer, reason="合同金额与附件不符", seen="verified")
     assert Transfer.objects.get().state == "unverified"
     assert AuditEvent.objects.filter(action__in=["outcomes.transfer.verify", "outcomes.transfer.unverify"],
                                      clause="M18").count() == 2
@@ -216,7 +216,7 @@ def test_an_officer_who_cannot_see_the_projects_is_refused(licence, own_org):
     other_district = District.objects.exclude(pk=own_org.district_id).first()
     district_officer = user_for_role(Role.DISTRICT_OFFICER, district=other_district)
     with pytest.raises(PermissionDenied) as caught:
-        services.verify_transfer(licence, by=district_officer)
+        services.verify(licence, by=district_officer)
     assert "cannot see the projects" in str(caught.value)
     assert Transfer.objects.get().state == "unverified"
     assert not AuditEvent.objects.filter(action="outcomes.transfer.verify").exists()
@@ -224,7 +224,7 @@ def test_an_officer_who_cannot_see_the_projects_is_refused(licence, own_org):
 
 def test_an_applicant_does_not_verify(applicant, licence):
     with pytest.raises(PermissionDenied):
-        services.verify_transfer(licence, by=applicant)
+        services.verify(licence, by=applicant)
 
 
 # --- Pages ---------------------------------------------------------------------------------------------------------
@@ -283,7 +283,7 @@ def test_pages_are_scoped(client, applicant, other_org, licence):
 
 def test_the_public_api_reads_verified_transfers_without_private_details(client, officer, licence, other_org):
     transfer_of([achievement_of(approved_project(organisation=other_org))], on=D(2025, 1, 1), verified=False)
-    services.verify_transfer(licence, by=officer)
+    services.verify(licence, by=officer)
     rows = client.get("/api/v1/outcomes/transfers/public/").json()["results"]
     assert [row["id"] for row in rows] == [licence.pk]
     assert "value" not in rows[0] and "counterparty_contact" not in rows[0] and "receipts" not in rows[0]

@@ -97,10 +97,10 @@ def build(builder) -> None:
             builder.created += 1
             if verified:
                 with clock.reading(clock.now() - timedelta(days=max(days - 7, 1))):
-                    services.verify_achievement(achievement, by=officer)
+                    services.verify(achievement, by=officer)
             if verified == "taken back":
                 with clock.reading(clock.now() - timedelta(days=max(days - 9, 0))):
-                    services.unverify_achievement(achievement, by=officer,
+                    services.unverify(achievement, by=officer,
                                                   reason="注册证扫描件缺少附件页，请补充完整的注册证及产品技术要求。")
     _warnings_and_lapse(projects, users, today)
 

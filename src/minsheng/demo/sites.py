@@ -108,7 +108,7 @@ def _site(project, recorder, officer, story, today, figures, dip=None, verified=
             year=year, quarter=quarter, people_served=figures[index], decrease_reason=reason,
             link="https://example.org/demo/site-statistics"))
     if verified:
-        services.verify_site(site, by=officer)
+        services.verify(site, by=officer)
 
 
 def build(builder) -> None:
@@ -125,7 +125,7 @@ def build(builder) -> None:
                 kind=Achievement.Kind.ADOPTED_REPORT, title="社区独居慢病老人用药管理服务规范建议",
                 achieved_on=today - timedelta(days=30), projects=[traced], organisation=traced.organisation,
                 link="https://wjw.sz.gov.cn/", description="市卫生健康部门采纳"))
-            services.verify_achievement(report, by=officer)
+            services.verify(report, by=officer)
         _site(traced, recorder, officer, TRACED_SITE, today, figures=[180, 260, 340, 420, 505, 560])
         builder.created += 1
     projects = {p.organisation.name_zh: p for p in Project.objects.filter(

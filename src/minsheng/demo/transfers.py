@@ -102,7 +102,7 @@ def _transfer(builder, applicant, officer, today, *, kind, achievement, title, c
     if verified:
         with clock.reading(clock.now() - timedelta(days=max(min(ago for ago, _a in receipts) - 2, 1)
                                                     if receipts else max(days - 5, 1))):
-            services.verify_transfer(transfer, by=officer)
+            services.verify(transfer, by=officer)
     return transfer
 
 
@@ -133,7 +133,7 @@ def _story(builder, users, officer, today) -> None:
         patent = services.create_achievement(by=applicant, values=services.AchievementValues(
             kind=Achievement.Kind.INVENTION_PATENT, title="", achieved_on=today - timedelta(days=200),
             projects=[passed], ip_asset=asset))
-        services.verify_achievement(patent, by=officer)
+        services.verify(patent, by=officer)
     builder.created += 2
     _transfer(builder, applicant, officer, today, kind=K.EXCLUSIVE_LICENCE, achievement=patent,
               title=f"“{STORY_PATENT}”发明专利独占许可合同", counterparty=licensee.name_zh, value=150, days=60,
@@ -147,5 +147,5 @@ def _story(builder, users, officer, today) -> None:
                 kind=Achievement.Kind.DATASET, title="深圳市突发公共卫生事件监测数据集（2025）",
                 achieved_on=today - timedelta(days=110), projects=[closed], identifier="10.5061/dryad.ms2026ph",
                 link="https://datadryad.org/stash/dataset/doi:10.5061/dryad.ms2026ph"))
-            services.verify_achievement(dataset, by=officer)
+            services.verify(dataset, by=officer)
         builder.created += 1

@@ -63,6 +63,20 @@ class LapseForm(StyledMixin, forms.Form):
         self._style()
 
 
+
+def _owning_organisation(form, user, instance):
+    """The organisation whose achievement, site or transfer the form records: the record's own; for a new one, the
+    applicant's organisation, or the one an officer who records for others chose (only among those they may)."""
+    if instance is not None or user is None or not user.has_perm("outcomes.choose_organisation"):
+        del form.fields["organisation"]
+        return instance.organisation if instance is not None else getattr(user, "organisation", None)
+    form.fields["organisation"].queryset = queries.owner_choices_for(user)
+    chosen = form.data.get("organisation") if form.is_bound else None
+    if chosen and str(chosen).isdigit():
+        return queries.owner_choices_for(user).filter(pk=chosen).first()
+    return None
+
+
 class AchievementForm(StyledMixin, forms.Form):
     organisation = forms.ModelChoiceField(label=_("organisation"), queryset=None)
     kind = forms.ChoiceField(label=_("kind"), choices=[("", "---------"), *Achievement.Kind.choices])
@@ -101,18 +115,7 @@ class AchievementForm(StyledMixin, forms.Form):
                 "description": instance.description}
         super().__init__(*args, **kwargs)
         self.instance = instance
-        organisation = instance.organisation if instance is not None else None
-        chooses = user is not None and user.has_perm("outcomes.choose_organisation") and instance is None
-        if chooses:
-            self.fields["organisation"].queryset = queries.owner_choices_for(user)
-            chosen = self.data.get("organisation") if self.is_bound else None
-            if chosen and str(chosen).isdigit():
-                organisation = queries.owner_choices_for(user).filter(pk=chosen).first()
-        else:
-            del self.fields["organisation"]
-            if organisation is None and user is not None:
-                organisation = user.organisation
-        self.organisation = organisation
+        organisation = self.organisation = _owning_organisation(self, user, instance)
         assets = IPAsset.objects.filter(kind__in=[str(k) for k in queries.ACHIEVEMENT_IP_KINDS])
         self.fields["ip_asset"].queryset = (assets.filter(owner=organisation) if organisation is not None
                                             else assets.none()).order_by("kind", "title")
@@ -189,23 +192,13 @@ class SiteForm(StyledMixin, forms.Form):
                 "achievements": [a.pk for a in instance.achievements.all()],
                 "description": instance.description, "link": instance.link}
         super().__init__(*args, **kwargs)
-        organisation = instance.organisation if instance is not None else None
-        chooses = user is not None and user.has_perm("outcomes.choose_organisation") and instance is None
-        if chooses:
-            self.fields["organisation"].queryset = queries.owner_choices_for(user)
-            chosen = self.data.get("organisation") if self.is_bound else None
-            if chosen and str(chosen).isdigit():
-                organisation = queries.owner_choices_for(user).filter(pk=chosen).first()
-        else:
-            del self.fields["organisation"]
-            if organisation is None and user is not None:
-                organisation = user.organisation
-        self.organisation = organisation
+        organisation = self.organisation = _owning_organisation(self, user, instance)
         self.fields["projects"].queryset = queries.project_choices_for(user, organisation)
         self.fields["projects"].label_from_instance = _project_label
         self.fields["achievements"].queryset = (
             Achievement.objects.filter(organisation=organisation) if organisation is not None
-            else Achievement.objects.all() if chooses else Achievement.objects.none()).order_by("title")
+            else Achievement.objects.all() if "organisation" in self.fields
+            else Achievement.objects.none()).order_by("title")
         self.fields["achievements"].label_from_instance = queries.achievement_label
         self._style()
 
@@ -288,18 +281,7 @@ class TransferForm(StyledMixin, forms.Form):
                 "contract_on": instance.contract_on, "link": instance.link, "description": instance.description}
         super().__init__(*args, **kwargs)
         self.instance = instance
-        organisation = instance.organisation if instance is not None else None
-        chooses = user is not None and user.has_perm("outcomes.choose_organisation") and instance is None
-        if chooses:
-            self.fields["organisation"].queryset = queries.owner_choices_for(user)
-            chosen = self.data.get("organisation") if self.is_bound else None
-            if chosen and str(chosen).isdigit():
-                organisation = queries.owner_choices_for(user).filter(pk=chosen).first()
-        else:
-            del self.fields["organisation"]
-            if organisation is None and user is not None:
-                organisation = user.organisation
-        self.organisation = organisation
+        organisation = self.organisation = _owning_organisation(self, user, instance)
         self.fields["achievements"].queryset = (
             Achievement.objects.filter(organisation=organisation).order_by("-achieved_on", "title")
             if organisation is not None else Achievement.objects.none())

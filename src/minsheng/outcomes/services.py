@@ -354,40 +354,6 @@ def update_achievement(achievement: Achievement, *, by, values: AchievementValue
     return achievement
 
 
-NOT_THEIR_PROJECTS = _("You cannot see the projects of %(organisation)s that produced this achievement, so you cannot "
-                       "verify it. Nothing was changed.")
-
-
-def _may_verify(achievement: Achievement, by) -> None:
-    if not allowed(by, "outcomes.verify_achievement", achievement):
-        if by is not None and getattr(by, "is_authenticated", False) and allowed(by, "outcomes.view_achievement",
-                                                                                 achievement):
-            raise PermissionDenied(NOT_THEIR_PROJECTS % {"organisation": achievement.organisation.name_zh})
-        raise PermissionDenied(_("You may not do this."))
-
-
-def verify_achievement(achievement: Achievement, *, by, seen: str | None = None) -> Achievement:
-    """An officer who can see the achievement's projects vouches for its evidence (M18)."""
-    _may_verify(achievement, by)
-    with transaction.atomic():
-        workflow.move(achievement, "verify", by=by, seen=seen, verified_by=user_of(by), verified_at=clock.now())
-    achievement.refresh_from_db()
-    return achievement
-
-
-def unverify_achievement(achievement: Achievement, *, by, reason: str, seen: str | None = None) -> Achievement:
-    """Take a verification back, with the reason, so that the organisation can correct the achievement."""
-    _may_verify(achievement, by)
-    reason = " ".join(str(reason or "").split())
-    if not reason:
-        raise ValidationError({"reason": [_("Say why the verification is taken back.")]})
-    with transaction.atomic():
-        workflow.move(achievement, "unverify", by=by, reason=reason, seen=seen, verified_by=None,
-                      verified_at=None)
-    achievement.refresh_from_db()
-    return achievement
-
-
 # --- Demonstration sites and people served (M18 with M16/M17) ------------------------------------------------------
 
 SITE_CLAUSE = "M18"
@@ -607,38 +573,6 @@ def report_people_served(site: DemonstrationSite, *, by, values: ReportValues,
     return report
 
 
-SITE_NOT_THEIR_PROJECTS = _("You cannot see the projects of %(organisation)s that this site applies, so you cannot "
-                            "verify it. Nothing was changed.")
-
-
-def _may_verify_site(site: DemonstrationSite, by) -> None:
-    if not allowed(by, "outcomes.verify_site", site):
-        if by is not None and getattr(by, "is_authenticated", False) and allowed(by, "outcomes.view_site", site):
-            raise PermissionDenied(SITE_NOT_THEIR_PROJECTS % {"organisation": site.organisation.name_zh})
-        raise PermissionDenied(_("You may not do this."))
-
-
-def verify_site(site: DemonstrationSite, *, by, seen: str | None = None) -> DemonstrationSite:
-    """An officer who can see the site's projects vouches for it (M18): from then on the public sees it."""
-    _may_verify_site(site, by)
-    with transaction.atomic():
-        workflow.move(site, "verify", by=by, seen=seen, verified_by=user_of(by), verified_at=clock.now())
-    site.refresh_from_db()
-    return site
-
-
-def unverify_site(site: DemonstrationSite, *, by, reason: str, seen: str | None = None) -> DemonstrationSite:
-    """Take a verification back, with the reason: the site leaves the public pages until it is verified again."""
-    _may_verify_site(site, by)
-    reason = " ".join(str(reason or "").split())
-    if not reason:
-        raise ValidationError({"reason": [_("Say why the verification is taken back.")]})
-    with transaction.atomic():
-        workflow.move(site, "unverify", by=by, reason=reason, seen=seen, verified_by=None, verified_at=None)
-    site.refresh_from_db()
-    return site
-
-
 # --- Transfers (M18) ---------------------------------------------------------------------------------------------
 #
 # A transfer concerns the organisation's own achievements only (an id changed in the POST is refused here, not
@@ -828,36 +762,55 @@ def add_receipt(transfer: Transfer, *, by, amount: Decimal | None, received_on, 
     return receipt
 
 
-NOT_THEIR_TRANSFER = _("You cannot see the projects of %(organisation)s behind this transfer's achievements, so you "
-                       "cannot verify it. Nothing was changed.")
+# --- Verification (M18): one rule for achievements, sites and transfers ------------------------------------------
+#
+# An officer vouches for the evidence only when they can see every project behind it. One who can see the record
+# but not all its projects is told so; the record does not change.
+
+VERIFIABLE = {Achievement: "achievement", DemonstrationSite: "site", Transfer: "transfer"}
+NOT_THEIR_PROJECTS = {
+    Achievement: _("You cannot see the projects of %(organisation)s that produced this achievement, so you cannot "
+                   "verify it. Nothing was changed."),
+    DemonstrationSite: _("You cannot see the projects of %(organisation)s that this site applies, so you cannot "
+                         "verify it. Nothing was changed."),
+    Transfer: _("You cannot see the projects of %(organisation)s behind this transfer's achievements, so you "
+                "cannot verify it. Nothing was changed."),
+}
 
 
-def _may_verify_transfer(transfer: Transfer, by) -> None:
-    if not allowed(by, "outcomes.verify_transfer", transfer):
-        if by is not None and getattr(by, "is_authenticated", False) and allowed(by, "outcomes.view_transfer",
-                                                                                 transfer):
-            raise PermissionDenied(NOT_THEIR_TRANSFER % {"organisation": transfer.organisation.name_zh})
+def _may_verify(obj, by) -> None:
+    name = VERIFIABLE[type(obj)]
+    if not allowed(by, f"outcomes.verify_{name}", obj):
+        if by is not None and getattr(by, "is_authenticated", False) and allowed(by, f"outcomes.view_{name}", obj):
+            raise PermissionDenied(NOT_THEIR_PROJECTS[type(obj)] % {"organisation": obj.organisation.name_zh})
         raise PermissionDenied(_("You may not do this."))
 
 
-def verify_transfer(transfer: Transfer, *, by, seen: str | None = None) -> Transfer:
-    """An officer who can see the projects behind the achievements vouches for the contract (M18): from now on
-    the transfer counts in the transfer rate."""
-    _may_verify_transfer(transfer, by)
+def _clause(obj) -> dict:
+    """A transfer abroad also cites M22; the others take their state table's clause."""
+    return {"clause": _transfer_clause(obj)} if isinstance(obj, Transfer) else {}
+
+
+def verify(obj, *, by, seen: str | None = None):
+    """Vouch for an achievement, a site or a transfer: from then on the public sees it, and a transfer counts in the
+    transfer rate."""
+    _may_verify(obj, by)
     with transaction.atomic():
-        workflow.move(transfer, "verify", by=by, seen=seen, clause=_transfer_clause(transfer),
-                      verified_by=user_of(by), verified_at=clock.now())
-    transfer.refresh_from_db()
-    return transfer
+        workflow.move(obj, "verify", by=by, seen=seen, verified_by=user_of(by), verified_at=clock.now(),
+                      **_clause(obj))
+    obj.refresh_from_db()
+    return obj
 
 
-def unverify_transfer(transfer: Transfer, *, by, reason: str, seen: str | None = None) -> Transfer:
-    _may_verify_transfer(transfer, by)
+def unverify(obj, *, by, reason: str, seen: str | None = None):
+    """Take a verification back, with the reason: the record leaves the public pages and its organisation may
+    correct it."""
+    _may_verify(obj, by)
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise ValidationError({"reason": [_("Say why the verification is taken back.")]})
     with transaction.atomic():
-        workflow.move(transfer, "unverify", by=by, reason=reason, seen=seen, clause=_transfer_clause(transfer),
-                      verified_by=None, verified_at=None)
-    transfer.refresh_from_db()
-    return transfer
+        workflow.move(obj, "unverify", by=by, reason=reason, seen=seen, verified_by=None, verified_at=None,
+                      **_clause(obj))
+    obj.refresh_from_db()
+    return obj

@@ -9,7 +9,7 @@ import datetime
 from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -23,6 +23,7 @@ from minsheng.core.money import in_wan, wan
 from minsheng.core.permissions import allowed, permission_required
 from minsheng.outcomes import forms, queries, services, transfer_rate
 from minsheng.outcomes.models import Transfer
+from minsheng.outcomes.views import evidence_download, unverify_then_show, verification_context, verify_then_show
 from minsheng.policy.models import District, Domain
 from minsheng.registry.forms import apply_service_errors
 
@@ -154,9 +155,7 @@ def _detail(request, transfer, receipt_form=None, status=200):
         "can_edit": allowed(user, "outcomes.change_transfer", transfer),
         "can_receive": allowed(user, "outcomes.add_transfer_receipt", transfer),
         "receipt_form": receipt_form or forms.ReceiptForm(),
-        "can_verify": allowed(user, "outcomes.transfer.verify", transfer),
-        "can_unverify": allowed(user, "outcomes.transfer.unverify", transfer),
-        "unverify_form": forms.UnverifyForm(initial={"seen": transfer.state}),
+        **verification_context(user, transfer),
         "can_see_history": allowed(user, "outcomes.view_achievement_history", transfer),
     }, status=status)
 
@@ -191,45 +190,25 @@ def transfer_receipt(request, pk: int):
 @require_POST
 @permission_required("outcomes.verify_transfer")
 def transfer_verify(request, pk: int):
-    transfer = _transfer(request, pk)
-    form = forms.VerifyForm(request.POST)
-    try:
-        services.verify_transfer(transfer, by=request.user,
-                                 seen=form.cleaned_data["seen"] if form.is_valid() else None)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
-    else:
-        messages.success(request, _("Verified: %(name)s.") % {"name": transfer})
-    return redirect("outcomes:transfer_detail", pk=transfer.pk)
+    return verify_then_show(request, _transfer(request, pk), "outcomes:transfer_detail")
+
+
 
 
 @require_POST
 @permission_required("outcomes.verify_transfer")
 def transfer_unverify(request, pk: int):
-    transfer = _transfer(request, pk)
-    form = forms.UnverifyForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Say why the verification is taken back."))
-        services.unverify_transfer(transfer, by=request.user, reason=form.cleaned_data["reason"],
-                                   seen=form.cleaned_data["seen"])
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
-    else:
-        messages.success(request, _("The verification is taken back; the organisation may correct it."))
-    return redirect("outcomes:transfer_detail", pk=transfer.pk)
+    return unverify_then_show(request, _transfer(request, pk), "outcomes:transfer_detail")
+
+
 
 
 @require_safe
 @permission_required("outcomes.view_transfer")
 def transfer_evidence(request, pk: int):
-    transfer = _transfer(request, pk)
-    if not transfer.evidence:
-        raise Http404
-    response = FileResponse(transfer.evidence.open("rb"), as_attachment=True, filename=transfer.evidence_name,
-                            content_type=transfer.evidence_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_download(_transfer(request, pk))
+
+
 
 
 # --- The transfer rate's public pages (M18) --------------------------------------------------------------------

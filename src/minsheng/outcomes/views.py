@@ -169,6 +169,57 @@ def asset_lapse(request, pk: int):
     })
 
 
+# --- Shared by achievements, sites and transfers: verification and evidence (M18) --------------------------------
+
+def verification_context(user, obj) -> dict:
+    """What the record's page needs for the Verify and "take back" buttons."""
+    label = obj._meta.label_lower   # outcomes.achievement, outcomes.demonstrationsite, outcomes.transfer
+    return {"can_verify": allowed(user, f"{label}.verify", obj),
+            "can_unverify": allowed(user, f"{label}.unverify", obj),
+            "unverify_form": forms.UnverifyForm(initial={"seen": obj.state})}
+
+
+def _refused(request, exc) -> None:
+    messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+
+
+def verify_then_show(request, obj, detail: str):
+    """The Verify button: the outcome as a message on the record's page."""
+    form = forms.VerifyForm(request.POST)
+    try:
+        services.verify(obj, by=request.user, seen=form.cleaned_data["seen"] if form.is_valid() else None)
+    except (ValidationError, PermissionDenied) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Verified: %(name)s.") % {"name": obj})
+    return redirect(detail, pk=obj.pk)
+
+
+def unverify_then_show(request, obj, detail: str):
+    """Taking a verification back, with its reason: the outcome as a message on the record's page."""
+    form = forms.UnverifyForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the verification is taken back."))
+        services.unverify(obj, by=request.user, reason=form.cleaned_data["reason"], seen=form.cleaned_data["seen"])
+    except (ValidationError, PermissionDenied) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The verification is taken back; the organisation may correct it."))
+    return redirect(detail, pk=obj.pk)
+
+
+def evidence_download(obj):
+    """An achievement's, a site's, a report's or a transfer's evidence file, as an attachment."""
+    if not obj.evidence:
+        raise Http404
+    response = FileResponse(obj.evidence.open("rb"), as_attachment=True, filename=obj.evidence_name,
+                            content_type=obj.evidence_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+
 # --- Achievements (M18) -------------------------------------------------------------------------------------------
 
 ACHIEVEMENTS = listing.ListPage(
@@ -285,9 +336,7 @@ def achievement_detail(request, pk: int):
     return render(request, "outcomes/achievements/detail.html", {
         "object": achievement, "kind": ACHIEVEMENTS, "projects": list(achievement.projects.all()),
         "can_edit": allowed(user, "outcomes.change_achievement", achievement),
-        "can_verify": allowed(user, "outcomes.achievement.verify", achievement),
-        "can_unverify": allowed(user, "outcomes.achievement.unverify", achievement),
-        "unverify_form": forms.UnverifyForm(initial={"seen": achievement.state}),
+        **verification_context(user, achievement),
         "can_see_history": allowed(user, "outcomes.view_achievement_history", achievement),
     })
 
@@ -295,45 +344,25 @@ def achievement_detail(request, pk: int):
 @require_POST
 @permission_required("outcomes.verify_achievement")
 def achievement_verify(request, pk: int):
-    achievement = _achievement(request, pk)
-    form = forms.VerifyForm(request.POST)
-    try:
-        services.verify_achievement(achievement, by=request.user,
-                                    seen=form.cleaned_data["seen"] if form.is_valid() else None)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
-    else:
-        messages.success(request, _("Verified: %(name)s.") % {"name": achievement})
-    return redirect("outcomes:achievement_detail", pk=achievement.pk)
+    return verify_then_show(request, _achievement(request, pk), "outcomes:achievement_detail")
+
+
 
 
 @require_POST
 @permission_required("outcomes.verify_achievement")
 def achievement_unverify(request, pk: int):
-    achievement = _achievement(request, pk)
-    form = forms.UnverifyForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Say why the verification is taken back."))
-        services.unverify_achievement(achievement, by=request.user, reason=form.cleaned_data["reason"],
-                                      seen=form.cleaned_data["seen"])
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
-    else:
-        messages.success(request, _("The verification is taken back; the organisation may correct it."))
-    return redirect("outcomes:achievement_detail", pk=achievement.pk)
+    return unverify_then_show(request, _achievement(request, pk), "outcomes:achievement_detail")
+
+
 
 
 @require_safe
 @permission_required("outcomes.view_achievement")
 def achievement_evidence(request, pk: int):
-    achievement = _achievement(request, pk)
-    if not achievement.evidence:
-        raise Http404
-    response = FileResponse(achievement.evidence.open("rb"), as_attachment=True, filename=achievement.evidence_name,
-                            content_type=achievement.evidence_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_download(_achievement(request, pk))
+
+
 
 
 # --- Demonstration sites and people served (M18 with M16/M17) ------------------------------------------------------
@@ -451,9 +480,7 @@ def _site_page(request, site, report_form=None, status=200):
         "can_edit": allowed(user, "outcomes.change_site", site),
         "can_report": allowed(user, "outcomes.report_site", site),
         "report_form": report_form or forms.SiteReportForm(),
-        "can_verify": allowed(user, "outcomes.demonstrationsite.verify", site),
-        "can_unverify": allowed(user, "outcomes.demonstrationsite.unverify", site),
-        "unverify_form": forms.UnverifyForm(initial={"seen": site.state}),
+        **verification_context(user, site),
         "can_see_history": allowed(user, "outcomes.view_site_history", site),
     }, status=status)
 
@@ -491,54 +518,30 @@ def site_report(request, pk: int):
 @require_POST
 @permission_required("outcomes.verify_site")
 def site_verify(request, pk: int):
-    site = _site(request, pk)
-    form = forms.VerifyForm(request.POST)
-    try:
-        services.verify_site(site, by=request.user, seen=form.cleaned_data["seen"] if form.is_valid() else None)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
-    else:
-        messages.success(request, _("Verified: %(name)s.") % {"name": site})
-    return redirect("outcomes:site_detail", pk=site.pk)
+    return verify_then_show(request, _site(request, pk), "outcomes:site_detail")
+
+
 
 
 @require_POST
 @permission_required("outcomes.verify_site")
 def site_unverify(request, pk: int):
-    site = _site(request, pk)
-    form = forms.UnverifyForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Say why the verification is taken back."))
-        services.unverify_site(site, by=request.user, reason=form.cleaned_data["reason"],
-                               seen=form.cleaned_data["seen"])
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
-    else:
-        messages.success(request, _("The verification is taken back; the organisation may correct it."))
-    return redirect("outcomes:site_detail", pk=site.pk)
+    return unverify_then_show(request, _site(request, pk), "outcomes:site_detail")
 
 
-def _file(obj):
-    if not obj.evidence:
-        raise Http404
-    response = FileResponse(obj.evidence.open("rb"), as_attachment=True, filename=obj.evidence_name,
-                            content_type=obj.evidence_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_safe
 @permission_required("outcomes.view_site")
 def site_evidence(request, pk: int):
-    return _file(_site(request, pk))
+    return evidence_download(_site(request, pk))
 
 
 @require_safe
 @permission_required("outcomes.view_site")
 def site_report_evidence(request, pk: int, report: int):
     site = _site(request, pk)
-    return _file(get_object_or_404(SiteReport, site=site, pk=report))
+    return evidence_download(get_object_or_404(SiteReport, site=site, pk=report))
 
 
 @require_safe
