@@ -25,6 +25,7 @@ servers share over real HTTP.
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import secrets
@@ -52,7 +53,11 @@ STOP_SECONDS = 30
 
 
 class ClusterError(Exception):
-    """Something the cluster needs is missing; the message says what, in both languages."""
+    """The cluster could not start or stop; the message says why, in both languages."""
+
+
+class Unavailable(ClusterError):
+    """PostgreSQL or Redis is neither answering nor installed here."""
 
 
 def say(chinese: str, english: str) -> None:
@@ -131,6 +136,7 @@ class Cluster:
     sessions: str = "cached_db"
     web_workers: int = 2
     second_factor: bool = True
+    redis: str = "auto"  # auto: 127.0.0.1:6379 if it answers, else start one; start: always start one; or a URL
     redis_url: str = ""
     redis_prefix: str = ""
     keys: dict = field(default_factory=dict)
@@ -242,14 +248,17 @@ class Cluster:
         if self.redis_url:
             return
         self.redis_prefix = f"minsheng-cluster-{secrets.token_hex(4)}"
-        if redis_answers(*DEFAULT_REDIS):
-            self.redis_url = f"redis://{DEFAULT_REDIS[0]}:{DEFAULT_REDIS[1]}/0"
+        given = urllib.parse.urlsplit(self.redis) if "://" in self.redis else None
+        if given and not redis_answers(given.hostname or "127.0.0.1", given.port or 6379):
+            raise Unavailable(f"Redis 没有应答（{self.redis}） / Redis does not answer at {self.redis}")
+        if given or (self.redis == "auto" and redis_answers(*DEFAULT_REDIS)):
+            self.redis_url = self.redis if given else f"redis://{DEFAULT_REDIS[0]}:{DEFAULT_REDIS[1]}/0"
             say(f"使用 {self.redis_url} 上的 Redis（键前缀 {self.redis_prefix}）",
                 f"using Redis at {self.redis_url} (key prefix {self.redis_prefix})")
             return
         server = shutil.which("redis-server")
         if not server:
-            raise ClusterError("127.0.0.1:6379 上没有 Redis，也没有安装 redis-server（apt-get install redis-server）"
+            raise Unavailable("127.0.0.1:6379 上没有 Redis，也没有安装 redis-server（apt-get install redis-server）"
                                " / no Redis at 127.0.0.1:6379 and redis-server is not installed "
                                "(apt-get install redis-server)")
         port = free_port()
@@ -271,7 +280,7 @@ class Cluster:
         try:
             return psycopg.connect(self.postgres, autocommit=True, connect_timeout=5)
         except psycopg.OperationalError as error:
-            raise ClusterError(f"PostgreSQL 没有应答（{self.postgres}）；启动它或用 --postgres 指定 / PostgreSQL "
+            raise Unavailable(f"PostgreSQL 没有应答（{self.postgres}）；启动它或用 --postgres 指定 / PostgreSQL "
                                f"does not answer at {self.postgres}; start it or name another with --postgres\n"
                                f"{error}") from error
 
@@ -431,6 +440,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES,
                         help="an administrator's URL of the PostgreSQL server (default %(default)s)")
     parser.add_argument("--database", default="minsheng_cluster", help="the database to create (default %(default)s)")
+    parser.add_argument("--redis", default="auto",
+                        help="auto (127.0.0.1:6379 if it answers, else start redis-server), start (always start "
+                             "redis-server on a free port), or a redis:// URL")
     parser.add_argument("--sessions", choices=["cached_db", "cache", "db"], default="cached_db",
                         help="SESSION_STORE of every server (default cached_db)")
     parser.add_argument("--demo", action="store_true", help="load the demo data after migrating")
@@ -439,6 +451,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--detach", action="store_true", help="return once started; `down` stops it")
     parser.add_argument("--keep-database", action="store_true", help="down: keep the database and its roles")
     options = parser.parse_args(argv)
+    if importlib.util.find_spec("psycopg") is None or importlib.util.find_spec("gunicorn") is None:
+        print("请用平台的虚拟环境运行：.venv/bin/python scripts/cluster.py（或 make cluster） / run it with the "
+              "platform's virtual environment: .venv/bin/python scripts/cluster.py (or make cluster)", file=sys.stderr)
+        return 1
     directory = options.dir.resolve()
     try:
         if options.command == "status":
@@ -453,7 +469,8 @@ def main(argv: list[str] | None = None) -> int:
         if len(ports) != 2:
             raise ClusterError("--ports 需要两个端口 / --ports takes two ports, e.g. 8001,8002")
         cluster = Cluster(directory=directory, database=options.database, ports=ports, postgres=options.postgres,
-                          sessions=options.sessions, second_factor=not options.no_second_factor)
+                          sessions=options.sessions, second_factor=not options.no_second_factor,
+                          redis=options.redis)
         started = time.monotonic()
         cluster.up()
         if options.demo:

@@ -91,7 +91,7 @@ def cluster(tmp_path_factory):
     started = time.monotonic()
     try:
         running.up()
-    except cluster_script.ClusterError as error:
+    except cluster_script.Unavailable as error:
         if _required():
             pytest.fail(f"the two-server cluster did not start: {error}")
         pytest.skip(f"no cluster here: {error}")
