@@ -3,8 +3,8 @@
 #              and serve on 127.0.0.1:8000
 #              (the local demo signs officers in without the second factor; SECOND_FACTOR_REQUIRED=1 to try it)
 #   make test  install the dev tools, lint, run the tests on SQLite (and on PostgreSQL when
-#              TEST_DATABASE_URL is set), the API fuzz stage, install Chromium where apt-get can, run the browser
-#              tests
+#              TEST_DATABASE_URL is set), the API fuzz stage, the two-server stage (scripts/cluster.py), install
+#              Chromium where apt-get can, run the browser tests
 #   make fuzz  the API fuzz stage alone (Schemathesis and a corpus of nasty bodies; prints its counts)
 #   make cluster  the platform on several servers, on this machine: two gunicorn servers, a job worker, PostgreSQL
 #              and Redis (scripts/cluster.py; Ctrl-C stops them all; docs/deployment.md)
