@@ -7,7 +7,8 @@ the sign-in form with its CSRF token, the upload form with its version field.
 
 A session begun on server A is valid on B (and ended there, it is ended on A); sign-in failures sent to both lock
 the account at the stated count; a rate limit counts the requests sent to both; a mail queued by A is sent by the
-worker; a file uploaded through A downloads through B.
+worker; a file uploaded through A downloads through B. The script's `status` reports every process and both
+servers healthy, and `down` leaves no process, no Redis key and no database behind.
 
 PostgreSQL and Redis are needed (Redis: a server at 127.0.0.1:6379, else Debian's redis-server, started by the
 script). Without them the test is skipped on a developer's machine and fails in CI (CI or MINSHENG_REQUIRE_REDIS).
@@ -86,7 +87,7 @@ def _postgres_admin_url() -> str:
 def cluster(tmp_path_factory):
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     running = cluster_script.Cluster(
-        directory=tmp_path_factory.mktemp("cluster"), database=f"minsheng_two_servers_{worker}",
+        directory=tmp_path_factory.mktemp("cluster"), database=f"minsheng_two_servers_{worker}_{uuid.uuid4().hex[:6]}",
         ports=(cluster_script.free_port(), cluster_script.free_port()), postgres=_postgres_admin_url())
     started = time.monotonic()
     try:
@@ -104,7 +105,16 @@ def cluster(tmp_path_factory):
         print(f"\ncluster up with its accounts in {time.monotonic() - started:.1f} s")
         yield running
     finally:
+        processes = dict(running.processes)
         running.down(quiet=True)
+    # `down` leaves nothing running and drops what it created.
+    assert not [name for name, pid in processes.items() if cluster_script.alive(pid)]
+    assert not running.state_file.exists()
+    assert not _redis(running).keys(f"{running.redis_prefix}:*")
+    import psycopg
+
+    with psycopg.connect(running.postgres, autocommit=True) as connection:
+        assert not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [running.database]).fetchall()
 
 
 class Browser:
@@ -182,6 +192,15 @@ def _rows(cluster, query: str, *params) -> list[tuple]:
     statement = sql.SQL(query).format(**{name: sql.Identifier(table) for name, table in tables.items()})
     with psycopg.connect(cluster.environment("release")["DATABASE_URL"]) as connection:
         return connection.execute(statement, params).fetchall()
+
+
+def test_the_script_reports_every_process_running_and_both_servers_healthy(cluster):
+    status = subprocess.run([sys.executable, str(REPO / "scripts" / "cluster.py"), "status", "--dir",
+                             str(cluster.directory)], capture_output=True, text=True, timeout=60)
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert status.stdout.count("/healthz: ok") == 2
+    assert status.stdout.count("运行中 / process") == len(cluster.processes)
+    assert {"web-a", "web-b", "worker"} <= set(cluster.processes)
 
 
 def test_a_session_signed_in_on_one_server_is_valid_on_the_other(cluster):
