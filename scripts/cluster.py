@@ -334,8 +334,8 @@ class Cluster:
 
     def _start_server(self, name: str, port: int) -> None:
         var = self.directory / name
-        if not (var / "static").exists():  # each machine gets the release's collected static files
-            shutil.copytree(self.directory / "release" / "static", var / "static")
+        shutil.rmtree(var / "static", ignore_errors=True)  # each machine gets this release's collected static files
+        shutil.copytree(self.directory / "release" / "static", var / "static")
         self._spawn(name, [str(BIN / "gunicorn"), "minsheng.wsgi", "-b", f"127.0.0.1:{port}",
                            "-w", str(self.web_workers), "--worker-class", "gthread", "--threads", "4",
                            "--timeout", "120", "--graceful-timeout", "20",
