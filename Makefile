@@ -3,9 +3,11 @@
 #              and serve on 127.0.0.1:8000
 #              (the local demo signs officers in without the second factor; SECOND_FACTOR_REQUIRED=1 to try it)
 #   make test  install the dev tools, lint, run the tests on SQLite (and on PostgreSQL when
-#              TEST_DATABASE_URL is set), the API fuzz stage, install Chromium where apt-get can, run the browser
-#              tests
+#              TEST_DATABASE_URL is set), the API fuzz stage, the two-server stage (scripts/cluster.py), install
+#              Chromium where apt-get can, run the browser tests
 #   make fuzz  the API fuzz stage alone (Schemathesis and a corpus of nasty bodies; prints its counts)
+#   make cluster  the platform on several servers, on this machine: two gunicorn servers, a job worker, PostgreSQL
+#              and Redis (scripts/cluster.py; Ctrl-C stops them all; docs/deployment.md)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -20,8 +22,8 @@ WORKERS ?= 2
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: run port-free newcomer test install dev lint test-sqlite test-postgresql fuzz test-e2e browser gettext messages \
-        demo clean
+.PHONY: run port-free newcomer test install dev lint test-sqlite test-postgresql fuzz test-servers test-e2e browser \
+        gettext messages demo cluster clean
 
 $(BIN)/python:
 	@echo "== 创建虚拟环境 .venv / creating the virtual environment .venv"
@@ -72,16 +74,16 @@ lint: dev
 	$(BIN)/python scripts/extract_policy.py --check
 	$(BIN)/python scripts/architecture.py --check
 
-test: lint test-sqlite test-postgresql fuzz test-e2e
+test: lint test-sqlite test-postgresql fuzz test-servers test-e2e
 
 test-sqlite: dev gettext
 	@echo "== tests on SQLite"
-	$(BIN)/pytest -q -n $(WORKERS) --dist loadgroup -m "not e2e and not fuzz" tests
+	$(BIN)/pytest -q -n $(WORKERS) --dist loadgroup -m "not e2e and not fuzz and not servers" tests
 
 test-postgresql: dev gettext
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== tests on PostgreSQL ($$TEST_DATABASE_URL)"; \
-	  DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -q -n $(WORKERS) --dist loadgroup -m "not e2e and not fuzz" tests; \
+	  DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -q -n $(WORKERS) --dist loadgroup -m "not e2e and not fuzz and not servers" tests; \
 	else echo "== PostgreSQL skipped: set TEST_DATABASE_URL=postgres://user@host:5432/db to run it"; fi
 
 # The API fuzz stage (tests/api/test_fuzz.py): Schemathesis's requests for every operation as nobody, an applicant
@@ -94,6 +96,19 @@ fuzz: dev
 	if [ -n "$$TEST_DATABASE_URL" ]; then export DATABASE_URL="$$TEST_DATABASE_URL"; fi; \
 	$(BIN)/pytest -q -n $(WORKERS) -m fuzz tests/api/test_fuzz.py; status=$$?; \
 	echo "== API fuzz stage: $$((SECONDS - started)) s"; exit $$status
+
+# The two-server stage (tests/test_two_servers.py): scripts/cluster.py starts two gunicorn servers, a job worker,
+# a database on the PostgreSQL server of TEST_DATABASE_URL (else 127.0.0.1:5432) and Redis (127.0.0.1:6379, else
+# Debian's redis-server); the test signs in, locks out, hits a rate limit, queues a mail and uploads a file across
+# both servers over HTTP. Skipped without PostgreSQL or Redis, except in CI; prints its duration.
+test-servers: dev
+	@echo "== two-server stage"
+	@started=$$SECONDS; \
+	$(BIN)/pytest -q -n 0 -m servers tests/test_two_servers.py; status=$$?; \
+	echo "== two-server stage: $$((SECONDS - started)) s"; exit $$status
+
+cluster: install
+	$(BIN)/python scripts/cluster.py up
 
 # Debian packages the tests need, installed with apt-get where it runs as root: Chromium for the browser
 # tests, GNU gettext for the catalogue check.

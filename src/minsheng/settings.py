@@ -16,6 +16,9 @@ EMAIL_BACKEND    default: console backend in DEBUG, SMTP otherwise
 EMAIL_HOST ...   the usual Django SMTP settings
 CACHE_URL        where rate limits and lock-outs count: empty = the database cache (default), redis://…,
                  or locmem:// (one process, DEBUG only); CACHE_KEY_PREFIX for Redis (default "minsheng")
+SESSION_STORE    where sessions live: db (default), cached_db (the database, read through CACHE_URL's cache) or
+                 cache (the cache alone); every server must reach the same store
+UPLOADS_DIR      default: uploads/ in MINSHENG_VAR; several servers mount one shared folder here
 ARGON2_MEMORY_KIB, ARGON2_TIME_COST, ARGON2_PARALLELISM   password hashing cost (default 19456 KiB, 2, 1)
 DATABASE_LOCK_TIMEOUT    seconds a request waits for a lock another connection holds (default 10), then 503
 DATABASE_CONNECT_TIMEOUT seconds to reach PostgreSQL before giving up (default 5), then 503
@@ -243,6 +246,18 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Where sessions live. Every server must read the same store, so a person signed in through one server is signed in
+# on all of them: the database (default: `make run` needs nothing else), the database read through the shared cache
+# (cached_db: fewer reads of the database, sessions survive a restart of Redis), or the shared cache alone (cache:
+# no session row at all; a Redis restart without persistence signs everyone out). core/checks.py refuses a session
+# store in a per-process cache outside DEBUG. docs/decisions.md says why db stays the default.
+SESSION_ENGINES = {"db": "django.contrib.sessions.backends.db",
+                   "cached_db": "django.contrib.sessions.backends.cached_db",
+                   "cache": "django.contrib.sessions.backends.cache"}
+SESSION_STORE = os.environ.get("SESSION_STORE", "db").strip().lower() or "db"
+if SESSION_STORE not in SESSION_ENGINES:
+    raise ImproperlyConfigured(f"SESSION_STORE must be one of {', '.join(SESSION_ENGINES)}, not {SESSION_STORE!r}")
+SESSION_ENGINE = SESSION_ENGINES[SESSION_STORE]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -290,9 +305,12 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request until coll
 # The project's own assets (vendored Bootstrap, HTMX, ECharts; css/; js/): minsheng itself is not an app,
 # so its static folder must be listed for the finders and collectstatic.
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files. Several web servers and the workers must all see one folder (a shared mount), or a file written
+# through one server cannot be downloaded through another (docs/deployment.md).
+UPLOADS_DIR = Path(os.environ.get("UPLOADS_DIR", VAR_DIR / "uploads")).resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": VAR_DIR / "uploads"}},
+                "OPTIONS": {"location": UPLOADS_DIR}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
                     if DEBUG else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

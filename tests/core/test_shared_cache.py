@@ -28,7 +28,7 @@ from django_ratelimit.core import get_usage
 
 from minsheng.core import backup
 from minsheng.core import cache as shared
-from minsheng.core.checks import refuse_to_serve, shared_cache
+from minsheng.core.checks import refuse_to_serve, shared_cache, shared_sessions
 from minsheng.settings import _cache
 
 REPO = Path(__file__).resolve().parents[2]
@@ -251,3 +251,40 @@ def test_a_backup_leaves_the_counters_out(tmp_path):
     assert manifest["models"] and not [label for label in manifest["models"] if "cache" in label]
     assert cache.make_key("lockout:account:someone:failures") not in data
     cache.delete("lockout:account:someone:failures")
+
+
+@pytest.mark.parametrize(("engine", "backend", "debug", "expected"), [
+    ("django.contrib.sessions.backends.cache", "django.core.cache.backends.locmem.LocMemCache", False,
+     ["minsheng.E103"]),
+    ("django.contrib.sessions.backends.cached_db", "django.core.cache.backends.locmem.LocMemCache", False,
+     ["minsheng.E103"]),
+    ("django.contrib.sessions.backends.cache", "django.core.cache.backends.locmem.LocMemCache", True, []),
+    ("django.contrib.sessions.backends.db", "django.core.cache.backends.locmem.LocMemCache", False, []),
+    ("django.contrib.sessions.backends.cache", "django.core.cache.backends.redis.RedisCache", False, []),
+    ("django.contrib.sessions.backends.cached_db", "minsheng.core.cache.DatabaseCache", False, []),
+])
+def test_sessions_in_a_per_process_cache_are_refused(settings, engine, backend, debug, expected):
+    settings.DEBUG = debug
+    settings.SESSION_ENGINE = engine
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "minsheng-check"}}
+    messages = shared_sessions()
+    assert [m.id for m in messages] == expected
+    if expected:
+        assert "SESSION_STORE" in messages[0].hint and messages[0].is_serious()
+
+
+def test_session_store_chooses_the_engine_and_an_unknown_one_is_refused_at_start(tmp_path):
+    read = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    for store, engine in [("", "db"), ("cache", "cache"), ("cached_db", "cached_db")]:
+        answer = _production("-c", read, MINSHENG_VAR=str(tmp_path), SESSION_STORE=store,
+                             DJANGO_SETTINGS_MODULE="minsheng.settings")
+        assert answer.stdout.strip() == f"django.contrib.sessions.backends.{engine}", answer.stderr
+    refused = _production("-c", read, MINSHENG_VAR=str(tmp_path), SESSION_STORE="memcache",
+                          DJANGO_SETTINGS_MODULE="minsheng.settings")
+    assert refused.returncode != 0 and "SESSION_STORE must be one of db, cached_db, cache" in refused.stderr
+
+
+def test_the_server_refuses_to_start_with_sessions_in_a_per_process_cache(tmp_path):
+    wsgi = _production("-c", "import minsheng.wsgi", MINSHENG_VAR=str(tmp_path), CACHE_URL="locmem://",
+                       SESSION_STORE="cache", DJANGO_SETTINGS_MODULE="minsheng.settings")
+    assert wsgi.returncode != 0 and "minsheng.E103" in wsgi.stderr

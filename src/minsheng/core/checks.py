@@ -1,5 +1,6 @@
 """System checks for what the security promises rest on: one cache shared by every worker and server for the rate
-limits and the sign-in lock-out, and password hashing no cheaper than OWASP's minimum.
+limits and the sign-in lock-out (and for the sessions, when they live in the cache), and password hashing no cheaper
+than OWASP's minimum.
 
 They run with every management command (so `runserver` and `migrate` stop at once) and with `check --deploy`;
 wsgi.py and asgi.py call `refuse_to_serve` so that gunicorn does not start either.
@@ -53,6 +54,26 @@ def shared_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     return messages
 
 
+CACHE_SESSION_ENGINES = {"django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.cached_db"}
+
+
+@checks.register(checks.Tags.caches, checks.Tags.security)
+def shared_sessions(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Sessions kept in a cache that lives inside each process: a person signed in through one worker or server
+    would be a stranger to the next (cache), or read a stale session there after signing out (cached_db)."""
+    if settings.SESSION_ENGINE not in CACHE_SESSION_ENGINES or settings.DEBUG:
+        return []
+    alias = getattr(settings, "SESSION_CACHE_ALIAS", "default")
+    backend = settings.CACHES.get(alias, {}).get("BACKEND", "")
+    if backend not in PER_PROCESS:
+        return []
+    return [checks.Error(
+        f"Sessions are kept in the cache {alias!r} ({backend.rsplit('.', 1)[-1]}), which "
+        f"{PER_PROCESS[backend]}: a person signed in through one worker or server is unknown to the others.",
+        hint="Set CACHE_URL=redis://… (or leave it unset for the database cache), or SESSION_STORE=db.",
+        id="minsheng.E103")]
+
+
 @checks.register(checks.Tags.security)
 def password_hashing(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     from django.contrib.auth.hashers import get_hasher
@@ -77,6 +98,7 @@ def password_hashing(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
 def refuse_to_serve() -> None:
     """Called by wsgi.py and asgi.py: a server whose limits would not hold does not start."""
     silenced = set(getattr(settings, "SILENCED_SYSTEM_CHECKS", []))
-    errors = [m for m in shared_cache() + password_hashing() if m.is_serious() and m.id not in silenced]
+    found = shared_cache() + shared_sessions() + password_hashing()
+    errors = [m for m in found if m.is_serious() and m.id not in silenced]
     if errors:
         raise ImproperlyConfigured("\n".join(f"{m.id}: {m.msg} {m.hint}" for m in errors))
