@@ -6,6 +6,7 @@ from django.urls import reverse
 from minsheng.accounts import lockout
 from minsheng.core.models import AuditEvent
 from tests.accounts.conftest import attempt, normalised_body
+from tests.core.test_cache_faults import cache_down  # noqa: F401 (a fixture)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,13 @@ def test_other_users_are_not_affected_by_a_lock(client, alice, password):
     for _ in range(5):
         attempt(client, "alice01")
     assert attempt(client, "bob0001", password).status_code == 302
+
+
+@pytest.mark.usefixtures("cache_down")
+def test_signing_in_while_the_shared_cache_is_down_answers_503_in_chinese(client, alice, password):
+    """The lock-out counts in the cache: without it, sign-in cannot be judged, so it waits (503), never a 500."""
+    response = attempt(client, "alice01", password)
+    assert response.status_code == 503
+    assert "请稍后再试" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+

@@ -231,4 +231,4 @@ def test_healthz_says_the_database_cannot_be_written_while_livez_stays_up(databa
     assert health.json() == {"status": "unavailable", "database": "locked"}
     assert live.status_code == 200 and live.json() == {"status": "alive"}
     health, live = database.run(probe)
-    assert health.status_code == 200 and health.json() == {"status": "ok", "database": "writable"}
+    assert health.status_code == 200 and health.json() == {"status": "ok", "database": "writable", "cache": "answering"}

@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_healthz_answers_200_while_the_database_takes_writes_and_keeps_nothing(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "writable"}
+    assert response.json() == {"status": "ok", "database": "writable", "cache": "answering"}
     assert "no-cache" in response["Cache-Control"]
     assert not HealthProbe.objects.exists()   # the probe's row was rolled back
 

@@ -1,5 +1,6 @@
 """Faults of the database told apart from bugs: a database that is locked, read-only, full or out of reach is a
-passing condition, answered with 503 "try again in a moment" (core.views.database_unavailable), never a 500.
+passing condition, answered with 503 "try again in a moment" (core.views.database_unavailable), never a 500. So
+is a shared cache (Redis) that does not answer: sign-in, the rate limits and sessions kept there depend on it.
 
 Both drivers are read by their own error codes, not by message text: SQLite's result code (`sqlite_errorcode`)
 and PostgreSQL's SQLSTATE (`sqlstate`, None when there is no server to answer).
@@ -41,7 +42,14 @@ def _chain(error: BaseException | None) -> Iterator[BaseException]:
         error = error.__cause__ or error.__context__
 
 
+# redis-py's errors of a server that cannot be reached or cannot serve now (read by name: redis is imported only
+# where CACHE_URL asks for it).
+_REDIS_UNREACHABLE = {"ConnectionError", "TimeoutError", "BusyLoadingError", "ReadOnlyError"}
+
+
 def _driver_reason(error: BaseException) -> str | None:
+    if type(error).__module__.split(".")[0] == "redis":
+        return UNREACHABLE if type(error).__name__ in _REDIS_UNREACHABLE else None
     code = getattr(error, "sqlite_errorcode", None)
     if isinstance(code, int):
         return _SQLITE.get(code & 0xFF)

@@ -6,6 +6,7 @@ from collections import Counter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
@@ -42,25 +43,35 @@ RETRY_AFTER_SECONDS = 10
 # The health check's write probe waits this long for a lock before reporting the database locked: a load
 # balancer's check must answer within its own timeout.
 HEALTH_LOCK_WAIT_SECONDS = 2
+HEALTH_CACHE_KEY = "minsheng:healthz"
+
+
+def _not_ready(part: str, error: BaseException) -> JsonResponse:
+    reason = faults.unavailable_reason(error) or "error"
+    logger.warning("health check: the %s cannot serve (%s)", part, reason, exc_info=error)
+    response = JsonResponse({"status": "unavailable", part: reason}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """Readiness, for load balancers: 200 while the database takes writes; 503 with the reason ("locked",
-    "read-only", "full", "unreachable" or "error") when it does not. The probe inserts a row and rolls it back, so
-    nothing is kept. No session, no template."""
+    """Readiness, for load balancers: 200 while the database takes writes and the shared cache answers; 503 with
+    the part and the reason ("locked", "read-only", "full", "unreachable" or "error") when not. The database probe
+    inserts a row and rolls it back, so nothing is kept; the cache probe reads one key (sign-in, the rate limits
+    and cache-kept sessions need it). No session, no template."""
     try:
         with faults.waiting_at_most(HEALTH_LOCK_WAIT_SECONDS), transaction.atomic():
             HealthProbe.objects.create(id=1)
             transaction.set_rollback(True)
     except Exception as error:  # whatever stops the write, the answer is "not ready", with the reason logged
-        reason = faults.unavailable_reason(error) or "error"
-        logger.warning("health check: the database cannot be written (%s)", reason, exc_info=error)
-        response = JsonResponse({"status": "unavailable", "database": reason}, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    return JsonResponse({"status": "ok", "database": "writable"})
+        return _not_ready("database", error)
+    try:
+        cache.get(HEALTH_CACHE_KEY)
+    except Exception as error:
+        return _not_ready("cache", error)
+    return JsonResponse({"status": "ok", "database": "writable", "cache": "answering"})
 
 
 @never_cache
