@@ -167,6 +167,7 @@ ACTIONS = {
     "registry.organisation.reject": pgettext_lazy("audit action", "Organisation verification refused"),
     # review
     "review.assignment.run": pgettext_lazy("audit action", "Reviewer assignment run"),
+    "review.assignment.start": pgettext_lazy("audit action", "Reviewer assignment run started"),
     "review.assignment.swap": pgettext_lazy("audit action", "Reviewer changed by hand"),
     "review.assignment.publish": pgettext_lazy("audit action", "Reviewer assignment published"),
     "review.assignment.accept": pgettext_lazy("audit action", "Review accepted by the expert"),
