@@ -8,16 +8,19 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from rules.contrib.views import permission_required
 
-from minsheng.core import audit, clock, jobs, mail
+from minsheng.core import audit, backup_jobs, clock, jobs, mail, progress
 
 GIVEN_UP_SHOWN = 100
 
@@ -32,6 +35,8 @@ def describe(result: DBTaskResult) -> str:
     if result.task_path == mail.deliver.module_path and len(arguments) >= 3:
         return _("Mail “%(subject)s” to %(count)s address(es)") % {"subject": arguments[0],
                                                                        "count": len(arguments[2])}
+    if result.task_path == backup_jobs.run_backup.module_path:
+        return _("Backup")
     return result.task_path.rsplit(".", 1)[-1]
 
 
@@ -60,7 +65,28 @@ def job_list(request):
         "given_up": [{"result": r, "what": describe(r), "error": last_error(r), "attempts": jobs.attempt_of(r)}
                      for r in given_up],
         "retry_delays": [round(seconds / 60) for seconds in jobs.RETRY_DELAYS],
+        "backup": backup_jobs.latest(), "backup_directory": backup_jobs.directory(),
     })
+
+
+@operators_only
+@require_POST
+def backup_start(request):
+    """Back up now: the worker writes the archive; this page shows its progress."""
+    try:
+        backup_jobs.start(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The backup is queued; its progress is shown below."))
+    return redirect("jobs")
+
+
+@operators_only
+@require_GET
+def backup_progress(request):
+    return JsonResponse(progress.as_json(backup_jobs.latest(), page=reverse("jobs")),
+                        headers={"Cache-Control": "no-store"})
 
 
 @operators_only

@@ -142,6 +142,7 @@ ACTIONS = {
     # the audit trail itself
     "core.auditevent.verify": pgettext_lazy("audit action", "Audit chain verified"),
     "core.job.requeue": pgettext_lazy("audit action", "Background job queued again"),
+    "core.backup.start": pgettext_lazy("audit action", "Backup started"),
     "core.auditevent.export": pgettext_lazy("audit action", "Audit trail exported"),
     "review.ranking.export": pgettext_lazy("audit action", "Ranking exported"),
     # funding
