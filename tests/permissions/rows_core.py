@@ -78,6 +78,14 @@ ROWS = [
     Row("backup_start", only({Role.ADMIN}, ok=NOT_ALLOWED), note="GET"),
     Row("backup_progress", only({Role.ADMIN})),
     Row("backup_progress", only({Role.ADMIN}, ok=NOT_ALLOWED), method="POST", note="read-only"),
+    # A large export's page, progress and file: only its own person (an unknown one is 404 for everyone).
+    Row("export_job", only(ALL_SIGNED_IN, ok=NOT_FOUND), kwargs=lambda world: {"pk": 999_999}, note="unknown"),
+    Row("export_job_progress", only(ALL_SIGNED_IN, ok=NOT_FOUND), kwargs=lambda world: {"pk": 999_999},
+        note="unknown"),
+    Row("export_job_download", only(ALL_SIGNED_IN, ok=NOT_FOUND), kwargs=lambda world: {"pk": 999_999},
+        note="unknown"),
+    Row("export_job_download", only(ALL_SIGNED_IN, ok=NOT_ALLOWED), kwargs=lambda world: {"pk": 999_999},
+        method="POST", note="read-only"),
     # Django's admin: staff only; everyone else is sent to the admin's own login page.
     Row("admin:index", only({Role.ADMIN}, denied=REDIRECT)),
     # Operations and the public parts of the site.

@@ -47,6 +47,7 @@ from minsheng.core import checkpoints
 FORMAT = 2
 MANIFEST, SIGNATURE, DATA = "manifest.json", "manifest.sig", "data.json"
 CHUNK = 1 << 20
+EXPORTS = "exports/"
 # Rebuilt by `migrate` from the code itself; the serialised rows name them by natural key.
 REBUILT = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
 
@@ -88,7 +89,9 @@ def _uploads() -> Iterator[tuple[str, Path]]:
     if root is None or not root.exists():
         return
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        yield path.relative_to(root).as_posix(), path
+        name = path.relative_to(root).as_posix()
+        if not name.startswith(EXPORTS):    # large exports' files: copies of rows, kept a few days
+            yield name, path
 
 
 def _file_digest(path: Path) -> str:

@@ -13,6 +13,7 @@ PostgreSQL.
 """
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,6 +26,7 @@ from minsheng.core.models import JobProgress
 # killed job after 30 minutes, core/management/commands/worker.py): it no longer blocks a new start.
 ABANDONED_AFTER = datetime.timedelta(hours=2)
 State = JobProgress.State
+logger = logging.getLogger("minsheng.jobs")   # the worker's terminal and log show each step
 
 
 class AlreadyRunning(ValidationError):
@@ -66,6 +68,7 @@ def step(pk: int, done: int, phase: str, *, total: int | None = None) -> None:
     if total is not None:
         fields["total"] = total
     JobProgress.objects.filter(pk=pk).update(**fields)
+    logger.info("job progress %s: %s%s %s", pk, done, f"/{total}" if total is not None else "", phase)
 
 
 def finish(pk: int, *, message: str = "", result: dict | None = None) -> None:
@@ -78,6 +81,7 @@ def finish(pk: int, *, message: str = "", result: dict | None = None) -> None:
 
 
 def fail(pk: int, message: str) -> None:
+    logger.info("job progress %s failed: %s", pk, message)
     now = clock.now()
     JobProgress.objects.filter(pk=pk).update(state=State.FAILED, message=str(message), updated_at=now,
                                              finished_at=now)

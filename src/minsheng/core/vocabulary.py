@@ -143,6 +143,7 @@ ACTIONS = {
     "core.auditevent.verify": pgettext_lazy("audit action", "Audit chain verified"),
     "core.job.requeue": pgettext_lazy("audit action", "Background job queued again"),
     "core.backup.start": pgettext_lazy("audit action", "Backup started"),
+    "core.export.start": pgettext_lazy("audit action", "Large export queued"),
     "core.auditevent.export": pgettext_lazy("audit action", "Audit trail exported"),
     "review.ranking.export": pgettext_lazy("audit action", "Ranking exported"),
     # funding
