@@ -56,8 +56,9 @@ def start(kind: str, subject: str, *, by, total: int, phase: str, refusal=ALREAD
         raise AlreadyRunning(refusal, code="running")
     try:
         with transaction.atomic():
-            return JobProgress.objects.create(kind=kind, subject=subject, started_by=by if by and by.pk else None,
-                                              total=total, phase=str(phase), created_at=now, updated_at=now)
+            return JobProgress.objects.create(kind=kind, subject=subject,
+                                              started_by=by if getattr(by, "pk", None) else None, total=total,
+                                              phase=str(phase), created_at=now, updated_at=now)
     except IntegrityError as error:    # another one was started between the look and the write
         raise AlreadyRunning(refusal, code="running") from error
 
