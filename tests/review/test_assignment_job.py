@@ -76,7 +76,7 @@ def test_the_run_reports_each_step_in_order(db):
                                                  "求解最优分配并保存"]
 
 
-def test_progress_is_recorded_where_the_page_reads_it(db):
+def test_progress_is_recorded_where_the_page_reads_it(database_queue):
     w = review_world(n_applications=1, n_experts=2, k=1)
     job = service.start_run(w.call, by=w.officer)
     progress.step(job.pk, 2, "计算匹配度")
@@ -159,3 +159,19 @@ def test_a_run_whose_call_was_deleted_ends_with_a_clear_record(database_queue):
     service.run_job.call(999_999, job.pk)
     job.refresh_from_db()
     assert job.state == "failed" and "申报指南已不存在" in job.message
+
+
+def test_a_failed_run_queued_again_by_an_administrator_runs_unless_another_has_started(database_queue):
+    w = review_world(n_applications=2, n_experts=3, k=1)
+    job = service.start_run(w.call, by=w.officer)
+    progress.fail(job.pk, "意外错误")                 # as an unexpected error leaves it
+    service.run_job.call(w.call.pk, job.pk)           # what "Queue again" on the operations page runs
+    job.refresh_from_db()
+    assert job.state == "done" and AssignmentRun.objects.count() == 1
+
+    progress.fail(job.pk, "意外错误")
+    newer = service.start_run(w.call, by=w.officer)    # the officer started another meanwhile
+    service.run_job.call(w.call.pk, job.pk)
+    job.refresh_from_db()
+    newer.refresh_from_db()
+    assert job.state == "failed" and newer.state == "queued" and AssignmentRun.objects.count() == 1

@@ -51,7 +51,10 @@ def run_backup(progress_pk: int | None = None) -> str:
     scheduler), it records its own progress; while another backup is under way it does nothing."""
     with translation.override(settings.LANGUAGE_CODE):
         row = JobProgress.objects.filter(pk=progress_pk, kind=KIND).first() if progress_pk else None
-        if row is None or not row.live:
+        if row is not None and not progress.resume(row.pk):
+            logger.info("backup not started again: another backup is under way")
+            return ""
+        if row is None:
             try:
                 row = progress.start(KIND, "", by=None, total=STEPS, phase=gettext("Waiting to start"))
             except progress.AlreadyRunning:

@@ -90,8 +90,9 @@ def _replay(address: str) -> HttpRequest:
 def build(progress_pk: int, language: str) -> None:
     """Replay the export's request for its person in the worker; `exports.export_response` then calls `write`."""
     job = JobProgress.objects.filter(pk=progress_pk, kind=KIND).select_related("started_by").first()
-    if job is None:
-        logger.warning("export %s: its progress record is gone; nothing to do", progress_pk)
+    if job is None or not progress.resume(progress_pk):
+        logger.warning("export %s: its progress record is gone or the same export has started again; nothing to "
+                       "do", progress_pk)
         return
     with translation.override(language):
         user = job.started_by

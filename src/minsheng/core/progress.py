@@ -63,6 +63,23 @@ def start(kind: str, subject: str, *, by, total: int, phase: str, refusal=ALREAD
         raise AlreadyRunning(refusal, code="running") from error
 
 
+def resume(pk: int) -> bool:
+    """Called by a job as it starts: its row is live (True), or, for a job an administrator queued again after it
+    failed, live again unless another job of its kind and subject has started meanwhile (False: do nothing)."""
+    row = JobProgress.objects.filter(pk=pk).first()
+    if row is None:
+        return False
+    if row.live:
+        return True
+    try:
+        with transaction.atomic():
+            JobProgress.objects.filter(pk=pk).update(state=State.QUEUED, done=0, message="", finished_at=None,
+                                                     updated_at=clock.now())
+    except IntegrityError:
+        return False
+    return True
+
+
 def step(pk: int, done: int, phase: str, *, total: int | None = None) -> None:
     """Record that the job has done `done` of its `total` steps and is now in `phase`."""
     fields = {"state": State.RUNNING, "done": done, "phase": str(phase)[:200], "updated_at": clock.now()}

@@ -263,8 +263,9 @@ def run_job(call_pk: int, progress_pk: int) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         started = JobProgress.objects.filter(pk=progress_pk).select_related("started_by").first()
         call = Call.objects.filter(pk=call_pk).first()
-        if started is None:
-            logger.warning("assignment run %s: its progress record is gone; nothing to do", progress_pk)
+        if started is None or not progress.resume(progress_pk):
+            logger.warning("assignment run %s: its progress record is gone or another run has started; nothing "
+                           "to do", progress_pk)
             return
         if call is None:
             progress.fail(progress_pk, gettext("The call no longer exists; nothing was assigned."))
