@@ -83,3 +83,18 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, database_queue):
     assert "/login" in client.get(reverse("backup_progress"))["Location"]
     assert "/login" in client.post(reverse("backup_start"))["Location"]
     assert not JobProgress.objects.exists()
+
+
+def test_a_backup_that_failed_is_named_on_the_operations_page(client, database_queue):
+    from django_tasks import TaskResultStatus as Status
+
+    from minsheng.core import clock
+
+    DBTaskResult.objects.create(
+        task_path=backup_jobs.run_backup.module_path, status=Status.FAILED, backend_name="default",
+        args_kwargs={"args": [], "kwargs": {}}, run_after=clock.now(), finished_at=clock.now(),
+        exception_class_path="builtins.OSError", traceback="OSError: [Errno 28] No space left on device")
+    client.force_login(user_for_role(Role.ADMIN))
+    page = client.get(reverse("jobs")).content.decode()
+    # Not retried (a person watches it), so one failure is a job that gave up, listed with its name.
+    assert "<td>备份</td>" in page and "No space left on device" in page

@@ -45,7 +45,7 @@ def start(*, by) -> JobProgress:
     return started
 
 
-@jobs.job(retries=())
+@jobs.job(retries=(), label=_("Backup"))
 def run_backup(progress_pk: int | None = None) -> str:
     """Write one backup into `directory()` and return its file name. Queued without an argument (the nightly
     scheduler), it records its own progress; while another backup is under way it does nothing."""

@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import audit, clock, jobs, progress
 from minsheng.core.models import JobProgress
@@ -86,7 +87,7 @@ def _replay(address: str) -> HttpRequest:
     return request
 
 
-@jobs.job(retries=())
+@jobs.job(retries=(), label=_("Large export"))
 def build(progress_pk: int, language: str) -> None:
     """Replay the export's request for its person in the worker; `exports.export_response` then calls `write`."""
     job = JobProgress.objects.filter(pk=progress_pk, kind=KIND).select_related("started_by").first()

@@ -39,10 +39,9 @@ def describe(result: DBTaskResult) -> str:
     if result.task_path == mail.deliver.module_path and len(arguments) >= 3:
         return _("Mail “%(subject)s” to %(count)s address(es)") % {"subject": arguments[0],
                                                                        "count": len(arguments[2])}
-    if result.task_path == backup_jobs.run_backup.module_path:
-        return _("Backup")
-    if result.task_path == export_jobs.build.module_path:
-        return _("Large export")
+    label = jobs.label_of(result.task_path)
+    if label:
+        return str(label)
     return result.task_path.rsplit(".", 1)[-1]
 
 

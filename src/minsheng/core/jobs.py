@@ -34,12 +34,13 @@ def _queues_in_database(declared) -> bool:
     return isinstance(task_backends[declared.backend], DatabaseBackend)
 
 
-def job(function=None, *, retries: tuple[int, ...] = RETRY_DELAYS):
+def job(function=None, *, retries: tuple[int, ...] = RETRY_DELAYS, label=None):
     """Declare a background job (a django-tasks Task) that is queued again, later, each time it raises, until
     the retries (seconds to wait before each; RETRY_DELAYS unless given) are used up.
 
     A job that a person started and watches (the assignment run, a backup, an export) declares `retries=()`: it
-    reports its failure to that person at once, who may start it again, rather than running hours later."""
+    reports its failure to that person at once, who may start it again, rather than running hours later. `label`
+    names the job on the operations page (`label_of`)."""
 
     def declare(func):
         @functools.wraps(func)
@@ -57,7 +58,7 @@ def job(function=None, *, retries: tuple[int, ...] = RETRY_DELAYS):
                     logger.exception("job %s failed (attempt %s); giving up", declared.name, attempt)
                 raise
 
-        run.retry_delays = retries
+        run.retry_delays, run.label = retries, label
         declared = task(run)
         return declared
 
@@ -88,6 +89,14 @@ def retries_of(task_path: str) -> tuple[int, ...]:
         return getattr(import_string(task_path).func, "retry_delays", RETRY_DELAYS)
     except (ImportError, AttributeError):
         return RETRY_DELAYS
+
+
+def label_of(task_path: str):
+    """The name a job declares for the operations page, or None."""
+    try:
+        return getattr(import_string(task_path).func, "label", None)
+    except (ImportError, AttributeError):
+        return None
 
 
 def gave_up(result) -> bool:

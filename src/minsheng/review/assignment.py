@@ -253,7 +253,7 @@ def _failure(error: ValidationError) -> str:
     return "；".join(str(m) for m in error.messages)
 
 
-@jobs.job(retries=())
+@jobs.job(retries=(), label=_("Reviewer assignment run"))
 def run_job(call_pk: int, progress_pk: int) -> None:
     """The background run the officer started (start_run): its steps are recorded on its JobProgress row; a
     refusal ends it with the reason, an unexpected error with a message saying so (and the job failed, listed for
