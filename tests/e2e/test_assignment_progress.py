@@ -1,6 +1,7 @@
 """The assignment run in a real browser, on the database queue as in production: the officer clicks Run, sees the
 run waiting with its progress bar, the worker (the real `minsheng worker` command) runs it, and the page, which
-polls the run's progress by itself, then shows the result; a run that cannot be computed shows its reason.
+polls the run's progress by itself, then shows the result; a run that cannot be computed shows its reason. A
+large export does the same and ends with its download.
 
 The worker runs in the test's process, once the browser shows the progress: the live server's test database
 (in-memory SQLite unless TEST_DATABASE_URL is set) is not reachable from another process.
@@ -68,3 +69,35 @@ def test_a_run_that_cannot_be_computed_shows_its_reason(page, database_queue):
     expect(failure).to_contain_text("仅有 1 名在库专家")
     expect(page.locator("[data-ms-job] progress")).to_be_hidden()
     assert not AssignmentRun.objects.exists()
+
+
+def test_a_large_export_shows_its_progress_then_its_download(page, database_queue, settings, tmp_path):
+    """The same for a large export: the officer asks for it, follows it, and downloads a real workbook."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from minsheng.core.roles import Role
+    from tests.factories import OrganisationFactory, user_for_role
+
+    settings.EXPORT_JOB_ROWS = 3
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "up")}}}
+    for i in range(5):
+        OrganisationFactory(name_zh=f"深圳市浏览器导出测试{i}有限公司")
+    officer = user_for_role(Role.OFFICER)
+    sign_in(page, officer.username)
+    page.goto(reverse("registry:organisation_export") + "?" + urlencode({"q": "浏览器导出测试"}))
+    expect(page.locator("[data-ms-job] progress")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("在后台生成")
+    expect(page.locator("[data-ms-export-download]")).to_have_count(0)
+
+    run_worker()
+
+    download_link = page.locator("[data-ms-export-download]")
+    expect(download_link).to_contain_text("5 行")
+    with page.expect_download() as download:
+        download_link.click()
+    rows = list(load_workbook(download.value.path()).active.iter_rows(values_only=True))
+    assert len(rows) == 6 and "深圳市浏览器导出测试0有限公司" in {cell for row in rows for cell in row}
