@@ -38,6 +38,11 @@ urlpatterns = [
     path("livez", core_views.livez, name="livez"),
     path("operations/jobs/", job_views.job_list, name="jobs"),
     path("operations/jobs/<uuid:pk>/requeue/", job_views.job_requeue, name="job_requeue"),
+    path("operations/jobs/backup/", job_views.backup_start, name="backup_start"),
+    path("operations/jobs/backup/progress/", job_views.backup_progress, name="backup_progress"),
+    path("exports/<int:pk>/", job_views.export_job, name="export_job"),
+    path("exports/<int:pk>/progress/", job_views.export_job_progress, name="export_job_progress"),
+    path("exports/<int:pk>/download/", job_views.export_job_download, name="export_job_download"),
     path("admin/", admin.site.urls),
 ]
 

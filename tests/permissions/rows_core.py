@@ -74,6 +74,18 @@ ROWS = [
     Row("job_requeue", only({Role.ADMIN}, ok=NOT_ALLOWED), kwargs=_job, note="GET"),
     Row("job_requeue", only({Role.ADMIN}, ok=NOT_FOUND), method="POST",
         kwargs=lambda world: {"pk": "00000000-0000-0000-0000-000000000000"}, note="unknown job"),
+    Row("backup_start", only({Role.ADMIN}, ok=REDIRECT), method="POST"),
+    Row("backup_start", only({Role.ADMIN}, ok=NOT_ALLOWED), note="GET"),
+    Row("backup_progress", only({Role.ADMIN})),
+    Row("backup_progress", only({Role.ADMIN}, ok=NOT_ALLOWED), method="POST", note="read-only"),
+    # A large export's page, progress and file: only its own person (an unknown one is 404 for everyone).
+    Row("export_job", only(ALL_SIGNED_IN, ok=NOT_FOUND), kwargs=lambda world: {"pk": 999_999}, note="unknown"),
+    Row("export_job_progress", only(ALL_SIGNED_IN, ok=NOT_FOUND), kwargs=lambda world: {"pk": 999_999},
+        note="unknown"),
+    Row("export_job_download", only(ALL_SIGNED_IN, ok=NOT_FOUND), kwargs=lambda world: {"pk": 999_999},
+        note="unknown"),
+    Row("export_job_download", only(ALL_SIGNED_IN, ok=NOT_ALLOWED), kwargs=lambda world: {"pk": 999_999},
+        method="POST", note="read-only"),
     # Django's admin: staff only; everyone else is sent to the admin's own login page.
     Row("admin:index", only({Role.ADMIN}, denied=REDIRECT)),
     # Operations and the public parts of the site.

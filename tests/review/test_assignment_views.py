@@ -25,13 +25,15 @@ def test_calls_list_counts_passed_applications_and_live_assignments(client):
     assert "<td>3</td>" in row and "<td>6</td>" in row
 
 
-def test_assignment_page_shows_quality_chart_data_and_why_a_proposal_is_short(client):
+def test_assignment_page_shows_quality_chart_data_and_why_a_proposal_is_short(client,
+                                                                             django_capture_on_commit_callbacks):
     w = review_world(n_applications=2, n_experts=2, k=2)
     for expert in w.experts:
         AvoidanceRequest.objects.create(application=w.applications[0], person=expert.person, reason="竞争",
                                         requested_by=w.applications[0].created_by)
     client.force_login(w.officer)
-    response = client.post(reverse("review:assignment_run", kwargs={"call_pk": w.call.pk}))
+    with django_capture_on_commit_callbacks(execute=True):     # the run's job (at once in the tests)
+        response = client.post(reverse("review:assignment_run", kwargs={"call_pk": w.call.pk}))
     assert response.status_code == 302
     page = client.get(reverse("review:call_assignment", kwargs={"call_pk": w.call.pk})).content.decode()
     assert f'data-ms-short="{w.applications[0].number}"' in page

@@ -47,6 +47,7 @@ from minsheng.core import checkpoints
 FORMAT = 2
 MANIFEST, SIGNATURE, DATA = "manifest.json", "manifest.sig", "data.json"
 CHUNK = 1 << 20
+EXPORTS = "exports/"
 # Rebuilt by `migrate` from the code itself; the serialised rows name them by natural key.
 REBUILT = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
 
@@ -88,7 +89,9 @@ def _uploads() -> Iterator[tuple[str, Path]]:
     if root is None or not root.exists():
         return
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        yield path.relative_to(root).as_posix(), path
+        name = path.relative_to(root).as_posix()
+        if not name.startswith(EXPORTS):    # large exports' files: copies of rows, kept a few days
+            yield name, path
 
 
 def _file_digest(path: Path) -> str:
@@ -137,8 +140,10 @@ def key_id(key: bytes) -> str:
     return hashlib.sha256(b"minsheng backup key\0" + key).hexdigest()[:12]
 
 
-def create(directory: Path, progress: Callable[[int], object] = lambda n: None) -> Path:
-    """Write a signed backup into `directory`; return its path. Reads one consistent snapshot."""
+def create(directory: Path, progress: Callable[[int], object] = lambda n: None,
+           archiving: Callable[[], object] = lambda: None) -> Path:
+    """Write a signed backup into `directory`; return its path. Reads one consistent snapshot. `progress(1)` is
+    called after each table is read, `archiving()` once the snapshot is read and the archive is being written."""
     directory.mkdir(parents=True, exist_ok=True)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     target = directory / f"minsheng-{stamp}.tar.gz"
@@ -154,6 +159,7 @@ def create(directory: Path, progress: Callable[[int], object] = lambda n: None) 
         files = list(_uploads())
         manifest["files"] = {name: _file_digest(path) for name, path in files}
         checkpoint = checkpoints.current("backup")  # the head of exactly these rows
+    archiving()
     payload = json.dumps(data, ensure_ascii=False).encode()
     manifest["data_sha256"] = hashlib.sha256(payload).hexdigest()
     manifest["audit_checkpoint"] = checkpoint.as_dict()

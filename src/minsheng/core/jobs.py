@@ -34,9 +34,13 @@ def _queues_in_database(declared) -> bool:
     return isinstance(task_backends[declared.backend], DatabaseBackend)
 
 
-def job(function):
+def job(function=None, *, retries: tuple[int, ...] = RETRY_DELAYS, label=None):
     """Declare a background job (a django-tasks Task) that is queued again, later, each time it raises, until
-    the retries in RETRY_DELAYS are used up."""
+    the retries (seconds to wait before each; RETRY_DELAYS unless given) are used up.
+
+    A job that a person started and watches (the assignment run, a backup, an export) declares `retries=()`: it
+    reports its failure to that person at once, who may start it again, rather than running hours later. `label`
+    names the job on the operations page (`label_of`)."""
 
     def declare(func):
         @functools.wraps(func)
@@ -45,8 +49,8 @@ def job(function):
             try:
                 return func(*args, **kwargs)
             except Exception:
-                if attempt <= len(RETRY_DELAYS) and _queues_in_database(declared):
-                    delay = RETRY_DELAYS[attempt - 1]
+                if attempt <= len(retries) and _queues_in_database(declared):
+                    delay = retries[attempt - 1]
                     declared.using(run_after=clock.now() + datetime.timedelta(seconds=delay)).enqueue(
                         *args, **kwargs, **{ATTEMPT: attempt + 1})
                     logger.warning("job %s failed (attempt %s); retrying in %s s", declared.name, attempt, delay)
@@ -54,10 +58,11 @@ def job(function):
                     logger.exception("job %s failed (attempt %s); giving up", declared.name, attempt)
                 raise
 
+        run.retry_delays, run.label = retries, label
         declared = task(run)
         return declared
 
-    return declare(function)
+    return declare(function) if function is not None else declare
 
 
 def later(declared, *args, **kwargs) -> None:
@@ -78,9 +83,25 @@ def attempt_of(result) -> int:
     return int((result.args_kwargs or {}).get("kwargs", {}).get(ATTEMPT, 1))
 
 
+def retries_of(task_path: str) -> tuple[int, ...]:
+    """The retry delays the job at `task_path` declares (RETRY_DELAYS for a job that is no longer declared)."""
+    try:
+        return getattr(import_string(task_path).func, "retry_delays", RETRY_DELAYS)
+    except (ImportError, AttributeError):
+        return RETRY_DELAYS
+
+
+def label_of(task_path: str):
+    """The name a job declares for the operations page, or None."""
+    try:
+        return getattr(import_string(task_path).func, "label", None)
+    except (ImportError, AttributeError):
+        return None
+
+
 def gave_up(result) -> bool:
     """A failed attempt after which no retry was queued: what an administrator must look at."""
-    return attempt_of(result) > len(RETRY_DELAYS)
+    return attempt_of(result) > len(retries_of(result.task_path))
 
 
 def requeue(result) -> None:

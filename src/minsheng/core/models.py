@@ -138,3 +138,47 @@ class PersonalDataKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_type} {self.subject_id}"
+
+
+class JobProgress(models.Model):
+    """How far one long background job has come (core/progress.py): the page that started it polls this row.
+
+    `kind` and `subject` name what the job works on ("review.assignment", "call:12"); at most one job per kind and
+    subject is queued or running at a time, which the partial unique constraint guarantees even when two people
+    click at the same moment.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=80)
+    subject = models.CharField(_("subject"), max_length=80, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    phase = models.CharField(_("phase"), max_length=200, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job progress")
+        verbose_name_plural = _("job progress")
+        indexes = [models.Index(fields=["kind", "subject", "-created_at"], name="job_progress_latest")]
+        constraints = [models.UniqueConstraint(fields=["kind", "subject"], condition=models.Q(state__in=["queued",
+                                                                                                        "running"]),
+                                               name="one_live_job_per_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject} {self.state}"
+
+    @property
+    def live(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

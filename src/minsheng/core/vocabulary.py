@@ -142,6 +142,8 @@ ACTIONS = {
     # the audit trail itself
     "core.auditevent.verify": pgettext_lazy("audit action", "Audit chain verified"),
     "core.job.requeue": pgettext_lazy("audit action", "Background job queued again"),
+    "core.backup.start": pgettext_lazy("audit action", "Backup started"),
+    "core.export.start": pgettext_lazy("audit action", "Large export queued"),
     "core.auditevent.export": pgettext_lazy("audit action", "Audit trail exported"),
     "review.ranking.export": pgettext_lazy("audit action", "Ranking exported"),
     # funding
@@ -167,6 +169,7 @@ ACTIONS = {
     "registry.organisation.reject": pgettext_lazy("audit action", "Organisation verification refused"),
     # review
     "review.assignment.run": pgettext_lazy("audit action", "Reviewer assignment run"),
+    "review.assignment.start": pgettext_lazy("audit action", "Reviewer assignment run started"),
     "review.assignment.swap": pgettext_lazy("audit action", "Reviewer changed by hand"),
     "review.assignment.publish": pgettext_lazy("audit action", "Reviewer assignment published"),
     "review.assignment.accept": pgettext_lazy("audit action", "Review accepted by the expert"),

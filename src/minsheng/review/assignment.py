@@ -11,6 +11,7 @@ completed are kept as fixed pairs; a declined or expired pair is forbidden; prop
 
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
@@ -38,7 +39,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.applications.models import Application
-from minsheng.core import audit, clock, mail, workflow
+from minsheng.core import audit, clock, jobs, mail, progress, workflow
+from minsheng.core.models import JobProgress
 from minsheng.core.permissions import SYSTEM, allowed, is_system, require, user_of
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
@@ -82,9 +84,42 @@ def _message(explanation: solver.Explanation, applications) -> str:
                                                                 "needed": explanation.needed, "others": others or "—"}
 
 
-def _solve(call, by, *, affected: set[int] | None, reason: str, due_at=None) -> AssignmentRun:
+@dataclass
+class Inputs:
+    """What a run reads before it solves: the applications and experts, their conflicts and their affinity (the
+    long part: every text of the call against every expert's). Read outside the run's transaction, so the call is
+    not locked while they are computed and the run's progress can be seen."""
+
+    applications: list
+    experts: list
+    conflicts: object
+    affinity: np.ndarray
+
+    def matches(self, applications, experts) -> bool:
+        return ([a.pk for a in applications] == [a.pk for a in self.applications]
+                and [e.pk for e in experts] == [e.pk for e in self.experts])
+
+
+def _no_progress(done: int, phase: str) -> None:
+    return None
+
+
+def _inputs(call, applications=None, experts=None, report=_no_progress) -> Inputs:
+    applications = applications_of(call) if applications is None else applications
+    experts = list(queries.active_experts()) if experts is None else experts
+    report(1, gettext("Checking conflicts of interest"))
+    conflicts = find_conflicts(applications, experts)
+    report(2, gettext("Computing the affinity of every application with every expert"))
+    A = queries.call_affinity(applications, experts).scores
+    return Inputs(applications, experts, conflicts,
+                  np.asarray(A.toarray() if hasattr(A, "toarray") else A, dtype=np.float64))
+
+
+def _solve(call, by, *, affected: set[int] | None, reason: str, due_at=None,
+           prepared: Inputs | None = None) -> AssignmentRun:
     """Run the solver for the call and store its proposed pairs. `affected`: application pks to complete (None =
-    every application: proposed pairs are recomputed). Must run inside a transaction holding the call's lock."""
+    every application: proposed pairs are recomputed). `prepared`: the inputs read before the lock, used when the
+    applications and experts are still the same. Must run inside a transaction holding the call's lock."""
     applications = applications_of(call)
     if not applications:
         raise ValidationError(_("No application of this call has passed the formal check: nothing to assign."))
@@ -95,12 +130,12 @@ def _solve(call, by, *, affected: set[int] | None, reason: str, due_at=None) -> 
                                 "experts. Approve more experts first.") % {"k": k, "n": len(experts)})
     if affected is None:
         Assignment.objects.filter(application__call=call, state=S.PROPOSED).delete()
+    inputs = prepared if prepared is not None and prepared.matches(applications, experts) else \
+        _inputs(call, applications, experts)
+    applications, experts, conflicts, A = inputs.applications, inputs.experts, inputs.conflicts, inputs.affinity
     row = {a.pk: i for i, a in enumerate(applications)}
     col = {e.pk: j for j, e in enumerate(experts)}
-    conflicts = find_conflicts(applications, experts)
     C = conflicts.matrix.copy()
-    A = queries.call_affinity(applications, experts).scores
-    A = np.asarray(A.toarray() if hasattr(A, "toarray") else A, dtype=np.float64)
     fixed, have = [], np.zeros(len(applications), dtype=np.int64)
     for app_id, expert_id, state in Assignment.objects.filter(application__call=call).values_list(
             "application_id", "expert_id", "state"):
@@ -154,15 +189,108 @@ def _lock_call(call):
     return Call.objects.select_for_update().get(pk=call.pk)
 
 
-@transaction.atomic
-def run(call, *, by) -> AssignmentRun:
-    """Compute a fresh proposal for the whole call, keeping everything already published."""
-    require(by, "review.assign")
-    call = _lock_call(call)
+def _runnable(call) -> None:
     if call.is_stable_support:
         raise ValidationError(_("Stable-support calls are not selected by expert review (M17); their funding plan "
                                 "starts from the applications that passed the formal check."))
-    return _solve(call, by, affected=None, reason=gettext("Assignment run by the officer"))
+
+
+# The run's steps, as its progress shows them: reading, conflicts, affinity, the solver with storing its pairs.
+RUN_STEPS = 4
+
+
+def run(call, *, by, report=_no_progress) -> AssignmentRun:
+    """Compute a fresh proposal for the whole call, keeping everything already published.
+
+    The conflicts and the affinity are read first, outside the transaction; the solver then runs and stores its
+    pairs in one transaction holding the call's lock, reading again what a concurrent change may have moved.
+    `report(done, phase)` is told each step (of RUN_STEPS)."""
+    require(by, "review.assign")
+    _runnable(call)
+    report(0, gettext("Reading the applications and the experts"))
+    applications = applications_of(call)
+    if not applications:
+        raise ValidationError(_("No application of this call has passed the formal check: nothing to assign."))
+    prepared = _inputs(call, applications, report=report)
+    report(3, gettext("Finding the best assignment and storing it"))
+    with transaction.atomic():
+        call = _lock_call(call)
+        _runnable(call)
+        return _solve(call, by, affected=None, reason=gettext("Assignment run by the officer"), prepared=prepared)
+
+
+# --- The run as a background job: the officer sees its progress, then its result --------------------------
+
+RUN_JOB = "review.assignment"
+
+
+def run_subject(call) -> str:
+    return f"call:{call.pk}"
+
+
+@transaction.atomic
+def start_run(call, *, by) -> JobProgress:
+    """Queue the run of the call's assignment as a background job; refused while one is queued or running for the
+    same call (two clicks, or two officers at once, start one run)."""
+    require(by, "review.assign")
+    call = _lock_call(call)
+    _runnable(call)
+    if not Application.objects.filter(call=call, state=Application.State.PASSED).exists():
+        raise ValidationError(_("No application of this call has passed the formal check: nothing to assign."))
+    started = progress.start(RUN_JOB, run_subject(call), by=by, total=RUN_STEPS, phase=gettext("Waiting to start"),
+                             refusal=_("An assignment run for this call is already under way; its progress is "
+                                       "shown on the page."))
+    _record("start", by, call, gettext("Assignment run started by the officer"), new={"job": started.pk})
+    jobs.later(run_job, call.pk, started.pk)
+    return started
+
+
+def latest_job(call) -> JobProgress | None:
+    return progress.latest(RUN_JOB, run_subject(call))
+
+
+def _failure(error: ValidationError) -> str:
+    return "；".join(str(m) for m in error.messages)
+
+
+@jobs.job(retries=(), label=_("Reviewer assignment run"))
+def run_job(call_pk: int, progress_pk: int) -> None:
+    """The background run the officer started (start_run): its steps are recorded on its JobProgress row; a
+    refusal ends it with the reason, an unexpected error with a message saying so (and the job failed, listed for
+    administrators on the operations page)."""
+    from minsheng.calls.models import Call
+
+    with translation.override(settings.LANGUAGE_CODE):
+        started = JobProgress.objects.filter(pk=progress_pk).select_related("started_by").first()
+        call = Call.objects.filter(pk=call_pk).first()
+        if started is None or not progress.resume(progress_pk):
+            logger.warning("assignment run %s: its progress record is gone or another run has started; nothing "
+                           "to do", progress_pk)
+            return
+        if call is None:
+            progress.fail(progress_pk, gettext("The call no longer exists; nothing was assigned."))
+            return
+        by = started.started_by if started.started_by is not None else SYSTEM
+
+        def report(done: int, phase: str) -> None:
+            progress.step(progress_pk, done, phase)
+
+        try:
+            result = run(call, by=by, report=report)
+        except (ValidationError, PermissionDenied) as error:
+            message = _failure(error) if isinstance(error, ValidationError) else \
+                gettext("You may no longer run the assignment of this call.")
+            progress.fail(progress_pk, message)
+            return
+        except Exception:
+            progress.fail(progress_pk, gettext("The assignment run failed unexpectedly; nothing was changed. Try "
+                                               "again; if it fails again, an administrator finds the error on the "
+                                               "background jobs page."))
+            raise
+        progress.finish(progress_pk, result={"run": result.pk, "complete": result.complete},
+                        message=gettext("Assignment computed: every application has its reviewers. Check it, then "
+                                        "publish.") if result.complete else
+                        gettext("No complete assignment exists; the best partial one is proposed. See why below."))
 
 
 def latest_run(call) -> AssignmentRun | None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from minsheng.applications.models import Application
 from minsheng.calls.models import STABLE_SUPPORT, Call
-from minsheng.core import listing
+from minsheng.core import listing, progress
 from minsheng.review import assignment as service
 from minsheng.review import queries, reviewing
 from minsheng.review.models import Assignment, ExpertProfile, PanelMember
@@ -73,8 +73,16 @@ def call_assignment(request, call_pk: int):
     rows = [{"application": a, "pairs": pairs.get(a.pk, []), "total": a.affinity, "short": a.short}
             for a in page_obj.object_list]
     swappable = any(p.state == Assignment.State.PROPOSED for row in rows for p in row["pairs"])
+    latest = service.latest_run(call)
+    job = service.latest_job(call)
+    # The job's outcome is shown while it is the newest thing that happened: a failure until a later run exists,
+    # a success while its run is the latest.
+    if job is not None and not job.live and not (
+            (job.state == job.State.FAILED and (latest is None or job.created_at > latest.created_at))
+            or (job.state == job.State.DONE and latest is not None and job.result.get("run") == latest.pk)):
+        job = None
     return render(request, "review/assignment.html", {
-        "call": call, "quality": quality, "run": service.latest_run(call), "rows": rows, "page_obj": page_obj,
+        "call": call, "quality": quality, "run": latest, "job": job, "rows": rows, "page_obj": page_obj,
         "state": state, "filters": listing.filter_widgets(state), "columns": listing.column_links(COLUMNS, state),
         # one list of experts for the page's swap buttons, only when a pair on the page can be swapped
         "experts": list(queries.active_experts().prefetch_related(None).values_list("pk", "person__name"))
@@ -105,16 +113,21 @@ def _act(request, call_pk: int, action) -> object:
 @require_POST
 @permission("review.assign")
 def run(request, call_pk: int):
+    """Start the run as a background job; the page then shows its progress, and its result once it is done."""
     call = _call(call_pk)
-    result = _act(request, call_pk, lambda: service.run(call, by=request.user))
-    if result is not None:
-        if result.complete:
-            messages.success(request, _("Assignment computed: every application has its reviewers. Check it, then "
-                                        "publish."))
-        else:
-            messages.warning(request, _("No complete assignment exists; the best partial one is proposed. See why "
-                                        "below."))
+    _act(request, call_pk, lambda: service.start_run(call, by=request.user))
     return redirect("review:call_assignment", call_pk=call.pk)
+
+
+@require_safe
+@permission("review.assign")
+def run_progress(request, call_pk: int):
+    """The latest run's progress for the page's progress bar (JSON): only for those who may run the call's
+    assignment; nothing of another kind of job or another call."""
+    call = _call(call_pk)
+    job = service.latest_job(call)
+    return JsonResponse(progress.as_json(job, page=reverse("review:call_assignment", kwargs={"call_pk": call.pk})),
+                        headers={"Cache-Control": "no-store"})
 
 
 @require_POST

@@ -8,6 +8,7 @@ urlpatterns = [
     path("assignment/", assignment_views.call_list, name="assignment_calls"),
     path("assignment/<int:call_pk>/", assignment_views.call_assignment, name="call_assignment"),
     path("assignment/<int:call_pk>/run/", assignment_views.run, name="assignment_run"),
+    path("assignment/<int:call_pk>/run/progress/", assignment_views.run_progress, name="assignment_run_progress"),
     path("assignment/<int:call_pk>/publish/", assignment_views.publish, name="assignment_publish"),
     path("assignment/<int:call_pk>/overdue/", assignment_views.replace_overdue, name="assignment_overdue"),
     path("assignment/<int:call_pk>/pairs/<int:pk>/swap/", assignment_views.swap, name="assignment_swap"),
