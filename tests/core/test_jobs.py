@@ -91,6 +91,26 @@ def test_a_job_gives_up_after_its_retries_and_says_so(database_queue, refusing_s
     assert "ConnectionRefusedError" in attempts[-1].exception_class_path
 
 
+@jobs.job
+def verify_organisation_later(organisation_pk: int) -> str:
+    """A job about one record, as the platform's own jobs are (the worker imports it by its path)."""
+    from minsheng.registry.models import Organisation
+
+    return Organisation.objects.get(pk=organisation_pk).name_zh
+
+
+def test_a_job_whose_record_was_deleted_gives_up_at_once_with_a_clear_record(database_queue):
+    """No crash loop: a retry cannot bring the record back, so the first failure is the last, listed for admins."""
+    verify_organisation_later.enqueue(999_999)
+    run_worker()
+    [result] = DBTaskResult.objects.all()
+    assert result.status == TaskResultStatus.FAILED
+    assert result.exception_class_path.endswith("Organisation.DoesNotExist")
+    assert "does not exist" in result.traceback
+    assert jobs.gave_up(result)
+    assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()   # no retry was queued
+
+
 def test_a_job_left_running_by_a_killed_worker_runs_again(database_queue, settings):
     settings.EMAIL_BACKEND = LOCMEM
     mail.send_later([("任务书待确认", "正文", ["a@example.cn"])])

@@ -16,6 +16,7 @@ import datetime
 import functools
 import logging
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils.module_loading import import_string
 from django_tasks import task, task_backends
@@ -48,6 +49,10 @@ def job(function=None, *, retries: tuple[int, ...] = RETRY_DELAYS, label=None):
             attempt = kwargs.pop(ATTEMPT, 1)
             try:
                 return func(*args, **kwargs)
+            except ObjectDoesNotExist:
+                # What the job is about was deleted: no retry can succeed, so it gives up at once (gave_up).
+                logger.exception("job %s: what it is about no longer exists; not retried", declared.name)
+                raise
             except Exception:
                 if attempt <= len(retries) and _queues_in_database(declared):
                     delay = retries[attempt - 1]
@@ -101,7 +106,8 @@ def label_of(task_path: str):
 
 def gave_up(result) -> bool:
     """A failed attempt after which no retry was queued: what an administrator must look at."""
-    return attempt_of(result) > len(retries_of(result.task_path))
+    return (attempt_of(result) > len(retries_of(result.task_path))
+            or result.exception_class_path.endswith(".DoesNotExist"))
 
 
 def requeue(result) -> None:
