@@ -119,6 +119,7 @@ INBOX_GROUP = {
     "projects.decide_acceptance": "execution",
     "projects.file_report": "execution",
     "projects.refile_acceptance": "execution",
+    "projects.recoveries": "execution",
     "outcomes.ip_fee": "execution",
     "outcomes.ip_expiry": "execution",
     "registry.verify": "registers",

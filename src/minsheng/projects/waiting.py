@@ -1,6 +1,7 @@
 """What waits in the projects under way (M17): progress reports to file (for the organisation) and to decide or
 chase (for the officer), change requests to decide (the second approval never by the officer who endorsed it: four
-eyes), acceptance files to examine and verdicts to record, and acceptance files returned to the organisation.
+eyes), acceptance files to examine and verdicts to record, acceptance files returned to the organisation, and
+money to recover after a termination (finance collects it, the auditor watches it).
 
 Reporting periods are computed, never stored (projects/periods.py): the late ones are found from two reads, the
 signed task books' dates and the filed reports, not one read per project."""
@@ -14,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.contracts.models import TaskBook
 from minsheng.core import clock
 from minsheng.core.inbox import Tally, WaitingItem, item, tally
-from minsheng.core.roles import is_applicant, is_officer
+from minsheng.core.roles import is_applicant, is_auditor, is_finance, is_officer
 from minsheng.funding.models import Project
 from minsheng.projects import periods as reporting
 from minsheng.projects.models import Acceptance, ChangeRequest, ProgressReport
-from minsheng.projects.queries import changes_for, projects_for, reports_for
+from minsheng.projects.queries import changes_for, projects_for, recoveries_for, reports_for
 from minsheng.projects.states import FILED
 
 
@@ -84,9 +85,22 @@ def _applicant(user) -> list[WaitingItem]:
     ]
 
 
+def _recoveries(user) -> list[WaitingItem]:
+    """Money to recover after a termination, not yet settled: finance records the receipts, the auditor watches
+    them (M17)."""
+    today = clock.today()
+    open_ones = recoveries_for(user).filter(settled_on__isnull=True)
+    label = _("Recoveries of funds to collect") if is_finance(user) else _("Recoveries of funds still owed")
+    return [item("projects.recoveries", label,
+                 tally(open_ones, deadline="due_on", overdue=Q(due_on__lt=today)),
+                 many="projects:recoveries", query="show=open")]
+
+
 def waiting_for(user) -> list[WaitingItem]:
     if is_officer(user):
         return _officer(user)
+    if is_finance(user) or is_auditor(user):
+        return _recoveries(user)
     if is_applicant(user) and user.organisation_id:
         return _applicant(user)
     return []
