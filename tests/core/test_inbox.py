@@ -233,3 +233,29 @@ def test_the_workbench_shows_the_inbox_and_an_empty_one_says_so(client):
     OrganisationFactory(state=Organisation.State.PENDING)
     text = client.get(reverse("accounts:home")).content.decode()
     assert 'data-ms-inbox-row="registry.verify"' in text and "待核验的单位" in text
+
+
+def test_the_ip_list_filters_to_the_warned_rights(client):
+    mine = OrganisationFactory()
+    warned = IPAssetFactory(owner=mine, next_fee_due=timezone.localdate() + timedelta(days=5), title="快到期的专利")
+    IPAssetFactory(owner=mine, next_fee_due=timezone.localdate() + timedelta(days=300), title="还早的专利")
+    client.force_login(user_for_role(Role.APPLICANT, organisation=mine))
+    row = rows(user_for_role(Role.APPLICANT, organisation=mine))["outcomes.ip_fee"]
+    assert row.url == reverse("outcomes:detail", args=[warned.pk])
+    text = client.get(reverse("outcomes:list") + "?warning=yes").content.decode()
+    assert "快到期的专利" in text and "还早的专利" not in text
+
+
+def test_the_funding_list_filters_by_the_plan_state(client):
+    world = frozen_call()
+    other = frozen_call()
+    from minsheng.funding import services as funding
+
+    plan = funding.create_plan(world.call, by=world.officer)
+    funding.apply_suggestion(plan, by=world.officer)
+    funding.propose(plan, by=world.officer)
+    client.force_login(world.second_officer)
+    text = client.get(reverse("funding:call_list") + "?state=proposed").content.decode()
+    assert world.call.code in text and other.call.code not in text
+    text = client.get(reverse("funding:call_list")).content.decode()
+    assert world.call.code in text and other.call.code in text
