@@ -75,7 +75,8 @@ GROUPS = [
         NavItem(_("Achievements"), "outcomes:achievements", frozenset(GOVERNMENT | {Role.APPLICANT})),
         NavItem(_("IP assets"), "outcomes:list", frozenset(GOVERNMENT | {Role.APPLICANT})),
         NavItem(_("Transfers"), "outcomes:transfers", frozenset(GOVERNMENT | {Role.APPLICANT})),
-        NavItem(pgettext_lazy("menu", "Demonstration sites"), "outcomes:sites", frozenset(GOVERNMENT | {Role.APPLICANT})),
+        NavItem(pgettext_lazy("menu", "Demonstration sites"), "outcomes:sites",
+                frozenset(GOVERNMENT | {Role.APPLICANT})),
     )),
     NavGroup("registers", pgettext_lazy("menu group", "Registers"), (
         NavItem(_("Organisations"), "registry:organisation_list", frozenset(GOVERNMENT)),
