@@ -259,3 +259,17 @@ def test_the_funding_list_filters_by_the_plan_state(client):
     assert world.call.code in text and other.call.code not in text
     text = client.get(reverse("funding:call_list")).content.decode()
     assert world.call.code in text and other.call.code in text
+
+
+def test_the_workbench_shows_deadlines_of_dates_and_of_times(client):
+    mine = OrganisationFactory()
+    applicant = user_for_role(Role.APPLICANT, organisation=mine)
+    due = timezone.localdate() + timedelta(days=5)
+    IPAssetFactory(owner=mine, next_fee_due=due)
+    deadline = timezone.now() + timedelta(days=2)
+    ApplicationFactory(organisation=mine, state=Application.State.RETURNED, correction_deadline=deadline,
+                       submitted_at=timezone.now())
+    client.force_login(applicant)
+    text = client.get(reverse("accounts:home")).content.decode()
+    assert f"最早截止 {due:%Y-%m-%d}<" in text
+    assert f"最早截止 {timezone.localtime(deadline):%Y-%m-%d %H:%M}<" in text

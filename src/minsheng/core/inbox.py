@@ -34,6 +34,10 @@ class WaitingItem:
     def is_overdue(self) -> bool:
         return self.overdue > 0
 
+    @property
+    def deadline_has_time(self) -> bool:
+        return isinstance(self.deadline, datetime.datetime)
+
     def sort_key(self):
         deadline = self.deadline
         if isinstance(deadline, datetime.datetime):
