@@ -19,5 +19,5 @@ def waiting_for(user) -> list[WaitingItem]:
         label, key = _("Calls to confirm"), "calls.confirm"
     else:
         return []
-    return [item(key, label, tally(rows, deadline="opens_at"), many="calls:list", one="calls:detail",
+    return [item(key, label, tally(rows), many="calls:list", one="calls:detail",
                  query="state=in_review", clause="M17")]
