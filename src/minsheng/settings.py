@@ -114,6 +114,23 @@ INSTALLED_APPS = [
     "minsheng.demo",
 ]
 
+# The to-do inbox (core/inbox.py): each app's `waiting.py` answers what waits for a person; a new capability adds
+# its module here.
+INBOX_SOURCES = [
+    "minsheng.registry.waiting",
+    "minsheng.problems.waiting",
+    "minsheng.calls.waiting",
+    "minsheng.applications.waiting",
+    "minsheng.checks.waiting",
+    "minsheng.review.waiting",
+    "minsheng.funding.waiting",
+    "minsheng.contracts.waiting",
+    "minsheng.projects.waiting",
+    "minsheng.outcomes.waiting",
+]
+# Days before a call closes from which an applicant's draft shows in the inbox.
+INBOX_DRAFT_DAYS = int(os.environ.get("INBOX_DRAFT_DAYS", "14"))
+
 MIDDLEWARE = [
     "minsheng.core.middleware.RequestContextMiddleware",
     "minsheng.core.middleware.DatabaseFaultMiddleware",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("livez", core_views.livez, name="livez"),
     path("operations/jobs/", job_views.job_list, name="jobs"),
+    path("inbox/counts/", core_views.inbox_counts, name="inbox_counts"),
     path("operations/jobs/<uuid:pk>/requeue/", job_views.job_requeue, name="job_requeue"),
     path("operations/jobs/backup/", job_views.backup_start, name="backup_start"),
     path("operations/jobs/backup/progress/", job_views.backup_progress, name="backup_progress"),

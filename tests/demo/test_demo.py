@@ -72,3 +72,18 @@ def test_demo_builds_a_realistic_world_once():
     assert not {(e.action, key) for e in trail for side in (e.old, e.new) if isinstance(side, dict) for key in side
                 if not vocabulary.is_hidden(e.target_type, key) and not readable.spec_of(e.action, e.target_type, key)}
     assert not [e.seq for e in trail if personal.holds_clear_contact(str([e.target_label, e.reason, e.old, e.new]))]
+
+
+def test_every_demo_account_finds_work_waiting_in_its_inbox():
+    from minsheng.core import inbox
+    from minsheng.core.navigation import INBOX_GROUP
+    from minsheng.demo.builder import ACCOUNTS
+
+    run_demo()
+    users = get_user_model().objects
+    for account in ACCOUNTS:
+        rows = inbox.waiting_for(users.get(username=account.username))
+        assert rows, f"nothing waits for the demo account {account.username}"
+        assert all(row.key in INBOX_GROUP for row in rows), [row.key for row in rows]
+    officer = {row.key: row for row in inbox.waiting_for(users.get(username="officer"))}
+    assert officer["registry.verify"].count == Organisation.objects.filter(state=Organisation.State.PENDING).count()

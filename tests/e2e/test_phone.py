@@ -82,3 +82,28 @@ def test_calls_and_notices_read_on_a_phone(phone):
         page.goto(path)
         expect(page.locator("h1")).to_be_visible()
         assert_no_sideways_scroll(page)
+
+
+def test_an_officer_reads_the_grouped_menu_on_a_phone(phone):
+    from minsheng.core.roles import Role
+    from minsheng.registry.models import Organisation
+    from tests.e2e.test_foundation import sign_in
+    from tests.factories import OrganisationFactory, user_for_role
+
+    page = phone
+    user_for_role(Role.OFFICER, username="phone_officer")
+    OrganisationFactory(state=Organisation.State.PENDING)
+    sign_in(page, "phone_officer")
+    page.goto("/calls/")
+    assert_no_sideways_scroll(page)
+    page.locator("[data-ms-menu-toggle]").click()
+    menu = page.locator("#ms-menu")
+    expect(menu).to_be_visible()
+    # every stage of the officer's work, its entries listed under it without a second tap
+    for name in ("需求与指南", "申报与审查", "专家评审", "立项与合同", "执行与成果", "登记库"):
+        expect(menu.locator(".dropdown-toggle", has_text=name)).to_be_visible()
+    expect(menu.locator("[data-ms-nav-count=registers]")).to_have_text("1 项待办")
+    assert_no_sideways_scroll(page)
+    menu.get_by_role("link", name=zh("Funding plans")).click()
+    expect(page.locator("h1")).to_be_visible()
+    assert_no_sideways_scroll(page)

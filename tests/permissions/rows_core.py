@@ -96,6 +96,9 @@ ROWS = [
     Row("set_language", everyone(REDIRECT), method="POST", data=lambda world: {"language": "en", "next": "/"}),
     Row("set_language", everyone(NOT_ALLOWED), note="GET"),
     Row("portal:index", everyone()),
+    # The menu's inbox counts: every visitor gets an answer, each of their own inbox (a visitor's is empty).
+    Row("inbox_counts", everyone()),
+    Row("inbox_counts", everyone(NOT_ALLOWED), method="POST", note="read-only"),
     # The API: schema and docs are public; the API itself needs a signed-in user (no login redirect).
     Row("api-schema", everyone()),
     Row("api-docs", everyone()),

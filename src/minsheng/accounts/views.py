@@ -28,6 +28,7 @@ from minsheng.accounts.forms import (
     SecondFactorForm,
     locked_message,
 )
+from minsheng.core import inbox
 from minsheng.core.limits import limited
 from minsheng.core.middleware import client_address
 from minsheng.core.roles import Role
@@ -248,7 +249,10 @@ def home(request):
         raise PermissionDenied
     role = request.user.role
     context = queries.home_context(request.user)
-    return render(request, f"accounts/home/{role}.html", {"role_label": Role(role).label, **context})
+    # Read once for the request: the menu's group counts use the same rows (core.context_processors).
+    waiting = inbox.for_request(request)
+    return render(request, f"accounts/home/{role}.html", {"role_label": Role(role).label, "inbox": waiting,
+                                                          **context})
 
 
 @require_http_methods(["GET", "POST"])

@@ -34,6 +34,9 @@ from minsheng.core.permissions import allowed, require
 from minsheng.funding.models import Project
 
 Book = TaskBook.State
+# The acceptance states an officer acts on (projects/states.py ACCEPTANCE), by name: the projects app builds on
+# this one, so it is not imported here.
+ACCEPTANCE_STATES = ("applied", "review")
 
 
 def _project(request, pk) -> Project:
@@ -61,7 +64,14 @@ def _refused(request, error: ValidationError | PermissionDenied) -> None:
 @login_required
 def project_list(request):
     require(request.user, "contracts.view_project")
-    projects = list(queries.projects_for(request.user).prefetch_related("task_books").order_by("-approved_at", "pk"))
+    projects = queries.projects_for(request.user)
+    book = request.GET.get("book", "")
+    if book in Book.values:   # the inbox's link: the projects with a task book in this state
+        projects = projects.filter(task_books__state=book).distinct()
+    acceptance = request.GET.get("acceptance", "")
+    if acceptance in ACCEPTANCE_STATES:   # the inbox's link: the projects whose acceptance waits in this state
+        projects = projects.filter(acceptance__state=acceptance)
+    projects = list(projects.prefetch_related("task_books").order_by("-approved_at", "pk"))
     sums, spending = queries.tranche_sums(projects), queries.spent_sums(projects)
     rows = [(p, queries.current_book(p), sums.get(p.pk, {}).get("paid", 0), spending.get(p.pk, 0)) for p in projects]
     return render(request, "contracts/project_list.html", {"rows": rows})

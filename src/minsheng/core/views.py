@@ -20,14 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from rules.contrib.views import permission_required
 
-from minsheng.core import audit, checkpoints, faults, queries, readable
+from minsheng.core import audit, checkpoints, faults, inbox, queries, readable
 from minsheng.core.exports import xlsx_response
 from minsheng.core.forms import AuditFilterForm
 from minsheng.core.limits import limited
 from minsheng.core.models import AuditEvent, HealthProbe
+from minsheng.core.navigation import groups_for
 
 logger = logging.getLogger("minsheng")
 
@@ -336,3 +337,12 @@ def _values(item, side: str) -> str:
     return "\n".join(_("%(field)s: %(value)s") % {"field": capfirst(change.label) or "—",
                                                     "value": getattr(change, side)}
                      for change in item.changes if getattr(change, side) is not None)
+
+
+@require_safe
+@never_cache
+def inbox_counts(request):
+    """The menu's inbox count on each group, as out-of-band swaps of the badges the menu shows (base.html)."""
+    user = request.user
+    groups = groups_for(user, inbox.for_request(request)) if user.is_authenticated else []
+    return render(request, "core/_nav_counts.html", {"groups": groups})

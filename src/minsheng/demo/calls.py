@@ -144,7 +144,9 @@ def build(builder) -> None:
          [], domains["D03"], Call.State.DRAFT, "支持既有建筑绿色低碳改造技术的集成与示范（第八条）。"),
         (REVIEW_CALL_TITLE, city, "2026 Rapid testing for food and drug safety", key_tech, 1200, 100,
          _timeline(15, 60), _topics([("农产品农残快速检测试剂与设备", "快速检测卡、便携检测仪及其溯源应用。")], []),
-         [], domains["D08"], Call.State.IN_REVIEW, "支持食品药品安全快速检测与追溯技术（第十三条）。"),
+         # co-owned, so that both departments' officers find it waiting for them (M05)
+         list(health) + list(civil), domains["D08"], Call.State.IN_REVIEW,
+         "支持食品药品安全快速检测与追溯技术（第十三条），覆盖医疗机构和社区老年助餐点等民生场景。"),
     ]
     for title, programme, title_en, mode, budget, grant, timeline, topics, owners, domain, state, text in plans:
         builder.progress(1)

@@ -80,7 +80,11 @@ def call_list(request):
     plans = {p.call_id: p for p in queries.plans_for(request.user)}
     calls = queries.calls_for(request.user).filter(Q(pk__in=[*frozen, *plans]) | Q(pk__in=stable)).order_by(
         "-closes_at")
-    return render(request, "funding/call_list.html", {"rows": [(c, plans.get(c.pk)) for c in calls]})
+    rows = [(c, plans.get(c.pk)) for c in calls]
+    state = request.GET.get("state", "")
+    if state in S.values:   # the inbox's link: only the calls whose plan is in this state
+        rows = [(c, plan) for c, plan in rows if plan is not None and plan.state == state]
+    return render(request, "funding/call_list.html", {"rows": rows})
 
 
 def _page(request, call, plan, *, form=None, status=200):

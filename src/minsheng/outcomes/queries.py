@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import clock
-from minsheng.core.listing import Filter, Listing, choices_of
+from minsheng.core.listing import Filter, Listing, choices_of, yes_no
 from minsheng.core.roles import is_applicant, is_government
 from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport, Transfer
 from minsheng.policy.queries import district_choices, domain_choices
@@ -35,6 +35,29 @@ def owner_choices_for(user) -> QuerySet[Organisation]:
     return Organisation.objects.order_by("name_zh")
 
 
+def warning_horizon(today: datetime.date | None = None) -> datetime.date:
+    return (today or clock.today()) + datetime.timedelta(days=settings.IP_WARNING_DAYS)
+
+
+def fee_warned(today: datetime.date | None = None) -> Q:
+    """A granted right whose annual fee falls due within the warning horizon, or is past due (M19)."""
+    return Q(status=IPAsset.Status.GRANTED, next_fee_due__lte=warning_horizon(today))
+
+
+def expiry_warned(today: datetime.date | None = None) -> Q:
+    """A right not lapsed whose term ends within the warning horizon, or has ended (M19)."""
+    return ~Q(status=IPAsset.Status.LAPSED) & Q(expires_on__lte=warning_horizon(today))
+
+
+@dataclass(frozen=True)
+class Warned(Filter):
+    """The rights with an early warning (ip_warnings: a fee due or an expiry within the horizon), or without."""
+
+    def condition(self, value: str) -> Q:
+        warned = fee_warned() | expiry_warned()
+        return warned if value == "yes" else ~warned
+
+
 IP_ASSETS = Listing(
     kind="ip",
     search=("title", "number", "owner__name_zh", "owner__credit_code"),
@@ -43,6 +66,7 @@ IP_ASSETS = Listing(
         Filter("status", _("status"), "status", choices_of(IPAsset.Status)),
         Filter("domain", _("domain"), "domain__code", domain_choices),
         Filter("district", _("district"), "owner__district__code", district_choices),
+        Warned("warning", _("early warning"), "", yes_no),
     ),
     sorts={"title": ("title",), "number": ("number",), "kind": ("kind",), "owner": ("owner__name_zh",),
            "status": ("status",), "granted": ("granted_on",), "fee": ("next_fee_due",)},
