@@ -87,6 +87,9 @@ from ortools.graph.python import min_cost_flow
 COST_RANGE = 10**9
 """Integer steps between the lowest and the highest affinity in the min-cost flow's costs."""
 
+GRID_DECIMALS = 6
+"""Scores given to at most this many decimals are costed exactly on their decimal grid."""
+
 FAIR_SCALE = 10**6
 """Integer steps for the largest affinity magnitude in the CP-SAT models of fair mode."""
 
@@ -254,16 +257,22 @@ class _Instance:
         self.Ur = self.Lmax - self.fixed_load
         self.Lr = np.maximum(self.Lmin - self.fixed_load, 0)
         self.demand = int(self.kr.sum())
-        self.scale = COST_RANGE / self.span
+        self.grid = _decimal_grid(A, self.blocks(), self.span, max(abs(lo), abs(hi)))
+        # Scores given to d decimals are costed on that grid: every tie stays a tie and the cost range (hence the
+        # number of cost-scaling phases in the flow) is as small as the data allow.
+        self.scale = float(self.grid) if self.grid else COST_RANGE / self.span
+        self.cost_range = math.ceil(self.span * self.scale)
         self.bonus = 0
         if self.Lr.any():
-            # B > F·COST_RANGE makes a unit on a "must" arc worth more than any affinity difference.
-            self.bonus = (self.demand + 1) * COST_RANGE + 1
+            # B > F·cost range makes a unit on a "must" arc worth more than any affinity difference.
+            self.bonus = (self.demand + 1) * self.cost_range + 1
             n_nodes = N + M + 2
             if self.bonus * (n_nodes + 1) > _INT64_HEADROOM:
                 # Coarsen the affinity resolution so that OR-Tools' cost scaling cannot overflow.
                 steps = max(1, _INT64_HEADROOM // (n_nodes + 1) // (self.demand + 1) - 1)
                 self.scale = steps / self.span
+                self.grid = None
+                self.cost_range = steps
                 self.bonus = (self.demand + 1) * steps + 1
 
     def blocks(self, rows: int | None = None) -> Iterator[tuple[int, int]]:
@@ -314,6 +323,44 @@ class _Instance:
         return ok
 
 
+def _decimal_grid(A: np.ndarray, spans, span: float, magnitude: float) -> int | None:
+    """``10**d`` when every affinity is a multiple of ``10**-d`` (d ≤ GRID_DECIMALS, up to float32 rounding).
+
+    Such scores are costed exactly on their grid. A value counts as on the grid when it lies within 1% of a step
+    of it, far more than float32's rounding of a score below 10^3 and far less than half a step, so rounding
+    recovers the grid value exactly. None when the scores have no such grid or the grid would be finer than
+    COST_RANGE steps over the span. A sample picks d; the whole matrix is then checked.
+    """
+    spans = list(spans)
+    if not spans or A.size == 0:
+        return None
+    flat = A.reshape(-1)
+    sample = flat[np.random.default_rng(A.size).integers(0, A.size, size=min(A.size, 4096))].astype(np.float64)
+    for d in range(GRID_DECIMALS + 1):
+        step = 10**d
+        if span * step > COST_RANGE:
+            return None
+        scaled = sample * step
+        if np.abs(scaled - np.rint(scaled)).max() <= 0.01:
+            break
+    else:
+        return None
+    # float32 keeps an error below 0.002 of a step while the scaled values stay below 2^14.
+    dtype = np.float32 if magnitude * step <= 2**14 else np.float64
+    factor = dtype(step)
+
+    def off_grid(b0: int, b1: int) -> bool:
+        scaled = np.multiply(A[b0:b1], factor, dtype=dtype)
+        rounded = np.rint(scaled)
+        scaled -= rounded
+        return bool(np.abs(scaled, out=scaled).max() > 0.01)
+
+    for b0, b1 in spans:
+        if off_grid(b0, b1):
+            return None
+    return step
+
+
 def _int_vector(value, n: int, name: str) -> np.ndarray:
     arr = np.asarray(value)
     if arr.ndim == 0:
@@ -350,12 +397,15 @@ class _Clock:
 
     def __init__(self) -> None:
         self.laps: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.last = time.perf_counter()
+        self.last_cpu = time.process_time()
 
     def lap(self, name: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.laps[name] = self.laps.get(name, 0.0) + now - self.last
-        self.last = now
+        self.cpu[name] = self.cpu.get(name, 0.0) + cpu - self.last_cpu
+        self.last, self.last_cpu = now, cpu
 
 
 def _auto_candidates(inst: _Instance) -> int:
@@ -631,7 +681,7 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
     must_flow = int(np.minimum(fm, Lr).sum())
     return _Flow(rows=chosen_r, cols=chosen_c, certified=certified, rounds=rounds, arcs=int(rows.size),
                  must_flow=must_flow, reached_p=reached_p, reached_e=reached_e, potentials=dist,
-                 proposal_flow=fs, timings=clock.laps)
+                 proposal_flow=fs, timings={**clock.laps, **{f"{k} cpu": v for k, v in clock.cpu.items()}})
 
 
 def _negative_reduced_costs(inst: _Instance, rows, cols, dist, floor, per_row: int):
