@@ -90,6 +90,10 @@ COST_RANGE = 10**9
 GRID_DECIMALS = 6
 """Scores given to at most this many decimals are costed exactly on their decimal grid."""
 
+REPAIR_WINDOW = 4
+"""A round that only added pairs repairs the previous flow over residual arcs whose reduced cost is at most this
+many times the most negative new pair's (see :func:`_repair`)."""
+
 FAIR_SCALE = 10**6
 """Integer steps for the largest affinity magnitude in the CP-SAT models of fair mode."""
 
@@ -590,6 +594,8 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
     usable = inst.bonus == 0 and overflow_cost * (n_nodes + 1) <= _INT64_HEADROOM // 4
     overflow = usable and int(np.maximum(Ur, 0).sum()) < 1.1 * inst.demand
     overflow_next = usable and not overflow
+    warm = None
+    repairs = retries = 0
     while True:
         rounds += 1
         E = rows.size
@@ -601,16 +607,23 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
         caps = np.concatenate([kr, np.ones(E, np.int64), Lr, Ur - Lr, kr[:X]]).astype(np.int64)
         costs = np.concatenate([np.zeros(N, np.int64), pair_cost, np.zeros(M, np.int64),
                                 np.full(M, inst.bonus, np.int64), np.full(X, overflow_cost, np.int64)])
-        mcf = min_cost_flow.SimpleMinCostFlow()
-        mcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-        # Supplies bound the flow; solve_max_flow_with_min_cost pushes as much of it as the network allows.
-        mcf.set_node_supply(s, inst.demand)
-        mcf.set_node_supply(t, -inst.demand)
-        status = mcf.solve_max_flow_with_min_cost()
-        if status != mcf.OPTIMAL:
-            raise RuntimeError(f"OR-Tools min-cost flow failed with status {status}.")
-        flows = np.asarray(mcf.flows(np.arange(mcf.num_arcs())), dtype=np.int64)
-        del mcf
+        flows = None
+        if warm is not None and warm[0] == X:
+            flows = _repair(n_nodes, tails, heads, caps, costs, warm, rows, cols, M)
+        repaired = flows is not None
+        repairs += repaired
+        if flows is None:
+            mcf = min_cost_flow.SimpleMinCostFlow()
+            mcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+            # Supplies bound the flow; solve_max_flow_with_min_cost pushes as much of it as the network allows.
+            mcf.set_node_supply(s, inst.demand)
+            mcf.set_node_supply(t, -inst.demand)
+            status = mcf.solve_max_flow_with_min_cost()
+            if status != mcf.OPTIMAL:
+                raise RuntimeError(f"OR-Tools min-cost flow failed with status {status}.")
+            flows = np.asarray(mcf.flows(np.arange(mcf.num_arcs())), dtype=np.int64)
+            del mcf
+        warm = None
         clock.lap("flow")
         fo = flows[N + E + 2 * M:]
         fs = flows[:N].copy()
@@ -660,7 +673,15 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
             res_t.append(tail[mask])
             res_h.append(head[mask])
             res_c.append(np.full(int(mask.sum()), cost, np.int64))
-        dist = _bellman_ford(n_nodes, np.concatenate(res_t), np.concatenate(res_h), np.concatenate(res_c))
+        try:
+            dist = _bellman_ford(n_nodes, np.concatenate(res_t), np.concatenate(res_h), np.concatenate(res_c))
+        except RuntimeError:
+            if not repaired:
+                raise
+            # The repair missed a cycle outside its window: solve this network afresh.
+            rounds -= 1
+            retries += 1
+            continue
         clock.lap("potentials")
         new_r, new_c = _negative_reduced_costs(inst, rows, cols, dist, floor, per_row=max(2, 2 * c))
         clock.lap("pricing")
@@ -675,13 +696,67 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
             break
         if progress:
             progress(f"  pruned pairs that could improve the flow: +{new_r.size:,} arcs")
+        if int(flows[:N].sum()) == inst.demand:
+            # Every review is placed (some maybe on overflow arcs): the next round starts from this flow and its
+            # potentials instead of from nothing.
+            warm = (X, flows, rows, cols, E, dist)
         rows, cols = _merge(rows, cols, new_r, new_c)
         if rounds >= max_rounds:
             break
     must_flow = int(np.minimum(fm, Lr).sum())
     return _Flow(rows=chosen_r, cols=chosen_c, certified=certified, rounds=rounds, arcs=int(rows.size),
                  must_flow=must_flow, reached_p=reached_p, reached_e=reached_e, potentials=dist,
-                 proposal_flow=fs, timings={**clock.laps, **{f"{k} cpu": v for k, v in clock.cpu.items()}})
+                 proposal_flow=fs, timings={**clock.laps, **{f"{k} cpu": v for k, v in clock.cpu.items()},
+                                            "repairs": repairs, "repairs redone": retries})
+
+
+def _repair(n_nodes: int, tails, heads, caps, costs, warm, rows, cols, M: int) -> np.ndarray | None:
+    """The min-cost flow of a network that gained pair arcs, from the previous round's optimal flow.
+
+    ``warm`` holds that flow, its network's pair arcs and potentials π (reduced costs ``c + π(tail) − π(head)`` are
+    ≥ 0 on every residual arc of the old network). Only the new arcs can have negative reduced costs, and they
+    add up to −B. The new optimum differs from the old flow by negative cycles of the residual graph, and on such a
+    cycle no arc's reduced cost can exceed B; so a min-cost circulation over the residual arcs whose reduced cost
+    is at most B, with those reduced costs (small integers: few cost-scaling phases), turns the old flow into the
+    new optimum. Returns the flow per arc of the new network (None if OR-Tools fails); the caller certifies it as it
+    does any flow.
+    """
+    X, old_flows, old_rows, old_cols, old_E, pi = warm
+    N = tails.size - rows.size - 2 * M - X
+    E = rows.size
+    flows = np.zeros(tails.size, dtype=np.int64)
+    flows[:N] = old_flows[:N]
+    flows[N + E:] = old_flows[N + old_E:]
+    pos = np.searchsorted(rows * M + cols, old_rows * M + old_cols)
+    flows[N + pos] = old_flows[N:N + old_E]
+    tails64, heads64 = tails.astype(np.int64), heads.astype(np.int64)
+    rc = costs + pi[tails64] - pi[heads64]
+    fwd = flows < caps
+    bwd = flows > 0
+    budget = int(-rc[fwd & (rc < 0)].sum())
+    if budget == 0:
+        return flows
+    # B bounds every cycle's positive part; cycles through more than a few of the new arcs are rare, so the
+    # window is narrowed to REPAIR_WINDOW times the most negative arc. Should a cycle be missed, the caller's
+    # potentials find it as a negative cycle and the round is solved afresh.
+    budget = min(budget, REPAIR_WINDOW * int(-rc[fwd].min()))
+    keep_f = fwd & (rc <= budget)
+    keep_b = bwd & (-rc <= budget)
+    idx_f = np.nonzero(keep_f)[0]
+    idx_b = np.nonzero(keep_b)[0]
+    mcf = min_cost_flow.SimpleMinCostFlow()
+    mcf.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate([tails[idx_f], heads[idx_b]]).astype(np.int32),
+        np.concatenate([heads[idx_f], tails[idx_b]]).astype(np.int32),
+        np.concatenate([caps[idx_f] - flows[idx_f], flows[idx_b]]).astype(np.int64),
+        np.concatenate([rc[idx_f], -rc[idx_b]]).astype(np.int64))
+    mcf.set_node_supply(n_nodes - 1, 0)
+    if mcf.solve() != mcf.OPTIMAL:
+        return None
+    g = np.asarray(mcf.flows(np.arange(mcf.num_arcs())), dtype=np.int64)
+    np.add.at(flows, idx_f, g[:idx_f.size])
+    np.subtract.at(flows, idx_b, g[idx_f.size:])
+    return flows
 
 
 def _negative_reduced_costs(inst: _Instance, rows, cols, dist, floor, per_row: int):
