@@ -485,7 +485,7 @@ def _initial_candidates(inst: _Instance, c: int, floor) -> tuple[np.ndarray, np.
     degree = np.bincount(cols, minlength=M)
     want = np.minimum(inst.Ur + 2, N)
     short = np.nonzero((degree < want) & (inst.Ur > 0))[0]
-    if short.size and short.size * N > 8 * BLOCK_ENTRIES:
+    if short.size and N > 2048 and short.size * N > BLOCK_ENTRIES // 4:
         # A threshold per expert from a row sample keeps about 3·want entries per column in one pass over row
         # blocks; experts left with fewer than they want above it fall back to the exact column partition.
         sample = np.sort(inst.A[np.sort(np.random.default_rng(N).choice(N, size=2048, replace=False))][:, short],
