@@ -20,6 +20,9 @@ decimals so that many tie, and load limit ⌈N·k/M⌉ with no slack), for each 
   the solver derives from its flow potentials. It is an upper bound on the LP optimum whatever produced y and z, so
   total / bound = 1 proves the total optimal; it is not a second solver, so no time ratio is printed for it.
 
+"certified" is the solver's own claim (optimal=True: no pair of the full instance has a negative reduced cost);
+the dual bound line checks it independently.
+
 Each measurement runs in a child process. Peak memory is the child's peak resident set (VmHWM, reset with
 /proc/self/clear_refs just before the solve), so it includes the instance itself (A as float32 and C as bool:
 5 bytes per pair, 1.0 GB at 20,000×10,000); "+solve" is that peak minus the resident set before the solve.
