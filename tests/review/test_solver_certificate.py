@@ -164,3 +164,20 @@ def test_rounds_repaired_from_the_previous_flow_reach_the_unpruned_optimum(windo
     assert pruned.optimal and full.optimal
     assert pruned.total == pytest.approx(full.total, abs=1e-9)
     assert certify(A, C, k, Lmax, pruned.pairs, *pruned.duals)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_float32_grid_scores_with_fixed_pairs_are_certified_exactly(seed):
+    # A small total leaves the certificate's relative tolerance at about 2e-8: the float32 copy of the largest
+    # score (0.99 is 0.9900000095…) must not leak into the duals.
+    rng = np.random.default_rng(seed)
+    A = np.round(rng.random((12, 7)), 2).astype(np.float32)
+    C = rng.random((12, 7)) < 0.1
+    fixed = [(i, int(np.nonzero(~C[i])[0][0])) for i in range(3)]
+    Lmax = np.full(7, 4)
+    result = solve(A, C, 2, Lmax, fixed=fixed)
+    assert result.optimal and result.complete
+    assert certify(A, C, 2, Lmax, result.pairs, *result.duals, fixed=fixed)
+    # Dropping a fixed pair from the answer breaks a rule, whatever the total.
+    kept = [p for p in result.pairs.tolist() if tuple(p) != fixed[0]]
+    assert not certify(A, C, 2, Lmax, kept, *result.duals, fixed=fixed)

@@ -977,7 +977,9 @@ def _duals_from_potentials(inst: _Instance, dist: np.ndarray) -> tuple[np.ndarra
     q_t = -float(dist[N + M + 1])
     alpha = r - q_t
     beta = np.maximum(q - q_t, 0.0)
-    y = inst.amax - alpha / inst.scale
+    # On a decimal grid the costs were measured from the grid value of the largest score, not its float32 copy.
+    amax = float(np.rint(inst.amax * inst.grid) / inst.grid) if inst.grid else inst.amax
+    y = amax - alpha / inst.scale
     z = beta / inst.scale
     return y, z
 
