@@ -19,7 +19,9 @@ What is exact (``optimal=True`` means all of the following were proven in this r
   ``round((a_max − a)·scale)``) → sink. Affinities are rounded to integers with ``COST_RANGE = 10**9`` steps
   over their range, so the optimum found is exact for the rounded costs and within ``F·span/10**9`` of the
   optimum for the raw floats (F = number of reviews placed): for affinities in [0, 1] and F = 100,000 that is
-  at most 1e-4 on a total near 10^5. Totals are always recomputed from the chosen pairs in float64.
+  at most 1e-4 on a total near 10^5. Scores that lie on a decimal grid of at most ``GRID_DECIMALS`` decimals
+  (as rounded affinity scores do, float32 storage included) are costed in grid steps instead, so the optimum is
+  exact for the scores as given and ties stay ties. Totals are always recomputed from the chosen pairs in float64.
 * Minimum loads: each expert → sink arc is split into a "must" arc (capacity ``Lmin``, cost 0) and a "rest" arc
   (capacity ``Lmax − Lmin``, cost B). With B > F·COST_RANGE, any flow with one more unit on must arcs is cheaper
   than every flow with fewer, whatever its affinity (the affinity part of a cost lies in [0, F·COST_RANGE]), so
@@ -39,8 +41,11 @@ What is exact (``optimal=True`` means all of the following were proven in this r
   (b) node potentials are computed as shortest-path distances in the residual graph of the pruned network
   (Bellman–Ford from a virtual root; the residual graph of an optimal flow has no negative cycle), and every
   pruned pair's reduced cost ``c_ij + π(p_i) − π(e_j)`` is checked over the full N×M matrix in row blocks.
-  Pairs with a negative reduced cost are added back and the flow re-solved. When none remains, the potentials
-  satisfy complementary slackness on the full instance: the flow is a min-cost flow of the full instance.
+  Pairs with a negative reduced cost are added back and the flow re-solved: from the previous optimal flow, by a
+  min-cost circulation over the near-tight residual arcs (:func:`_repair`), whenever every review was placed.
+  When none remains, the potentials satisfy complementary slackness on the full instance: the flow is a
+  min-cost flow of the full instance. :func:`certify` checks any assignment against the duals derived from
+  them, without trusting the solver.
 * Fair mode, every proposal needing at most one more reviewer: exact and polynomial. The worst proposal's value
   is its single reviewer's affinity, so "worst ≥ T" holds exactly when only pairs with ``a ≥ T`` are used. A
   binary search over the distinct affinity values finds the largest T for which a complete flow (meeting the
@@ -157,7 +162,9 @@ class Assignment:
     arcs: int = 0
     """Proposal–expert arcs in the final flow network (after pruning and add-back)."""
     timings: dict[str, float] = field(default_factory=dict)
-    """Seconds per stage of the exact flow: candidates, flow (OR-Tools), augment, potentials, pricing."""
+    """Seconds per stage of the exact flow (candidates, flow, augment, potentials, pricing; wall clock, and with
+    " cpu" the process's CPU time), and the counts of rounds repaired from the previous flow ("repairs") and of
+    repairs redone afresh ("repairs redone")."""
     duals: tuple[np.ndarray, np.ndarray] | None = None
     """Total mode, complete assignment: LP dual values (y per proposal, z per expert) in affinity units; feed
     them to :func:`dual_bound` for an independent upper bound on the LP optimum."""
