@@ -20,6 +20,9 @@ decimals so that many tie, and load limit ⌈N·k/M⌉ with no slack), for each 
   the solver derives from its flow potentials. It is an upper bound on the LP optimum whatever produced y and z, so
   total / bound = 1 proves the total optimal; it is not a second solver, so no time ratio is printed for it.
 
+"certified" is the solver's own claim (optimal=True: no pair of the full instance has a negative reduced cost);
+the dual bound line checks it independently.
+
 Each measurement runs in a child process. Peak memory is the child's peak resident set (VmHWM, reset with
 /proc/self/clear_refs just before the solve), so it includes the instance itself (A as float32 and C as bool:
 5 bytes per pair, 1.0 GB at 20,000×10,000); "+solve" is that peak minus the resident set before the solve.
@@ -396,7 +399,8 @@ def main() -> None:
 
     print()
     head = (f"{'N x M x k':>24} {'solve s':>8} {'cpu s':>7} {'peak RSS':>9} {'+solve':>8} {'total':>14} "
-            f"{'worst':>9} {'reference':>10} {'ref total':>14} {'ratio':>9} {'ref s':>8} {'time ratio':>10}")
+            f"{'worst':>9} {'certified':>9} {'reference':>10} {'ref total':>14} {'ratio':>9} {'ref s':>8} "
+            f"{'time ratio':>10}")
     print(head)
     print("-" * len(head))
     for size, ours, ref_kind, ref in rows:
@@ -405,7 +409,7 @@ def main() -> None:
         ref_s = f"{ref['wall']:.2f}" if ref and ref.get("wall") else "n/a"
         t_ratio = f"{ours['wall'] / ref['wall']:.4f}" if ref and ref.get("wall") else "n/a"
         print(f"{size:>24} {ours['wall']:8.2f} {ours['cpu']:7.2f} {gb(ours['peak']):>9} {gb(ours['extra']):>8} "
-              f"{ours['total']:14.4f} {ours['worst']:9.4f} {ref_kind:>10} "
+              f"{ours['total']:14.4f} {ours['worst']:9.4f} {ours['optimal']!s:>9} {ref_kind:>10} "
               f"{(f'{ref_total:14.4f}' if ref_total else 'n/a'):>14} {ratio:>9} {ref_s:>8} {t_ratio:>10}")
 
     if not args.no_pipeline:

@@ -19,7 +19,9 @@ What is exact (``optimal=True`` means all of the following were proven in this r
   ``round((a_max − a)·scale)``) → sink. Affinities are rounded to integers with ``COST_RANGE = 10**9`` steps
   over their range, so the optimum found is exact for the rounded costs and within ``F·span/10**9`` of the
   optimum for the raw floats (F = number of reviews placed): for affinities in [0, 1] and F = 100,000 that is
-  at most 1e-4 on a total near 10^5. Totals are always recomputed from the chosen pairs in float64.
+  at most 1e-4 on a total near 10^5. Scores that lie on a decimal grid of at most ``GRID_DECIMALS`` decimals
+  (as rounded affinity scores do, float32 storage included) are costed in grid steps instead, so the optimum is
+  exact for the scores as given and ties stay ties. Totals are always recomputed from the chosen pairs in float64.
 * Minimum loads: each expert → sink arc is split into a "must" arc (capacity ``Lmin``, cost 0) and a "rest" arc
   (capacity ``Lmax − Lmin``, cost B). With B > F·COST_RANGE, any flow with one more unit on must arcs is cheaper
   than every flow with fewer, whatever its affinity (the affinity part of a cost lies in [0, F·COST_RANGE]), so
@@ -39,8 +41,11 @@ What is exact (``optimal=True`` means all of the following were proven in this r
   (b) node potentials are computed as shortest-path distances in the residual graph of the pruned network
   (Bellman–Ford from a virtual root; the residual graph of an optimal flow has no negative cycle), and every
   pruned pair's reduced cost ``c_ij + π(p_i) − π(e_j)`` is checked over the full N×M matrix in row blocks.
-  Pairs with a negative reduced cost are added back and the flow re-solved. When none remains, the potentials
-  satisfy complementary slackness on the full instance: the flow is a min-cost flow of the full instance.
+  Pairs with a negative reduced cost are added back and the flow re-solved: from the previous optimal flow, by a
+  min-cost circulation over the near-tight residual arcs (:func:`_repair`), whenever every review was placed.
+  When none remains, the potentials satisfy complementary slackness on the full instance: the flow is a
+  min-cost flow of the full instance. :func:`certify` checks any assignment against the duals derived from
+  them, without trusting the solver.
 * Fair mode, every proposal needing at most one more reviewer: exact and polynomial. The worst proposal's value
   is its single reviewer's affinity, so "worst ≥ T" holds exactly when only pairs with ``a ≥ T`` are used. A
   binary search over the distinct affinity values finds the largest T for which a complete flow (meeting the
@@ -86,6 +91,13 @@ from ortools.graph.python import min_cost_flow
 
 COST_RANGE = 10**9
 """Integer steps between the lowest and the highest affinity in the min-cost flow's costs."""
+
+GRID_DECIMALS = 6
+"""Scores given to at most this many decimals are costed exactly on their decimal grid."""
+
+REPAIR_WINDOW = 4
+"""A round that only added pairs repairs the previous flow over residual arcs whose reduced cost is at most this
+many times the most negative new pair's (see :func:`_repair`)."""
 
 FAIR_SCALE = 10**6
 """Integer steps for the largest affinity magnitude in the CP-SAT models of fair mode."""
@@ -150,7 +162,9 @@ class Assignment:
     arcs: int = 0
     """Proposal–expert arcs in the final flow network (after pruning and add-back)."""
     timings: dict[str, float] = field(default_factory=dict)
-    """Seconds per stage of the exact flow: candidates, flow (OR-Tools), augment, potentials, pricing."""
+    """Seconds per stage of the exact flow (candidates, flow, augment, potentials, pricing; wall clock, and with
+    " cpu" the process's CPU time), and the counts of rounds repaired from the previous flow ("repairs") and of
+    repairs redone afresh ("repairs redone")."""
     duals: tuple[np.ndarray, np.ndarray] | None = None
     """Total mode, complete assignment: LP dual values (y per proposal, z per expert) in affinity units; feed
     them to :func:`dual_bound` for an independent upper bound on the LP optimum."""
@@ -254,16 +268,22 @@ class _Instance:
         self.Ur = self.Lmax - self.fixed_load
         self.Lr = np.maximum(self.Lmin - self.fixed_load, 0)
         self.demand = int(self.kr.sum())
-        self.scale = COST_RANGE / self.span
+        self.grid = _decimal_grid(A, self.blocks(), self.span, max(abs(lo), abs(hi)))
+        # Scores given to d decimals are costed on that grid: every tie stays a tie and the cost range (hence the
+        # number of cost-scaling phases in the flow) is as small as the data allow.
+        self.scale = float(self.grid) if self.grid else COST_RANGE / self.span
+        self.cost_range = math.ceil(self.span * self.scale)
         self.bonus = 0
         if self.Lr.any():
-            # B > F·COST_RANGE makes a unit on a "must" arc worth more than any affinity difference.
-            self.bonus = (self.demand + 1) * COST_RANGE + 1
+            # B > F·cost range makes a unit on a "must" arc worth more than any affinity difference.
+            self.bonus = (self.demand + 1) * self.cost_range + 1
             n_nodes = N + M + 2
             if self.bonus * (n_nodes + 1) > _INT64_HEADROOM:
                 # Coarsen the affinity resolution so that OR-Tools' cost scaling cannot overflow.
                 steps = max(1, _INT64_HEADROOM // (n_nodes + 1) // (self.demand + 1) - 1)
                 self.scale = steps / self.span
+                self.grid = None
+                self.cost_range = steps
                 self.bonus = (self.demand + 1) * steps + 1
 
     def blocks(self, rows: int | None = None) -> Iterator[tuple[int, int]]:
@@ -314,6 +334,44 @@ class _Instance:
         return ok
 
 
+def _decimal_grid(A: np.ndarray, spans, span: float, magnitude: float) -> int | None:
+    """``10**d`` when every affinity is a multiple of ``10**-d`` (d ≤ GRID_DECIMALS, up to float32 rounding).
+
+    Such scores are costed exactly on their grid. A value counts as on the grid when it lies within 1% of a step
+    of it, far more than float32's rounding of a score below 10^3 and far less than half a step, so rounding
+    recovers the grid value exactly. None when the scores have no such grid or the grid would be finer than
+    COST_RANGE steps over the span. A sample picks d; the whole matrix is then checked.
+    """
+    spans = list(spans)
+    if not spans or A.size == 0:
+        return None
+    flat = A.reshape(-1)
+    sample = flat[np.random.default_rng(A.size).integers(0, A.size, size=min(A.size, 4096))].astype(np.float64)
+    for d in range(GRID_DECIMALS + 1):
+        step = 10**d
+        if span * step > COST_RANGE:
+            return None
+        scaled = sample * step
+        if np.abs(scaled - np.rint(scaled)).max() <= 0.01:
+            break
+    else:
+        return None
+    # float32 keeps an error below 0.002 of a step while the scaled values stay below 2^14.
+    dtype = np.float32 if magnitude * step <= 2**14 else np.float64
+    factor = dtype(step)
+
+    def off_grid(b0: int, b1: int) -> bool:
+        scaled = np.multiply(A[b0:b1], factor, dtype=dtype)
+        rounded = np.rint(scaled)
+        scaled -= rounded
+        return bool(np.abs(scaled, out=scaled).max() > 0.01)
+
+    for b0, b1 in spans:
+        if off_grid(b0, b1):
+            return None
+    return step
+
+
 def _int_vector(value, n: int, name: str) -> np.ndarray:
     arr = np.asarray(value)
     if arr.ndim == 0:
@@ -350,12 +408,15 @@ class _Clock:
 
     def __init__(self) -> None:
         self.laps: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.last = time.perf_counter()
+        self.last_cpu = time.process_time()
 
     def lap(self, name: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.laps[name] = self.laps.get(name, 0.0) + now - self.last
-        self.last = now
+        self.cpu[name] = self.cpu.get(name, 0.0) + cpu - self.last_cpu
+        self.last, self.last_cpu = now, cpu
 
 
 def _auto_candidates(inst: _Instance) -> int:
@@ -431,7 +492,7 @@ def _initial_candidates(inst: _Instance, c: int, floor) -> tuple[np.ndarray, np.
     degree = np.bincount(cols, minlength=M)
     want = np.minimum(inst.Ur + 2, N)
     short = np.nonzero((degree < want) & (inst.Ur > 0))[0]
-    if short.size and short.size * N > 8 * BLOCK_ENTRIES:
+    if short.size and N > 2048 and short.size * N > BLOCK_ENTRIES // 4:
         # A threshold per expert from a row sample keeps about 3·want entries per column in one pass over row
         # blocks; experts left with fewer than they want above it fall back to the exact column partition.
         sample = np.sort(inst.A[np.sort(np.random.default_rng(N).choice(N, size=2048, replace=False))][:, short],
@@ -540,6 +601,8 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
     usable = inst.bonus == 0 and overflow_cost * (n_nodes + 1) <= _INT64_HEADROOM // 4
     overflow = usable and int(np.maximum(Ur, 0).sum()) < 1.1 * inst.demand
     overflow_next = usable and not overflow
+    warm = None
+    repairs = retries = 0
     while True:
         rounds += 1
         E = rows.size
@@ -551,16 +614,23 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
         caps = np.concatenate([kr, np.ones(E, np.int64), Lr, Ur - Lr, kr[:X]]).astype(np.int64)
         costs = np.concatenate([np.zeros(N, np.int64), pair_cost, np.zeros(M, np.int64),
                                 np.full(M, inst.bonus, np.int64), np.full(X, overflow_cost, np.int64)])
-        mcf = min_cost_flow.SimpleMinCostFlow()
-        mcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-        # Supplies bound the flow; solve_max_flow_with_min_cost pushes as much of it as the network allows.
-        mcf.set_node_supply(s, inst.demand)
-        mcf.set_node_supply(t, -inst.demand)
-        status = mcf.solve_max_flow_with_min_cost()
-        if status != mcf.OPTIMAL:
-            raise RuntimeError(f"OR-Tools min-cost flow failed with status {status}.")
-        flows = np.asarray(mcf.flows(np.arange(mcf.num_arcs())), dtype=np.int64)
-        del mcf
+        flows = None
+        if warm is not None and warm[0] == X:
+            flows = _repair(n_nodes, tails, heads, caps, costs, warm, rows, cols, M)
+        repaired = flows is not None
+        repairs += repaired
+        if flows is None:
+            mcf = min_cost_flow.SimpleMinCostFlow()
+            mcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+            # Supplies bound the flow; solve_max_flow_with_min_cost pushes as much of it as the network allows.
+            mcf.set_node_supply(s, inst.demand)
+            mcf.set_node_supply(t, -inst.demand)
+            status = mcf.solve_max_flow_with_min_cost()
+            if status != mcf.OPTIMAL:
+                raise RuntimeError(f"OR-Tools min-cost flow failed with status {status}.")
+            flows = np.asarray(mcf.flows(np.arange(mcf.num_arcs())), dtype=np.int64)
+            del mcf
+        warm = None
         clock.lap("flow")
         fo = flows[N + E + 2 * M:]
         fs = flows[:N].copy()
@@ -610,7 +680,15 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
             res_t.append(tail[mask])
             res_h.append(head[mask])
             res_c.append(np.full(int(mask.sum()), cost, np.int64))
-        dist = _bellman_ford(n_nodes, np.concatenate(res_t), np.concatenate(res_h), np.concatenate(res_c))
+        try:
+            dist = _bellman_ford(n_nodes, np.concatenate(res_t), np.concatenate(res_h), np.concatenate(res_c))
+        except RuntimeError:
+            if not repaired:
+                raise
+            # The repair missed a cycle outside its window: solve this network afresh.
+            rounds -= 1
+            retries += 1
+            continue
         clock.lap("potentials")
         new_r, new_c = _negative_reduced_costs(inst, rows, cols, dist, floor, per_row=max(2, 2 * c))
         clock.lap("pricing")
@@ -625,13 +703,67 @@ def _max_total(inst: _Instance, c: int | None, floor=None, progress: Progress | 
             break
         if progress:
             progress(f"  pruned pairs that could improve the flow: +{new_r.size:,} arcs")
+        if int(flows[:N].sum()) == inst.demand:
+            # Every review is placed (some maybe on overflow arcs): the next round starts from this flow and its
+            # potentials instead of from nothing.
+            warm = (X, flows, rows, cols, E, dist)
         rows, cols = _merge(rows, cols, new_r, new_c)
         if rounds >= max_rounds:
             break
     must_flow = int(np.minimum(fm, Lr).sum())
     return _Flow(rows=chosen_r, cols=chosen_c, certified=certified, rounds=rounds, arcs=int(rows.size),
                  must_flow=must_flow, reached_p=reached_p, reached_e=reached_e, potentials=dist,
-                 proposal_flow=fs, timings=clock.laps)
+                 proposal_flow=fs, timings={**clock.laps, **{f"{k} cpu": v for k, v in clock.cpu.items()},
+                                            "repairs": repairs, "repairs redone": retries})
+
+
+def _repair(n_nodes: int, tails, heads, caps, costs, warm, rows, cols, M: int) -> np.ndarray | None:
+    """The min-cost flow of a network that gained pair arcs, from the previous round's optimal flow.
+
+    ``warm`` holds that flow, its network's pair arcs and potentials π (reduced costs ``c + π(tail) − π(head)`` are
+    ≥ 0 on every residual arc of the old network). Only the new arcs can have negative reduced costs, and they
+    add up to −B. The new optimum differs from the old flow by negative cycles of the residual graph, and on such a
+    cycle no arc's reduced cost can exceed B; so a min-cost circulation over the residual arcs whose reduced cost
+    is at most B, with those reduced costs (small integers: few cost-scaling phases), turns the old flow into the
+    new optimum. Returns the flow per arc of the new network (None if OR-Tools fails); the caller certifies it as it
+    does any flow.
+    """
+    X, old_flows, old_rows, old_cols, old_E, pi = warm
+    N = tails.size - rows.size - 2 * M - X
+    E = rows.size
+    flows = np.zeros(tails.size, dtype=np.int64)
+    flows[:N] = old_flows[:N]
+    flows[N + E:] = old_flows[N + old_E:]
+    pos = np.searchsorted(rows * M + cols, old_rows * M + old_cols)
+    flows[N + pos] = old_flows[N:N + old_E]
+    tails64, heads64 = tails.astype(np.int64), heads.astype(np.int64)
+    rc = costs + pi[tails64] - pi[heads64]
+    fwd = flows < caps
+    bwd = flows > 0
+    budget = int(-rc[fwd & (rc < 0)].sum())
+    if budget == 0:
+        return flows
+    # B bounds every cycle's positive part; cycles through more than a few of the new arcs are rare, so the
+    # window is narrowed to REPAIR_WINDOW times the most negative arc. Should a cycle be missed, the caller's
+    # potentials find it as a negative cycle and the round is solved afresh.
+    budget = min(budget, REPAIR_WINDOW * int(-rc[fwd].min()))
+    keep_f = fwd & (rc <= budget)
+    keep_b = bwd & (-rc <= budget)
+    idx_f = np.nonzero(keep_f)[0]
+    idx_b = np.nonzero(keep_b)[0]
+    mcf = min_cost_flow.SimpleMinCostFlow()
+    mcf.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate([tails[idx_f], heads[idx_b]]).astype(np.int32),
+        np.concatenate([heads[idx_f], tails[idx_b]]).astype(np.int32),
+        np.concatenate([caps[idx_f] - flows[idx_f], flows[idx_b]]).astype(np.int64),
+        np.concatenate([rc[idx_f], -rc[idx_b]]).astype(np.int64))
+    mcf.set_node_supply(n_nodes - 1, 0)
+    if mcf.solve() != mcf.OPTIMAL:
+        return None
+    g = np.asarray(mcf.flows(np.arange(mcf.num_arcs())), dtype=np.int64)
+    np.add.at(flows, idx_f, g[:idx_f.size])
+    np.subtract.at(flows, idx_b, g[idx_f.size:])
+    return flows
 
 
 def _negative_reduced_costs(inst: _Instance, rows, cols, dist, floor, per_row: int):
@@ -852,7 +984,9 @@ def _duals_from_potentials(inst: _Instance, dist: np.ndarray) -> tuple[np.ndarra
     q_t = -float(dist[N + M + 1])
     alpha = r - q_t
     beta = np.maximum(q - q_t, 0.0)
-    y = inst.amax - alpha / inst.scale
+    # On a decimal grid the costs were measured from the grid value of the largest score, not its float32 copy.
+    amax = float(np.rint(inst.amax * inst.grid) / inst.grid) if inst.grid else inst.amax
+    y = amax - alpha / inst.scale
     z = beta / inst.scale
     return y, z
 
@@ -863,18 +997,67 @@ def dual_bound(A, C, k, Lmax, y, z, fixed=None) -> float:
     ``Σ_i k'_i·y_i + Σ_j Lmax'_j·z_j + Σ_{allowed ij} max(0, a_ij − y_i − z_j)`` plus the fixed pairs'
     affinity, where primes are what remains after the fixed pairs. It holds whatever produced y and z, so it
     certifies a total independently of the solver: total == bound proves the total optimal.
+
+    Scores stored on a decimal grid (see :func:`_decimal_grid`; 0.1234 held as float32 is 0.12340000271…) are
+    read as their grid values, the scores the solver optimised: otherwise the storage error of each pair tied
+    at zero reduced cost, up to 6e-8 of its value, would add up over thousands of ties.
     """
     inst = _Instance(A, C, k, Lmax, None, fixed)
     z = np.maximum(np.asarray(z, dtype=np.float64), 0.0)
     y = np.asarray(y, dtype=np.float64)
-    bound = float(inst.fixed_value.sum()) + float(inst.kr @ y) + float(np.maximum(inst.Ur, 0) @ z)
+    fixed_value = inst.fixed_value
+    if inst.grid and inst.fixed.size:
+        fixed_value = np.bincount(inst.fixed[:, 0], weights=_on_grid(inst, inst.A[inst.fixed[:, 0], inst.fixed[:, 1]]),
+                                  minlength=inst.N)
+    bound = float(fixed_value.sum()) + float(inst.kr @ y) + float(np.maximum(inst.Ur, 0) @ z)
     for b0, b1 in inst.blocks():
         sl = slice(b0, b1)
-        slack = inst.A[sl].astype(np.float64) - y[b0:b1, None] - z[None, :]
+        slack = _on_grid(inst, inst.A[sl]) - y[b0:b1, None] - z[None, :]
         np.maximum(slack, 0.0, out=slack)
         slack *= inst.allowed(sl)
         bound += float(slack.sum())
     return bound
+
+
+def _on_grid(inst: _Instance, a: np.ndarray) -> np.ndarray:
+    """Affinities in float64, snapped to the instance's decimal grid when it has one."""
+    a = a.astype(np.float64)
+    if inst.grid:
+        a = np.rint(a * inst.grid) / inst.grid
+    return a
+
+
+def certify(A, C, k, Lmax, pairs, y, z, fixed=None) -> bool:
+    """Whether ``pairs`` is a complete assignment whose total is proven maximal by the duals ``(y, z)``.
+
+    The pairs must keep every rule (no conflict, no pair twice, each proposal exactly ``k`` reviewers, no expert
+    above ``Lmax``, every fixed pair kept), and their total must reach :func:`dual_bound` (relative tolerance
+    1e-9). The bound holds for every complete assignment whatever produced y and z, so a True answer is a proof
+    of optimality that does not trust the solver; an assignment with a smaller total than the optimum is always
+    rejected, since the bound is at least the optimum.
+    """
+    A = np.asarray(A)
+    N, M = A.shape
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    C = np.zeros((N, M), dtype=bool) if C is None else np.asarray(C, dtype=bool)
+    kv = _int_vector(k, N, "k")
+    Lv = _int_vector(Lmax, M, "Lmax")
+    if pairs.size and ((pairs < 0).any() or (pairs[:, 0] >= N).any() or (pairs[:, 1] >= M).any()):
+        return False
+    if np.unique(pairs, axis=0).shape[0] != pairs.shape[0] or C[pairs[:, 0], pairs[:, 1]].any():
+        return False
+    if not np.array_equal(np.bincount(pairs[:, 0], minlength=N), kv):
+        return False
+    if (np.bincount(pairs[:, 1], minlength=M) > Lv).any():
+        return False
+    fixed_arr = np.asarray(list(fixed) if fixed is not None else [], dtype=np.int64).reshape(-1, 2)
+    if fixed_arr.size:
+        have = set(map(tuple, pairs.tolist()))
+        if any(tuple(p) not in have for p in fixed_arr.tolist()):
+            return False
+    inst = _Instance(A, C, kv, Lv, None, fixed_arr)
+    total = float(_on_grid(inst, A[pairs[:, 0], pairs[:, 1]]).sum())
+    return _reaches(total, dual_bound(A, C, kv, Lv, y, z, fixed_arr))
 
 
 # ---------------------------------------------------------------------------------------------------------
