@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "minsheng.core",
     "minsheng.accounts",
+    "minsheng.notifications",
     "minsheng.policy",
     "minsheng.registry",
     "minsheng.outcomes",

@@ -42,6 +42,7 @@ ACTIONS = {
     "accounts.session.ended": pgettext_lazy("audit action", "Session ended without the second step"),
     "accounts.user.register": pgettext_lazy("audit action", "Account registered"),
     "registry.organisation.register": pgettext_lazy("audit action", "Organisation registered"),
+    "notifications.preference.change": pgettext_lazy("audit action", "Notification mail preferences changed"),
     # applications and the formal check
     "applications.application.create": pgettext_lazy("audit action", "Application started"),
     "applications.application.section.summary":

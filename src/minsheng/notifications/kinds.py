@@ -1,0 +1,49 @@
+"""Every kind of notification the platform sends, in one registry.
+
+A kind says what the event is (its code, stored on each notification), how it is called in the list and on the
+preferences page, the clause of the rule it serves, whether it also comes by mail when the person has not chosen,
+and which permission (a `rules` permission, asked of the notification's target, or of the object `via` names on
+it) decides whether the person may still open what it links to. An app that adds an event adds its kind here.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: object          # lazily translated
+    clause: str
+    by_mail: bool          # the default when the person has not chosen
+    permission: str        # asked of the target (or of its `via`) before the link is followed
+    via: str = ""          # attribute path from the target to the object the permission judges ("project")
+
+    def judged(self, target):
+        """The object the permission is asked about: the target, or what `via` names on it."""
+        for name in filter(None, self.via.split(".")):
+            target = getattr(target, name, None)
+            if target is None:
+                return None
+        return target
+
+
+KINDS = [
+    Kind("registry.organisation_decision", _("Organisation registration decided"), "M01", True,
+         "registry.view_organisation"),
+    Kind("checks.decision", _("Formal check decided"), "M05", True, "applications.view_application",
+         via="application"),
+    Kind("review.invitation", _("Review invitation"), "M17", True, "review.view_assignment"),
+    Kind("funding.project_approved", _("Project approved"), "M17", True, "funding.view_project"),
+    Kind("contracts.task_book", _("Task book to confirm"), "M19", True, "contracts.view_project", via="project"),
+    Kind("contracts.tranche_returned", _("Disbursement request returned"), "M20", True, "contracts.view_project",
+         via="project"),
+    Kind("problems.step", _("Livelihood problem progress"), "M05", False, "calls.view_problem"),
+]
+BY_CODE = {kind.code: kind for kind in KINDS}
+CHOICES = [(kind.code, kind.label) for kind in KINDS]
+
+
+def get(code: str) -> Kind:
+    return BY_CODE[code]
