@@ -62,16 +62,6 @@ def test_a_kind_turned_off_for_mail_still_notifies_but_queues_no_mail(database_q
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_kind_off_by_default_mails_only_those_who_chose_it(database_queue):
-    quiet_kind = next(k for k in kinds.KINDS if not k.by_mail)
-    default, chose = user_for_role(Role.OFFICER), user_for_role(Role.OFFICER)
-    NotificationPreference.objects.create(user=chose, kind=quiet_kind.code, by_mail=True)
-    services.notify([default, chose], quiet_kind.code, "进展", "正文")
-    assert Notification.objects.count() == 2
-    assert [job.args_kwargs["args"][2] for job in DBTaskResult.objects.all()] == [[chose.email]]
-
-
-@pytest.mark.django_db(transaction=True)
 def test_a_refusing_mail_server_never_loses_the_notification(database_queue, refusing_smtp):
     from django.core.management import call_command
 
@@ -95,11 +85,11 @@ def test_nobody_to_tell_writes_nothing():
 @pytest.mark.django_db
 def test_preferences_change_only_what_differs_and_are_audited():
     user = user_for_role(Role.EXPERT)
-    assert services.set_preferences(by=user, by_mail={"review.invitation": True, "problems.step": True}) == [
+    assert services.set_preferences(by=user, by_mail={"review.invitation": True, "problems.step": False}) == [
         "problems.step"]
     assert dict(NotificationPreference.objects.filter(user=user).values_list("kind", "by_mail")) == {
-        "problems.step": True}
+        "problems.step": False}
     event = AuditEvent.objects.get(action="notifications.preference.change")
     assert event.target_id == str(user.pk)
-    assert services.set_preferences(by=user, by_mail={"problems.step": True}) == []
+    assert services.set_preferences(by=user, by_mail={"problems.step": False}) == []
     assert AuditEvent.objects.filter(action="notifications.preference.change").count() == 1

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +21,7 @@ from django.utils.translation import ngettext
 from minsheng.applications.models import Application
 from minsheng.applications.models import FundingLine as ApplicationFunding
 from minsheng.calls.models import Call
-from minsheng.core import audit, clock, mail, workflow
+from minsheng.core import audit, clock, workflow
 from minsheng.core.money import wan
 from minsheng.core.permissions import require, user_of
 from minsheng.core.roles import Role
@@ -34,6 +35,7 @@ from minsheng.funding.models import (
     Project,
     ProjectFunding,
 )
+from minsheng.notifications import services as notifications
 from minsheng.policy.models import FundingSource
 
 S = FundingPlan.State
@@ -474,21 +476,18 @@ def decide(plan: FundingPlan, *, by, reason: str = "", notify: bool = True) -> l
     workflow.move(plan, "decide", by=by, reason=reason or _("Projects approved after the public notice"),
                   new={"projects": {p.number: p.application_id for p in projects}}, decided_by=user_of(by),
                   decided_at=now)
-    ids = [p.pk for p in projects]
     if notify:
-        transaction.on_commit(lambda: [mail_decision(pk) for pk in ids])
+        for project in projects:
+            notify_decision(project)
     return projects
 
 
-def mail_decision(project_id: int) -> None:
+def notify_decision(project: Project) -> int:
     """Tell the organisation's applicant users that their project was approved, with its number and grant."""
-    project = Project.objects.select_related("organisation", "call", "application").get(pk=project_id)
-    recipients = list(project.organisation.users.filter(role=Role.APPLICANT, is_active=True)
-                      .exclude(email="").values_list("email", flat=True))
-    if not recipients:
-        return
+    recipients = project.organisation.users.filter(role=Role.APPLICANT, is_active=True)
     with translation.override(settings.LANGUAGE_CODE):
-        subject = "[" + _("Minsheng") + "] " + _("Project approved: %(number)s") % {"number": project.number}
+        subject = notifications.prefixed(_("Project approved: %(number)s") % {"number": project.number})
         body = render_to_string("funding/decision_mail.txt",
                                 {"project": project, "grant": wan(project.grant, exact=True)})
-    mail.send_later((subject, body, [address]) for address in recipients)
+    return notifications.notify(recipients, "funding.project_approved", subject, body, target=project,
+                                url=reverse("funding:project_detail", args=[project.pk]))

@@ -30,16 +30,16 @@ class Kind:
 
 
 KINDS = [
-    Kind("registry.organisation_decision", _("Organisation registration decided"), "M01", True,
+    Kind("registry.organisation_decision", _("Organisation registration decided"), "", True,
          "registry.view_organisation"),
-    Kind("checks.decision", _("Formal check decided"), "M05", True, "applications.view_application",
+    Kind("checks.decision", _("Formal check decided"), "M17", True, "applications.view_application",
          via="application"),
-    Kind("review.invitation", _("Review invitation"), "M17", True, "review.view_assignment"),
+    Kind("review.invitation", _("Review invitation"), "M17", True, "review.view_invitation"),
     Kind("funding.project_approved", _("Project approved"), "M17", True, "funding.view_project"),
-    Kind("contracts.task_book", _("Task book to confirm"), "M19", True, "contracts.view_project", via="project"),
-    Kind("contracts.tranche_returned", _("Disbursement request returned"), "M20", True, "contracts.view_project",
+    Kind("contracts.task_book", _("Task book to confirm"), "M17", True, "contracts.view_project", via="project"),
+    Kind("contracts.tranche_returned", _("Disbursement request returned"), "M17", True, "contracts.view_project",
          via="project"),
-    Kind("problems.step", _("Livelihood problem progress"), "M05", False, "calls.view_problem"),
+    Kind("problems.step", _("Progress of a problem you reported"), "M05", True, "calls.follow_problem"),
 ]
 BY_CODE = {kind.code: kind for kind in KINDS}
 CHOICES = [(kind.code, kind.label) for kind in KINDS]
