@@ -149,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "minsheng.core.context_processors.navigation",
+                "minsheng.notifications.context_processors.unread",
             ],
         },
     },

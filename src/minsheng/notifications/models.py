@@ -15,7 +15,7 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
                                   related_name="notifications")
-    kind = models.CharField(_("kind"), max_length=60)    # a code of notifications/kinds.py
+    kind = models.CharField(_("kind"), max_length=60, choices=kinds.choices)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
@@ -40,10 +40,6 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.subject
 
-    def get_kind_display(self) -> str:
-        info = self.kind_info
-        return str(info.label) if info else self.kind
-
     @property
     def kind_info(self) -> kinds.Kind | None:
         return kinds.BY_CODE.get(self.kind)
@@ -58,7 +54,7 @@ class NotificationPreference(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
                              related_name="notification_preferences")
-    kind = models.CharField(_("kind"), max_length=60)    # a code of notifications/kinds.py
+    kind = models.CharField(_("kind"), max_length=60, choices=kinds.choices)
     by_mail = models.BooleanField(_("also by e-mail"))
 
     class Meta:

@@ -86,6 +86,20 @@ def set_preferences(*, by, by_mail: dict[str, bool]) -> list[str]:
         NotificationPreference.objects.update_or_create(user=by, kind=code, defaults={"by_mail": value})
     if changed:
         audit.record(action="notifications.preference.change", by=by, target=by,
-                     old={code: current[code] for code in changed}, new=changed,
+                     new={"mail_on": [code for code, value in changed.items() if value],
+                          "mail_off": [code for code, value in changed.items() if not value]},
                      reason=gettext("Notification mail preferences changed"))
     return sorted(changed)
+
+
+def still_visible(notification: Notification, user) -> bool:
+    """Whether the person may still open what the notification is about: its target exists and the kind's
+    permission allows it now. A notification about nothing in particular (no target) links where it says."""
+    info = notification.kind_info
+    if notification.target_type_id is None:
+        return info is not None
+    target = notification.target
+    if info is None or target is None:
+        return False
+    judged = info.judged(target)
+    return judged is not None and user.has_perm(info.permission, judged)
