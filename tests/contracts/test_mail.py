@@ -39,7 +39,11 @@ def test_a_returned_request_mails_the_officer_who_made_it_with_the_reason(projec
     services.confirm(book, revision=1, by=applicant)
     services.countersign(book, by=officer)
     first = Tranche.objects.filter(project=project).order_by("order").first()
-    services.request_tranche(first, by=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_tranche(first, by=officer)
+    waiting = Notification.objects.get(kind="contracts.tranche_requested")   # finance hears a tranche waits
+    assert (waiting.recipient, waiting.target, waiting.url) == (finance, first, "/contracts/finance/")
+    assert [m.to for m in mail.outbox if m.subject == waiting.subject] == [[finance.email]]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.return_tranche(first, by=finance, reason="请补充开户银行信息")

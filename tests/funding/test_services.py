@@ -143,15 +143,24 @@ def test_co_owning_departments_confirm_before_approval():
     world = frozen_call()
     health = Department.objects.get(code="health")
     world.call.co_owners.add(health)
+    health_officer = user_for_role(Role.DEPARTMENT_OFFICER, department=health)
+    other = user_for_role(Role.DEPARTMENT_OFFICER, department=Department.objects.exclude(pk=health.pk).first())
     plan = services.create_plan(world.call, by=world.officer)
     services.apply_suggestion(plan, by=world.officer)
+    district = next(line for line in plan.lines.all() if line.funded).application.organisation.district
+    district_officer = user_for_role(Role.DISTRICT_OFFICER, district=district)
+    elsewhere = user_for_role(Role.DISTRICT_OFFICER, district=type(district).objects.exclude(pk=district.pk).first())
     services.propose(plan, by=world.officer)
+    # the co-owning department is asked to confirm, the funded organisations' district may add its money
+    assert [(n.recipient, n.target, n.url) for n in Notification.objects.filter(kind="funding.plan_to_confirm")] \
+        == [(health_officer, plan, f"/funding/calls/{world.call.pk}/")]
+    assert [n.recipient for n in Notification.objects.filter(kind="funding.plan_in_district")] == [district_officer]
+    assert not Notification.objects.filter(recipient__in=[other, elsewhere]).exists()
     with pytest.raises(ValidationError, match="confirm"):
         services.approve(plan, by=world.second_officer, reason="同意")
-    other = user_for_role(Role.DEPARTMENT_OFFICER, department=Department.objects.exclude(pk=health.pk).first())
     with pytest.raises(PermissionDenied):
         services.confirm(plan, by=other)
-    services.confirm(plan, by=user_for_role(Role.DEPARTMENT_OFFICER, department=health))
+    services.confirm(plan, by=health_officer)
     services.approve(plan, by=world.second_officer, reason="同意")
     assert FundingPlan.objects.get(pk=plan.pk).state == S.NOTICE
 

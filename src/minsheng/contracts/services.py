@@ -422,6 +422,7 @@ def request_tranche(tranche: Tranche, *, by, note: str = "") -> Tranche:
                                 "acceptance it follows)."), code="note")
     workflow.move(locked, "request", by=by, reason=note, new={"amount": str(locked.amount)},
                   requested_by=user_of(by), requested_at=clock.now(), request_note=note)
+    notify_tranche_requested(locked, project)
     tranche.refresh_from_db()
     return locked
 
@@ -631,6 +632,16 @@ def notify_task_book(book: TaskBook) -> int:
     return _notify(recipients, "contracts.task_book", subject, "contracts/task_book_mail.txt",
                    {"book": book, "project": project, "grant": wan(book.grant, exact=True)},
                    target=book, url=reverse("contracts:task_book", args=[book.pk]))
+
+
+def notify_tranche_requested(tranche: Tranche, project: Project) -> int:
+    """Tell the finance officers that a tranche waits for their approval."""
+    recipients = get_user_model().objects.filter(role=Role.FINANCE, is_active=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Disbursement requested: %(number)s") % {"number": project.number}
+    return _notify(recipients, "contracts.tranche_requested", subject, "contracts/tranche_requested_mail.txt",
+                   {"tranche": tranche, "project": project, "amount": wan(tranche.amount, exact=True)},
+                   target=tranche, url=reverse("contracts:finance_queue"))
 
 
 def notify_tranche_returned(tranche: Tranche, requester_id: int | None) -> int:

@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -261,7 +262,32 @@ def propose(plan: FundingPlan, *, by, reason: str = "") -> FundingPlan:
     workflow.move(plan, "propose", by=by, reason=reason or _("Funding plan proposed"),
                   new={"total": funded_total(lines), "funded": [line.application_id for line in lines if line.funded]},
                   proposed_by=user_of(by), proposed_at=clock.now())
+    _notify_proposed(plan, [line for line in lines if line.funded])
     return plan
+
+
+def _notify_proposed(plan: FundingPlan, funded: list[PlanLine]) -> None:
+    """Tell the co-owning departments that the plan waits for their confirmation (M05), and the districts whose
+    organisations it funds that district co-funding may now be committed (M20)."""
+    users = get_user_model().objects.filter(is_active=True)
+    call = plan.call
+    url = reverse("funding:plan", args=[call.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = notifications.prefixed(_("Funding plan to confirm: %(call)s") % {"call": call.title_zh})
+        body = _("The funding plan of the call “%(call)s” was proposed. As a co-owning department, confirm your "
+                 "part of it on the plan's page.") % {"call": call.title_zh}
+    notifications.notify(users.filter(role=Role.DEPARTMENT_OFFICER, department__in=call.co_owners.all()),
+                         "funding.plan_to_confirm", subject, body, target=plan, url=url)
+    districts = set(Application.objects.filter(pk__in=[line.application_id for line in funded])
+                    .values_list("organisation__district_id", flat=True))
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = notifications.prefixed(_("Funding plan proposed in your district: %(call)s")
+                                         % {"call": call.title_zh})
+        body = _("The funding plan of the call “%(call)s” funds organisations of your district. District "
+                 "co-funding can be committed on the plan's page until the plan is approved.") % {
+            "call": call.title_zh}
+    notifications.notify(users.filter(role=Role.DISTRICT_OFFICER, district__in=districts - {None}),
+                         "funding.plan_in_district", subject, body, target=plan, url=url)
 
 
 @transaction.atomic
