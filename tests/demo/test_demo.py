@@ -2,13 +2,16 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 from stdnum.cn import uscc
 
 from minsheng.core import audit, personal, readable, vocabulary
 from minsheng.core.roles import Role
 from minsheng.demo.applications import ORGANISATION_ACCOUNT_PREFIX
-from minsheng.demo.builder import PASSWORD
+from minsheng.demo.builder import ACCOUNTS, PASSWORD
+from minsheng.notifications.models import Notification
 from minsheng.registry.models import (
     CooperationPartner,
     InnovationCarrier,
@@ -29,6 +32,16 @@ def run_demo(*options) -> str:
 
 def test_demo_builds_a_realistic_world_once():
     output = run_demo()
+    # The demo's people are fictional: its steps notify them in the platform and mail nobody, now or later.
+    assert mail.outbox == [] and not DBTaskResult.objects.exists()
+    told = {}
+    for account in ACCOUNTS:
+        rows = Notification.objects.filter(recipient__username=account.username)
+        told[account.username] = (rows.filter(read_at__isnull=True).count(), rows.filter(read_at__isnull=False).count())
+    for username in ("applicant", "expert", "dept_health", "district_nanshan", "finance"):
+        unread, read = told[username]
+        assert unread and read, f"{username} has {unread} unread and {read} read notifications"
+    assert told["officer"][0]
     organisations = Organisation.objects.all()
     assert 40 <= organisations.count() <= 50
     assert set(organisations.values_list("kind", flat=True)) == set(Organisation.Kind.values)
