@@ -53,7 +53,7 @@ def decide(application: Application, *, by, decision: str, reason: str = "", dea
     Passing with failed rules of the latest round needs a written reason per failed rule (`overrides`: rule
     result id -> reason); each override is marked on the result and audited with the rule's clause. The
     applicant organisation's applicant users are notified in the decision's transaction, and mailed as each chose
-    once it commits (unless `notify` is false: the demo data builder).
+    once it commits (unless `notify` is false).
     """
     require(by, "applications.decide_formal_check", application)
     if decision not in Decision.values:

@@ -114,14 +114,14 @@ def _decide(organisation: Organisation, name: str, *, by, reason: str = "", **fi
 
 @transaction.atomic
 def verify_organisation(*, organisation: Organisation, by) -> Organisation:
-    """Confirm a pending organisation; its applicants are told by e-mail."""
+    """Confirm a pending organisation; its applicants are notified."""
     require(by, "registry.verify_organisation", organisation)
     return _decide(organisation, "verify", by=by, verified_by=user_of(by), verified_at=clock.now())
 
 
 @transaction.atomic
 def reject_organisation(*, organisation: Organisation, by, reason: str) -> Organisation:
-    """Refuse a pending organisation with a reason its applicants receive by e-mail."""
+    """Refuse a pending organisation with a reason its applicants are notified of."""
     require(by, "registry.reject_organisation", organisation)
     reason = (reason or "").strip()
     if not reason:
