@@ -31,6 +31,7 @@ urlpatterns = [
             name="ip_moved"),
     path("contracts/", include("minsheng.contracts.urls")),
     path("projects/", include("minsheng.projects.urls")),
+    path("notifications/", include("minsheng.notifications.urls")),
     path("audit/", include("minsheng.core.urls")),
     path("api/", include("minsheng.api.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),

@@ -2,13 +2,16 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 from stdnum.cn import uscc
 
 from minsheng.core import audit, personal, readable, vocabulary
 from minsheng.core.roles import Role
 from minsheng.demo.applications import ORGANISATION_ACCOUNT_PREFIX
 from minsheng.demo.builder import PASSWORD
+from minsheng.notifications.models import Notification
 from minsheng.registry.models import (
     CooperationPartner,
     InnovationCarrier,
@@ -29,6 +32,22 @@ def run_demo(*options) -> str:
 
 def test_demo_builds_a_realistic_world_once():
     output = run_demo()
+    # The demo's people are fictional: its steps notify them in the platform and mail nobody, now or later.
+    assert mail.outbox == [] and not DBTaskResult.objects.exists()
+    def told(**who):
+        rows = Notification.objects.filter(**{f"recipient__{k}": v for k, v in who.items()})
+        return rows.filter(read_at__isnull=True).count(), rows.filter(read_at__isnull=False).count()
+
+    for username in ("expert", "dept_health", "district_nanshan", "finance"):
+        unread, read = told(username=username)
+        assert unread and read, f"{username} has {unread} unread and {read} read notifications"
+    unread, read = told(username__startswith=ORGANISATION_ACCOUNT_PREFIX)   # the organisations' applicants
+    assert unread and read
+    assert told(username="officer")[0]                                    # a returned tranche
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert {"checks.decision", "funding.project_approved", "review.invitation", "contracts.task_book",
+            "contracts.tranche_requested", "contracts.tranche_returned", "funding.plan_to_confirm",
+            "funding.plan_in_district", "problems.step"} <= kinds
     organisations = Organisation.objects.all()
     assert 40 <= organisations.count() <= 50
     assert set(organisations.values_list("kind", flat=True)) == set(Organisation.Kind.values)

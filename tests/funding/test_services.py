@@ -17,6 +17,7 @@ from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
 from minsheng.funding import calendar, pdf, services
 from minsheng.funding.models import FundingPlan, Objection, Project, ProjectFunding
+from minsheng.notifications.models import Notification
 from minsheng.policy.models import Department, FundingSource, SupportType
 from minsheng.review.models import Panel
 from tests.factories import OrganisationFactory, user_for_role
@@ -142,15 +143,24 @@ def test_co_owning_departments_confirm_before_approval():
     world = frozen_call()
     health = Department.objects.get(code="health")
     world.call.co_owners.add(health)
+    health_officer = user_for_role(Role.DEPARTMENT_OFFICER, department=health)
+    other = user_for_role(Role.DEPARTMENT_OFFICER, department=Department.objects.exclude(pk=health.pk).first())
     plan = services.create_plan(world.call, by=world.officer)
     services.apply_suggestion(plan, by=world.officer)
+    district = next(line for line in plan.lines.all() if line.funded).application.organisation.district
+    district_officer = user_for_role(Role.DISTRICT_OFFICER, district=district)
+    elsewhere = user_for_role(Role.DISTRICT_OFFICER, district=type(district).objects.exclude(pk=district.pk).first())
     services.propose(plan, by=world.officer)
+    # the co-owning department is asked to confirm, the funded organisations' district may add its money
+    assert [(n.recipient, n.target, n.url) for n in Notification.objects.filter(kind="funding.plan_to_confirm")] \
+        == [(health_officer, plan, f"/funding/calls/{world.call.pk}/")]
+    assert [n.recipient for n in Notification.objects.filter(kind="funding.plan_in_district")] == [district_officer]
+    assert not Notification.objects.filter(recipient__in=[other, elsewhere]).exists()
     with pytest.raises(ValidationError, match="confirm"):
         services.approve(plan, by=world.second_officer, reason="同意")
-    other = user_for_role(Role.DEPARTMENT_OFFICER, department=Department.objects.exclude(pk=health.pk).first())
     with pytest.raises(PermissionDenied):
         services.confirm(plan, by=other)
-    services.confirm(plan, by=user_for_role(Role.DEPARTMENT_OFFICER, department=health))
+    services.confirm(plan, by=health_officer)
     services.approve(plan, by=world.second_officer, reason="同意")
     assert FundingPlan.objects.get(pk=plan.pk).state == S.NOTICE
 
@@ -288,6 +298,9 @@ def test_approval_of_projects_numbers_money_mail_and_pdf(django_capture_on_commi
     to_applicant = [m for m in mail.outbox if m.to == [applicant.email]]
     assert len(to_applicant) == 1 and first.number in to_applicant[0].subject
     assert not any(projects[1].number in m.subject for m in to_applicant)   # another organisation's project
+    told = Notification.objects.get(recipient=applicant)
+    assert (told.kind, told.target, told.subject) == ("funding.project_approved", first, to_applicant[0].subject)
+    assert told.url == f"/funding/projects/{first.pk}/"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.render(first))).pages)
     assert first.number in text and first.title in text
     with pytest.raises(ValidationError):

@@ -11,6 +11,7 @@ from minsheng.calls.models import Call, Topic
 from minsheng.core.models import AuditEvent
 from minsheng.core.permissions import SYSTEM
 from minsheng.core.roles import Role
+from minsheng.notifications.models import Notification
 from minsheng.problems import services as problems
 from minsheng.problems.models import Problem
 from tests.factories import domain, user_for_role
@@ -37,6 +38,7 @@ def test_a_public_report_gets_a_code_a_first_step_tokens_and_an_audit_event(djan
     assert event.clause == "M05" and event.actor is None
     assert len(mail.outbox) == 1 and problem.tracking_code in mail.outbox[0].body
     assert mail.outbox[0].to == ["a@example.cn"]
+    assert not Notification.objects.exists()        # a citizen has no account: mail only
 
 
 def test_no_mail_without_an_address(django_capture_on_commit_callbacks, officer):
@@ -50,6 +52,23 @@ def test_a_department_officers_report_is_the_departments(dept_health):
     problem = report(by=dept_health)
     assert problem.source == Problem.Source.DEPARTMENT and problem.department == dept_health.department
     assert problem.submitted_by == dept_health
+
+
+def test_a_signed_in_submitter_is_notified_and_a_different_contact_address_mailed(
+        dept_health, officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        problem = report(by=dept_health, contact_email=dept_health.email.upper())
+    assert [m.to for m in mail.outbox] == [[dept_health.email]]     # the same person: one mail, not two
+    told = Notification.objects.get()
+    assert (told.recipient, told.kind, told.target) == (dept_health, "problems.step", problem)
+    assert told.url == f"/problems/track/?code={problem.tracking_code}" and told.subject == mail.outbox[0].subject
+    problem.contact_email = "other@example.cn"
+    problem.save(update_fields=["contact_email"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        problems.accept_problem(problem=problem, by=officer, note="明年研究")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([dept_health.email, "other@example.cn"])
+    assert Notification.objects.filter(recipient=dept_health).count() == 2
 
 
 def test_bad_input_writes_nothing():

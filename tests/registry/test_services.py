@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from minsheng.core.models import AuditEvent
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
+from minsheng.notifications.models import Notification
 from minsheng.registry import services
 from minsheng.registry.models import InnovationCarrier, Organisation, Person, TalentTag
 from tests.factories import (
@@ -115,6 +116,10 @@ def test_verify_changes_state_audits_and_mails_the_applicants_after_commit(offic
     assert [m.to for m in mail.outbox] == [["lead@pending.cn"]]
     assert organisation.name_zh in mail.outbox[0].body
     assert mail.outbox[0].subject.endswith("] 贵单位已通过审核")
+    told = Notification.objects.get()
+    assert (told.recipient.email, told.kind, told.target, told.subject) == (
+        "lead@pending.cn", "registry.organisation_decision", organisation, mail.outbox[0].subject)
+    assert told.url == f"/registry/organisations/{organisation.pk}/"
 
 
 def test_reject_needs_a_reason_and_sends_it(officer, django_capture_on_commit_callbacks):
@@ -124,7 +129,7 @@ def test_reject_needs_a_reason_and_sends_it(officer, django_capture_on_commit_ca
         services.reject_organisation(organisation=organisation, by=officer, reason="   ")
     assert "reason" in caught.value.message_dict
     organisation.refresh_from_db()
-    assert organisation.state == Organisation.State.PENDING
+    assert organisation.state == Organisation.State.PENDING and not Notification.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         services.reject_organisation(organisation=organisation, by=officer, reason="营业执照与名称不符")
     organisation.refresh_from_db()
@@ -133,6 +138,7 @@ def test_reject_needs_a_reason_and_sends_it(officer, django_capture_on_commit_ca
     event = events("registry.organisation.reject").get()
     assert event.reason == "营业执照与名称不符"
     assert "营业执照与名称不符" in mail.outbox[0].body
+    assert "营业执照与名称不符" in Notification.objects.get(recipient__email="lead@rejected.cn").body
 
 
 def test_only_officers_decide(own_org):

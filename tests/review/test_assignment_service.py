@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from minsheng.core.models import AuditEvent
+from minsheng.notifications.models import Notification
 from minsheng.policy.models import SupportType
 from minsheng.review import assignment as service
 from minsheng.review.models import Assignment, AssignmentRun, AvoidanceRequest, ExpertProfile
@@ -115,6 +116,13 @@ def test_publish_notifies_each_expert_with_titles_only_and_sets_the_deadline(dja
     for message in mail.outbox:
         assert w.applications[0].title in message.body
         assert not any(name in message.body for name in names)       # never another expert's name
+    # each expert's account holds one notification naming its own two applications, linked to its list
+    told = Notification.objects.filter(kind="review.invitation")
+    assert sorted(n.recipient_id for n in told) == sorted(u.pk for u in w.users.values())
+    for notification in told:
+        expert = next(e for e in w.experts if w.users[e.pk] == notification.recipient)
+        assert notification.target == expert and notification.url == "/review/work/"
+        assert notification.body == next(m.body for m in mail.outbox if m.to == [notification.recipient.email])
     with pytest.raises(ValidationError, match="没有可发布的拟分配结果"):
         service.publish(w.call, by=w.officer)
 
@@ -181,7 +189,11 @@ def test_a_mail_failure_does_not_undo_the_publication(refusing_smtp, django_capt
     service.run(w.call, by=w.officer)
     with django_capture_on_commit_callbacks(execute=True):
         service.publish(w.call, by=w.officer)
-    assert Assignment.objects.get().state == S.PUBLISHED
+    published = Assignment.objects.get()
+    assert published.state == S.PUBLISHED and not mail.outbox
+    told = Notification.objects.get(kind="review.invitation")      # the notification is not lost with the mail
+    assert (told.recipient, told.target, told.url) == (
+        w.users[published.expert_id], published, f"/review/work/#assignment-{published.pk}")
 
 
 def test_a_decline_publishes_only_its_own_replacement():

@@ -5,7 +5,7 @@ from importlib import import_module
 API_MODULES = ["minsheng.policy.api", "minsheng.registry.api", "minsheng.problems.api", "minsheng.outcomes.api",
                "minsheng.calls.api", "minsheng.applications.api", "minsheng.checks.api",
                "minsheng.review.work_api", "minsheng.funding.api", "minsheng.contracts.api",
-               "minsheng.projects.api"]
+               "minsheng.projects.api", "minsheng.notifications.api"]
 
 
 def register_all(router) -> None:

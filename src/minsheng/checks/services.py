@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -17,10 +18,11 @@ from minsheng.calls.models import Call
 from minsheng.checks import rules  # noqa: F401  (rules registers the permissions)
 from minsheng.checks.models import CheckDecision
 from minsheng.checks.queries import application_results
-from minsheng.core import audit, clock, mail, workflow
+from minsheng.core import audit, clock, workflow
 from minsheng.core.permissions import require
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
+from minsheng.notifications import services as notifications
 
 State = Application.State
 Decision = CheckDecision.Decision
@@ -50,8 +52,8 @@ def decide(application: Application, *, by, decision: str, reason: str = "", dea
 
     Passing with failed rules of the latest round needs a written reason per failed rule (`overrides`: rule
     result id -> reason); each override is marked on the result and audited with the rule's clause. The
-    applicant organisation's applicant users are mailed when the decision is committed (unless `notify` is
-    false: the demo data builder).
+    applicant organisation's applicant users are notified in the decision's transaction, and mailed as each chose
+    once it commits (unless `notify` is false).
     """
     require(by, "applications.decide_formal_check", application)
     if decision not in Decision.values:
@@ -95,7 +97,7 @@ def decide(application: Application, *, by, decision: str, reason: str = "", dea
         record = CheckDecision.objects.create(application=application, decision=decision, reason=reason,
                                               deadline=deadline, decided_by=by)
         if notify:
-            transaction.on_commit(lambda: mail_decision(record.pk))
+            notify_decision(record)
     return record
 
 
@@ -113,19 +115,16 @@ def comment(application: Application, *, by, text: str) -> Comment:
     return note
 
 
-def mail_decision(decision_id: int) -> None:
-    """Tell the applicant organisation's applicant users the decision, in Chinese, with every rule's result."""
-    decision = CheckDecision.objects.select_related("application__organisation", "application__call").get(
-        pk=decision_id)
+def notify_decision(decision: CheckDecision) -> int:
+    """Tell the applicant organisation's applicant users the decision, in Chinese, with every rule's result: a
+    notification each and, as each chose, a mail (in the decision's transaction)."""
     application = decision.application
-    recipients = list(application.organisation.users.filter(role=Role.APPLICANT, is_active=True)
-                      .exclude(email="").values_list("email", flat=True))
-    if not recipients:
-        return
+    recipients = application.organisation.users.filter(role=Role.APPLICANT, is_active=True)
     with translation.override(settings.LANGUAGE_CODE):
         context = {"decision": decision, "application": application, "results": application_results(application),
                    "deadline": timezone.localtime(decision.deadline) if decision.deadline else None}
-        subject = "[" + _("Minsheng") + "] " + _("Formal check of %(number)s: %(decision)s") % {
-            "number": application.number, "decision": decision.get_decision_display()}
+        subject = notifications.prefixed(_("Formal check of %(number)s: %(decision)s") % {
+            "number": application.number, "decision": decision.get_decision_display()})
         body = render_to_string("checks/decision_mail.txt", context)
-    mail.send_later((subject, body, [address]) for address in recipients)
+    return notifications.notify(recipients, "checks.decision", subject, body, target=decision,
+                  url=reverse("applications:detail", args=[application.pk]))

@@ -192,7 +192,7 @@ def decide(request, pk: int):
                 else:
                     form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("Decision recorded: %(decision)s. The applicant has been told by e-mail.")
+            messages.success(request, _("Decision recorded: %(decision)s. The applicant has been notified.")
                              % {"decision": record.get_decision_display()})
             return redirect("checks:call_table", pk=application.call_id)
     application.refresh_from_db()

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -31,12 +32,13 @@ from minsheng.contracts.models import (
     TaskBookMilestone,
     Tranche,
 )
-from minsheng.core import audit, clock, concurrency, mail, workflow
+from minsheng.core import audit, clock, concurrency, workflow
 from minsheng.core.money import WAN, wan
 from minsheng.core.permissions import require, user_of
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
 from minsheng.funding.models import Project
+from minsheng.notifications import services as notifications
 
 Book = TaskBook.State
 Money = Tranche.State
@@ -129,7 +131,7 @@ def issue(project: Project, *, by) -> TaskBook:
                  new={"project": project.number, "version": 1, "total": str(total), "grant": str(project.grant),
                       "budget": {k: str(v) for k, v in scaled.items()}},
                  clause=CLAUSE, reason=_("Task book generated from the approved application"))
-    transaction.on_commit(lambda: mail_task_book(book.pk))
+    notify_task_book(book)
     return book
 
 
@@ -229,7 +231,7 @@ def revise(task_book: TaskBook, *, by, reason: str, amendment: Amendment | None 
     audit.record(action="contracts.taskbook.revise", by=by, target=book,
                  new={"project": signed.project.number, "version": book.number, "from": signed.number, **changed},
                  clause=CLAUSE, reason=reason)
-    transaction.on_commit(lambda: mail_task_book(book.pk))
+    notify_task_book(book)
     return book
 
 
@@ -420,6 +422,7 @@ def request_tranche(tranche: Tranche, *, by, note: str = "") -> Tranche:
                                 "acceptance it follows)."), code="note")
     workflow.move(locked, "request", by=by, reason=note, new={"amount": str(locked.amount)},
                   requested_by=user_of(by), requested_at=clock.now(), request_note=note)
+    notify_tranche_requested(locked, project)
     tranche.refresh_from_db()
     return locked
 
@@ -473,7 +476,7 @@ def return_tranche(tranche: Tranche, *, by, reason: str) -> Tranche:
                        "request_note": locked.request_note},
                   new={"amount": str(locked.amount)}, returned_by=user_of(by), returned_at=clock.now(),
                   return_reason=reason, requested_by=None, requested_at=None, request_note="")
-    transaction.on_commit(lambda: mail_tranche_returned(locked.pk, requester))
+    notify_tranche_returned(locked, requester)
     tranche.refresh_from_db()
     return locked
 
@@ -611,35 +614,41 @@ def reverse_expenditure(expenditure: Expenditure, *, by, reason: str) -> Expendi
     return reversal
 
 
-# --- Mail (after the commit, queued as jobs: core.mail) ----------------------------------------------
+# --- Notifications (in the event's transaction; the mail is a job: notifications.services) ------------
 
-def _send(subject: str, template: str, context: dict, recipients: list[str]) -> None:
+def _notify(recipients, kind: str, subject: str, template: str, context: dict, *, target, url: str) -> int:
     with translation.override(settings.LANGUAGE_CODE):
-        subject = "[" + _("Minsheng") + "] " + subject
+        subject = notifications.prefixed(subject)
         body = render_to_string(template, context)
-    mail.send_later((subject, body, [address]) for address in recipients)
+    return notifications.notify(recipients, kind, subject, body, target=target, url=url)
 
 
-def mail_task_book(book_id: int) -> None:
+def notify_task_book(book: TaskBook) -> int:
     """Tell the organisation's applicant users that a task book version waits for them to read and confirm."""
-    book = TaskBook.objects.select_related("project__organisation").get(pk=book_id)
     project = book.project
-    recipients = list(project.organisation.users.filter(role=Role.APPLICANT, is_active=True).exclude(email="")
-                      .values_list("email", flat=True))
+    recipients = project.organisation.users.filter(role=Role.APPLICANT, is_active=True)
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Task book to confirm: %(number)s") % {"number": project.number}
-    _send(subject, "contracts/task_book_mail.txt",
-          {"book": book, "project": project, "grant": wan(book.grant, exact=True)},
-          recipients)
+    return _notify(recipients, "contracts.task_book", subject, "contracts/task_book_mail.txt",
+                   {"book": book, "project": project, "grant": wan(book.grant, exact=True)},
+                   target=book, url=reverse("contracts:task_book", args=[book.pk]))
 
 
-def mail_tranche_returned(tranche_id: int, requester_id: int | None) -> None:
+def notify_tranche_requested(tranche: Tranche, project: Project) -> int:
+    """Tell the finance officers that a tranche waits for their approval."""
+    recipients = get_user_model().objects.filter(role=Role.FINANCE, is_active=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Disbursement requested: %(number)s") % {"number": project.number}
+    return _notify(recipients, "contracts.tranche_requested", subject, "contracts/tranche_requested_mail.txt",
+                   {"tranche": tranche, "project": project, "amount": wan(tranche.amount, exact=True)},
+                   target=tranche, url=reverse("contracts:finance_queue"))
+
+
+def notify_tranche_returned(tranche: Tranche, requester_id: int | None) -> int:
     """Tell the officer who requested a tranche that finance sent it back, and why."""
-    tranche = Tranche.objects.select_related("project", "returned_by").get(pk=tranche_id)
-    recipients = list(get_user_model().objects.filter(pk=requester_id, is_active=True).exclude(email="")
-                      .values_list("email", flat=True))
+    recipients = get_user_model().objects.filter(pk=requester_id, is_active=True)
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Disbursement request returned: %(number)s") % {"number": tranche.project.number}
-    _send(subject, "contracts/tranche_returned_mail.txt",
-          {"tranche": tranche, "amount": wan(tranche.amount, exact=True)},
-          recipients)
+    return _notify(recipients, "contracts.tranche_returned", subject, "contracts/tranche_returned_mail.txt",
+                   {"tranche": tranche, "amount": wan(tranche.amount, exact=True)},
+                   target=tranche, url=reverse("contracts:project", args=[tranche.project_id]))

@@ -42,6 +42,7 @@ ACTIONS = {
     "accounts.session.ended": pgettext_lazy("audit action", "Session ended without the second step"),
     "accounts.user.register": pgettext_lazy("audit action", "Account registered"),
     "registry.organisation.register": pgettext_lazy("audit action", "Organisation registered"),
+    "notifications.preference.change": pgettext_lazy("audit action", "Notification mail preferences changed"),
     # applications and the formal check
     "applications.application.create": pgettext_lazy("audit action", "Application started"),
     "applications.application.section.summary":
@@ -289,6 +290,10 @@ VALUES = {
     "grant": Value(pgettext_lazy("audit value", "grant"), MONEY),
     "ip": Value(pgettext_lazy("audit value", "intellectual property"), COUNT),
     "lines": Value(pgettext_lazy("audit value", "plan lines"), "mapping"),
+    "mail_off": Value(pgettext_lazy("audit value", "notifications no longer by e-mail"), "choice",
+                      "notifications.notificationpreference.kind"),
+    "mail_on": Value(pgettext_lazy("audit value", "notifications also by e-mail"), "choice",
+                     "notifications.notificationpreference.kind"),
     "milestones": Value(pgettext_lazy("audit value", "milestones"), COUNT),
     "moved": Value(pgettext_lazy("audit value", "problems moved along"), "ref", "problems.problem"),
     "name": Value(pgettext_lazy("audit value", "file name"), TEXT),

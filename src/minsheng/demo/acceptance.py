@@ -88,7 +88,7 @@ def _fund(call, officer, officer2) -> list[Project]:
         funding_services.approve(plan, by=officer2, reason="稳定支持对象和额度符合计划安排，同意并公示。")
     plan.refresh_from_db()
     with clock.reading(plan.notice_ends_at + timedelta(hours=10)):
-        funding_services.decide(plan, by=officer, reason="公示期满，无异议，准予立项。", notify=False)
+        funding_services.decide(plan, by=officer, reason="公示期满，无异议，准予立项。")
     return list(Project.objects.filter(call=call).order_by("number"))
 
 

@@ -38,7 +38,7 @@ LEVEL_WORDS = {"national": "国家级", "provincial": "省级", "municipal": "�
 # A part draws from its own random.Random(SEED + n), so adding a part leaves the others' data unchanged.
 PARTS: list[str] = ["problems", "ip", "calls", "applications", "checks", "experts", "reviews", "panel", "funding",
                     "contracts", "second_round", "stable_support", "progress", "changes",
-                    "acceptance", "achievements", "transfers", "termination", "sites"]
+                    "acceptance", "achievements", "transfers", "termination", "sites", "notifications"]
 
 
 def _parts():

@@ -52,14 +52,14 @@ def build(builder) -> None:
     for index, application in enumerate(decided):
         failed = _failed(application)
         if failed and not overridden:
-            check_services.decide(application, by=officer, decision="pass", notify=False,
+            check_services.decide(application, by=officer, decision="pass",
                                   overrides={r.pk: OVERRIDE_REASON for r in failed})
             overridden = True
         elif failed or (not any_failed and index in (1, 2)):   # a missing document, found by reading
             _return_or_reject(application, officer, turned_down, deadline, rng)
             turned_down += 1
         else:
-            check_services.decide(application, by=officer, decision="pass", notify=False)
+            check_services.decide(application, by=officer, decision="pass")
     builder.progress(1)
 
 
@@ -70,7 +70,6 @@ def _failed(application):
 def _return_or_reject(application, officer, index, deadline, rng):
     if index % 3 != 1:      # returned, rejected, returned, ...: two in three are returned with a deadline
         check_services.decide(application, by=officer, decision="return", reason=rng.choice(RETURN_REASONS),
-                              deadline=deadline, notify=False)
+                              deadline=deadline)
     else:
-        check_services.decide(application, by=officer, decision="reject", reason=rng.choice(REJECT_REASONS),
-                              notify=False)
+        check_services.decide(application, by=officer, decision="reject", reason=rng.choice(REJECT_REASONS))

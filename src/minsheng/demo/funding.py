@@ -137,7 +137,7 @@ def _check(call, officer) -> None:
         for application in Application.objects.filter(call=call, state=Application.State.IN_CHECK).order_by("number"):
             failed = [r for r in check_queries.application_results(application)
                       if not r.passed and not r.overridden_by_id]
-            check_services.decide(application, by=officer, decision="pass", notify=False,
+            check_services.decide(application, by=officer, decision="pass",
                                   overrides={r.pk: OVERRIDE for r in failed})
 
 
@@ -219,4 +219,4 @@ def _funding(call, officer, officer2, dept_health, district, rng) -> None:
     with clock.reading(plan.notice_starts_at + timedelta(days=3)):
         services.handle_objection(objection, by=officer, handling=HANDLING)
     with clock.reading(plan.notice_ends_at + timedelta(hours=10)):
-        services.decide(plan, by=officer, reason="公示期满，异议已处理，准予立项。", notify=False)
+        services.decide(plan, by=officer, reason="公示期满，异议已处理，准予立项。")

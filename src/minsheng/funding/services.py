@@ -9,10 +9,12 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +22,7 @@ from django.utils.translation import ngettext
 from minsheng.applications.models import Application
 from minsheng.applications.models import FundingLine as ApplicationFunding
 from minsheng.calls.models import Call
-from minsheng.core import audit, clock, mail, workflow
+from minsheng.core import audit, clock, workflow
 from minsheng.core.money import wan
 from minsheng.core.permissions import require, user_of
 from minsheng.core.roles import Role
@@ -34,6 +36,7 @@ from minsheng.funding.models import (
     Project,
     ProjectFunding,
 )
+from minsheng.notifications import services as notifications
 from minsheng.policy.models import FundingSource
 
 S = FundingPlan.State
@@ -259,7 +262,32 @@ def propose(plan: FundingPlan, *, by, reason: str = "") -> FundingPlan:
     workflow.move(plan, "propose", by=by, reason=reason or _("Funding plan proposed"),
                   new={"total": funded_total(lines), "funded": [line.application_id for line in lines if line.funded]},
                   proposed_by=user_of(by), proposed_at=clock.now())
+    _notify_proposed(plan, [line for line in lines if line.funded])
     return plan
+
+
+def _notify_proposed(plan: FundingPlan, funded: list[PlanLine]) -> None:
+    """Tell the co-owning departments that the plan waits for their confirmation (M05), and the districts whose
+    organisations it funds that district co-funding may now be committed (M20)."""
+    users = get_user_model().objects.filter(is_active=True)
+    call = plan.call
+    url = reverse("funding:plan", args=[call.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = notifications.prefixed(_("Funding plan to confirm: %(call)s") % {"call": call.title_zh})
+        body = _("The funding plan of the call “%(call)s” was proposed. As a co-owning department, confirm your "
+                 "part of it on the plan's page.") % {"call": call.title_zh}
+    notifications.notify(users.filter(role=Role.DEPARTMENT_OFFICER, department__in=call.co_owners.all()),
+                         "funding.plan_to_confirm", subject, body, target=plan, url=url)
+    districts = set(Application.objects.filter(pk__in=[line.application_id for line in funded])
+                    .values_list("organisation__district_id", flat=True))
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = notifications.prefixed(_("Funding plan proposed in your district: %(call)s")
+                                         % {"call": call.title_zh})
+        body = _("The funding plan of the call “%(call)s” funds organisations of your district. District "
+                 "co-funding can be committed on the plan's page until the plan is approved.") % {
+            "call": call.title_zh}
+    notifications.notify(users.filter(role=Role.DISTRICT_OFFICER, district__in=districts - {None}),
+                         "funding.plan_in_district", subject, body, target=plan, url=url)
 
 
 @transaction.atomic
@@ -474,21 +502,18 @@ def decide(plan: FundingPlan, *, by, reason: str = "", notify: bool = True) -> l
     workflow.move(plan, "decide", by=by, reason=reason or _("Projects approved after the public notice"),
                   new={"projects": {p.number: p.application_id for p in projects}}, decided_by=user_of(by),
                   decided_at=now)
-    ids = [p.pk for p in projects]
     if notify:
-        transaction.on_commit(lambda: [mail_decision(pk) for pk in ids])
+        for project in projects:
+            notify_decision(project)
     return projects
 
 
-def mail_decision(project_id: int) -> None:
+def notify_decision(project: Project) -> int:
     """Tell the organisation's applicant users that their project was approved, with its number and grant."""
-    project = Project.objects.select_related("organisation", "call", "application").get(pk=project_id)
-    recipients = list(project.organisation.users.filter(role=Role.APPLICANT, is_active=True)
-                      .exclude(email="").values_list("email", flat=True))
-    if not recipients:
-        return
+    recipients = project.organisation.users.filter(role=Role.APPLICANT, is_active=True)
     with translation.override(settings.LANGUAGE_CODE):
-        subject = "[" + _("Minsheng") + "] " + _("Project approved: %(number)s") % {"number": project.number}
+        subject = notifications.prefixed(_("Project approved: %(number)s") % {"number": project.number})
         body = render_to_string("funding/decision_mail.txt",
                                 {"project": project, "grant": wan(project.grant, exact=True)})
-    mail.send_later((subject, body, [address]) for address in recipients)
+    return notifications.notify(recipients, "funding.project_approved", subject, body, target=project,
+                                url=reverse("funding:project_detail", args=[project.pk]))

@@ -264,7 +264,7 @@ def plan_approve(request, call_pk: int):
 def plan_decide(request, call_pk: int):
     return _post(request, call_pk, "funding.decide",
                  lambda p: services.decide(p, by=request.user, reason=_reason(request)),
-                 _("Projects approved; the applicants have been told by e-mail."))
+                 _("Projects approved; the applicants have been notified."))
 
 
 @require_POST

@@ -50,3 +50,5 @@ rules.add_perm("calls.view_problem", reads_all | (is_department_officer & in_dep
 rules.add_perm("calls.triage_problem", is_staff_officer)
 rules.add_perm("calls.view_problem_contact", reads_all | submitted_it)
 rules.add_perm("calls.view_problem_history", reads_all)
+# Whoever reported a problem follows its public steps (the tracking page; notifications/kinds.py links there).
+rules.add_perm("calls.follow_problem", reads_all | submitted_it)

@@ -14,11 +14,13 @@ along to the new root. A merge that would end at the problem itself is refused.
 """
 
 import secrets
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,7 @@ from minsheng.core.roles import is_auditor, is_department_officer, is_district_o
 from minsheng.core.services import create_audited
 from minsheng.core.workflow import TransitionRefused
 from minsheng.engines.text import term_counts, tfidf, tokens
+from minsheng.notifications import services as notifications
 from minsheng.policy.models import Department
 from minsheng.policy.queries import district_choices, domain_choices
 from minsheng.problems import (
@@ -287,12 +290,12 @@ def public_step_text(state: str) -> str:
 
 
 def _notify(problem: Problem, state: str) -> None:
-    if problem.contact_email:
-        transaction.on_commit(lambda: _mail_step(problem.pk, state))
-
-
-def _mail_step(problem_id: int, state: str) -> None:
-    problem = Problem.objects.get(pk=problem_id)
+    """Tell whoever reported the problem its public step, in the step's transaction: a signed-in submitter by a
+    notification (and a mail, as they chose), the contact address given on the form by mail only (a citizen has
+    no account), unless it is the submitter's own address."""
+    submitter = problem.submitted_by if problem.submitted_by_id and problem.submitted_by.is_active else None
+    if submitter is None and not problem.contact_email:
+        return
     step = problem.steps.filter(state=state).last()
     with translation.override(settings.LANGUAGE_CODE):
         subject = "[" + gettext("Minsheng") + "] " + gettext("Your livelihood problem %(code)s") % {
@@ -302,7 +305,13 @@ def _mail_step(problem_id: int, state: str) -> None:
             lines.append(gettext("Note: %(note)s") % {"note": step.note})
         lines += ["", gettext("Follow it with your tracking code %(code)s on the tracking page of the platform.")
                   % {"code": problem.tracking_code}]
-    mail.send_later([(subject, "\n".join(lines), [problem.contact_email])])
+    body = "\n".join(lines)
+    if submitter is not None:
+        notifications.notify([submitter], "problems.step", subject, body, target=problem,
+                             url=reverse("problems:track") + "?" + urlencode({"code": problem.tracking_code}))
+    if problem.contact_email and (submitter is None
+                                  or problem.contact_email.casefold() != submitter.email.casefold()):
+        mail.send_later([(subject, body, [problem.contact_email])])
 
 
 # --- Reads: scope and the triage list ------------------------------------------------------------

@@ -112,7 +112,7 @@ class OrganisationProfileForm(OrganisationForm):
 class RejectForm(StyledMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for rejecting"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("The organisation's applicants receive this reason by e-mail."))
+                             help_text=_("The organisation's applicants receive this reason in their notification."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,16 +10,18 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from minsheng.core import clock, mail, workflow
+from minsheng.core import clock, workflow
 from minsheng.core.identifiers import clean_credit_code, clean_identity_number, mask_identity_number
 from minsheng.core.permissions import allowed, require, user_of
 from minsheng.core.roles import Role
 from minsheng.core.services import create_audited, update_audited
+from minsheng.notifications import services as notifications
 from minsheng.registry.models import (
     CooperationPartner,
     InnovationCarrier,
@@ -101,24 +103,25 @@ def update_organisation(*, organisation: Organisation, by, changes: dict) -> Org
 
 
 def _decide(organisation: Organisation, name: str, *, by, reason: str = "", **fields) -> Organisation:
-    """Take the step `name` of the verification table (registry/states.py); the applicants hear by e-mail."""
+    """Take the step `name` of the verification table (registry/states.py); the applicants are notified (and
+    mailed, as each chose) in the same transaction."""
     now = clock.now()
     workflow.move(organisation, name, by=by, reason=reason, new={"state_reason": reason}, state_reason=reason,
                   updated_at=now, **fields)
-    transaction.on_commit(lambda: _mail_decision(organisation.pk))
+    _notify_decision(organisation)
     return organisation
 
 
 @transaction.atomic
 def verify_organisation(*, organisation: Organisation, by) -> Organisation:
-    """Confirm a pending organisation; its applicants are told by e-mail."""
+    """Confirm a pending organisation; its applicants are notified."""
     require(by, "registry.verify_organisation", organisation)
     return _decide(organisation, "verify", by=by, verified_by=user_of(by), verified_at=clock.now())
 
 
 @transaction.atomic
 def reject_organisation(*, organisation: Organisation, by, reason: str) -> Organisation:
-    """Refuse a pending organisation with a reason its applicants receive by e-mail."""
+    """Refuse a pending organisation with a reason its applicants are notified of."""
     require(by, "registry.reject_organisation", organisation)
     reason = (reason or "").strip()
     if not reason:
@@ -126,13 +129,9 @@ def reject_organisation(*, organisation: Organisation, by, reason: str) -> Organ
     return _decide(organisation, "reject", by=by, reason=reason)
 
 
-def _mail_decision(organisation_id: int) -> None:
-    """Tell the organisation's applicant accounts what was decided (after the decision is committed)."""
-    organisation = Organisation.objects.get(pk=organisation_id)
-    recipients = list(organisation.users.filter(role=Role.APPLICANT, is_active=True).exclude(email="")
-                      .values_list("email", flat=True))
-    if not recipients:
-        return
+def _notify_decision(organisation: Organisation) -> int:
+    """Tell the organisation's applicant accounts what was decided."""
+    recipients = organisation.users.filter(role=Role.APPLICANT, is_active=True)
     with translation.override(settings.LANGUAGE_CODE):
         if organisation.state == Organisation.State.VERIFIED:
             subject = gettext("Your organisation has been verified")
@@ -144,8 +143,9 @@ def _mail_decision(organisation_id: int) -> None:
                            "Reason: %(reason)s\nPlease correct the registration and contact the department.")
         body = body % {"name": organisation.name_zh, "code": organisation.credit_code,
                        "reason": organisation.state_reason}
-        subject = "[" + gettext("Minsheng") + "] " + subject
-    mail.send_later((subject, body, [address]) for address in recipients)
+        subject = notifications.prefixed(subject)
+    return notifications.notify(recipients, "registry.organisation_decision", subject, body, target=organisation,
+                                url=reverse("registry:organisation_detail", args=[organisation.pk]))
 
 
 # --- People (M21 talent tags) ----------------------------------------------------------------------

@@ -334,7 +334,7 @@ def _decide(request, pk: int, permission: str, decide: Callable):
 def organisation_verify(request, pk: int):
     def decide(organisation):
         services.verify_organisation(organisation=organisation, by=request.user)
-        return _("%(name)s is verified. Its applicants have been told by e-mail.") % {"name": organisation}
+        return _("%(name)s is verified. Its applicants have been notified.") % {"name": organisation}
 
     return _decide(request, pk, "registry.verify_organisation", decide)
 
@@ -347,7 +347,7 @@ def organisation_reject(request, pk: int):
             raise ValidationError(form.errors["reason"])
         services.reject_organisation(organisation=organisation, by=request.user,
                                      reason=form.cleaned_data["reason"])
-        return _("%(name)s is rejected. Its applicants have been told the reason by e-mail.") % {"name": organisation}
+        return _("%(name)s is rejected. Its applicants have been notified of the reason.") % {"name": organisation}
 
     return _decide(request, pk, "registry.reject_organisation", decide)
 

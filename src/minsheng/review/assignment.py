@@ -34,6 +34,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Floor, Least
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,7 @@ from minsheng.core.models import JobProgress
 from minsheng.core.permissions import SYSTEM, allowed, is_system, require, user_of
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
+from minsheng.notifications import services as notifications
 from minsheng.review import queries, solver, work_rules  # noqa: F401  (work_rules registers the permissions)
 from minsheng.review.conflicts import find_conflicts
 from minsheng.review.models import Assignment, AssignmentRun, ExpertProfile
@@ -330,21 +332,18 @@ def swap(assignment: Assignment, expert: ExpertProfile, *, by) -> Assignment:
     return current
 
 
-def expert_email(expert: ExpertProfile) -> str:
-    user = get_user_model().objects.filter(person_id=expert.person_id, role=Role.EXPERT, is_active=True).first()
-    return (user.email if user else "") or expert.person.email
-
-
-def _notify(assignment_ids: list[int]) -> None:
-    """One e-mail per expert naming only the titles of its own applications (never the applicant's reviewers)."""
+def _notify(assignments) -> None:
+    """One message per expert naming only the titles of its own applications (never the applicant's reviewers):
+    a notification to the expert's account, linking to the invitation (or to the list, for several), and a mail
+    as the expert chose; an expert without an account is mailed at the pool's address."""
     by_expert: dict[int, list[Assignment]] = {}
-    for a in Assignment.objects.filter(pk__in=assignment_ids).select_related("application", "expert__person"):
+    for a in assignments:
         by_expert.setdefault(a.expert_id, []).append(a)
+    accounts = {user.person_id: user for user in get_user_model().objects.filter(
+        person_id__in=[items[0].expert.person_id for items in by_expert.values()], role=Role.EXPERT,
+        is_active=True)}
     for items in by_expert.values():
         expert = items[0].expert
-        address = expert_email(expert)
-        if not address:
-            continue
         with translation.override(settings.LANGUAGE_CODE):
             subject = "[" + gettext("Minsheng") + "] " + gettext("Review invitation")
             lines = [gettext("You are invited to review these applications:")]
@@ -352,7 +351,15 @@ def _notify(assignment_ids: list[int]) -> None:
                 due = timezone.localtime(a.due_at).strftime("%Y-%m-%d %H:%M") if a.due_at else ""
                 lines.append(gettext("- %(title)s (review due %(due)s)") % {"title": a.application.title, "due": due})
             lines += ["", gettext("Please accept or decline in your review workspace on the platform.")]
-        mail.send_later([(subject, "\n".join(lines), [address])])
+        account = accounts.get(expert.person_id)
+        if account is None:
+            mail.send_later([(subject, "\n".join(lines), [expert.person.email])])
+            continue
+        url = reverse("review:my_assignments")
+        target = expert if len(items) > 1 else items[0]
+        if len(items) == 1:
+            url += f"#assignment-{items[0].pk}"
+        notifications.notify([account], "review.invitation", subject, "\n".join(lines), target=target, url=url)
 
 
 @transaction.atomic
@@ -373,9 +380,9 @@ def _publish(call, by, reason: str, applications: set[int] | None = None) -> int
     published = workflow.move_many(proposed.select_related("application", "expert__person"), "publish", by=by,
                                    reason=reason, due_at=Coalesce("due_at", Value(call.review_ends_at)))
     AssignmentRun.objects.filter(call=call, published_at__isnull=True).update(published_at=clock.now())
-    ids = [a.pk for a in published]
-    transaction.on_commit(lambda: _notify(ids))
-    return len(ids)
+    _notify(Assignment.objects.filter(pk__in=[a.pk for a in published])   # as published: with their due times
+            .select_related("application", "expert__person").order_by("expert_id", "application_id"))
+    return len(published)
 
 
 def my_assignment(user, pk: int) -> Assignment:

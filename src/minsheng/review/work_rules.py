@@ -19,3 +19,26 @@ rules.add_perm("review.write_review", is_expert)
 # `panel.member_of` / `panel.visible_applications` decide the rest (a conflicted application is absent, 404).
 rules.add_perm("review.manage_panel", is_staff_officer)
 rules.add_perm("review.sit_on_panel", is_expert)
+
+
+@rules.predicate
+def is_own_visible_invitation(user, target) -> bool:
+    """What a review invitation links to, still the expert's to open: its own assignment, published to it and not
+    hidden by a conflict (`queries.applications_visible_to_expert`), or its own active profile's list (an
+    invitation naming several applications)."""
+    from minsheng.review import queries
+    from minsheng.review.models import Assignment, ExpertProfile
+
+    if target is None:
+        return False
+    profile = queries.own_profile(user)
+    if profile is None or profile.state != ExpertProfile.State.ACTIVE:
+        return False
+    if isinstance(target, ExpertProfile):
+        return target.pk == profile.pk
+    return (isinstance(target, Assignment) and target.expert_id == profile.pk and target.state in Assignment.VISIBLE
+            and queries.applications_visible_to_expert(user).filter(pk=target.application_id).exists())
+
+
+# A notification's link to an invitation (notifications/kinds.py): the expert while it is still its own to open.
+rules.add_perm("review.view_invitation", is_expert & is_own_visible_invitation)

@@ -18,8 +18,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_progress=False, accounts=False, **options):
         # The demo's people are fictional: the mails its workflow steps send go nowhere, whatever mail server the
-        # settings name (a newcomer has none, and a production server must not mail made-up addresses).
-        with (override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        # settings name (a newcomer has none, and a production server must not mail made-up addresses). The mail
+        # jobs run at once, into that backend, rather than wait in the queue for a worker with the real one; the
+        # in-app notifications the steps write stay.
+        with (override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                                TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}),
               tqdm(total=DemoBuilder.total_steps(), unit="row", desc="demo", disable=no_progress,
                    file=self.stderr) as bar):
             created = DemoBuilder(progress=bar.update).build()
