@@ -1,5 +1,6 @@
 # Minsheng: two commands.
 #   make run   create .venv, install, migrate, load the demo data once, start the job worker (mail, long runs)
+#              and the scheduler (reminders, the nightly audit check and backup),
 #              and serve on 127.0.0.1:8000
 #              (the local demo signs officers in without the second factor; SECOND_FACTOR_REQUIRED=1 to try it)
 #   make test  install the dev tools, lint, run the tests on SQLite (and on PostgreSQL when
@@ -54,10 +55,11 @@ run: port-free install
 	$(BIN)/minsheng collectstatic --no-input --verbosity 0
 	@echo "== 载入演示数据（首次约半分钟）/ loading the demo data (half a minute the first time)"
 	$(BIN)/minsheng demo
-	@echo "== 启动后台任务进程与网站 / starting the job worker and serving http://$(HOST):$(PORT)/"
+	@echo "== 启动后台任务进程、定时器与网站 / starting the job worker, the scheduler and serving http://$(HOST):$(PORT)/"
 	export EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend} \
 	       SECOND_FACTOR_REQUIRED=$${SECOND_FACTOR_REQUIRED:-0}; \
-	  $(BIN)/minsheng worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	  $(BIN)/minsheng worker & worker=$$!; $(BIN)/minsheng scheduler & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT; \
 	  $(BIN)/minsheng runserver $(HOST):$(PORT)
 
 # The newcomer's path, as CI's first stage: a copy of the project with nothing installed, `make run`, the public

@@ -1,4 +1,5 @@
-"""The platform on several servers, on this machine: two gunicorn servers, one job worker, PostgreSQL and Redis.
+"""The platform on several servers, on this machine: two gunicorn servers, a job worker and the scheduler,
+PostgreSQL and Redis.
 
     .venv/bin/python scripts/cluster.py up             # start everything, print the addresses; Ctrl-C stops it all
     .venv/bin/python scripts/cluster.py up --detach    # start everything and return; `down` stops it
@@ -17,7 +18,8 @@
   have), sharing only what docs/deployment.md says they must: the database, Redis, the keys and the uploads
   folder (UPLOADS_DIR).
 - One `minsheng worker`: it sends the mail, which goes to files in <dir>/mail (EMAIL_BACKEND file-based), so
-  that the mail a job sends can be read.
+  that the mail a job sends can be read; and one `minsheng scheduler`, which queues the reminders and the
+  nightly jobs for it.
 
 The folder (--dir, default var/cluster) holds the logs, the uploads, the mail, the keys and state.json, which
 `status` and `down` read. tests/test_two_servers.py starts a cluster with these functions and checks what the
@@ -345,6 +347,7 @@ class Cluster:
     def _start_worker(self) -> None:
         self._spawn("worker", [sys.executable, "-m", "minsheng", "worker", "--interval", "0.5"],
                     env=self.environment("worker"))
+        self._spawn("scheduler", [sys.executable, "-m", "minsheng", "scheduler"], env=self.environment("scheduler"))
 
     def _wait_until_healthy(self) -> None:
         deadline = time.monotonic() + HEALTH_SECONDS
@@ -365,9 +368,9 @@ class Cluster:
 
     # --- stopping -------------------------------------------------------------------------------------------------
     def down(self, *, quiet: bool = False, keep_database: bool = False) -> None:
-        """Stop every process this cluster started (the web servers first, then the worker, then Redis), remove
-        its keys from a shared Redis, drop its database and roles."""
-        order = [name for name in (*SERVERS, "worker", "redis") if name in self.processes]
+        """Stop every process this cluster started (the web servers first, then the scheduler and the worker, then
+        Redis), remove its keys from a shared Redis, drop its database and roles."""
+        order = [name for name in (*SERVERS, "scheduler", "worker", "redis") if name in self.processes]
         for name in order:
             pid = self.processes[name]
             if alive(pid):

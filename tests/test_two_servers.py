@@ -200,7 +200,7 @@ def test_the_script_reports_every_process_running_and_both_servers_healthy(clust
     assert status.returncode == 0, status.stdout + status.stderr
     assert status.stdout.count("/healthz: ok") == 2
     assert status.stdout.count("运行中 / process") == len(cluster.processes)
-    assert {"web-a", "web-b", "worker"} <= set(cluster.processes)
+    assert {"web-a", "web-b", "worker", "scheduler"} <= set(cluster.processes)
 
 
 def test_a_session_signed_in_on_one_server_is_valid_on_the_other(cluster):

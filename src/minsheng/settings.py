@@ -343,6 +343,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs each job at once, after the commit, in the
 # process that queued it (the unit tests' choice: no worker to start).
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# What runs on its own (core/schedule.py): `minsheng scheduler` queues each entry when due, the worker runs it.
+# Times are local (TIME_ZONE). An entry fires once per slot, however many schedulers run.
+SCHEDULE = [
+    {"name": "reminders", "job": "minsheng.notifications.reminders.send_due", "every_minutes": 15},
+    {"name": "audit-verify", "job": "minsheng.core.nightly.verify_audit_trail", "at": "02:30"},
+    {"name": "backup", "job": "minsheng.core.backup_jobs.run_backup", "at": "03:00"},
+    {"name": "exports-prune", "job": "minsheng.core.export_jobs.prune_old_exports", "at": "04:00"},
+]
+# Each app's reminders (`<app>/reminders.py`, function `due(now)`); a new capability adds its line here.
+REMINDER_SOURCES = [
+    "minsheng.review.reminders",
+    "minsheng.checks.reminders",
+    "minsheng.contracts.reminders",
+    "minsheng.funding.reminders",
+]
+# A deadline is announced this many days ahead; work waiting on someone is recalled after these many days.
+REMINDER_DAYS_BEFORE = 3
+REMINDER_WAITING_DAYS = 3
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -32,7 +32,7 @@ logger = logging.getLogger("minsheng.audit")
 
 FORMAT = 1
 # Where a checkpoint was made: by `minsheng audit checkpoint` (a scheduler or a person) or by `backup create`.
-SOURCES = ("command", "backup")
+SOURCES = ("command", "backup", "nightly")   # who wrote it: `audit checkpoint`, a backup, the scheduler
 
 
 def _key() -> bytes:

@@ -149,3 +149,9 @@ def prune(now: datetime.datetime | None = None) -> int:
         job.result = {k: v for k, v in job.result.items() if k != "file"}
         job.save(update_fields=["result"])
     return removed
+
+
+@jobs.job(label=_("Old export files deleted"))
+def prune_old_exports() -> int:
+    """The scheduler's nightly `prune` (settings.SCHEDULE)."""
+    return prune()

@@ -22,7 +22,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from rules.contrib.views import permission_required
 
-from minsheng.core import audit, backup_jobs, clock, export_jobs, jobs, mail, progress
+from minsheng.core import audit, backup_jobs, clock, export_jobs, jobs, mail, progress, schedule
 from minsheng.core.exports import XLSX
 from minsheng.core.models import JobProgress
 
@@ -71,7 +71,22 @@ def job_list(request):
                      for r in given_up],
         "retry_delays": [round(seconds / 60) for seconds in jobs.RETRY_DELAYS],
         "backup": backup_jobs.latest(), "backup_directory": backup_jobs.directory(),
+        **_schedule(now),
     })
+
+
+def _schedule(now) -> dict:
+    """Each scheduled entry with its rhythm and when it last fired; stalled when a repeating entry has missed
+    three of its slots (no scheduler running)."""
+    fired = schedule.last_fired()
+    rows, stalled = [], False
+    for entry in schedule.entries():
+        last = fired.get(entry.name)
+        rows.append({"entry": entry, "what": jobs.label_of(entry.job) or entry.name,
+                     "last": last.created_at if last else None})
+        if entry.every_minutes:
+            stalled |= last is None or now - last.created_at > datetime.timedelta(minutes=3 * entry.every_minutes)
+    return {"schedule": rows, "schedule_stalled": stalled}
 
 
 @operators_only

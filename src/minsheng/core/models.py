@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.core import vocabulary
+from minsheng.core import clock, vocabulary
 
 
 class BilingualNameMixin(models.Model):
@@ -182,3 +182,21 @@ class JobProgress(models.Model):
     @property
     def live(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+class Occasion(models.Model):
+    """Something the platform did on its own, once: a scheduled job fired for its slot, a reminder sent.
+
+    The key is unique, and the row is written in the same transaction as what it records (core/schedule.py), so
+    two schedulers, a restart or a reminder run twice cannot do it a second time.
+    """
+
+    key = models.CharField(_("occasion"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("occasion")
+        verbose_name_plural = _("occasions")
+
+    def __str__(self) -> str:
+        return self.key

@@ -44,6 +44,15 @@ KINDS = [
     Kind("contracts.tranche_returned", _("Disbursement request returned"), "M17", True, "contracts.view_project",
          via="project"),
     Kind("problems.step", _("Progress of a problem you reported"), "M05", True, "calls.follow_problem"),
+    # Reminders (notifications/reminders.py, sent by the scheduler)
+    Kind("review.due_soon", _("Review due soon"), "M17", True, "review.view_invitation"),
+    Kind("review.overdue", _("Review overdue"), "M17", True, "review.view_invitation"),
+    Kind("checks.correction_due", _("Correction deadline near"), "M17", True, "applications.view_application"),
+    Kind("contracts.task_book_waiting", _("Task book still to confirm"), "M17", True, "contracts.view_project",
+         via="project"),
+    Kind("contracts.tranche_waiting", _("Disbursement request waiting"), "M17", True, "contracts.view_project",
+         via="project"),
+    Kind("funding.notice_ended", _("Public notice ended"), "M17", True, "funding.view_plan"),
 ]
 BY_CODE = {kind.code: kind for kind in KINDS}
 
