@@ -353,6 +353,7 @@ SCHEDULE = [
 ]
 # Each app's reminders (`<app>/reminders.py`, function `due(now)`); a new capability adds its line here.
 REMINDER_SOURCES = [
+    "minsheng.applications.reminders",
     "minsheng.review.reminders",
     "minsheng.checks.reminders",
     "minsheng.contracts.reminders",

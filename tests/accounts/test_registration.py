@@ -57,6 +57,20 @@ def field_errors(response, field):
     return response.context["form"].errors.get(field, [])
 
 
+def test_the_officers_who_verify_are_told_of_a_registration_and_no_one_else(client, data):
+    from minsheng.notifications.models import Notification
+    from tests.factories import user_for_role
+
+    officer, admin = user_for_role(Role.OFFICER), user_for_role(Role.ADMIN)
+    user_for_role(Role.FINANCE)
+    register(client, data)
+    organisation = Organisation.objects.get(credit_code=GOOD_CODE)
+    notes = Notification.objects.filter(kind="registry.organisation_to_verify")
+    assert {n.recipient for n in notes} == {officer, admin}
+    assert {n.target for n in notes} == {organisation}
+    assert data["name_zh"] in notes.first().subject
+
+
 def test_registration_creates_a_pending_organisation_and_its_applicant_and_signs_in(client, data):
     response = register(client, data)
     assert response.status_code == 302

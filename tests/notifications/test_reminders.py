@@ -172,3 +172,17 @@ def test_one_reminder_claimed_twice_is_sent_once(django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders.send([reminder, reminder]) == 1
     assert Notification.objects.count() == 1
+
+
+# --- A call closing while a draft waits ---------------------------------------------------------------------------
+
+def test_a_draft_is_reminded_three_days_before_its_call_closes(django_capture_on_commit_callbacks):
+    draft = ApplicationFactory(state=Application.State.DRAFT)
+    type(draft.call).objects.filter(pk=draft.call_id).update(closes_at=timezone.now() + 2 * DAY,
+                                                             opens_at=timezone.now() - 30 * DAY)
+    submitted = ApplicationFactory(state=Application.State.SUBMITTED, call=draft.call)
+    assert run(django_capture_on_commit_callbacks) == 1
+    notes = told("applications.draft_closing")
+    assert {n.target for n in notes} == {draft}
+    assert submitted.created_by not in {n.recipient for n in notes}
+    assert run(django_capture_on_commit_callbacks) == 0

@@ -92,6 +92,21 @@ def test_an_officer_proposes_a_second_approves_the_project_ends_and_the_recovery
     assert event.clause == "M17" and event.new["to_recover"] == "270000.00"
 
 
+def test_finance_and_the_auditors_are_told_of_the_money_to_recover(world):
+    from minsheng.notifications.models import Notification
+    from tests.factories import user_for_role
+
+    finance, auditor = user_for_role(Role.FINANCE), user_for_role(Role.AUDITOR)
+    proposal = ending.propose_termination(world["project"], by=world["officer"], grounds=Grounds.MISCONDUCT,
+                                          reason="挪用经费购车",
+                                          misused=[ending.Misused(Decimal("20000"), "购置与项目无关的车辆")])
+    approved = ending.approve_termination(proposal, by=world["second"], reason="情况属实", due_on=due())
+    notes = Notification.objects.filter(kind="projects.recovery_opened")
+    assert {n.recipient for n in notes} >= {finance, auditor}
+    assert {n.target for n in notes} == {approved.recovery}
+    assert "27 万元" in notes.first().body and notes.first().url == "/projects/recoveries/"
+
+
 def test_the_proposer_cannot_approve_or_reject_four_eyes(world):
     project, officer = world["project"], world["officer"]
     proposal = ending.propose_termination(project, by=officer, grounds=Grounds.OTHER, reason="承担单位注销")

@@ -17,6 +17,7 @@ from minsheng.core.identifiers import clean_credit_code
 from minsheng.core.roles import Role
 from minsheng.core.services import update_audited
 from minsheng.policy.models import District
+from minsheng.registry import services as registry
 from minsheng.registry.models import Organisation
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -91,6 +92,7 @@ def register_organisation(
                          new=audit.snapshot(organisation), reason=_("self-registration"))
             audit.record(action="accounts.user.register", by=user, target=user, new=audit.snapshot(user),
                          reason=_("self-registration"))
+            registry.announce_registration(organisation)
     except IntegrityError as exc:
         taken = registration_conflicts(credit_code=code, name_zh=name_zh, email=email, username=username)
         raise ValidationError(taken or {NON_FIELD_ERRORS: _(

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minsheng.core import clock, vocabulary
 
@@ -152,10 +153,10 @@ class JobProgress(models.Model):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("job progress", "Failed")
 
-    kind = models.CharField(_("kind"), max_length=80)
-    subject = models.CharField(_("subject"), max_length=80, blank=True)
+    kind = models.CharField(pgettext_lazy("job progress", "kind"), max_length=80)
+    subject = models.CharField(pgettext_lazy("job progress", "subject"), max_length=80, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
@@ -163,7 +164,7 @@ class JobProgress(models.Model):
     total = models.PositiveIntegerField(_("total"), default=0)
     phase = models.CharField(_("phase"), max_length=200, blank=True)
     message = models.TextField(_("message"), blank=True)
-    result = models.JSONField(_("result"), default=dict, blank=True)
+    result = models.JSONField(pgettext_lazy("job progress", "result"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"))
     updated_at = models.DateTimeField(_("updated"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -44,7 +44,12 @@ KINDS = [
     Kind("contracts.tranche_returned", _("Disbursement request returned"), "M17", True, "contracts.view_project",
          via="project"),
     Kind("problems.step", _("Progress of a problem you reported"), "M05", True, "calls.follow_problem"),
+    Kind("registry.organisation_to_verify", _("Organisation waiting for verification"), "", False,
+         "registry.verify_organisation"),
+    Kind("projects.recovery_opened", _("Recovery of funds opened"), "M17", True, "projects.view_recoveries"),
     # Reminders (notifications/reminders.py, sent by the scheduler)
+    Kind("applications.draft_closing", _("Call closing with a draft not submitted"), "M17", True,
+         "applications.view_application"),
     Kind("review.due_soon", _("Review due soon"), "M17", True, "review.view_invitation"),
     Kind("review.overdue", _("Review overdue"), "M17", True, "review.view_invitation"),
     Kind("checks.correction_due", _("Correction deadline near"), "M17", True, "applications.view_application"),

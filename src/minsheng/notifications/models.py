@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minsheng.core import clock
 from minsheng.notifications import kinds
@@ -15,8 +16,8 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
                                   related_name="notifications")
-    kind = models.CharField(_("kind"), max_length=60, choices=kinds.choices)
-    subject = models.CharField(_("subject"), max_length=300)
+    kind = models.CharField(pgettext_lazy("notification", "kind"), max_length=60, choices=kinds.choices)
+    subject = models.CharField(pgettext_lazy("notification", "subject"), max_length=300)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     target_type = models.ForeignKey(ContentType, verbose_name=_("about (type)"), null=True, blank=True,
@@ -54,7 +55,7 @@ class NotificationPreference(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
                              related_name="notification_preferences")
-    kind = models.CharField(_("kind"), max_length=60, choices=kinds.choices)
+    kind = models.CharField(pgettext_lazy("notification", "kind"), max_length=60, choices=kinds.choices)
     by_mail = models.BooleanField(_("also by e-mail"))
 
     class Meta:

@@ -21,10 +21,13 @@ message, and nothing of the refused step is written.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from minsheng.contracts import services as contracts
@@ -32,7 +35,9 @@ from minsheng.contracts.services import lock_project
 from minsheng.core import audit, clock, workflow
 from minsheng.core.money import wan
 from minsheng.core.permissions import require, user_of
+from minsheng.core.roles import Role
 from minsheng.funding.models import Project
+from minsheng.notifications import services as notifications
 from minsheng.projects.models import (
     CLAUSE_OF_GROUNDS,
     MidtermCheck,
@@ -304,6 +309,7 @@ def approve_termination(termination: Termination, *, by, reason: str, due_on=Non
         audit.record(action="projects.recovery.open", by=by, target=recovery,
                      new={"amount": str(money.total), "due_on": due_on, "unspent": str(money.unspent),
                           "misused": str(money.misused)}, reason=reason, clause=CLAUSE)
+        _announce_recovery(recovery)
     if wants_debarment:
         who = ([{"organisation": project.organisation}] if debar.organisation else []) + (
             [{"person": project.lead}] if debar.lead else [])
@@ -316,6 +322,19 @@ def approve_termination(termination: Termination, *, by, reason: str, due_on=Non
                               "ends_on": debar.until}, reason=debar_reason, clause=locked.clause)
     locked.refresh_from_db()
     return locked
+
+
+def _announce_recovery(recovery: Recovery) -> int:
+    """Finance collects the money and the auditors watch it come back: each is told, in the decision's
+    transaction."""
+    recipients = get_user_model().objects.filter(role__in=[Role.FINANCE, Role.AUDITOR], is_active=True)
+    values = {"number": recovery.project.number, "amount": wan(recovery.amount, exact=True),
+              "due": recovery.due_on.isoformat()}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = notifications.prefixed(_("Funds to recover: %(number)s") % values)
+        body = _("Project %(number)s was terminated; %(amount)s 万元 are to be paid back by %(due)s.") % values
+    return notifications.notify(recipients, "projects.recovery_opened", subject, body, target=recovery,
+                                url=reverse("projects:recoveries"))
 
 
 # --- Recovery of funds (经费追回) ------------------------------------------------------------------

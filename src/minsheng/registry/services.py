@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
@@ -147,6 +148,18 @@ def _notify_decision(organisation: Organisation) -> int:
     return notifications.notify(recipients, "registry.organisation_decision", subject, body, target=organisation,
                                 url=reverse("registry:organisation_detail", args=[organisation.pk]))
 
+
+
+def announce_registration(organisation: Organisation) -> int:
+    """Tell the staff officers who verify organisations that one registered and waits (in the inbox too; no mail
+    unless they choose it)."""
+    recipients = get_user_model().objects.filter(role__in=[Role.OFFICER, Role.ADMIN], is_active=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = notifications.prefixed(gettext("Organisation to verify: %(name)s") % {"name": organisation.name_zh})
+        body = gettext("%(name)s (unified social credit code %(code)s) registered and waits for verification.") % {
+            "name": organisation.name_zh, "code": organisation.credit_code}
+    return notifications.notify(recipients, "registry.organisation_to_verify", subject, body, target=organisation,
+                                url=reverse("registry:organisation_detail", args=[organisation.pk]))
 
 # --- People (M21 talent tags) ----------------------------------------------------------------------
 
