@@ -91,6 +91,34 @@ def test_a_job_gives_up_after_its_retries_and_says_so(database_queue, refusing_s
     assert "ConnectionRefusedError" in attempts[-1].exception_class_path
 
 
+def test_a_click_succeeds_while_the_mail_server_is_down_and_its_mail_goes_out_when_it_is_back(
+        database_queue, refusing_smtp, client):
+    """Done-when of issue 15: an officer verifies an organisation (a click that mails its applicants) while the
+    mail server refuses; the click succeeds at once, and the mail goes out when the server is back."""
+    from minsheng.core.roles import Role
+    from minsheng.registry.models import Organisation
+    from tests.factories import OrganisationFactory, user_for_role
+
+    organisation = OrganisationFactory(state=Organisation.State.PENDING)
+    applicant = user_for_role(Role.APPLICANT, organisation=organisation)
+    officer = user_for_role(Role.OFFICER)
+    client.force_login(officer)
+    response = client.post(f"/registry/organisations/{organisation.pk}/verify/", follow=True)
+    assert response.status_code == 200
+    organisation.refresh_from_db()
+    assert organisation.state == Organisation.State.VERIFIED
+    run_worker()                                   # the server refuses: the mail waits for its retry
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
+
+    sink = SmtpSink(refusing_smtp.EMAIL_PORT)
+    try:
+        make_due(DBTaskResult.objects.filter(status=TaskResultStatus.READY))
+        run_worker()
+    finally:
+        sink.stop()
+    assert [recipients for _, recipients, _m in sink.messages] == [[applicant.email]]
+
+
 @jobs.job
 def verify_organisation_later(organisation_pk: int) -> str:
     """A job about one record, as the platform's own jobs are (the worker imports it by its path)."""
