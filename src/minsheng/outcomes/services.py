@@ -786,7 +786,7 @@ def _may_verify(obj, by) -> None:
         raise PermissionDenied(_("You may not do this."))
 
 
-def _clause(obj) -> dict:
+def _verification_clause(obj) -> dict:
     """A transfer abroad also cites M22; the others take their state table's clause."""
     return {"clause": _transfer_clause(obj)} if isinstance(obj, Transfer) else {}
 
@@ -797,7 +797,7 @@ def verify(obj, *, by, seen: str | None = None):
     _may_verify(obj, by)
     with transaction.atomic():
         workflow.move(obj, "verify", by=by, seen=seen, verified_by=user_of(by), verified_at=clock.now(),
-                      **_clause(obj))
+                      **_verification_clause(obj))
     obj.refresh_from_db()
     return obj
 
@@ -811,6 +811,6 @@ def unverify(obj, *, by, reason: str, seen: str | None = None):
         raise ValidationError({"reason": [_("Say why the verification is taken back.")]})
     with transaction.atomic():
         workflow.move(obj, "unverify", by=by, reason=reason, seen=seen, verified_by=None, verified_at=None,
-                      **_clause(obj))
+                      **_verification_clause(obj))
     obj.refresh_from_db()
     return obj
