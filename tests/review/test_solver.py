@@ -213,6 +213,15 @@ def test_minimum_load_is_met_at_a_cost_in_affinity():
     assert result.loads.tolist() == [1, 1] and result.total == pytest.approx(1.0) and result.optimal
 
 
+def test_a_score_near_but_off_a_decimal_grid_is_not_snapped_to_it():
+    """0.80500292 is not 0.805: snapping it would make the certificate's bound and the total disagree."""
+    A = np.array([[0.80500292]])
+    result = solve(A, None, 1, np.array([2]), candidates_per_proposal=1)
+    y, z = result.duals
+    assert result.optimal and result.total == pytest.approx(0.80500292, abs=1e-12)
+    assert dual_bound(A, None, 1, np.array([2]), y, z) == pytest.approx(result.total, abs=1e-9)
+
+
 @PROPERTY
 @given(instances(max_n=8, max_m=8, with_fixed=False, with_lmin=False), st.integers(1, 2))
 def test_pruning_to_one_candidate_still_reaches_the_lp_optimum(instance, c):

@@ -337,34 +337,41 @@ class _Instance:
 def _decimal_grid(A: np.ndarray, spans, span: float, magnitude: float) -> int | None:
     """``10**d`` when every affinity is a multiple of ``10**-d`` (d ≤ GRID_DECIMALS, up to float32 rounding).
 
-    Such scores are costed exactly on their grid. A value counts as on the grid when it lies within 1% of a step
-    of it, far more than float32's rounding of a score below 10^3 and far less than half a step, so rounding
-    recovers the grid value exactly. None when the scores have no such grid or the grid would be finer than
-    COST_RANGE steps over the span. A sample picks d; the whole matrix is then checked.
+    Such scores are costed exactly on their grid. A value counts as on the grid when it lies within a few units of
+    its storage's rounding (float32 or float64) of a grid value, and never more than 1% of a step: 0.80500292 is
+    not 0.805, while 0.1234 held as float32 (0.12340000271…) is 0.1234. Rounding then recovers the grid value
+    exactly. None when the scores have no such grid or the grid would be finer than COST_RANGE steps over the
+    span. A sample picks d; the whole matrix is then checked, in the storage's own precision.
     """
     spans = list(spans)
     if not spans or A.size == 0:
         return None
     flat = A.reshape(-1)
     sample = flat[np.random.default_rng(A.size).integers(0, A.size, size=min(A.size, 4096))].astype(np.float64)
+    # The storage's rounding, in steps: a few units of its last place at the largest scaled score (the product
+    # below is computed in the storage's precision too).
+    dtype = np.float32 if A.dtype == np.float32 else np.float64
+    eps = float(np.finfo(dtype).eps)
+
+    def tolerance(step: int) -> float:
+        return min(0.01, 8 * eps * max(1.0, magnitude * step))
+
     for d in range(GRID_DECIMALS + 1):
         step = 10**d
         if span * step > COST_RANGE:
             return None
         scaled = sample * step
-        if np.abs(scaled - np.rint(scaled)).max() <= 0.01:
+        if np.abs(scaled - np.rint(scaled)).max() <= tolerance(step):
             break
     else:
         return None
-    # float32 keeps an error below 0.002 of a step while the scaled values stay below 2^14.
-    dtype = np.float32 if magnitude * step <= 2**14 else np.float64
-    factor = dtype(step)
+    factor, limit = dtype(step), tolerance(step)
 
     def off_grid(b0: int, b1: int) -> bool:
         scaled = np.multiply(A[b0:b1], factor, dtype=dtype)
         rounded = np.rint(scaled)
         scaled -= rounded
-        return bool(np.abs(scaled, out=scaled).max() > 0.01)
+        return bool(np.abs(scaled, out=scaled).max() > limit)
 
     for b0, b1 in spans:
         if off_grid(b0, b1):
