@@ -19,6 +19,13 @@ from tests.factories.review_work import review_world
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+def settled(page) -> None:
+    """Wait until the page's own requests after loading (the menu's counts) are answered: the worker below runs in
+    this process, and while it writes, the in-memory test database refuses the live server's reads (503); a server
+    on PostgreSQL or on a SQLite file waits for the lock instead."""
+    page.wait_for_load_state("networkidle")
+
+
 @pytest.fixture
 def database_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -44,6 +51,7 @@ def test_the_officer_sees_the_run_progress_then_its_result(page, database_queue)
     expect(page.locator("[data-ms-run]")).to_be_disabled()
     assert not AssignmentRun.objects.exists()         # the click computed nothing: the run waits for the worker
 
+    settled(page)
     run_worker()
 
     # The page notices by itself that the run is done and shows its result.
@@ -62,6 +70,7 @@ def test_a_run_that_cannot_be_computed_shows_its_reason(page, database_queue):
     page.click("[data-ms-run]")
     expect(page.locator("[data-ms-job] progress")).to_be_visible()
 
+    settled(page)
     run_worker()
 
     failure = page.locator("[data-ms-progress-failure]")
@@ -95,6 +104,7 @@ def test_a_large_export_shows_its_progress_then_its_download(page, database_queu
     expect(page.locator("main")).to_contain_text("在后台生成")
     expect(page.locator("[data-ms-export-download]")).to_have_count(0)
 
+    settled(page)
     run_worker()
 
     download_link = page.locator("[data-ms-export-download]")
