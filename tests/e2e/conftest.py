@@ -4,11 +4,15 @@ Where Chromium is missing the tests are skipped, except when MINSHENG_REQUIRE_BR
 they fail.
 """
 
+import contextlib
 import os
 import shutil
+import threading
+import warnings
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM is still used synchronously.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -74,13 +78,60 @@ def page(browser, live_server, request):
         response.request.is_navigation_request() and response.request.method == "POST"
         and response.status in (400, 409, 422)) else None)
     yield page
-    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
     errors = [text for text, url in errors
               if not (text.startswith("Failed to load resource") and url in refused_forms)]
     assert not errors, f"browser console errors: {errors}"
+
+
+class _ServedRequests:
+    """The requests the live server is answering now.
+
+    Pages keep asking after a test's last step (the menu's counts, a job's progress). A request still running
+    when the test's teardown changes the schema (the audit triggers, tests/core/append_only.py) or empties the
+    tables makes SQLite refuse ("database table is locked") and the next test start on a half-emptied database.
+    """
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+        request_started.connect(self.started, weak=False)
+        request_finished.connect(self.finished, weak=False)
+
+    def started(self, **kwargs):
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_none(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count <= 0, timeout)
+
+
+SERVED = _ServedRequests()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Before any teardown: keep a failed test's screens, close every browser window so that no page asks
+    again, and let the server finish what it is answering."""
+    browser = item.funcargs.get("browser")
+    if browser is not None:
+        failed = getattr(item, "rep_call", None) is not None and item.rep_call.failed
+        for number, page in enumerate(page for context in browser.contexts for page in context.pages):
+            if failed:
+                ARTIFACTS.mkdir(exist_ok=True)
+                with contextlib.suppress(Exception):
+                    page.screenshot(path=str(ARTIFACTS / f"{item.name}-{number}.png"), full_page=True)
+        for context in browser.contexts:
+            context.close()
+        if not SERVED.wait_until_none(timeout=30):
+            warnings.warn(f"{item.name}: the live server was still answering 30 s after the test", stacklevel=1)
+    yield
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
