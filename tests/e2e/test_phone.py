@@ -107,3 +107,21 @@ def test_an_officer_reads_the_grouped_menu_on_a_phone(phone):
     menu.get_by_role("link", name=zh("Funding plans")).click()
     expect(page.locator("h1")).to_be_visible()
     assert_no_sideways_scroll(page)
+
+
+def test_an_officer_on_a_laptop_reads_every_stage_in_one_row_and_signs_out_from_the_own_menu(page):
+    """At 1,280 px the stages, the workspace and the person's own menu share one row; signing out is in that menu."""
+    from minsheng.core.roles import Role
+    from tests.e2e.test_foundation import sign_in
+    from tests.factories import user_for_role
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    user = user_for_role(Role.OFFICER, username="laptop_officer")
+    sign_in(page, "laptop_officer")
+    page.goto("/calls/")
+    tops = {round(entry.bounding_box()["y"]) for entry in page.locator("#ms-menu .nav-link").all()}
+    assert len(tops) == 1, f"the officer's menu takes {len(tops)} rows at 1,280 px"
+    page.locator("[data-ms-user] .dropdown-toggle").click()
+    expect(page.locator("[data-ms-user]")).to_contain_text(str(user.get_role_display()))
+    page.get_by_role("button", name=zh("Sign out")).click()
+    expect(page.get_by_role("link", name=zh("Sign in"))).to_be_visible()

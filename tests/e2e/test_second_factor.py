@@ -86,7 +86,8 @@ def test_a_recovery_code_signs_in_when_the_phone_is_not_at_hand(page):
     user_for_role(Role.FINANCE, username="e2e_2fa_finance")
     codes = _set_up_in_the_browser(page, "e2e_2fa_finance")
     expect(page.locator("[data-ms-home='finance']")).to_be_visible()
-    page.click("header form[action='/accounts/logout/'] button[type=submit]")
+    page.click("[data-ms-user] .dropdown-toggle")
+    page.get_by_role("button", name="退出登录").click()
 
     sign_in(page, "e2e_2fa_finance")
     expect(page.locator("[data-ms-second-factor=code]")).to_contain_text("恢复码")
