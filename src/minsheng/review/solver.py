@@ -52,13 +52,22 @@ What is exact (``optimal=True`` means all of the following were proven in this r
   minimums) exists; the exact total-mode flow restricted to pairs ``a ≥ T*`` is then the maximum total among
   assignments whose worst proposal is ``T*``.
 * Fair mode with k > 1: "every proposal gets k reviewers whose affinities sum to at least T" is NP-hard in
-  general. When the instance has at most ``exact_pairs`` allowed pairs, both stages are solved by CP-SAT over
-  every allowed pair (affinities scaled to integers with 10^6 steps over their largest magnitude), and
-  ``optimal=True`` only when CP-SAT proves both stages optimal within ``time_limit``. Larger instances use an
-  approximation: CP-SAT on the pruned candidate pairs, warm-started from the exact max-total assignment, within
-  the time limit; ``optimal=False``, and ``bound`` holds a certified upper bound on the worst proposal's value
-  from the LP relaxation over the full instance (weak duality from the LP's duals, valid for any multipliers;
-  the LP is solved on the candidates and priced against every pair until no pair can improve it).
+  general. The result says what was proven: ``worst_certified`` (the worst proposal's value is maximal) and
+  ``total_certified`` (the total is maximal among assignments whose worst proposal is at least as good), and
+  ``optimal`` is both. When the instance has at most ``exact_pairs`` allowed pairs, both stages are solved by
+  CP-SAT over every allowed pair (affinities scaled to integers with 10^6 steps over their largest magnitude) and
+  each is certified when CP-SAT proves it optimal within ``time_limit``. Larger instances:
+  (a) ``bound``, a certified upper bound on the worst value over the full instance: the smallest, over proposals,
+  of its fixed pairs' value plus its best ``kr`` allowed affinities (one pass over the matrix), and on instances
+  up to ``FAIR_LP_PAIRS`` pairs also the LP relaxation's (weak duality from its duals, priced against every pair);
+  (b) CP-SAT maximises the worst value over twice the total mode's candidates plus the max-total pairs, starting
+  from the max-total assignment (feasible, so whatever time it gets gives an answer at least as fair), for three
+  fifths of the time left; a pair (i, j) is left out when ``a_ij`` plus proposal i's best ``kr − 1`` others
+  cannot reach the max-total assignment's worst value (no assignment at least as fair can use it); (c) CP-SAT
+  then maximises the total under the worst value reached. The worst value is certified only when it meets
+  ``bound``; the total only when it equals the unconstrained maximum total (the max-total assignment is the best
+  total among assignments at least as fair as itself). On instances where no assignment attains the bound (the
+  hard topic-cluster bench instances) the worst value is not certified.
 
 When no complete assignment exists, the result is the maximum partial assignment (best affinity among those)
 with one :class:`Explanation` per proposal that is short of reviewers, and one per expert whose minimum load
@@ -164,7 +173,7 @@ class Assignment:
     """Fair mode: a certified upper bound on the worst proposal's value. Total mode: None."""
     worst_certified: bool = False
     """Fair mode: the worst proposal's value is proven maximal (it meets ``bound``, or CP-SAT proved it over every
-    pair)."""
+    pair, or the threshold search when each proposal needs at most one more reviewer)."""
     total_certified: bool = False
     """Fair mode: the total is proven maximal among assignments whose worst proposal is at least this one's."""
     rounds: int = 0
@@ -194,6 +203,9 @@ class Assignment:
             out["infeasible"] = [e.as_dict() for e in self.infeasible]
         if self.bound is not None:
             out["bound"] = float(self.bound)
+        if self.fair:
+            out["worst_certified"] = bool(self.worst_certified)
+            out["total_certified"] = bool(self.total_certified)
         return out
 
 
@@ -1317,22 +1329,22 @@ class _FairModel:
             elif inst.Lr[j] > 0:
                 self.ok = False
 
-    def with_floor(self, floor: int, usable: np.ndarray, hint: np.ndarray | None):
-        """A copy in which every served proposal's value (integer units) is at least ``floor``."""
+    def with_target(self, lo: int, hi: int, usable: np.ndarray, hint: np.ndarray | None):
+        """A copy with a variable t in [lo, hi] that every served proposal's value (integer units) reaches."""
         cp_model = self.cp
         model = self.model.clone()
         x = [model.get_bool_var_from_proto_index(v.index) for v in self.x]
+        t = model.new_int_var(lo, hi, "t")
         for e in np.nonzero(~usable)[0]:
             model.add(x[int(e)] == 0)
         for i in np.nonzero(self.inst.k > 0)[0]:
             a, b = int(self.row_start[i]), int(self.row_start[i + 1])
-            if int(self.fw[i]) >= floor:
-                continue
-            model.add(cp_model.LinearExpr.weighted_sum(x[a:b], self.w[a:b].tolist()) + int(self.fw[i]) >= floor)
+            model.add(cp_model.LinearExpr.weighted_sum(x[a:b], self.w[a:b].tolist()) + int(self.fw[i]) >= t)
         if hint is not None:
             for e in range(len(x)):
                 model.add_hint(x[e], bool(hint[e]))
-        return model, x
+            model.add_hint(t, lo)
+        return model, x, t
 
     def run(self, model, x, seconds: float):
         solver = self.cp.CpSolver()
@@ -1345,13 +1357,13 @@ class _FairModel:
 
 
 def _fair_search(inst: _Instance, base: Assignment, started: float, c, time_limit: float, progress) -> Assignment:
-    """Max-min then max-total on a large instance: certified bound, CP-SAT probes on candidates, then the total.
+    """Max-min then max-total on a large instance: a certified bound, then CP-SAT on candidate pairs.
 
-    The bound is the smallest best-``kr`` row sum (and the LP relaxation's on small instances); the worst value is
-    raised by bisection, each probe asking CP-SAT for an assignment with every proposal at or above the floor over
-    candidate pairs; pairs that no assignment reaching the floor can use are left out (see
-    :func:`_fair_row_sums`). The worst value is certified when it meets the bound; the total under it only when it
-    also equals the unconstrained maximum total.
+    The bound is the smallest best-``kr`` row sum (and the LP relaxation's on small instances). CP-SAT raises the
+    worst value from the max-total assignment's (a feasible start, so any time spent gives an answer at least as
+    fair), leaving out pairs that no assignment at least that fair can use (see :func:`_fair_row_sums`), then
+    maximises the total under the worst value reached. The worst value is certified when it meets the bound; the
+    total when it equals the unconstrained maximum total.
     """
     best_k, best_k1 = _fair_row_sums(inst)
     served = inst.k > 0
@@ -1400,47 +1412,45 @@ def _fair_search(inst: _Instance, base: Assignment, started: float, c, time_limi
     key = rows * inst.M + cols
     base_key = base.pairs[:, 0] * inst.M + base.pairs[:, 1]
     best = np.isin(key, base_key)
-    lo = worst_of(best)
-    top = math.floor(bound * scale + 1e-6) + slack + 1  # first floor known to be out of reach
-    probes = 0
-    while top - lo > 1:
-        left = deadline - time.perf_counter()
-        # A quarter of the time left per probe, and at least a third of the budget kept for the total.
-        seconds = min(left - time_limit / 3, left / 4)
-        if seconds < 0.2:
-            break
-        # A probe that runs out of time proves nothing and costs the most, so the floors climb from below.
-        floor = lo + max(1, (top - lo) // 4)
-        probe, x = model.with_floor(floor, reach >= floor, best)
+    lo = base_lo = worst_of(best)
+    top = math.floor(bound * scale + 1e-6) + slack  # no assignment's worst value (in units) lies above
+    spent = 0.0
+    if top > lo and deadline - time.perf_counter() > 0.3:
+        # Stage 1 gets three fifths of the time left, the total the rest.
+        seconds = 0.6 * (deadline - time.perf_counter())
+        probe, x, t = model.with_target(lo, top, reach >= lo, best)
+        probe.maximize(t)
+        clock = time.perf_counter()
         status, picked = model.run(probe, x, seconds)
-        probes += 1
-        if picked is not None:
+        spent = time.perf_counter() - clock
+        if picked is not None and worst_of(picked) > lo:
             best, lo = picked, worst_of(picked)
-        else:
-            top = floor
         if progress:
-            progress(f"fair: worst ≥ {floor / scale:.6f} {'reached' if picked is not None else 'not reached'} "
-                     f"({probe_status_name(status)}, {int((reach >= floor).sum()):,} of {rows.size:,} "
-                     f"candidate pairs usable)")
-    final, x = model.with_floor(lo, reach >= lo, best)
-    final.maximize(model.cp.LinearExpr.weighted_sum(x, w.tolist()))
-    status, picked = model.run(final, x, deadline - time.perf_counter())
-    if picked is None:
-        picked = best
-    result = _finish(inst, rows[picked], cols[picked], started, False, [], fair=True, rounds=base.rounds,
-                     arcs=int(rows.size))
-    if result.worst_proposal < base.worst_proposal:
-        result = base
+            progress(f"fair: worst {lo / scale:.6f} reached on {rows.size:,} candidate pairs "
+                     f"({probe_status_name(status)} in {spent:.1f}s)")
+    left = deadline - time.perf_counter()
+    if lo > base_lo and left > 0.2:
+        final, x, _ = model.with_target(lo, lo, reach >= lo, best)
+        final.maximize(model.cp.LinearExpr.weighted_sum(x, w.tolist()))
+        # CP-SAT's presolve overruns its limit on large models: ask for less than is left.
+        status, picked = model.run(final, x, 0.8 * left)
+        if picked is not None and worst_of(picked) >= lo:
+            best = picked
+    result = base
+    if lo > base_lo:
+        found = _finish(inst, rows[best], cols[best], started, False, [], fair=True, rounds=base.rounds,
+                        arcs=int(rows.size))
+        if found.worst_proposal >= base.worst_proposal:
+            result = found
     result.fair = True
     result.bound = bound
     result.worst_certified = _reaches(result.worst_proposal, bound)
-    # Under a floor below the bound, the total is proven only if it is the unconstrained maximum.
-    result.total_certified = bool(result.worst_certified and base.optimal
-                                  and result.total >= base.total - 1e-9 * max(1.0, base.total))
+    # The total is proven only when it is the unconstrained maximum (a max-total assignment is, whatever its worst
+    # value, the best total among assignments at least as fair).
+    result.total_certified = bool(base.optimal and result.total >= base.total - 1e-9 * max(1.0, base.total))
     result.optimal = result.worst_certified and result.total_certified
     if progress:
-        progress(f"fair: worst {result.worst_proposal:.6f} after {probes} probe(s), bound {bound:.6f}, "
-                 f"total {result.total:.6f}")
+        progress(f"fair: worst {result.worst_proposal:.6f}, bound {bound:.6f}, total {result.total:.6f}")
     result.seconds = time.perf_counter() - started
     return result
 
@@ -1547,7 +1557,8 @@ def solve(A, C=None, k=1, Lmax=None, Lmin=None, fixed=None, fair: bool = False,
     k: reviewers per proposal (int or N ints). Lmax / Lmin: per-expert load limits (int or M ints; Lmax None
     means no limit). fixed: (proposal, expert) pairs to keep. fair: max-min first, then total.
     candidates_per_proposal: pruning width (None = automatic; the answer is exact whatever it is).
-    time_limit / exact_pairs: fair mode with k > 1 only (CP-SAT time budget; largest instance solved exactly).
+    time_limit / exact_pairs: fair mode with k > 1 only (seconds for the whole solve, the max-total flow included,
+    CP-SAT's runs stopping at it; instances with at most exact_pairs allowed pairs are solved over every pair).
     progress: called with one line of text per solver round.
     """
     started = time.perf_counter()
