@@ -21,6 +21,10 @@ decimals so that many tie, and load limit ⌈N·k/M⌉ with no slack), for each 
   the solver derives from its flow potentials. It is an upper bound on the LP optimum whatever produced y and z, so
   total / bound = 1 proves the total optimal; it is not a second solver, so no time ratio is printed for it.
 
+With ``--fair``, fair mode runs on each instance within ``--fair-time-limit`` seconds (default 10, the target) and
+prints its time, peak memory, worst proposal's value beside the certified bound on it (and the gap), total beside the
+max total, and its two certificates: worst value proven maximal, total proven maximal among assignments as fair.
+
 "certified" is the solver's own claim (optimal=True: no pair of the full instance has a negative reduced cost);
 the dual bound line checks it independently.
 
