@@ -1300,60 +1300,52 @@ def _fair_row_sums(inst: _Instance) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _FairModel:
-    """CP-SAT model of the flow constraints over candidate pairs, with affinities as integers.
-
-    Each probe clones it and adds a floor on every proposal's value, so the variables and flow constraints are
-    built once.
-    """
+    """CP-SAT model over candidate pairs, affinities as integers: the flow constraints, and a variable ``t`` in
+    [lo, hi] that every served proposal's value reaches. Pairs that are not ``usable`` are fixed to 0. Built once;
+    the second stage raises t's floor and changes the objective."""
 
     def __init__(self, inst: _Instance, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray,
-                 fixed_w: np.ndarray) -> None:
+                 fixed_w: np.ndarray, lo: int, hi: int, usable: np.ndarray) -> None:
         from ortools.sat.python import cp_model
 
         self.cp = cp_model
-        self.inst, self.rows, self.cols, self.w, self.fw = inst, rows, cols, weights, fixed_w
-        self.model = cp_model.CpModel()
-        self.x = [self.model.new_bool_var(f"x{e}") for e in range(rows.size)]
-        self.row_start = np.searchsorted(rows, np.arange(inst.N + 1))
+        self.w = weights
+        model = self.model = cp_model.CpModel()
+        x = self.x = [model.new_bool_var(f"x{e}") for e in range(rows.size)]
+        self.t = model.new_int_var(lo, hi, "t")
+        row_start = np.searchsorted(rows, np.arange(inst.N + 1))
         self.ok = True
-        for i in np.nonzero(inst.kr > 0)[0]:
-            a, b = int(self.row_start[i]), int(self.row_start[i + 1])
-            self.model.add(cp_model.LinearExpr.sum(self.x[a:b]) == int(inst.kr[i]))
+        for e in np.nonzero(~usable)[0]:
+            model.add(x[int(e)] == 0)
+        for i in np.nonzero(inst.k > 0)[0]:
+            a, b = int(row_start[i]), int(row_start[i + 1])
+            if inst.kr[i] > 0:
+                model.add(cp_model.LinearExpr.sum(x[a:b]) == int(inst.kr[i]))
+            model.add(cp_model.LinearExpr.weighted_sum(x[a:b], weights[a:b].tolist()) + int(fixed_w[i]) >= self.t)
         by_col = np.argsort(cols, kind="stable")
         col_start = np.searchsorted(cols[by_col], np.arange(inst.M + 1))
         for j in range(inst.M):
             members = by_col[col_start[j]:col_start[j + 1]]
             if members.size:
-                self.model.add_linear_constraint(cp_model.LinearExpr.sum([self.x[e] for e in members]),
-                                                 int(inst.Lr[j]), int(inst.Ur[j]))
+                model.add_linear_constraint(cp_model.LinearExpr.sum([x[e] for e in members]), int(inst.Lr[j]),
+                                            int(inst.Ur[j]))
             elif inst.Lr[j] > 0:
                 self.ok = False
 
-    def with_target(self, lo: int, hi: int, usable: np.ndarray, hint: np.ndarray | None):
-        """A copy with a variable t in [lo, hi] that every served proposal's value (integer units) reaches."""
-        cp_model = self.cp
-        model = self.model.clone()
-        x = [model.get_bool_var_from_proto_index(v.index) for v in self.x]
-        t = model.new_int_var(lo, hi, "t")
-        for e in np.nonzero(~usable)[0]:
-            model.add(x[int(e)] == 0)
-        for i in np.nonzero(self.inst.k > 0)[0]:
-            a, b = int(self.row_start[i]), int(self.row_start[i + 1])
-            model.add(cp_model.LinearExpr.weighted_sum(x[a:b], self.w[a:b].tolist()) + int(self.fw[i]) >= t)
-        if hint is not None:
-            for e in range(len(x)):
-                model.add_hint(x[e], bool(hint[e]))
-            model.add_hint(t, lo)
-        return model, x, t
+    def hint(self, picked: np.ndarray, t: int) -> None:
+        self.model.clear_hints()
+        for e, v in enumerate(self.x):
+            self.model.add_hint(v, bool(picked[e]))
+        self.model.add_hint(self.t, t)
 
-    def run(self, model, x, seconds: float):
+    def run(self, seconds: float):
         solver = self.cp.CpSolver()
         solver.parameters.num_workers = max(2, os.cpu_count() or 2)
         solver.parameters.max_time_in_seconds = max(0.2, seconds)
-        status = solver.solve(model)
+        status = solver.solve(self.model)
         if status not in (self.cp.OPTIMAL, self.cp.FEASIBLE):
             return status, None
-        return status, np.array([solver.boolean_value(v) for v in x], dtype=bool)
+        return status, np.array([solver.boolean_value(v) for v in self.x], dtype=bool)
 
 
 def _fair_search(inst: _Instance, base: Assignment, started: float, c, time_limit: float, progress) -> Assignment:
@@ -1377,11 +1369,7 @@ def _fair_search(inst: _Instance, base: Assignment, started: float, c, time_limi
     if _reaches(base.worst_proposal, bound):
         # The max-total assignment already attains the bound: it is max-min optimal, and no assignment has a
         # larger total.
-        base.bound = bound
-        base.worst_certified = True
-        base.total_certified = base.optimal
-        base.seconds = time.perf_counter() - started
-        return base
+        return _fair_claims(base, base, bound, started)
     deadline = started + time_limit
     magnitude = max(abs(inst.amin), abs(inst.amax), 1e-12)
     scale = float(inst.grid) if inst.grid else FAIR_SCALE / magnitude
@@ -1398,12 +1386,11 @@ def _fair_search(inst: _Instance, base: Assignment, started: float, c, time_limi
         np.add.at(fw, inst.fixed[:, 0], units(inst.A[inst.fixed[:, 0], inst.fixed[:, 1]]))
     rest = np.where(np.isfinite(best_k1), best_k1 - inst.fixed_value, -1e300)
     reach = w + fw[rows] + units(np.maximum(rest, -1e9))[rows] + slack
-    model = _FairModel(inst, rows, cols, w, fw)
-    if not model.ok:
-        return base
 
-    def probe_status_name(status) -> str:
-        return model.cp.CpSolver().status_name(status).lower()
+    def status_name(status) -> str:
+        from ortools.sat.python import cp_model
+
+        return cp_model.CpSolver().status_name(status).lower()
 
     def worst_of(picked: np.ndarray) -> int:
         value = fw + np.bincount(rows[picked], weights=w[picked], minlength=inst.N).astype(np.int64)
@@ -1414,26 +1401,28 @@ def _fair_search(inst: _Instance, base: Assignment, started: float, c, time_limi
     best = np.isin(key, base_key)
     lo = base_lo = worst_of(best)
     top = math.floor(bound * scale + 1e-6) + slack  # no assignment's worst value (in units) lies above
-    spent = 0.0
-    if top > lo and deadline - time.perf_counter() > 0.3:
-        # Stage 1 gets three fifths of the time left, the total the rest.
-        seconds = 0.6 * (deadline - time.perf_counter())
-        probe, x, t = model.with_target(lo, top, reach >= lo, best)
-        probe.maximize(t)
-        clock = time.perf_counter()
-        status, picked = model.run(probe, x, seconds)
-        spent = time.perf_counter() - clock
-        if picked is not None and worst_of(picked) > lo:
-            best, lo = picked, worst_of(picked)
-        if progress:
-            progress(f"fair: worst {lo / scale:.6f} reached on {rows.size:,} candidate pairs "
-                     f"({probe_status_name(status)} in {spent:.1f}s)")
+    if top <= lo or deadline - time.perf_counter() < 0.3:
+        return _fair_claims(base, base, bound, started)
+    model = _FairModel(inst, rows, cols, w, fw, lo, top, reach >= lo)
+    if not model.ok:
+        return _fair_claims(base, base, bound, started)
+    # Stage 1 gets three fifths of the time left, the total the rest.
+    model.hint(best, lo)
+    model.model.maximize(model.t)
+    clock = time.perf_counter()
+    status, picked = model.run(0.6 * (deadline - clock))
+    if picked is not None and worst_of(picked) > lo:
+        best, lo = picked, worst_of(picked)
+    if progress:
+        progress(f"fair: worst {lo / scale:.6f} reached on {rows.size:,} candidate pairs "
+                 f"({status_name(status)} in {time.perf_counter() - clock:.1f}s)")
     left = deadline - time.perf_counter()
     if lo > base_lo and left > 0.2:
-        final, x, _ = model.with_target(lo, lo, reach >= lo, best)
-        final.maximize(model.cp.LinearExpr.weighted_sum(x, w.tolist()))
+        model.model.add(model.t >= lo)
+        model.hint(best, lo)
+        model.model.maximize(model.cp.LinearExpr.weighted_sum(model.x, w.tolist()))
         # CP-SAT's presolve overruns its limit on large models: ask for less than is left.
-        status, picked = model.run(final, x, 0.8 * left)
+        status, picked = model.run(0.8 * left)
         if picked is not None and worst_of(picked) >= lo:
             best = picked
     result = base
@@ -1442,6 +1431,13 @@ def _fair_search(inst: _Instance, base: Assignment, started: float, c, time_limi
                         arcs=int(rows.size))
         if found.worst_proposal >= base.worst_proposal:
             result = found
+    if progress:
+        progress(f"fair: worst {result.worst_proposal:.6f}, bound {bound:.6f}, total {result.total:.6f}")
+    return _fair_claims(result, base, bound, started)
+
+
+def _fair_claims(result: Assignment, base: Assignment, bound: float, started: float) -> Assignment:
+    """Set what a large-instance fair result has proven against the certified ``bound`` and the max-total ``base``."""
     result.fair = True
     result.bound = bound
     result.worst_certified = _reaches(result.worst_proposal, bound)
@@ -1449,8 +1445,6 @@ def _fair_search(inst: _Instance, base: Assignment, started: float, c, time_limi
     # value, the best total among assignments at least as fair).
     result.total_certified = bool(base.optimal and result.total >= base.total - 1e-9 * max(1.0, base.total))
     result.optimal = result.worst_certified and result.total_certified
-    if progress:
-        progress(f"fair: worst {result.worst_proposal:.6f}, bound {bound:.6f}, total {result.total:.6f}")
     result.seconds = time.perf_counter() - started
     return result
 
