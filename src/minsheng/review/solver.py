@@ -1552,7 +1552,7 @@ def solve(A, C=None, k=1, Lmax=None, Lmin=None, fixed=None, fair: bool = False,
     means no limit). fixed: (proposal, expert) pairs to keep. fair: max-min first, then total.
     candidates_per_proposal: pruning width (None = automatic; the answer is exact whatever it is).
     time_limit / exact_pairs: fair mode with k > 1 only (seconds for the whole solve, the max-total flow included,
-    CP-SAT's runs stopping at it; instances with at most exact_pairs allowed pairs are solved over every pair).
+    CP-SAT's runs aiming to end by it; instances with at most exact_pairs allowed pairs are solved over every pair).
     progress: called with one line of text per solver round.
     """
     started = time.perf_counter()
