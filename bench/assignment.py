@@ -4,6 +4,7 @@ computed in the same run, plus the whole pipeline (affinity from Chinese text, c
     .venv/bin/python bench/assignment.py                       # every size, then the pipeline
     .venv/bin/python bench/assignment.py --sizes 1000x500x3,5000x2500x3 --no-pipeline
     .venv/bin/python bench/assignment.py --sizes 1000x500x3 --fair
+    .venv/bin/python bench/assignment.py --fair --hard-sizes 1500x600x3,5000x2500x3 --sizes '' --no-pipeline
 
     .venv/bin/python bench/assignment.py --sizes '' --hard-sizes 5000x2500x3 --seeds 1 --no-pipeline
 
@@ -19,6 +20,10 @@ decimals so that many tie, and load limit ⌈N·k/M⌉ with no slack), for each 
 * dual bound: the weak-duality bound Σk·y + ΣLmax·z + Σ max(0, a − y − z) over every pair, from the LP duals that
   the solver derives from its flow potentials. It is an upper bound on the LP optimum whatever produced y and z, so
   total / bound = 1 proves the total optimal; it is not a second solver, so no time ratio is printed for it.
+
+With ``--fair``, fair mode runs on each instance within ``--fair-time-limit`` seconds (default 10, the target) and
+prints its time, peak memory, worst proposal's value beside the certified bound on it (and the gap), total beside the
+max total, and its two certificates: worst value proven maximal, total proven maximal among assignments as fair.
 
 "certified" is the solver's own claim (optimal=True: no pair of the full instance has a negative reduced cost);
 the dual bound line checks it independently.
@@ -164,16 +169,17 @@ class Meter:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def child_solve(size: str, fair: bool) -> dict:
+def child_solve(size: str, fair: bool, time_limit: float = 60.0) -> dict:
     from minsheng.review.solver import dual_bound, solve
 
     A, C, k, Lmax = make(size)
     with Meter() as meter:
-        result = solve(A, C, k, Lmax, fair=fair, time_limit=60)
+        result = solve(A, C, k, Lmax, fair=fair, time_limit=time_limit)
     out = {"wall": meter.wall, "cpu": meter.cpu, "peak": meter.peak, "extra": meter.peak - meter.rss_before,
            "total": result.total, "worst": result.worst_proposal, "optimal": result.optimal,
            "rounds": result.rounds, "arcs": result.arcs, "timings": result.timings, "bound": result.bound,
-           "complete": result.complete}
+           "complete": result.complete, "worst_certified": result.worst_certified,
+           "total_certified": result.total_certified}
     if not fair and result.duals is not None:
         started = time.perf_counter()
         out["dual_bound"] = dual_bound(A, C, k, Lmax, *result.duals)
@@ -335,6 +341,8 @@ def main() -> None:
     parser.add_argument("--no-pipeline", action="store_true", help="skip the text-to-assignment pipeline")
     parser.add_argument("--pipeline-size", default="5000x2500x3")
     parser.add_argument("--fair", action="store_true", help="also run fair mode on each size")
+    parser.add_argument("--fair-time-limit", type=float, default=10.0,
+                        help="fair mode's time budget in seconds (default 10, the target)")
     parser.add_argument("--no-reference", action="store_true", help="skip the reference solves")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -344,7 +352,7 @@ def main() -> None:
         if kind == "solve":
             out = child_solve(args.child[1], fair=False)
         elif kind == "fair":
-            out = child_solve(args.child[1], fair=True)
+            out = child_solve(args.child[1], fair=True, time_limit=float(args.child[2]))
         elif kind == "ref":
             out = child_reference(args.child[1], args.child[2])
         else:
@@ -354,6 +362,7 @@ def main() -> None:
 
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
     rows = []
+    fair_rows = []
     specs = [size for size in args.sizes.split(",") if size]
     specs += [f"hard:{seed}:{size}" for size in args.hard_sizes.split(",") if size for seed in args.seeds.split(",")]
     for size in specs:
@@ -389,13 +398,17 @@ def main() -> None:
             print(f"  independent dual bound {ours['dual_bound']:.6f} (computed in {ours['dual_seconds']:.2f}s), "
                   f"total/bound = {ours['total'] / ours['dual_bound']:.9f}", flush=True)
         if args.fair:
-            fair = run_child("fair", size)
+            fair = run_child("fair", size, str(args.fair_time_limit))
             if "error" in fair:
                 print(f"  fair mode failed: {fair['error']}")
             else:
-                bound = "" if fair["bound"] is None else f", certified bound {fair['bound']:.6f}"
-                print(f"  fair mode: {fair['wall']:.2f}s, worst {fair['worst']:.6f} (total mode {ours['worst']:.6f})"
-                      f"{bound}, total {fair['total']:.4f}, proven optimal={fair['optimal']}", flush=True)
+                fair_rows.append((size, fair, ours))
+                bound = "none" if fair["bound"] is None else f"{fair['bound']:.6f}"
+                print(f"  fair mode: {fair['wall']:.2f}s, peak RSS {gb(fair['peak'])}, worst {fair['worst']:.6f} "
+                      f"(total mode {ours['worst']:.6f}, certified bound {bound}, "
+                      f"certified={fair['worst_certified']}), total {fair['total']:.4f} (total mode "
+                      f"{ours['total']:.4f}, certified={fair['total_certified']}), optimal={fair['optimal']}",
+                      flush=True)
 
     print()
     head = (f"{'N x M x k':>24} {'solve s':>8} {'cpu s':>7} {'peak RSS':>9} {'+solve':>8} {'total':>14} "
@@ -411,6 +424,20 @@ def main() -> None:
         print(f"{size:>24} {ours['wall']:8.2f} {ours['cpu']:7.2f} {gb(ours['peak']):>9} {gb(ours['extra']):>8} "
               f"{ours['total']:14.4f} {ours['worst']:9.4f} {ours['optimal']!s:>9} {ref_kind:>10} "
               f"{(f'{ref_total:14.4f}' if ref_total else 'n/a'):>14} {ratio:>9} {ref_s:>8} {t_ratio:>10}")
+
+    if fair_rows:
+        print(f"\nfair mode (time budget {args.fair_time_limit:g}s; gap = certified bound − worst)")
+        head = (f"{'N x M x k':>24} {'solve s':>8} {'peak RSS':>9} {'worst':>9} {'bound':>9} {'gap':>8} "
+                f"{'worst cert':>10} {'total':>14} {'total cert':>10} {'max total':>14}")
+        print(head)
+        print("-" * len(head))
+        for size, fair, ours in fair_rows:
+            bound = fair["bound"]
+            gap = f"{bound - fair['worst']:8.4f}" if bound is not None else f"{'n/a':>8}"
+            shown = f"{bound:9.4f}" if bound is not None else f"{'n/a':>9}"
+            print(f"{size:>24} {fair['wall']:8.2f} {gb(fair['peak']):>9} {fair['worst']:9.4f} {shown} {gap} "
+                  f"{fair['worst_certified']!s:>10} {fair['total']:14.4f} {fair['total_certified']!s:>10} "
+                  f"{ours['total']:14.4f}")
 
     if not args.no_pipeline:
         n, m, k = parse_size(args.pipeline_size)

@@ -52,13 +52,22 @@ What is exact (``optimal=True`` means all of the following were proven in this r
   minimums) exists; the exact total-mode flow restricted to pairs ``a ≥ T*`` is then the maximum total among
   assignments whose worst proposal is ``T*``.
 * Fair mode with k > 1: "every proposal gets k reviewers whose affinities sum to at least T" is NP-hard in
-  general. When the instance has at most ``exact_pairs`` allowed pairs, both stages are solved by CP-SAT over
-  every allowed pair (affinities scaled to integers with 10^6 steps over their largest magnitude), and
-  ``optimal=True`` only when CP-SAT proves both stages optimal within ``time_limit``. Larger instances use an
-  approximation: CP-SAT on the pruned candidate pairs, warm-started from the exact max-total assignment, within
-  the time limit; ``optimal=False``, and ``bound`` holds a certified upper bound on the worst proposal's value
-  from the LP relaxation over the full instance (weak duality from the LP's duals, valid for any multipliers;
-  the LP is solved on the candidates and priced against every pair until no pair can improve it).
+  general. The result says what was proven: ``worst_certified`` (the worst proposal's value is maximal) and
+  ``total_certified`` (the total is maximal among assignments whose worst proposal is at least as good), and
+  ``optimal`` is both. When the instance has at most ``exact_pairs`` allowed pairs, both stages are solved by
+  CP-SAT over every allowed pair (affinities scaled to integers with 10^6 steps over their largest magnitude) and
+  each is certified when CP-SAT proves it optimal within ``time_limit``. Larger instances:
+  (a) ``bound``, a certified upper bound on the worst value over the full instance: the smallest, over proposals,
+  of its fixed pairs' value plus its best ``kr`` allowed affinities (one pass over the matrix), and on instances
+  up to ``FAIR_LP_PAIRS`` pairs also the LP relaxation's (weak duality from its duals, priced against every pair);
+  (b) CP-SAT maximises the worst value over twice the total mode's candidates plus the max-total pairs, starting
+  from the max-total assignment (feasible, so whatever time it gets gives an answer at least as fair), for three
+  fifths of the time left; a pair (i, j) is left out when ``a_ij`` plus proposal i's best ``kr − 1`` others
+  cannot reach the max-total assignment's worst value (no assignment at least as fair can use it); (c) CP-SAT
+  then maximises the total under the worst value reached. The worst value is certified only when it meets
+  ``bound``; the total only when it equals the unconstrained maximum total (the max-total assignment is the best
+  total among assignments at least as fair as itself). On instances where no assignment attains the bound (the
+  hard topic-cluster bench instances) the worst value is not certified.
 
 When no complete assignment exists, the result is the maximum partial assignment (best affinity among those)
 with one :class:`Explanation` per proposal that is short of reviewers, and one per expert whose minimum load
@@ -101,6 +110,10 @@ many times the most negative new pair's (see :func:`_repair`)."""
 
 FAIR_SCALE = 10**6
 """Integer steps for the largest affinity magnitude in the CP-SAT models of fair mode."""
+
+FAIR_LP_PAIRS = 250_000
+"""Fair mode also bounds the worst proposal by its LP relaxation on instances up to this many pairs (the LP is
+degenerate and slow beyond: 5 s at 1,500×600)."""
 
 BLOCK_ENTRIES = 1 << 22
 """Matrix entries processed at once when scanning the full N×M instance (bounds temporary memory)."""
@@ -158,6 +171,11 @@ class Assignment:
     fair: bool = False
     bound: float | None = None
     """Fair mode: a certified upper bound on the worst proposal's value. Total mode: None."""
+    worst_certified: bool = False
+    """Fair mode: the worst proposal's value is proven maximal (it meets ``bound``, or CP-SAT proved it over every
+    pair, or the threshold search when each proposal needs at most one more reviewer)."""
+    total_certified: bool = False
+    """Fair mode: the total is proven maximal among assignments whose worst proposal is at least this one's."""
     rounds: int = 0
     arcs: int = 0
     """Proposal–expert arcs in the final flow network (after pruning and add-back)."""
@@ -185,6 +203,9 @@ class Assignment:
             out["infeasible"] = [e.as_dict() for e in self.infeasible]
         if self.bound is not None:
             out["bound"] = float(self.bound)
+        if self.fair:
+            out["worst_certified"] = bool(self.worst_certified)
+            out["total_certified"] = bool(self.total_certified)
         return out
 
 
@@ -1088,8 +1109,8 @@ def _fair_threshold(inst: _Instance, base: Assignment, started: float, c, progre
     if need.any():
         hi = min(hi, float(row_best[need].min()))
     if not need.any() or w0 >= hi:
-        base.optimal = base.optimal and True
         base.bound = base.worst_proposal if base.optimal else None
+        base.worst_certified = base.total_certified = base.optimal
         base.seconds = time.perf_counter() - started
         return base
     values = []
@@ -1124,53 +1145,57 @@ def _fair_threshold(inst: _Instance, base: Assignment, started: float, c, progre
             certified = certified and flow.certified
     if best_flow is None:
         base.bound = base.worst_proposal if certified else None
-        base.optimal = certified
+        base.optimal = base.worst_certified = base.total_certified = certified
         base.seconds = time.perf_counter() - started
         return base
     result = _finish(inst, best_flow.rows, best_flow.cols, started, certified and best_flow.certified, [],
                      fair=True, rounds=rounds, arcs=best_flow.arcs)
     result.bound = result.worst_proposal if result.optimal else None
+    result.worst_certified = result.total_certified = result.optimal
     return result
 
 
-def _fair_pairs(inst: _Instance, base: Assignment, c, exact_pairs: int) -> tuple[np.ndarray, np.ndarray, bool]:
+def _fair_pairs_within(inst: _Instance, limit: int) -> bool:
+    """Whether the instance has at most ``limit`` allowed pairs (then fair mode solves it over every pair)."""
     count = 0
     for b0, b1 in inst.blocks():
         count += int(inst.allowed(slice(b0, b1)).sum())
-        if count > exact_pairs:
-            break
-    if count <= exact_pairs:
+        if count > limit:
+            return False
+    return True
+
+
+def _fair_pairs(inst: _Instance, base: Assignment, c, exact_pairs: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Every allowed pair when there are at most ``exact_pairs`` (True), else candidates (False)."""
+    if _fair_pairs_within(inst, exact_pairs):
         rs, cs = [], []
         for b0, b1 in inst.blocks():
             r, cc = np.nonzero(inst.allowed(slice(b0, b1)))
             rs.append(r + b0)
             cs.append(cc)
         return np.concatenate(rs).astype(np.int64), np.concatenate(cs).astype(np.int64), True
-    width = 2 * (c if c is not None else _auto_candidates(inst))
-    rows, cols = _initial_candidates(inst, width, None)
-    keep = inst.kr[base.pairs[:, 0]] >= 0
-    fixed_set = {(int(i), int(j)) for i, j in inst.fixed}
-    extra = np.array([p for p in base.pairs[keep].tolist() if tuple(p) not in fixed_set], dtype=np.int64).reshape(-1, 2)
-    rows, cols = _merge(rows, cols, extra[:, 0], extra[:, 1])
+    rows, cols = _fair_candidates(inst, base, c)
     return rows, cols, False
 
 
-def _fair_cpsat(inst: _Instance, base: Assignment, started: float, c, time_limit: float, exact_pairs: int,
+def _fair_candidates(inst: _Instance, base: Assignment, c) -> tuple[np.ndarray, np.ndarray]:
+    """Twice the total mode's candidates per proposal, plus the max-total assignment's pairs (sorted by row)."""
+    width = 2 * (c if c is not None else _auto_candidates(inst))
+    rows, cols = _initial_candidates(inst, width, None)
+    pairs = base.pairs
+    if inst.fixed.size:
+        keys = inst.fixed[:, 0] * inst.M + inst.fixed[:, 1]
+        pairs = pairs[~np.isin(pairs[:, 0] * inst.M + pairs[:, 1], keys)]
+    return _merge(rows, cols, pairs[:, 0], pairs[:, 1])
+
+
+def _fair_exact(inst: _Instance, base: Assignment, started: float, c, time_limit: float, exact_pairs: int,
                 progress) -> Assignment:
-    """Max-min then max-total with CP-SAT: exact over all pairs for small instances, else on candidates."""
+    """Max-min then max-total with CP-SAT over every allowed pair (small instances): proven or not, per stage."""
     from ortools.sat.python import cp_model
 
     rows, cols, exact = _fair_pairs(inst, base, c, exact_pairs)
     N = inst.N
-    bound = None
-    if not exact:
-        bound = _fair_lp_bound(inst, rows, cols, progress)
-        if _reaches(base.worst_proposal, bound):
-            # The max-total assignment already attains the certified bound: it is max-min optimal, and no
-            # assignment has a larger total.
-            base.bound = bound
-            base.seconds = time.perf_counter() - started
-            return base
     magnitude = max(abs(inst.amin), abs(inst.amax), 1e-12)
     scale = FAIR_SCALE / magnitude
     w = np.rint(inst.A[rows, cols].astype(np.float64) * scale).astype(np.int64)
@@ -1238,18 +1263,188 @@ def _fair_cpsat(inst: _Instance, base: Assignment, started: float, c, time_limit
         # Integer rounding of affinities can only matter within 1e-6 of a tie; keep the better real value.
         result = base
         proven2 = False
-    if exact and proven1 and proven2:
-        result.optimal = True
-        result.bound = result.worst_proposal
-    else:
-        if bound is None:
-            bound = _fair_lp_bound(inst, rows, cols, progress)
-        result.bound = bound
-        # A worst value that meets the certified bound is max-min optimal; the total is then proven only if it is
-        # the unconstrained maximum (or CP-SAT proved it over every pair).
-        stage1 = (exact and proven1) or _reaches(result.worst_proposal, bound)
-        stage2 = (exact and proven2) or (base.optimal and result.total >= base.total - 1e-9 * max(1.0, base.total))
-        result.optimal = bool(stage1 and stage2)
+    result.fair = True
+    result.worst_certified = bool(exact and proven1)
+    result.total_certified = bool(exact and proven1 and proven2)
+    result.optimal = result.total_certified
+    result.bound = result.worst_proposal if result.worst_certified else _fair_lp_bound(inst, rows, cols, progress)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _fair_row_sums(inst: _Instance) -> tuple[np.ndarray, np.ndarray]:
+    """Per proposal, the fixed pairs' value plus the best ``kr`` and the best ``kr − 1`` allowed affinities.
+
+    The first is an upper bound on that proposal's value in any assignment, so its minimum over served proposals
+    bounds the worst proposal's value (certified over the full instance). The second prices usability: a pair
+    (i, j) can belong to an assignment whose proposal i reaches T only if ``a_ij`` plus the second reaches T.
+    """
+    N = inst.N
+    kmax = int(inst.kr.max()) if N else 0
+    best_k = inst.fixed_value.copy()
+    best_k1 = inst.fixed_value.copy()
+    if kmax == 0:
+        return best_k, best_k1
+    for b0, b1 in inst.blocks():
+        sl = slice(b0, b1)
+        vals = np.where(inst.allowed(sl), inst.A[sl].astype(np.float64), -np.inf)
+        width = min(kmax, inst.M)
+        top = -np.sort(-np.partition(vals, inst.M - width, axis=1)[:, inst.M - width:], axis=1)
+        top = np.concatenate([np.zeros((b1 - b0, 1)), np.cumsum(top, axis=1)], axis=1)
+        kr = np.minimum(inst.kr[sl], width)
+        rows = np.arange(b1 - b0)
+        best_k[sl] += top[rows, kr]
+        best_k1[sl] += top[rows, np.maximum(kr - 1, 0)]
+        # A proposal with fewer allowed experts than it needs has -inf here: no complete assignment at all.
+    return best_k, best_k1
+
+
+class _FairModel:
+    """CP-SAT model over candidate pairs, affinities as integers: the flow constraints, and a variable ``t`` in
+    [lo, hi] that every served proposal's value reaches. Pairs that are not ``usable`` are fixed to 0. Built once;
+    the second stage raises t's floor and changes the objective."""
+
+    def __init__(self, inst: _Instance, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray,
+                 fixed_w: np.ndarray, lo: int, hi: int, usable: np.ndarray) -> None:
+        from ortools.sat.python import cp_model
+
+        self.cp = cp_model
+        self.w = weights
+        model = self.model = cp_model.CpModel()
+        x = self.x = [model.new_bool_var(f"x{e}") for e in range(rows.size)]
+        self.t = model.new_int_var(lo, hi, "t")
+        row_start = np.searchsorted(rows, np.arange(inst.N + 1))
+        self.ok = True
+        for e in np.nonzero(~usable)[0]:
+            model.add(x[int(e)] == 0)
+        for i in np.nonzero(inst.k > 0)[0]:
+            a, b = int(row_start[i]), int(row_start[i + 1])
+            if inst.kr[i] > 0:
+                model.add(cp_model.LinearExpr.sum(x[a:b]) == int(inst.kr[i]))
+            model.add(cp_model.LinearExpr.weighted_sum(x[a:b], weights[a:b].tolist()) + int(fixed_w[i]) >= self.t)
+        by_col = np.argsort(cols, kind="stable")
+        col_start = np.searchsorted(cols[by_col], np.arange(inst.M + 1))
+        for j in range(inst.M):
+            members = by_col[col_start[j]:col_start[j + 1]]
+            if members.size:
+                model.add_linear_constraint(cp_model.LinearExpr.sum([x[e] for e in members]), int(inst.Lr[j]),
+                                            int(inst.Ur[j]))
+            elif inst.Lr[j] > 0:
+                self.ok = False
+
+    def hint(self, picked: np.ndarray, t: int) -> None:
+        self.model.clear_hints()
+        for e, v in enumerate(self.x):
+            self.model.add_hint(v, bool(picked[e]))
+        self.model.add_hint(self.t, t)
+
+    def run(self, seconds: float):
+        solver = self.cp.CpSolver()
+        solver.parameters.num_workers = max(2, os.cpu_count() or 2)
+        solver.parameters.max_time_in_seconds = max(0.2, seconds)
+        status = solver.solve(self.model)
+        if status not in (self.cp.OPTIMAL, self.cp.FEASIBLE):
+            return status, None
+        return status, np.array([solver.boolean_value(v) for v in self.x], dtype=bool)
+
+
+def _fair_search(inst: _Instance, base: Assignment, started: float, c, time_limit: float, progress) -> Assignment:
+    """Max-min then max-total on a large instance: a certified bound, then CP-SAT on candidate pairs.
+
+    The bound is the smallest best-``kr`` row sum (and the LP relaxation's on small instances). CP-SAT raises the
+    worst value from the max-total assignment's (a feasible start, so any time spent gives an answer at least as
+    fair), leaving out pairs that no assignment at least that fair can use (see :func:`_fair_row_sums`), then
+    maximises the total under the worst value reached. The worst value is certified when it meets the bound; the
+    total when it equals the unconstrained maximum total.
+    """
+    best_k, best_k1 = _fair_row_sums(inst)
+    served = inst.k > 0
+    bound = float(best_k[served].min())
+    rows, cols = _fair_candidates(inst, base, c)
+    if inst.N * inst.M <= FAIR_LP_PAIRS:
+        bound = min(bound, _fair_lp_bound(inst, rows, cols, progress))
+    if progress:
+        progress(f"fair: certified bound on the worst proposal {bound:.6f}, max-total assignment has "
+                 f"{base.worst_proposal:.6f}")
+    if _reaches(base.worst_proposal, bound):
+        # The max-total assignment already attains the bound: it is max-min optimal, and no assignment has a
+        # larger total.
+        return _fair_claims(base, base, bound, started)
+    deadline = started + time_limit
+    magnitude = max(abs(inst.amin), abs(inst.amax), 1e-12)
+    scale = float(inst.grid) if inst.grid else FAIR_SCALE / magnitude
+    kmax = int(inst.kr.max())
+    # Off a decimal grid, a sum of rounded weights may differ from the rounded sum by up to half a unit per pair.
+    slack = 0 if inst.grid else kmax
+
+    def units(a) -> np.ndarray:
+        return np.rint(np.asarray(a, dtype=np.float64) * scale).astype(np.int64)
+
+    w = units(inst.A[rows, cols])
+    fw = np.zeros(inst.N, dtype=np.int64)
+    if inst.fixed.size:
+        np.add.at(fw, inst.fixed[:, 0], units(inst.A[inst.fixed[:, 0], inst.fixed[:, 1]]))
+    rest = np.where(np.isfinite(best_k1), best_k1 - inst.fixed_value, -1e300)
+    reach = w + fw[rows] + units(np.maximum(rest, -1e9))[rows] + slack
+
+    def status_name(status) -> str:
+        from ortools.sat.python import cp_model
+
+        return cp_model.CpSolver().status_name(status).lower()
+
+    def worst_of(picked: np.ndarray) -> int:
+        value = fw + np.bincount(rows[picked], weights=w[picked], minlength=inst.N).astype(np.int64)
+        return int(value[served].min())
+
+    key = rows * inst.M + cols
+    base_key = base.pairs[:, 0] * inst.M + base.pairs[:, 1]
+    best = np.isin(key, base_key)
+    lo = base_lo = worst_of(best)
+    top = math.floor(bound * scale + 1e-6) + slack  # no assignment's worst value (in units) lies above
+    if top <= lo or deadline - time.perf_counter() < 0.3:
+        return _fair_claims(base, base, bound, started)
+    model = _FairModel(inst, rows, cols, w, fw, lo, top, reach >= lo)
+    if not model.ok:
+        return _fair_claims(base, base, bound, started)
+    # Stage 1 gets three fifths of the time left, the total the rest.
+    model.hint(best, lo)
+    model.model.maximize(model.t)
+    clock = time.perf_counter()
+    status, picked = model.run(0.6 * (deadline - clock))
+    if picked is not None and worst_of(picked) > lo:
+        best, lo = picked, worst_of(picked)
+    if progress:
+        progress(f"fair: worst {lo / scale:.6f} reached on {rows.size:,} candidate pairs "
+                 f"({status_name(status)} in {time.perf_counter() - clock:.1f}s)")
+    left = deadline - time.perf_counter()
+    if lo > base_lo and left > 0.2:
+        model.model.add(model.t >= lo)
+        model.hint(best, lo)
+        model.model.maximize(model.cp.LinearExpr.weighted_sum(model.x, w.tolist()))
+        # CP-SAT's presolve overruns its limit on large models: ask for less than is left.
+        status, picked = model.run(0.8 * left)
+        if picked is not None and worst_of(picked) >= lo:
+            best = picked
+    result = base
+    if lo > base_lo:
+        found = _finish(inst, rows[best], cols[best], started, False, [], fair=True, rounds=base.rounds,
+                        arcs=int(rows.size))
+        if found.worst_proposal >= base.worst_proposal:
+            result = found
+    if progress:
+        progress(f"fair: worst {result.worst_proposal:.6f}, bound {bound:.6f}, total {result.total:.6f}")
+    return _fair_claims(result, base, bound, started)
+
+
+def _fair_claims(result: Assignment, base: Assignment, bound: float, started: float) -> Assignment:
+    """Set what a large-instance fair result has proven against the certified ``bound`` and the max-total ``base``."""
+    result.fair = True
+    result.bound = bound
+    result.worst_certified = _reaches(result.worst_proposal, bound)
+    # The total is proven only when it is the unconstrained maximum (a max-total assignment is, whatever its worst
+    # value, the best total among assignments at least as fair).
+    result.total_certified = bool(base.optimal and result.total >= base.total - 1e-9 * max(1.0, base.total))
+    result.optimal = result.worst_certified and result.total_certified
     result.seconds = time.perf_counter() - started
     return result
 
@@ -1356,7 +1551,8 @@ def solve(A, C=None, k=1, Lmax=None, Lmin=None, fixed=None, fair: bool = False,
     k: reviewers per proposal (int or N ints). Lmax / Lmin: per-expert load limits (int or M ints; Lmax None
     means no limit). fixed: (proposal, expert) pairs to keep. fair: max-min first, then total.
     candidates_per_proposal: pruning width (None = automatic; the answer is exact whatever it is).
-    time_limit / exact_pairs: fair mode with k > 1 only (CP-SAT time budget; largest instance solved exactly).
+    time_limit / exact_pairs: fair mode with k > 1 only (seconds for the whole solve, the max-total flow included,
+    CP-SAT's runs aiming to end by it; instances with at most exact_pairs allowed pairs are solved over every pair).
     progress: called with one line of text per solver round.
     """
     started = time.perf_counter()
@@ -1379,7 +1575,9 @@ def solve(A, C=None, k=1, Lmax=None, Lmin=None, fixed=None, fair: bool = False,
         return base
     if (inst.kr <= 1).all():
         return _fair_threshold(inst, base, started, candidates_per_proposal, progress)
-    return _fair_cpsat(inst, base, started, candidates_per_proposal, time_limit, exact_pairs, progress)
+    if _fair_pairs_within(inst, exact_pairs):
+        return _fair_exact(inst, base, started, candidates_per_proposal, time_limit, exact_pairs, progress)
+    return _fair_search(inst, base, started, candidates_per_proposal, time_limit, progress)
 
 
 # ---------------------------------------------------------------------------------------------------------
