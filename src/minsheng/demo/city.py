@@ -47,12 +47,16 @@ CITY_ACCOUNT_PREFIX = f"{ORGANISATION_ACCOUNT_PREFIX}city_"
 
 KIND_WEIGHTS = {"enterprise": 70, "university": 4, "institute": 8, "hospital": 8, "public": 4, "service": 4,
                 "other": 2}
-KIND_WORDS = {"enterprise": ["科技有限公司", "生物科技有限公司", "信息技术有限公司", "医疗器械有限公司", "环保科技有限公司"],
-              "university": ["大学", "学院", "职业技术学院"], "institute": ["研究院", "研究所", "技术研究中心"],
-              "hospital": ["医院", "人民医院", "中医院", "社区健康服务中心"], "public": ["服务中心", "信息中心"],
+KIND_WORDS = {"enterprise": ["科技有限公司", "生物科技有限公司", "信息技术有限公司", "医疗器械有限公司",
+                             "环保科技有限公司"],
+              "university": ["大学", "学院", "职业技术学院"],
+              "institute": ["研究院", "研究所", "技术研究中心"],
+              "hospital": ["医院", "人民医院", "中医院", "社区健康服务中心"],
+              "public": ["服务中心", "信息中心"],
               "service": ["技术转移中心", "孵化器有限公司", "知识产权服务有限公司"], "other": ["促进会", "协会"]}
-NAME_WORDS = ["鹏城", "深蓝", "华康", "安泰", "智联", "明德", "前湾", "海岸", "绿源", "启航", "睿达", "恒信", "南岭", "银湖",
-              "梧桐", "凤凰", "东湖", "西丽", "观澜", "沙井", "福永", "龙城", "坂田", "蛇口", "大浪", "石岩", "坪地", "葵涌"]
+NAME_WORDS = ["鹏城", "深蓝", "华康", "安泰", "智联", "明德", "前湾", "海岸", "绿源", "启航", "睿达", "恒信",
+              "南岭", "银湖", "梧桐", "凤凰", "东湖", "西丽", "观澜", "沙井", "福永", "龙城", "坂田", "蛇口",
+              "大浪", "石岩", "坪地", "葵涌"]
 DISTRICT_WEIGHTS = {"nanshan": 20, "futian": 15, "longgang": 14, "baoan": 14, "longhua": 11, "luohu": 8,
                     "guangming": 6, "pingshan": 5, "yantian": 4, "dapeng": 3}
 # Where an application of a closed round ends (the last round keeps work in progress).
@@ -175,7 +179,8 @@ class CityBuilder:
                 credit_code=code, name_zh=name, kind=kind, district=district,
                 size=(_weighted(rng, {"micro": 25, "small": 40, "medium": 25, "large": 10}) if kind == "enterprise"
                       else "medium" if kind == "service" else "na"),
-                address=f"深圳市{district.name_zh}{rng.choice(['科技园', '高新区', '中心区', '产业园'])}{rng.randint(1, 299)}号",
+                address=f"深圳市{district.name_zh}{rng.choice(['科技园', '高新区', '中心区', '产业园'])}"
+                        f"{rng.randint(1, 299)}号",
                 contact_name=self._name(), contact_phone=f"0755-{rng.randint(20000000, 89999999)}",
                 contact_email=f"city{index:04d}@demo.minsheng.cn", state=state,
                 state_reason="统一社会信用代码与营业执照不符。" if state == "rejected" else "",
@@ -226,7 +231,8 @@ class CityBuilder:
     def _person(self, organisation: Organisation, key: str, title: str, expert: bool = False) -> Person:
         rng = self.rng
         birth_year = rng.randint(1960, 1995)
-        number = f"4403{rng.randint(1, 9):02d}{birth_year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 9999):04d}"
+        number = (f"4403{rng.randint(1, 9):02d}{birth_year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+                  f"{rng.randint(0, 9999):04d}")
         at = organisation.created_at + timedelta(days=rng.randint(1, 400))
         domain = rng.choice(self.domains)
         return Person(name=self._name(), id_number_masked=mask_identity_number(number),

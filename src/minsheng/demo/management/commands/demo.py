@@ -7,8 +7,8 @@ from django.test import override_settings
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from minsheng.demo.applications import ORGANISATION_ACCOUNT_PREFIX
 from minsheng.demo import city
+from minsheng.demo.applications import ORGANISATION_ACCOUNT_PREFIX
 from minsheng.demo.builder import ACCOUNTS, PASSWORD, DemoBuilder
 
 
