@@ -11,6 +11,7 @@ from minsheng.core.models import AuditEvent
 from minsheng.demo import city
 from minsheng.funding.models import Project
 from minsheng.registry.models import Organisation, Person
+from minsheng.review.models import ExpertProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ def test_city_scale_adds_a_decade_in_bulk_with_a_valid_audit_chain():
     assert all(uscc.is_valid(code) for code in city_orgs.values_list("credit_code", flat=True))
     assert Person.objects.filter(email__endswith="@city.demo.minsheng.cn", in_expert_pool=True).count() \
         == size["experts"]
+    assert ExpertProfile.objects.filter(person__email__endswith="@city.demo.minsheng.cn").count() == size["experts"]
     decade = Application.objects.filter(call__programme__name_zh__contains="城市规模数据")
     assert decade.count() == size["applications"]
     # Lists and facets have something to show: every year, several states and districts.

@@ -30,11 +30,11 @@ from minsheng.core.models import AuditChainHead, AuditEvent
 from minsheng.core.money import WAN
 from minsheng.core.roles import Role
 from minsheng.demo import data
-from minsheng.demo.applications import ORGANISATION_ACCOUNT_PREFIX
 from minsheng.demo.builder import PASSWORD, SEED
 from minsheng.funding.models import Project
 from minsheng.policy.models import District, Domain, FundingMode, FundingSource, SupportType
 from minsheng.registry.models import Organisation, Person
+from minsheng.review.models import ExpertProfile
 
 # What a city of some millions gathers in ten years (issue 16): the sizes at factor 1.
 SIZES = {"organisations": 2000, "experts": 2000, "applications": 20000, "projects": 5000, "audit_events": 200000}
@@ -43,7 +43,7 @@ END = datetime(YEARS[-1], 12, 31, 8, tzinfo=UTC)   # the decade ends before the 
 CALLS_PER_YEAR = 8
 PROGRAMME_NAME = "{year}年市民生科技专项（城市规模数据）"
 BATCH = 2000
-CITY_ACCOUNT_PREFIX = f"{ORGANISATION_ACCOUNT_PREFIX}city_"
+CITY_ACCOUNT_PREFIX = "city_applicant_"   # apart from the demo's accounts, which `minsheng demo` lists
 
 KIND_WEIGHTS = {"enterprise": 70, "university": 4, "institute": 8, "hospital": 8, "public": 4, "service": 4,
                 "other": 2}
@@ -133,8 +133,8 @@ class CityBuilder:
         """Everything in one transaction: a city half built is not left behind by an interrupted run."""
         if built():
             return {}
-        with transaction.atomic(), historic_times(Organisation, Person, Programme, Call, Application, CheckDecision,
-                                                  Project):
+        with transaction.atomic(), historic_times(Organisation, Person, ExpertProfile, Programme, Call, Application,
+                                                  CheckDecision, Project):
             organisations = self.organisations()
             leads = self.people(organisations)
             accounts = self.accounts(organisations)
@@ -216,13 +216,27 @@ class CityBuilder:
         Link = Person.domains.through
         self._bulk(Person, experts)
         self._bulk(Person, leads, progress=False)
+        profiles, profile_links = [], []
+        ProfileLink = ExpertProfile.domains.through
         for person in experts:
-            for domain in rng.sample(self.domains, k=rng.choice([1, 1, 2, 3])):
-                links.append(Link(person_id=person.pk, domain_id=domain.pk))
+            domains = rng.sample(self.domains, k=rng.choice([1, 1, 2, 3]))
+            links += [Link(person_id=person.pk, domain_id=domain.pk) for domain in domains]
+            state = _weighted(rng, {"active": 85, "invited": 10, "suspended": 5})
+            profiles.append(ExpertProfile(
+                person=person, keywords=person.expertise, description=f"长期从事{domains[0].name_zh}领域的研究与应用。",
+                state=state, state_reason="连续两轮未按时提交评审意见。" if state == "suspended" else "",
+                max_load=rng.choice([6, 8, 10, 12]), willingness=_weighted(rng, {"active": 9, "paused": 1}),
+                invited_by=self.officer, created_at=person.created_at, updated_at=person.created_at))
+            profiles[-1].city_domains = domains
         self._bulk(Link, links, progress=False)
-        for person in experts:
-            self.events.append(Event(person.created_at, "registry.person.create", person,
-                                     {"name": person.name, "in_expert_pool": True}))
+        self._bulk(ExpertProfile, profiles, progress=False)
+        for profile in profiles:
+            profile_links += [ProfileLink(expertprofile_id=profile.pk, domain_id=domain.pk)
+                              for domain in profile.city_domains]
+        self._bulk(ProfileLink, profile_links, progress=False)
+        for profile in profiles:
+            self.events.append(Event(profile.created_at, "review.expertprofile.create", profile,
+                                     {"state": profile.state, "max_load": profile.max_load}, actor=self.officer))
         by_organisation: dict[int, list[Person]] = {}
         for person in leads:
             by_organisation.setdefault(person.organisation_id, []).append(person)
