@@ -121,7 +121,7 @@ def _kind(path: str) -> str:
 
 
 def _no_argument_paths() -> list[str]:
-    """Every path of the URL configuration that takes no argument (route patterns only)."""
+    """Every path of the URL configuration that takes no argument (routes, and the API router's plain regexes)."""
     from django.urls import URLPattern, URLResolver, get_resolver
     from django.urls.resolvers import RoutePattern
 
@@ -129,9 +129,12 @@ def _no_argument_paths() -> list[str]:
 
     def walk(patterns, prefix):
         for entry in patterns:
+            piece = str(entry.pattern)
             if not isinstance(entry.pattern, RoutePattern):
-                continue
-            route = prefix + str(entry.pattern)
+                piece = piece.removeprefix("^").removesuffix("$")
+                if any(character in piece for character in "()[]?*+\\"):
+                    continue
+            route = prefix + piece
             if "<" in route:
                 continue
             if isinstance(entry, URLResolver):
