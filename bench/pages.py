@@ -88,6 +88,7 @@ def main() -> None:
         city = {account.username: measure(account.username, urls[account.username], args.rounds)
                 for account in accounts}
         report(database, demo, city, args.rounds)
+        explain(connection, city)
     finally:
         creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
@@ -97,6 +98,21 @@ def analyse(connection) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def explain(connection, city: dict, worst: int = 6) -> None:
+    """On PostgreSQL, the plan of the slowest query of the slowest lists at city scale: where an index would help."""
+    if connection.vendor != "postgresql":
+        return
+    rows = sorted(((page["p95"], username, path, page["slowest_sql"]) for username, pages in city.items()
+                   for path, page in pages.items() if page["kind"] in {"list", "api"} and page["slowest_sql"]),
+                  reverse=True)[:worst]
+    for p95, username, path, sql in rows:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN ANALYZE {sql}")
+            plan = [line for (line,) in cursor.fetchall()]
+        print(f"\n{username} {path} (p95 {p95:.0f} ms), its slowest query:\n  {sql[:300]}")
+        print("\n".join(f"    {line}" for line in plan[:12]))
 
 
 def client_for(username: str):
@@ -189,7 +205,9 @@ def measure(username: str, urls: dict[str, str], rounds: int) -> dict[str, dict]
         times.sort()
         result[path] = {"kind": kind, "status": response.status_code, "queries": len(queries),
                         "p50": statistics.median(times), "p95": times[min(len(times) - 1, round(0.95 * len(times)))],
-                        "slowest_query": max((float(q["time"]) * 1000 for q in queries.captured_queries), default=0)}
+                        "slowest_query": max((float(q["time"]) * 1000 for q in queries.captured_queries), default=0),
+                        "slowest_sql": max(queries.captured_queries, key=lambda q: float(q["time"]),
+                                           default={"sql": ""})["sql"]}
     return result
 
 
