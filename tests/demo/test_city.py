@@ -31,7 +31,7 @@ def run_city() -> str:
 def test_city_scale_adds_a_decade_in_bulk_with_a_valid_audit_chain():
     run_demo()
     demo_events = AuditEvent.objects.count()
-    assert "City data ready" in run_city()
+    assert "城市数据已生成" in run_city()   # the command speaks Chinese first
     size = city.sizes(FACTOR)
     city_orgs = Organisation.objects.filter(contact_email__startswith="city")
     assert city_orgs.count() == size["organisations"]
@@ -51,6 +51,6 @@ def test_city_scale_adds_a_decade_in_bulk_with_a_valid_audit_chain():
     assert AuditEvent.objects.filter(seq__gt=demo_events).filter(created_at__year__gte=2026).count() == 0
     assert list(audit.verify()) == []
     # A second run adds nothing, and the chain still verifies.
-    assert "nothing added" in run_city()
+    assert "未新增任何数据" in run_city()
     assert AuditEvent.objects.count() == demo_events + size["audit_events"]
     assert list(audit.verify()) == []
