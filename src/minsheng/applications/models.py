@@ -67,7 +67,9 @@ class Application(TimeStampedModel):
         ordering = ["-updated_at"]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
-        indexes = [models.Index(fields=["call", "state"], name="application_call_state_idx")]
+        indexes = [models.Index(fields=["call", "state"], name="application_call_state_idx"),
+                   # The lists and the API read the most recently changed first, a page at a time.
+                   models.Index(fields=["-updated_at", "-id"], name="application_recent_idx")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

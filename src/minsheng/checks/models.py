@@ -30,6 +30,8 @@ class CheckDecision(models.Model):
         verbose_name = _("formal-check decision")
         verbose_name_plural = _("formal-check decisions")
         db_table = "applications_checkdecision"   # the table it had in applications, kept when the model moved
+        # The API's list reads the latest decisions first, a page at a time.
+        indexes = [models.Index(fields=["-decided_at", "-id"], name="checkdecision_recent_idx")]
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.decision}"

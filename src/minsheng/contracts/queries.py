@@ -5,13 +5,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from minsheng.applications.models import BudgetLine
+from minsheng.calls.models import Call
 from minsheng.contracts import money as arithmetic
 from minsheng.contracts.models import Expenditure, TaskBook, Tranche
 from minsheng.core.roles import is_admin, is_applicant, is_auditor, is_finance, is_officer
-from minsheng.funding.models import Project
+from minsheng.funding.models import Project, ProjectFunding
+from minsheng.policy.models import FundingSource
 
 ZERO = Decimal("0")
 
@@ -135,30 +137,42 @@ class Overview:
 
 def overview(projects: QuerySet[Project]) -> Overview:
     """Totals per call and per funding source. The grant is paid from the government sources: a project's paid
-    and spent money is attributed to its government lines in proportion to their amounts."""
-    projects = list(projects.select_related("call").prefetch_related("funding_lines__source"))
-    sums = tranche_sums(projects)
-    spending = spent_sums(projects)
+    and spent money is attributed to its government lines in proportion to their amounts.
+
+    The grants and the funding lines are summed in the database; only the projects with tranches or spending are
+    read one by one (a city has thousands of projects, most of them paid out long ago or not yet)."""
+    projects = projects.order_by()
+    sums, spending = tranche_sums(projects), spent_sums(projects)
+    per_call = list(projects.values("call_id").annotate(grant=Sum("grant"), n=Count("pk")).order_by())
+    call_objects = Call.objects.in_bulk([row["call_id"] for row in per_call])
     calls: dict[int, tuple] = {}
-    sources: dict[int, list] = {}
     total = Money()
-    for project in projects:
-        own = sums.get(project.pk, {})
-        entry = calls.setdefault(project.call_id, (project.call, Money()))[1]
+    for row in per_call:
+        entry = calls.setdefault(row["call_id"], (call_objects[row["call_id"]], Money()))[1]
         for money in (entry, total):
-            money.grant += project.grant
+            money.grant += row["grant"]
+            money.projects += row["n"]
+    moving = (projects.filter(pk__in=set(sums) | set(spending)).select_related(None)
+              .prefetch_related("funding_lines__source"))
+    sources: dict[int, list] = {}
+    for project in moving:
+        own, spent = sums.get(project.pk, {}), spending.get(project.pk, ZERO)
+        for money in (calls[project.call_id][1], total):
             money.requested += own.get("requested", ZERO)
             money.approved += own.get("approved", ZERO)
             money.paid += own.get("paid", ZERO)
-            money.spent += spending.get(project.pk, ZERO)
-            money.projects += 1
+            money.spent += spent
         lines = list(project.funding_lines.all())
         government = sum((line.amount for line in lines if line.source.is_government), ZERO)
         for line in lines:
             row = sources.setdefault(line.source_id, [line.source, ZERO, ZERO, ZERO])
-            row[1] += line.amount
             if line.source.is_government and government:
                 row[2] += (own.get("paid", ZERO) * line.amount / government).quantize(Decimal("0.01"))
-                row[3] += (spending.get(project.pk, ZERO) * line.amount / government).quantize(Decimal("0.01"))
+                row[3] += (spent * line.amount / government).quantize(Decimal("0.01"))
+    funded = (ProjectFunding.objects.filter(project__in=projects).values("source_id").annotate(total=Sum("amount"))
+              .order_by())
+    source_objects = FundingSource.objects.in_bulk([row["source_id"] for row in funded])
+    for row in funded:
+        sources.setdefault(row["source_id"], [source_objects[row["source_id"]], ZERO, ZERO, ZERO])[1] = row["total"]
     return Overview(calls=sorted(calls.values(), key=lambda pair: pair[0].code),
                     sources=sorted(sources.values(), key=lambda row: (row[0].order, row[0].pk)), total=total)

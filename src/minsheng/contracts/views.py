@@ -27,7 +27,7 @@ from minsheng.contracts.forms import (
     SplitForm,
 )
 from minsheng.contracts.models import TaskBook, Tranche
-from minsheng.core import audit, clock, once
+from minsheng.core import audit, clock, listing, once
 from minsheng.core.exports import export_response
 from minsheng.core.money import in_wan, wan
 from minsheng.core.permissions import allowed, require
@@ -71,10 +71,12 @@ def project_list(request):
     acceptance = request.GET.get("acceptance", "")
     if acceptance in ACCEPTANCE_STATES:   # the inbox's link: the projects whose acceptance waits in this state
         projects = projects.filter(acceptance__state=acceptance)
-    projects = list(projects.prefetch_related("task_books").order_by("-approved_at", "pk"))
+    # A page of projects at a time: a city has thousands, and each row reads its books and money.
+    page = listing.page_of(request, projects.prefetch_related("task_books").order_by("-approved_at", "pk"))
+    projects = list(page.object_list)
     sums, spending = queries.tranche_sums(projects), queries.spent_sums(projects)
     rows = [(p, queries.current_book(p), sums.get(p.pk, {}).get("paid", 0), spending.get(p.pk, 0)) for p in projects]
-    return render(request, "contracts/project_list.html", {"rows": rows})
+    return render(request, "contracts/project_list.html", {"rows": rows, "page_obj": page})
 
 
 def _signed_book(project: Project) -> TaskBook | None:

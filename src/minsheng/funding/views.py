@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from minsheng.applications.models import Application
 from minsheng.calls.models import STABLE_SUPPORT
-from minsheng.core import once
+from minsheng.core import listing, once
 from minsheng.core.exports import export_response
 from minsheng.core.money import in_wan
 from minsheng.core.permissions import require
@@ -349,7 +349,8 @@ def export(request, call_pk: int):
 def project_list(request):
     require(request.user, "funding.view_project")
     projects = queries.projects_for(request.user).order_by("-approved_at", "number")
-    return render(request, "funding/project_list.html", {"projects": projects})
+    # A page at a time: a city approves thousands of projects over the years.
+    return render(request, "funding/project_list.html", {"page_obj": listing.page_of(request, projects)})
 
 
 def _project(request, pk):

@@ -4,7 +4,7 @@ projects; officers, finance, auditors and administrators every project (404 outs
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
 
 from minsheng.contracts import queries as contracts
 from minsheng.contracts.models import Expenditure, TaskBook
@@ -27,6 +27,8 @@ def reports_for(user) -> QuerySet[ProgressReport]:
 
 
 def signed_book(project: Project) -> TaskBook | None:
+    if hasattr(project, "signed_books"):   # read ahead for a list of projects (queue)
+        return project.signed_books[0] if project.signed_books else None
     return project.task_books.filter(state=TaskBook.State.SIGNED).first()
 
 
@@ -52,7 +54,9 @@ class PeriodRow:
 def period_rows(project: Project, today=None) -> list[PeriodRow]:
     """Each reporting period of the project with its report and its status today."""
     today = today or clock.today()
-    reports = {r.period: r for r in project.progress_reports.select_related("submitted_by", "decided_by")}
+    prefetched = getattr(project, "_prefetched_objects_cache", {}).get("progress_reports")
+    reports = {r.period: r for r in (prefetched if prefetched is not None else
+                                     project.progress_reports.select_related("submitted_by", "decided_by"))}
     rows = []
     for period in periods_of(project):
         report = reports.get(period.number)
@@ -86,7 +90,14 @@ def spent_by_category(project: Project, until) -> dict[str, Decimal]:
 def queue(user, today=None) -> list[tuple[Project, PeriodRow]]:
     """The late periods and the submitted reports waiting for a decision, across the projects the user sees."""
     today = today or clock.today()
-    projects = (projects_for(user).filter(state=Project.State.UNDER_WAY, call__report_every_months__gt=0)
+    # Only a signed task book sets reporting periods; the books and reports of all the projects are read in two
+    # queries, not two per project (a city has thousands under way).
+    signed = TaskBook.objects.filter(state=TaskBook.State.SIGNED).order_by(*(TaskBook._meta.ordering or ["pk"]))
+    projects = (projects_for(user).filter(Exists(signed.filter(project=OuterRef("pk"))),
+                                          state=Project.State.UNDER_WAY, call__report_every_months__gt=0)
+                .prefetch_related(Prefetch("task_books", queryset=signed, to_attr="signed_books"),
+                                  Prefetch("progress_reports", queryset=ProgressReport.objects.select_related(
+                                      "submitted_by", "decided_by")))
                 .order_by("number"))
     rows = []
     for project in projects:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -242,8 +243,8 @@ def midterm(request, project):
 @require_safe
 @permission_required("projects.view_queue")
 def queue(request):
-    calls = (Call.objects.filter(projects__in=queries.projects_for(request.user)).distinct().order_by("code")
-             if allowed(request.user, "projects.export") else [])
+    seen = queries.projects_for(request.user).filter(call=OuterRef("pk"))
+    calls = (Call.objects.filter(Exists(seen)).order_by("code") if allowed(request.user, "projects.export") else [])
     return render(request, "projects/queue.html", {"rows": queries.queue(request.user), "calls": calls,
                                                    "changes": _change_rows(queries.waiting_changes(request.user)),
                                                    "terminations": queries.terminations_for(request.user).filter(

@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_date
 
 from minsheng.applications.models import Application
@@ -25,10 +26,13 @@ def pool_for(user) -> QuerySet[ExpertProfile]:
     """Government roles read the whole pool; nobody else reads it (an expert has its own page)."""
     if not is_government(user):
         return ExpertProfile.objects.none()
+    # The load is a subquery per row shown, not a join and GROUP BY over every assignment: the page's COUNT then
+    # counts profiles alone (Django drops an annotation the count does not need).
+    assigned = (Assignment.objects.filter(expert=OuterRef("pk"), state__in=Assignment.VISIBLE).order_by()
+                .values("expert").annotate(n=Count("pk")).values("n"))
     return (ExpertProfile.objects.select_related("person", "person__organisation", "person__organisation__district")
             .prefetch_related("domains", "focus_directions")
-            .annotate(assigned=Count("assignments", filter=Q(assignments__state__in=Assignment.VISIBLE),
-                                     distinct=True)))
+            .annotate(assigned=Coalesce(Subquery(assigned), 0)))
 
 
 def own_profile(user) -> ExpertProfile | None:
@@ -121,7 +125,9 @@ def filter_pool(queryset: QuerySet[ExpertProfile], filters: PoolFilters) -> Quer
         queryset = queryset.filter(Q(person__name__icontains=term) | Q(keywords__icontains=term)
                                    | Q(description__icontains=term) | Q(person__organisation__name_zh__icontains=term))
     if filters.domain:
-        queryset = queryset.filter(domains__code=filters.domain)
+        # EXISTS rather than a join, so that no row comes twice and the list needs no DISTINCT over the pool.
+        queryset = queryset.filter(Exists(ExpertProfile.domains.through.objects.filter(
+            expertprofile=OuterRef("pk"), domain__code=filters.domain)))
     if filters.state:
         queryset = queryset.filter(state=filters.state)
     if filters.load is not None:
@@ -129,7 +135,7 @@ def filter_pool(queryset: QuerySet[ExpertProfile], filters: PoolFilters) -> Quer
     if filters.available_on:
         queryset = queryset.filter(Exists(Availability.objects.filter(
             profile=OuterRef("pk"), starts_on__lte=filters.available_on, ends_on__gte=filters.available_on)))
-    return queryset.distinct().order_by("person__name", "pk")
+    return queryset.order_by("person__name", "pk")
 
 
 # --- Affinity of a call's applications with the experts --------------------------------------------
