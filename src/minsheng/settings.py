@@ -193,6 +193,8 @@ DATABASE_LOCK_TIMEOUT = float(os.environ.get("DATABASE_LOCK_TIMEOUT", "10"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN,
     # so two writers queue instead of failing half-way (the audit chain reads then writes).
+    # core/sqlite: the threads of a process queue in order for the write lock instead of polling SQLite for it.
+    DATABASES["default"]["ENGINE"] = "minsheng.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
