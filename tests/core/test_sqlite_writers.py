@@ -101,3 +101,24 @@ def test_a_turn_that_does_not_come_in_time_is_a_locked_database(database):
         "INSERT INTO note VALUES ('after')") and None)
     after.join(timeout=30)
     assert _notes(database) == ["first", "after"]     # the turn was given back
+
+
+def test_a_write_that_may_give_up_waits_for_its_turn_only_as_long_as_it_said(database):
+    """The session's idle push and the health check's probe wait briefly (faults.waiting_at_most), for the turn too."""
+    inside, release, failed = threading.Event(), threading.Event(), {}
+    first = _holding(database, inside, release)
+    assert inside.wait(timeout=30)
+
+    def probe():
+        started = time.monotonic()
+        try:
+            with faults.waiting_at_most(0.2), transaction.atomic():
+                connections["default"].cursor().execute("INSERT INTO note VALUES ('probe')")
+        except DatabaseError as error:
+            failed["reason"], failed["seconds"] = faults.unavailable_reason(error), time.monotonic() - started
+
+    probing = _in_thread(database, 10, probe)
+    probing.join(timeout=30)
+    release.set()
+    first.join(timeout=30)
+    assert failed["reason"] == "locked" and failed["seconds"] < 5

@@ -5,9 +5,9 @@ SQLite lets one connection write at a time; the others poll it (busy_timeout) wi
 With gunicorn's threads on deadline day a request could lose that race again and again until DATABASE_LOCK_TIMEOUT
 ran out and it answered 503, while requests that came later went through. Here a thread waits on a lock of its
 process before BEGIN IMMEDIATE, so only one thread per process (one per gunicorn worker) polls SQLite's lock. The
-wait for the turn is bounded by the same timeout as SQLite's wait and fails as SQLite's own "database is locked"
-does (core/faults.py answers 503). An in-memory database (the tests') is left as Django makes it: its shared cache
-locks tables instead.
+wait for the turn is bounded by the connection's busy timeout, as SQLite's own wait is, and fails as SQLite's own
+"database is locked" does (core/faults.py answers 503). An in-memory database (the tests') is left as Django makes
+it: its shared cache locks tables instead.
 """
 
 import sqlite3
@@ -25,7 +25,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _start_transaction_under_autocommit(self):
         if self.is_in_memory_db() or self.transaction_mode != "IMMEDIATE":
             return super()._start_transaction_under_autocommit()
-        if not _WRITER_TURN.acquire(timeout=float(self.settings_dict["OPTIONS"].get("timeout", 5))):
+        # The connection's own busy timeout, which core.faults.waiting_at_most shortens for writes that may give up.
+        waits = self.connection.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+        if not _WRITER_TURN.acquire(timeout=waits):
             busy = sqlite3.OperationalError("database is locked (waited for another writer of this process)")
             busy.sqlite_errorcode, busy.sqlite_errorname = sqlite3.SQLITE_BUSY, "SQLITE_BUSY"
             with self.wrap_database_errors:
