@@ -22,6 +22,7 @@ UPLOADS_DIR      default: uploads/ in MINSHENG_VAR; several servers mount one sh
 ARGON2_MEMORY_KIB, ARGON2_TIME_COST, ARGON2_PARALLELISM   password hashing cost (default 19456 KiB, 2, 1)
 DATABASE_LOCK_TIMEOUT    seconds a request waits for a lock another connection holds (default 10), then 503
 DATABASE_CONNECT_TIMEOUT seconds to reach PostgreSQL before giving up (default 5), then 503
+CONN_MAX_AGE     seconds a thread keeps its database connection between requests (default 60; 0 = one per request)
 MINSHENG_VAR     folder for the SQLite file, the secret key and uploads (default: var/ of the checkout)
 """
 
@@ -179,7 +180,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'minsheng.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Each gunicorn thread keeps its connection for a minute instead of opening one per request: on PostgreSQL
+        # a new connection is a new server process, which cost more than an autosave's own work on deadline day.
+        # The health check reconnects after a database restart.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 # A request waits this long for a lock that another connection holds, then fails and answers 503 "try again in a
@@ -188,6 +193,8 @@ DATABASE_LOCK_TIMEOUT = float(os.environ.get("DATABASE_LOCK_TIMEOUT", "10"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN,
     # so two writers queue instead of failing half-way (the audit chain reads then writes).
+    # core/sqlite: the threads of a process queue in order for the write lock instead of polling SQLite for it.
+    DATABASES["default"]["ENGINE"] = "minsheng.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",

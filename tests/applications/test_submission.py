@@ -6,11 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from minsheng.applications import services
 from minsheng.applications.models import Application, RuleResult
-from minsheng.core import clock, workflow
+from minsheng.core import audit, clock, workflow
 from minsheng.core.models import AuditEvent
 from minsheng.core.permissions import SYSTEM
 from minsheng.core.workflow import TransitionRefused
@@ -22,6 +24,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # 23:59:59 Shanghai time, ten days from now
 CLOSES = (datetime.now(SHANGHAI) + timedelta(days=10)).replace(hour=23, minute=59, second=59, microsecond=0)
 CLOSES_TEXT = CLOSES.strftime("%Y-%m-%d 23:59:59")
+# Queries of one submission over HTTP with four rules (48 measured: session, user, the rules' facts, the writes and
+# two appends to the audit chain).
+SUBMIT_QUERY_BUDGET = 50
 
 
 def freeze(monkeypatch, at):
@@ -170,3 +175,26 @@ def test_only_a_verified_organisation_in_an_open_call_may_start(call, applicant,
     with pytest.raises(ValidationError):
         services.start(call, by=applicant)
     assert not Application.objects.exists()
+
+
+def _chain_head_writes(queries) -> int:
+    return sum(1 for q in queries if q["sql"].startswith('UPDATE "core_auditchainhead"'))
+
+
+def test_a_submission_appends_to_the_audit_chain_twice_whatever_the_number_of_rules(ready, applicant, client):
+    """On deadline day every writer queues for the chain's head: a submission takes it once for its own event and
+    once for its round of rule results, not once per rule, and stays within its query budget."""
+    for code, params in [("own_funding_share", {"min_percent": 50}), ("verified_organisation", {}),
+                         ("registered_in_city", {}), ("not_debarred", {})]:
+        add_rule(ready.call, code, **params)
+    client.force_login(applicant)
+    client.get(reverse("applications:detail", args=[ready.pk]))   # the session's first reads are not the submit's
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(reverse("applications:submit", args=[ready.pk])).status_code == 302
+    assert _chain_head_writes(queries) == 2
+    assert RuleResult.objects.filter(application=ready, round=1).count() == 4
+    events = AuditEvent.objects.filter(action="applications.ruleresult.create", target_id=str(ready.pk))
+    assert sorted(events.values_list("clause", flat=True)) == sorted(
+        RuleResult.objects.filter(application=ready).values_list("clause_code", flat=True))
+    assert not list(audit.verify())
+    assert len(queries) <= SUBMIT_QUERY_BUDGET, "\n".join(q["sql"][:120] for q in queries)

@@ -71,11 +71,11 @@ def record_submission(application: Application, *, by, outcomes: list[Outcome] |
                        clause_code=outcome.clause_code, explanation_zh=outcome.explanation_zh,
                        explanation_en=outcome.explanation_en, bonus=outcome.bonus, facts=outcome.facts)
             for outcome in outcomes)
-        for outcome in outcomes:
-            audit.record(action="applications.ruleresult.create", by=by, target=application,
-                         new={"rule": outcome.rule.template.code, "round": last + 1, "passed": outcome.passed,
-                              "bonus": str(outcome.bonus)},
-                         reason=outcome.explanation_zh, clause=outcome.clause_code)
+        # One append to the chain for the round: one lock and one update of its head, not one per rule.
+        audit.record_many(dict(action="applications.ruleresult.create", by=by, target=application,
+                               new={"rule": outcome.rule.template.code, "round": last + 1, "passed": outcome.passed,
+                                    "bonus": str(outcome.bonus)},
+                               reason=outcome.explanation_zh, clause=outcome.clause_code) for outcome in outcomes)
         return results
 
 
