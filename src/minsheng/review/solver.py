@@ -1206,53 +1206,33 @@ def _fair_exact(inst: _Instance, base: Assignment, started: float, c, time_limit
     if progress:
         progress(f"fair: CP-SAT over {rows.size:,} {'pairs (all allowed)' if exact else 'candidate pairs'}")
 
-    model = cp_model.CpModel()
-    x = [model.new_bool_var(f"x{e}") for e in range(rows.size)]
-    row_start = np.searchsorted(rows, np.arange(N + 1))
     reach = int(np.abs(w).max()) * int(inst.k.max()) if w.size else 0
-    t = model.new_int_var(int(fw.min()) - reach - 1, int(fw.max()) + reach + 1, "t")
-    for i in range(N):
-        a, b = int(row_start[i]), int(row_start[i + 1])
-        if inst.kr[i] > 0:
-            model.add(cp_model.LinearExpr.sum(x[a:b]) == int(inst.kr[i]))
-        if inst.k[i] > 0:
-            model.add(cp_model.LinearExpr.weighted_sum(x[a:b], w[a:b].tolist()) + int(fw[i]) >= t)
-    by_col = np.argsort(cols, kind="stable")
-    col_start = np.searchsorted(cols[by_col], np.arange(inst.M + 1))
-    for j in range(inst.M):
-        members = by_col[col_start[j]:col_start[j + 1]]
-        if members.size:
-            model.add_linear_constraint(cp_model.LinearExpr.sum([x[e] for e in members]), int(inst.Lr[j]),
-                                        int(inst.Ur[j]))
-        elif inst.Lr[j] > 0:
-            return base
-    chosen = {(int(i), int(j)) for i, j in base.pairs.tolist()}
-    for e in range(rows.size):
-        model.add_hint(x[e], (int(rows[e]), int(cols[e])) in chosen)
-
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(2, os.cpu_count() or 2)
-    deadline = started + time_limit
-    solver.parameters.max_time_in_seconds = max(1.0, 0.6 * (deadline - time.perf_counter()))
-    model.maximize(t)
-    status1 = solver.solve(model)
-    if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    model = _FairModel(inst, rows, cols, w, fw, int(fw.min()) - reach - 1, int(fw.max()) + reach + 1,
+                       np.ones(rows.size, dtype=bool))
+    if not model.ok:
         return base
-    t_best = int(solver.value(t))
+    served = inst.k > 0
+
+    def worst_of(picked: np.ndarray) -> int:
+        return _worst_units(rows, w, fw, served, picked)
+
+    key = rows * inst.M + cols
+    start = np.isin(key, base.pairs[:, 0] * inst.M + base.pairs[:, 1])
+    model.hint(start, worst_of(start))
+    deadline = started + time_limit
+    model.model.maximize(model.t)
+    status1, stage1 = model.run(max(1.0, 0.6 * (deadline - time.perf_counter())))
+    if stage1 is None:
+        return base
+    t_best = worst_of(stage1)
     proven1 = status1 == cp_model.OPTIMAL
     if progress:
         progress(f"fair: worst proposal {t_best / scale:.6f} ({'proven' if proven1 else 'not proven'})")
-    stage1 = np.array([solver.boolean_value(v) for v in x], dtype=bool)
-    model.clear_hints()
-    for e in range(rows.size):
-        model.add_hint(x[e], bool(stage1[e]))
-    model.add(t >= t_best)
-    model.maximize(cp_model.LinearExpr.weighted_sum(x, w.tolist()))
-    solver.parameters.max_time_in_seconds = max(1.0, deadline - time.perf_counter())
-    status2 = solver.solve(model)
-    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        picked = np.array([solver.boolean_value(v) for v in x], dtype=bool)
-    else:
+    model.model.add(model.t >= t_best)
+    model.hint(stage1, t_best)
+    model.model.maximize(cp_model.LinearExpr.weighted_sum(model.x, w.tolist()))
+    status2, picked = model.run(max(1.0, deadline - time.perf_counter()))
+    if picked is None:
         picked = stage1
     proven2 = status2 == cp_model.OPTIMAL
     if progress:
@@ -1297,6 +1277,12 @@ def _fair_row_sums(inst: _Instance) -> tuple[np.ndarray, np.ndarray]:
         best_k1[sl] += top[rows, np.maximum(kr - 1, 0)]
         # A proposal with fewer allowed experts than it needs has -inf here: no complete assignment at all.
     return best_k, best_k1
+
+
+def _worst_units(rows: np.ndarray, w: np.ndarray, fw: np.ndarray, served: np.ndarray, picked: np.ndarray) -> int:
+    """The worst served proposal's value, in the integer units of a CP-SAT model, for the ``picked`` pairs."""
+    value = fw + np.bincount(rows[picked], weights=w[picked], minlength=fw.size).astype(np.int64)
+    return int(value[served].min()) if served.any() else 0
 
 
 class _FairModel:
@@ -1393,8 +1379,7 @@ def _fair_search(inst: _Instance, base: Assignment, started: float, c, time_limi
         return cp_model.CpSolver().status_name(status).lower()
 
     def worst_of(picked: np.ndarray) -> int:
-        value = fw + np.bincount(rows[picked], weights=w[picked], minlength=inst.N).astype(np.int64)
-        return int(value[served].min())
+        return _worst_units(rows, w, fw, served, picked)
 
     key = rows * inst.M + cols
     base_key = base.pairs[:, 0] * inst.M + base.pairs[:, 1]
