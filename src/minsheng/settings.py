@@ -200,6 +200,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": DATABASE_LOCK_TIMEOUT,
     }
+    # Tests use an in-memory database, as Django does for its own SQLite engine; said here because pytest-django's
+    # per-worker naming recognises that engine only by its name and would make a file name of the path.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A server that does not answer is given up after DATABASE_CONNECT_TIMEOUT seconds. No statement_timeout:
     # long reads (exports, audit verify) are legitimate; what hangs a request is a lock, and lock_timeout bounds it.
