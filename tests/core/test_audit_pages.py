@@ -274,3 +274,30 @@ def test_verify_button_reports_a_chain_shortened_after_a_checkpoint(client, audi
     assert "shortened: the chain ends at event 2, but the checkpoint signed" in html
     recorded = AuditEvent.objects.get(action="core.auditevent.verify")
     assert recorded.new["problems"] == 1 and "seq 3: shortened" in recorded.reason
+
+
+def test_the_whole_trail_is_counted_by_the_chain_head_and_a_broad_filter_up_to_a_bound(client, auditor, monkeypatch):
+    """The unfiltered count is the chain head's sequence number; a filter matching more than the bound says
+    "more than" the bound, shows pages without a last one, and says where counting stopped."""
+    from minsheng.core import queries
+
+    with transaction.atomic():
+        for i in range(12):
+            audit.record(action="core.test.step", target_label=f"step {i}", clause="M17")
+    html = client.get(LIST).content.decode()
+    assert 'data-ms-event-count="12"' in html and "data-ms-count-bounded" not in html
+    monkeypatch.setattr(queries, "COUNT_BOUND", 5)
+    bounded = client.get(LIST, {"clause": "M17"}).content.decode()
+    assert 'data-ms-event-count-bound="5"' in bounded and "超过 5 条" in bounded and "data-ms-count-bounded" in bounded
+    assert rows(client.get(LIST, {"clause": "M17"})) == [12, 11, 10, 9, 8]
+    assert "末页" not in bounded
+    exact = client.get(LIST, {"clause": "M17", "q": "step 1"}).content.decode()   # step 1, 10, 11
+    assert 'data-ms-event-count="3"' in exact and "data-ms-count-bounded" not in exact
+
+
+def test_the_filter_choices_hold_each_recorded_value_once(client, auditor, trail):
+    from minsheng.core import queries
+
+    assert queries.clause_codes() == ["M03"]
+    assert queries.target_type_choices() == [("registry.organisation", "单位")]
+    assert queries.recorded_actions() == sorted(set(AuditEvent.objects.values_list("action", flat=True)))

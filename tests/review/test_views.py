@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from minsheng.core.models import AuditEvent
 from minsheng.core.roles import Role
 from minsheng.review.models import Availability, AvoidanceRequest, ExpertProfile, PastEmployer
-from tests.factories import PersonFactory, domain, user_for_role
+from tests.factories import PersonFactory, UserFactory, domain, user_for_role
 from tests.factories.applications import ApplicationFactory, SubmittedApplicationFactory
 from tests.factories.review import ExpertProfileFactory, expert_user
 
@@ -181,3 +181,44 @@ def test_avoid_index_lists_only_the_own_organisations_applications(client):
     page = client.get(reverse("review:avoid_index")).content.decode()
     assert f'data-ms-avoid-application="{own.pk}"' in page
     assert f'data-ms-avoid-application="{other.pk}"' not in page
+
+
+def test_call_conflicts_page_one_page_of_pairs_filtered_on_the_server(officer_client, django_assert_max_num_queries):
+    """The summary counts every pair; the table shows 50 at a time, by reason and by search, in the same number of
+    queries for 3 conflicted experts as for 60."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    application = SubmittedApplicationFactory()
+    org = application.organisation
+    url = reverse("review:call_conflicts", kwargs={"call_pk": application.call_id})
+    named = ExpertProfileFactory(person=PersonFactory(organisation=org, name="回避专家甲"))
+    AvoidanceRequest.objects.create(application=application, person=named.person, reason="曾有合作纠纷",
+                                    requested_by=UserFactory())
+    for _ in range(2):
+        ExpertProfileFactory(person=PersonFactory(organisation=org))
+    ExpertProfileFactory()                                     # no conflict
+    officer_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        page = officer_client.get(url).content.decode()
+    assert 'data-ms-conflicted-pairs="3"' in page and page.count("<tr data-ms-pair=") == 3
+    for _ in range(57):
+        ExpertProfileFactory(person=PersonFactory(organisation=org))
+    with django_assert_max_num_queries(len(few)):
+        page = officer_client.get(url).content.decode()
+    assert 'data-ms-conflicted-pairs="60"' in page and 'data-ms-rows="60"' in page
+    assert page.count("<tr data-ms-pair=") == 50 and 'data-ms-pages="2"' in page
+    summary = page[page.index('data-ms-reason-count="same_organisation"'):].split("</div>")[0]
+    assert summary.endswith("<strong>60</strong>")
+    second = officer_client.get(url, {"page": 2}).content.decode()
+    assert second.count("<tr data-ms-pair=") == 10
+    by_reason = officer_client.get(url, {"reason": "named_by_applicant"}).content.decode()
+    assert by_reason.count("<tr data-ms-pair=") == 1 and f'data-ms-pair="{application.pk}-{named.pk}"' in by_reason
+    assert 'data-ms-conflicted-pairs="60"' in by_reason                    # the summary stays the call's
+    by_name = officer_client.get(url, {"q": "回避专家甲"}).content.decode()
+    assert by_name.count("<tr data-ms-pair=") == 1
+    by_number = officer_client.get(url, {"q": application.number}).content.decode()
+    assert 'data-ms-rows="60"' in by_number
+    nothing = officer_client.get(url, {"q": "无此人"}).content.decode()
+    assert "<tr data-ms-pair=" not in nothing and "data-ms-pairs" not in nothing
+    assert officer_client.get(url, {"reason": "nonsense"}).content.decode().count("<tr data-ms-pair=") == 50

@@ -220,6 +220,14 @@ def page_of(request, queryset: QuerySet | Sequence, size: int = PAGE_SIZE) -> Pa
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count instead of asking the database (a count known otherwise, or bounded)."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
 def page_context(request, page: ListPage, queryset: QuerySet, state: ListState, *, export_url: str) -> dict:
     """The context of core/list.html: `page` a ListPage (or anything with its attributes, as the registry's kinds),
     `queryset` what the user may see, `state` what the request asks; the facet counts are read here. Add the create

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -23,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from rules.contrib.views import permission_required
 
-from minsheng.core import audit, checkpoints, faults, inbox, queries, readable
+from minsheng.core import audit, checkpoints, faults, inbox, listing, queries, readable
 from minsheng.core.exports import xlsx_response
 from minsheng.core.forms import AuditFilterForm
 from minsheng.core.limits import limited
@@ -213,10 +212,14 @@ def _filtered(request) -> tuple[AuditFilterForm, object]:
 @require_GET
 def audit_list(request):
     form, events = _filtered(request)
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Only `page` (or nothing) asked: the whole trail; invalid filters show nothing and count it.
+    whole_trail = not form.is_bound or (form.is_valid() and not form.active_filters())
+    count, exact = queries.event_count(events, filtered=not whole_trail)
+    page = listing.CountedPaginator(events, AUDIT_PAGE_SIZE, count).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {
         "form": form,
         "page": page,
+        "exact": exact,
         "items": readable.read(page.object_list),
         "filtered": bool(form.active_filters()),
     })

@@ -137,24 +137,34 @@ class Entry:
         return str(STAGES[self.stage])
 
 
-def _scope(project: Project, application: Application) -> Q:
-    """Every event that may belong to the project's life (before the audience narrows it)."""
-    q = _on(Project, [str(project.pk)]) | _on(Application, [str(application.pk)])
+def _scope(project: Project, application: Application) -> list[Q]:
+    """Every event that may belong to the project's life (before the audience narrows it), one condition per
+    kind of record, each on the trail's (target_type, target_id) index."""
+    branches = [_on(Project, [str(project.pk)]), _on(Application, [str(application.pk)])]
     for model in linked_models():
-        q |= _on(model, _ids(model.objects.filter(project=project)))
+        branches.append(_on(model, _ids(model.objects.filter(project=project))))
     if application.topic_id:
-        q |= _on(Problem, _ids(Problem.objects.filter(topics=application.topic_id)))
-    q |= _on(Assignment, _ids(Assignment.objects.filter(application=application)))
-    q |= _on(Review, _ids(Review.objects.filter(assignment__application=application)))
-    q |= _on(PanelVote, _ids(PanelVote.objects.filter(application=application)))
-    q |= _on(Objection, _ids(Objection.objects.filter(line__application=application)))
+        branches.append(_on(Problem, _ids(Problem.objects.filter(topics=application.topic_id))))
+    branches.append(_on(Assignment, _ids(Assignment.objects.filter(application=application))))
+    branches.append(_on(Review, _ids(Review.objects.filter(assignment__application=application))))
+    branches.append(_on(PanelVote, _ids(PanelVote.objects.filter(application=application))))
+    branches.append(_on(Objection, _ids(Objection.objects.filter(line__application=application))))
     shared = {"calls.call": [str(project.call_id)],
               "review.panel": _ids(Panel.objects.filter(call=project.call_id)),
               "funding.fundingplan": _ids(FundingPlan.objects.filter(call=project.call_id))}
     for label, ids in shared.items():
         actions = PUBLIC_MILESTONES[label] | OFFICE_MILESTONES.get(label, set())
-        q |= _on(label, ids) & Q(action__in=actions)
-    return q
+        branches.append(_on(label, ids) & Q(action__in=actions))
+    return branches
+
+
+def _events(project: Project, application: Application):
+    """The project's events, oldest first. One query: the conditions are a UNION ALL of index lookups rather
+    than one OR, which PostgreSQL answers by reading the whole trail in time order (271 ms of 200,000 events
+    against 2 ms); the events themselves are then read by primary key."""
+    lookups = [AuditEvent.objects.filter(branch).order_by().values("pk") for branch in _scope(project, application)]
+    return (AuditEvent.objects.filter(pk__in=lookups[0].union(*lookups[1:], all=True)).select_related("actor")
+            .order_by("created_at", "seq"))
 
 
 def _shown(event: AuditEvent, target: str, reader: str) -> tuple[bool, bool]:
@@ -192,8 +202,7 @@ def entries(project: Project, user, *, late_periods=()) -> list[Entry]:
     if reader is None:
         return []
     application = project.application
-    events = (AuditEvent.objects.filter(_scope(project, application)).select_related("actor")
-              .order_by("created_at", "seq"))
+    events = _events(project, application)
     found, decided = [], False
     for event in events:
         target = labels.current(event.target_type)

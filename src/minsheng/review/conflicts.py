@@ -175,12 +175,46 @@ def find_conflicts(applications: Iterable[Application], experts: Iterable[Expert
             "expert_id", "application_id", "organisation_id", "reason"):
         declared[row["expert_id"]].append(row)
 
+    # Only the experts a rule can name are weighed against each application: the work grows with the conflicts,
+    # not with applications × experts (a city's call against a pool of 2,000).
+    column = defaultdict(list)                                  # expert pk -> its columns
+    for j, expert in enumerate(experts):
+        column[expert.pk].append(j)
+    experts_of = defaultdict(set)                               # person -> expert pks
+    for pk, person in person_of.items():
+        experts_of[person].add(pk)
+    by_org, by_district, by_former = defaultdict(set), defaultdict(set), defaultdict(set)
+    for pk, person in person_of.items():
+        expert_org = person_org.get(person)
+        if expert_org:
+            by_org[expert_org].add(pk)
+            by_district[orgs[expert_org]["district_id"]].add(pk)
+    for pk, jobs in former.items():
+        for org_id, _start, _end in jobs:
+            by_former[org_id].add(pk)
+    collaborated_with_org, collaborated_with_person = defaultdict(set), defaultdict(set)
+    for person, ids in history.items():
+        for past_id in ids & past.keys():
+            collaborated_with_org[past[past_id]["organisation_id"]] |= experts_of[person]
+            for other in past_team[past_id] - {person}:
+                collaborated_with_person[other] |= experts_of[person]
+    by_named = defaultdict(set)
+    for app_id, person in named:
+        by_named[app_id] |= experts_of[person]
+
     for i, application in enumerate(applications):
         app = apps.get(application.pk)
         if app is None:
             continue
         org = orgs[app["organisation_id"]]
-        for j, expert in enumerate(experts):
+        candidates = by_org[org["pk"]] | by_former[org["pk"]] | collaborated_with_org[org["pk"]] | by_named[app["pk"]]
+        candidates |= declared.keys()
+        for member in team[app["pk"]]:
+            candidates |= experts_of[member] | collaborated_with_person[member]
+        if app["call__avoid_same_district"] and org["district_id"]:
+            candidates |= by_district[org["district_id"]]
+        for j in sorted(j for pk in candidates for j in column[pk]):
+            expert = experts[j]
             person = person_of.get(expert.pk)
             reasons = _reasons(app, org, expert.pk, person, person_org.get(person), orgs, team[app["pk"]], former,
                                history, past, past_team, named, declared, app["call__avoid_same_district"], years)

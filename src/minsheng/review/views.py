@@ -16,12 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minsheng.applications.models import Application
+from minsheng.core import listing
 from minsheng.core.exports import export_response
 from minsheng.policy.models import Domain
 from minsheng.review import conflicts, forms, queries, services, states
 from minsheng.review.models import Assignment, AvoidanceRequest, ExpertProfile
 
 RANKING_SIZE = 30
+CONFLICT_PAGE_SIZE = 50
 
 
 def permission(perm: str):
@@ -320,10 +322,25 @@ def avoid_withdraw(request, application_pk: int, pk: int):
 @require_safe
 @permission("review.view_conflicts")
 def call_conflicts(request, call_pk: int):
+    """The call's conflicts (M17): the summary over every pair of its applications and the pool's active experts,
+    and one page of the conflicted pairs, filtered by reason and searched by application or expert on the server,
+    so that the page does not grow with the pool. The affinity ranking of one application on demand."""
     call = get_object_or_404(queries.calls_for_officer(request.user), pk=call_pk)
-    experts = list(queries.active_experts())
     applications = list(queries.call_applications(call))
+    # The rules need only the experts' keys; names are read for the page's rows alone.
+    experts = list(queries.active_experts().select_related(None).prefetch_related(None).only("pk"))
     result = conflicts.find_conflicts(applications, experts)
+    reason = request.GET.get("reason", "")
+    if reason not in conflicts.CODES:
+        reason = ""
+    q = " ".join(str(request.GET.get("q", "")).split())[:listing.SEARCH_MAX_LENGTH]
+    pairs = [(i, j, reasons) for (i, j), reasons in sorted(result.reasons.items())
+             if not reason or any(r.code == reason for r in reasons)]
+    if q:
+        pairs = _searched(pairs, applications, experts, q)
+    page_obj = listing.page_of(request, pairs, size=CONFLICT_PAGE_SIZE)
+    shown = ExpertProfile.objects.select_related("person__organisation").in_bulk(
+        [experts[j].pk for _i, j, _reasons in page_obj.object_list])
     chosen, ranking = None, []
     selected = request.GET.get("application", "")
     if selected.isdigit():
@@ -331,15 +348,31 @@ def call_conflicts(request, call_pk: int):
         if index is None:
             raise Http404
         chosen = applications[index]
-        ranking = _ranking(applications, experts, result, index)
+        ranking = _ranking(applications, list(queries.active_experts()), result, index)
     english = (get_language() or "").startswith("en")
     labels = {code: en if english else zh for code, (zh, en) in conflicts.CODES.items()}
     return render(request, "review/call_conflicts.html", {
         "call": call, "applications": applications, "experts": experts, "result": result,
         "counts": [(labels[code], code, n) for code, n in result.counts().items()],
-        "pairs": result.pairs(), "conflicted_pairs": len(result.reasons),
+        "pairs": [(applications[i], shown[experts[j].pk], reasons) for i, j, reasons in page_obj.object_list],
+        "page_obj": page_obj, "reason": reason, "q": q, "conflicted_pairs": len(result.reasons),
         "chosen": chosen, "ranking": ranking, "years": result.years,
     })
+
+
+def _searched(pairs, applications, experts, q: str) -> list:
+    """The pairs whose application (number or title) or expert (name) holds every term of the search."""
+    terms = q.split()[:listing.SEARCH_MAX_TERMS]
+    apps = set()
+    for application in applications:
+        text = f"{application.number} {application.title}".lower()
+        if all(term.lower() in text for term in terms):
+            apps.add(application.pk)
+    named = ExpertProfile.objects.filter(pk__in={experts[j].pk for _i, j, _r in pairs})
+    for term in terms:
+        named = named.filter(person__name__icontains=term)
+    names = set(named.values_list("pk", flat=True))
+    return [(i, j, reasons) for i, j, reasons in pairs if applications[i].pk in apps or experts[j].pk in names]
 
 
 def _ranking(applications, experts, result, index) -> list[dict]:
