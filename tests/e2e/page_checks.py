@@ -156,7 +156,8 @@ def wrong_language(page: Page) -> list[str]:
     """Interface text in the other language: English words on a Chinese page, Chinese on an English one.
 
     Only interface elements (labels, buttons, headings below the page title, column heads, navigation) are read;
-    an element that declares its own `lang` (the language switch, a name kept in Chinese) is what it says."""
+    an element that declares its own `lang` (the language switch, a name kept in Chinese) is what it says, and one
+    marked `translate="no"` (a person's name in the menu) is data shown as it is."""
     parents = _parents(page.root)
     body = page.root.find("body")
     findings = set()
@@ -167,6 +168,8 @@ def wrong_language(page: Page) -> list[str]:
         if not _inside(element, parents, tags=INTERFACE, classes=INTERFACE_CLASSES):
             continue
         if _inside(element, parents, tags=("code", "kbd", "samp")):
+            continue
+        if any(node.get("translate") == "no" for node in (element, *_ancestors(element, parents))):
             continue
         if english and HAN.search(re.sub("|".join(SAME_IN_BOTH["en"]), "", text)):
             findings.add(f"Chinese on an English page: {text.strip()[:100]}")
