@@ -56,6 +56,7 @@
   // this script the box takes the ids typed.
   function searchSelect(root) {
     var box = root.querySelector("input[name]");
+    if (box.disabled || box.readOnly) { return; }  // fixed by the form: its chosen row is shown, nothing to search
     var name = box.name;
     var multiple = root.hasAttribute("data-ms-multiple");
     var chosenList = root.querySelector("[data-ms-chosen]");
@@ -63,7 +64,7 @@
     var text = function (key) { return root.getAttribute("data-ms-text-" + key) || ""; };
     var combo = document.createElement("input");
     combo.type = "text";
-    combo.className = box.className.replace("is-invalid", "") + (box.classList.contains("is-invalid") ? " is-invalid" : "");
+    combo.className = box.className;
     combo.id = box.id;
     box.id = box.id + "_ids";
     combo.placeholder = text("placeholder");
