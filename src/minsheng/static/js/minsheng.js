@@ -104,7 +104,7 @@
       item.appendChild(remove);
       return item;
     }
-    function sync() {  // the ids sent: the hidden box (one) or one hidden input per chosen row (several)
+    function sync(quiet) {  // the ids sent: the hidden box (one) or one hidden input per chosen row (several)
       var ids = Array.prototype.map.call(chosenList.children, function (li) { return li.getAttribute("data-ms-id"); });
       if (multiple) {
         root.querySelectorAll("input[data-ms-picked]").forEach(function (i) { i.remove(); });
@@ -118,12 +118,12 @@
       } else {
         box.value = ids[0] || "";
       }
-      box.dispatchEvent(new Event("change", { bubbles: true }));
+      if (!quiet) { box.dispatchEvent(new Event("change", { bubbles: true })); }  // a pick is a change of the form
     }
     Array.prototype.slice.call(chosenList.children).forEach(function (li) {
       chosenList.replaceChild(chip(li.getAttribute("data-ms-id"), li.textContent.trim()), li);
     });
-    sync();
+    sync(true);
 
     var active = -1, asked = 0, timer = null;
     function close() { list.hidden = true; list.innerHTML = ""; active = -1; combo.setAttribute("aria-expanded", "false"); combo.removeAttribute("aria-activedescendant"); }
