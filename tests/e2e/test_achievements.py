@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from minsheng.core.roles import Role
 from minsheng.outcomes.models import Achievement
 from tests.e2e import page_checks
+from tests.e2e.choices import pick
 from tests.e2e.test_foundation import sign_in
 from tests.e2e.test_phone import assert_no_sideways_scroll
 from tests.factories import user_for_role
@@ -53,7 +54,7 @@ def test_the_applicant_records_a_patent_and_a_certified_product_and_the_officer_
     # 1. From the IP register: the patent is chosen, not typed.
     page.select_option("#id_kind", "invention_patent")
     page.select_option("#id_ip_asset", label=f"发明专利 · {patent.title} ({patent.number})")
-    page.check(f"input[name=projects][value='{project.pk}']")
+    pick(page, "projects", project.number)
     page.fill("#id_achieved_on", "2025-03-18")
     page.get_by_role("button", name="保存").click()
     expect(page.locator("[data-ms-state]").first).to_have_attribute("data-ms-state", "unverified")
@@ -65,7 +66,7 @@ def test_the_applicant_records_a_patent_and_a_certified_product_and_the_officer_
     page.goto("/outcomes/achievements/new/")
     page.select_option("#id_kind", "product")
     page.fill("#id_title", "便携式十二导联心电监测仪")
-    page.check(f"input[name=projects][value='{project.pk}']")
+    pick(page, "projects", project.number)
     page.fill("#id_achieved_on", "2025-09-02")
     page.select_option("#id_certificate", "medical_device")
     page.fill("#id_identifier", "粤械注准2025207")

@@ -17,6 +17,7 @@ from minsheng.outcomes.models import DemonstrationSite, SiteReport
 from minsheng.policy.models import District
 from minsheng.problems import services as problems
 from tests.e2e import page_checks
+from tests.e2e.choices import pick
 from tests.e2e.test_foundation import sign_in
 from tests.e2e.test_phone import assert_no_sideways_scroll
 from tests.factories import user_for_role
@@ -70,8 +71,8 @@ def test_a_site_with_people_served_is_verified_and_answers_the_problem_in_public
     page.select_option("#id_district", str(district.pk))
     page.fill("#id_address", "福田区莲花一村12栋")
     page.fill("#id_since", since.isoformat())
-    page.check(f"input[name=projects][value='{project.pk}']")
-    page.check(f"input[name=achievements][value='{world['achievement'].pk}']")
+    pick(page, "projects", project.number)
+    pick(page, "achievements", world["achievement"].title)
     page.fill("#id_link", "https://example.org/letter-of-use")
     page.get_by_role("button", name="保存").click()
     expect(page.locator("[data-ms-state]").first).to_have_attribute("data-ms-state", "unverified")

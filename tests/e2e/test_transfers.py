@@ -14,6 +14,7 @@ from minsheng.core import clock
 from minsheng.core.roles import Role
 from minsheng.outcomes.models import Transfer, TransferReceipt
 from tests.e2e import page_checks
+from tests.e2e.choices import pick
 from tests.e2e.test_foundation import sign_in
 from tests.e2e.test_phone import assert_no_sideways_scroll
 from tests.factories import OrganisationFactory, user_for_role
@@ -60,7 +61,7 @@ def test_the_applicant_records_a_licence_the_officer_verifies_it_and_the_rate_ri
     page.select_option("#id_kind", "exclusive_licence")
     page.fill("#id_title", "社区慢病随访服务规范独占许可合同")
     page.check(f"input[name=achievements][value='{standard.pk}']")
-    page.select_option("#id_counterparty", str(company.pk))
+    pick(page, "counterparty", company.name_zh)
     page.fill("#id_value", "120")
     page.fill("#id_contract_on", contract_on.isoformat())
     page.click("[data-ms-save]")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import uploads
 from minsheng.core.money import WanField, wan
+from minsheng.core.widgets import ACHIEVEMENT, ORGANISATION, PROJECT, SearchSelect
 from minsheng.outcomes import queries
 from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport, Transfer
 from minsheng.policy.models import District
@@ -26,7 +27,7 @@ class IPAssetForm(StyledMixin, forms.ModelForm):
         fields = ["owner", "kind", "number", "title", "domain", "status", "filed_on", "granted_on", "expires_on",
                   "next_fee_due", "projects"]
         widgets = {"filed_on": DATE, "granted_on": DATE, "expires_on": DATE, "next_fee_due": DATE,
-                   "projects": forms.CheckboxSelectMultiple}
+                   "owner": SearchSelect(ORGANISATION), "projects": SearchSelect(PROJECT, multiple=True)}
         help_texts = {"number": _("Patents: e.g. ZL202310123456.7 (the check character is verified); software "
                                   "copyrights: e.g. 2023SR0123456; standards: e.g. GB/T 12345-2023.")}
 
@@ -78,7 +79,7 @@ def _owning_organisation(form, user, instance):
 
 
 class AchievementForm(StyledMixin, forms.Form):
-    organisation = forms.ModelChoiceField(label=_("organisation"), queryset=None)
+    organisation = forms.ModelChoiceField(label=_("organisation"), queryset=None, widget=SearchSelect(ORGANISATION))
     kind = forms.ChoiceField(label=_("kind"), choices=[("", "---------"), *Achievement.Kind.choices])
     ip_asset = forms.ModelChoiceField(
         label=_("from the IP register"), queryset=None, required=False,
@@ -88,7 +89,7 @@ class AchievementForm(StyledMixin, forms.Form):
     achieved_on = forms.DateField(label=_("date"), widget=DATE,
                                   help_text=_("Grant, publication, approval, release or adoption date"))
     projects = forms.ModelMultipleChoiceField(label=_("projects"), queryset=None,
-                                              widget=forms.CheckboxSelectMultiple,
+                                              widget=SearchSelect(PROJECT, multiple=True),
                                               help_text=_("The organisation's projects that produced it"))
     certificate = forms.ChoiceField(label=_("certificate"), required=False,
                                     choices=[("", "---------"), *Achievement.Certificate.choices],
@@ -163,7 +164,7 @@ class UnverifyForm(StyledMixin, forms.Form):
 # --- Demonstration sites (M18 with M16/M17) ----------------------------------------------------------------------
 
 class SiteForm(StyledMixin, forms.Form):
-    organisation = forms.ModelChoiceField(label=_("organisation"), queryset=None)
+    organisation = forms.ModelChoiceField(label=_("organisation"), queryset=None, widget=SearchSelect(ORGANISATION))
     kind = forms.ChoiceField(label=_("kind of site"), choices=[("", "---------"), *DemonstrationSite.Kind.choices])
     name = forms.CharField(label=_("site name"), max_length=200,
                            help_text=_("E.g. 福田区莲花街道社区健康服务中心"))
@@ -172,10 +173,10 @@ class SiteForm(StyledMixin, forms.Form):
     since = forms.DateField(label=_("applied since"), widget=DATE,
                             help_text=_("The day the result was first applied at the site"))
     projects = forms.ModelMultipleChoiceField(label=_("projects"), queryset=None,
-                                              widget=forms.CheckboxSelectMultiple,
+                                              widget=SearchSelect(PROJECT, multiple=True),
                                               help_text=_("The organisation's projects whose result is applied"))
     achievements = forms.ModelMultipleChoiceField(label=_("achievements applied"), queryset=None, required=False,
-                                                  widget=forms.CheckboxSelectMultiple)
+                                                  widget=SearchSelect(ACHIEVEMENT, multiple=True))
     description = forms.CharField(label=_("what is applied there"), required=False, max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     link = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
@@ -236,7 +237,8 @@ class SiteReportForm(StyledMixin, forms.Form):
 # --- Transfers (M18) -------------------------------------------------------------------------------------------
 
 class TransferForm(StyledMixin, forms.Form):
-    organisation = forms.ModelChoiceField(label=_("transferring organisation"), queryset=None)
+    organisation = forms.ModelChoiceField(label=_("transferring organisation"), queryset=None,
+                                          widget=SearchSelect(ORGANISATION))
     kind = forms.ChoiceField(label=_("kind"), choices=[("", "---------"), *Transfer.Kind.choices])
     title = forms.CharField(label=_("contract title"), max_length=300)
     achievements = forms.ModelMultipleChoiceField(
@@ -246,7 +248,7 @@ class TransferForm(StyledMixin, forms.Form):
                                             "concerns the organisation's own achievements only. Nothing was saved."),
                         "required": _("Choose the achievement or achievements transferred.")})
     counterparty = forms.ModelChoiceField(
-        label=_("counterparty from the registry"), queryset=None, required=False,
+        label=_("counterparty from the registry"), queryset=None, required=False, widget=SearchSelect(ORGANISATION),
         help_text=_("Or leave empty and type the counterparty's name below"))
     counterparty_name = forms.CharField(label=_("counterparty's name"), max_length=200, required=False,
                                         help_text=_("When the counterparty is not in the registry"))

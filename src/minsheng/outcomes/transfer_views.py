@@ -21,6 +21,7 @@ from minsheng.core.exports import export_response
 from minsheng.core.listing import Column
 from minsheng.core.money import in_wan, wan
 from minsheng.core.permissions import allowed, permission_required
+from minsheng.core.widgets import search_reply
 from minsheng.outcomes import forms, queries, services, transfer_rate
 from minsheng.outcomes.models import Transfer
 from minsheng.outcomes.views import evidence_download, unverify_then_show, verification_context, verify_then_show
@@ -102,6 +103,8 @@ def _evidence(form):
 
 
 def _form_page(request, form, transfer=None):
+    if (reply := search_reply(request, form)) is not None:  # the matches of a SearchSelect field
+        return reply
     return render(request, "outcomes/transfers/form.html", {
         "kind": TRANSFERS, "form": form, "object": transfer,
         "title": gettext("Edit transfer") if transfer else gettext("Record a transfer"),

@@ -18,6 +18,7 @@ from minsheng.core import clock, listing
 from minsheng.core.exports import export_response
 from minsheng.core.listing import Column
 from minsheng.core.permissions import allowed, permission_required
+from minsheng.core.widgets import search_reply
 from minsheng.outcomes import forms, queries, services
 from minsheng.outcomes.models import Achievement, DemonstrationSite, IPAsset, SiteReport
 from minsheng.registry.forms import apply_service_errors
@@ -111,6 +112,8 @@ def asset_create(request):
                 return redirect("outcomes:detail", pk=asset.pk)
     else:
         form = forms.IPAssetForm(user=user)
+        if (reply := search_reply(request, form)) is not None:  # the matches of a SearchSelect field
+            return reply
     return render(request, "outcomes/ip/form.html", {
         "kind": PAGE, "form": form, "object": None, "title": gettext("Register an IP asset"),
         "cancel_url": reverse("outcomes:list"), "list_url": reverse("outcomes:list"),
@@ -136,6 +139,8 @@ def asset_edit(request, pk: int):
                 return redirect("outcomes:detail", pk=asset.pk)
     else:
         form = forms.IPAssetForm(instance=copy.copy(asset), user=user)
+        if (reply := search_reply(request, form)) is not None:  # the matches of a SearchSelect field
+            return reply
     return render(request, "outcomes/ip/form.html", {
         "kind": PAGE, "form": form, "object": asset, "title": gettext("Edit IP asset"),
         "cancel_url": reverse("outcomes:detail", kwargs={"pk": asset.pk}), "list_url": reverse("outcomes:list"),
@@ -281,6 +286,8 @@ def _evidence(form):
 
 
 def _achievement_form_page(request, form, achievement=None):
+    if (reply := search_reply(request, form)) is not None:  # the matches of a SearchSelect field
+        return reply
     return render(request, "outcomes/achievements/form.html", {
         "kind": ACHIEVEMENTS, "form": form, "object": achievement,
         "title": gettext("Edit achievement") if achievement else gettext("Record an achievement"),
@@ -425,6 +432,8 @@ def _site_values(form) -> services.SiteValues:
 
 
 def _site_form_page(request, form, site=None):
+    if (reply := search_reply(request, form)) is not None:  # the matches of a SearchSelect field
+        return reply
     return render(request, "outcomes/sites/form.html", {
         "kind": SITES, "form": form, "object": site,
         "title": gettext("Edit demonstration site") if site else gettext("Record a demonstration site"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.core import clock
 from minsheng.core.identifiers import clean_credit_code, clean_identity_number
 from minsheng.core.roles import is_applicant
+from minsheng.core.widgets import ORGANISATION, SearchSelect
 from minsheng.registry import queries
 from minsheng.registry.models import (
     CooperationPartner,
@@ -140,7 +141,8 @@ class PersonForm(StyledMixin, forms.ModelForm):
         model = Person
         fields = ["name", "name_en", "identity_number", "gender", "birth_year", "title", "position",
                   "organisation", "email", "phone", "expertise", "domains", "talent_tags", "in_expert_pool"]
-        widgets = {"domains": forms.CheckboxSelectMultiple, "talent_tags": forms.CheckboxSelectMultiple}
+        widgets = {"domains": forms.CheckboxSelectMultiple, "talent_tags": forms.CheckboxSelectMultiple,
+                   "organisation": SearchSelect(ORGANISATION)}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,7 +187,7 @@ class CarrierForm(StyledMixin, HostedMixin, forms.ModelForm):
         model = InnovationCarrier
         fields = ["name_zh", "name_en", "kind", "level", "domain", "host", "approved_year", "governance",
                   "last_evaluation_year", "last_evaluation_grade", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "host": SearchSelect(ORGANISATION)}
         help_texts = {
             "kind": _("S&T infrastructure falls under M01; laboratories and centres under M02."),
             "governance": _("How the carrier is run (M04)."),
@@ -218,7 +220,8 @@ class ServiceInstitutionForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = ServiceInstitution
         fields = ["organisation", "service", "level", "domains", "description"]
-        widgets = {"domains": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"domains": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4}),
+                   "organisation": SearchSelect(ORGANISATION)}
         error_messages = {"organisation": {
             "unique": _("This organisation is already registered as a service institution.")}}
 
@@ -235,7 +238,7 @@ class FacilityForm(StyledMixin, HostedMixin, forms.ModelForm):
     class Meta:
         model = SharedFacility
         fields = ["name_zh", "name_en", "kind", "host", "domain", "open_to_public", "booking_contact", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "host": SearchSelect(ORGANISATION)}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,7 +257,7 @@ class PartnerForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = CooperationPartner
         fields = ["name_zh", "name_en", "region", "country", "kind", "website", "partners_with", "description"]
-        widgets = {"partners_with": forms.SelectMultiple(attrs={"size": 8}),
+        widgets = {"partners_with": SearchSelect(ORGANISATION, multiple=True),
                    "description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user=None, **kwargs):

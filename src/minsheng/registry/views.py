@@ -28,6 +28,7 @@ from minsheng.core.identifiers import credit_code_in_city
 from minsheng.core.listing import Column
 from minsheng.core.permissions import allowed, permission_required, require
 from minsheng.core.roles import is_applicant, is_district_officer, is_expert, is_government, is_staff_officer
+from minsheng.core.widgets import search_reply
 from minsheng.registry import forms, queries, services
 from minsheng.registry.models import (
     CooperationPartner,
@@ -271,6 +272,8 @@ def create_view(request, kind: Kind):
             cache.delete(key)
     else:
         form = form_class(instance=instance, user=user)
+        if (reply := search_reply(request, form)) is not None:  # the matches of a SearchSelect field
+            return reply
         token = uuid.uuid4().hex
     return render(request, "registry/form.html", {
         "kind": kind, "form": form, "object": None, "title": _form_title(kind), "form_token": token,
@@ -300,6 +303,8 @@ def edit_view(request, kind: Kind, pk: int):
                 return redirect(f"registry:{kind.slug}_detail", pk=obj.pk)
     else:
         form = form_class(instance=copy.copy(obj), user=user)
+        if (reply := search_reply(request, form)) is not None:  # the matches of a SearchSelect field
+            return reply
     return render(request, "registry/form.html", {
         "kind": kind, "form": form, "object": obj, "title": _form_title(kind, obj),
         "cancel_url": reverse(f"registry:{kind.slug}_detail", kwargs={"pk": obj.pk}),

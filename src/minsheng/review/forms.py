@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import clock
+from minsheng.core.widgets import PERSON, SearchSelect
 from minsheng.policy.models import FocusDirection
 from minsheng.registry.forms import StyledMixin, apply_service_errors  # noqa: F401 (used by the views)
 from minsheng.registry.models import Organisation, Person
@@ -112,7 +113,7 @@ class DeclarationForm(Styled, forms.Form):
 
 
 class InviteForm(Styled, forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=None,
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None, widget=SearchSelect(PERSON),
                                     help_text=_("People in the registry who are not yet in the expert pool."))
     reason = forms.CharField(label=_("Note"), max_length=500, required=False)
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from minsheng.applications.models import Application
 from minsheng.core import listing
 from minsheng.core.exports import export_response
+from minsheng.core.widgets import search_reply
 from minsheng.policy.models import Domain
 from minsheng.review import conflicts, forms, queries, services, states
 from minsheng.review.models import Assignment, AvoidanceRequest, ExpertProfile
@@ -95,6 +96,8 @@ def pool_export(request):
 @permission("review.manage_pool")
 def invite(request):
     form = forms.InviteForm(request.POST or None)
+    if (reply := search_reply(request, form)) is not None:  # the matches of a SearchSelect field
+        return reply
     if request.method == "POST" and form.is_valid():
         try:
             profile = services.invite_expert(person=form.cleaned_data["person"], by=request.user,
