@@ -6,16 +6,10 @@ from playwright.sync_api import expect
 
 from minsheng.core.roles import Role
 from minsheng.review.models import ExpertProfile
+from tests.e2e.test_foundation import sign_in
 from tests.factories import OrganisationFactory, PersonFactory, user_for_role
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def sign_in(page, username, password="Correct-Horse-42"):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form[data-ms-login] button[type=submit]")
 
 
 def test_the_officer_finds_a_person_by_part_of_the_name_and_invites_them(page):
