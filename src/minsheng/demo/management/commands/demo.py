@@ -1,4 +1,6 @@
 import argparse
+import contextlib
+import logging
 import time
 
 from django.contrib.auth import get_user_model
@@ -35,6 +37,7 @@ class Command(BaseCommand):
         if not city.built():
             with (override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
                                     TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}),
+                  _quiet("django_tasks"),
                   tqdm(total=DemoBuilder.total_steps(), unit="row", desc="demo", disable=no_progress,
                        file=self.stderr) as bar):
                 created = DemoBuilder(progress=bar.update).build()
@@ -74,3 +77,17 @@ class Command(BaseCommand):
             _("City data ready in %(seconds).0f s: %(organisations)d organisations, %(experts)d experts, "
               "%(applications)d applications, %(check_decisions)d formal-check decisions, %(projects)d projects, "
               "%(audit_events)d audit events.") % {"seconds": time.monotonic() - started, **counts}))
+
+
+@contextlib.contextmanager
+def _quiet(name: str):
+    """The library's log line per job run and state (hundreds for the demo's mails, which go nowhere) would bury
+    the progress bar and the accounts; its warnings and errors still show."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
