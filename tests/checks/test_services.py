@@ -16,6 +16,7 @@ from minsheng.core.models import AuditEvent
 from minsheng.core.roles import Role
 from minsheng.core.workflow import TransitionRefused
 from minsheng.notifications.models import Notification
+from minsheng.notifications.services import prefixed
 from tests.checks.conftest import submitted
 from tests.factories import user_for_role
 from tests.races import postgresql_only, race
@@ -82,7 +83,7 @@ def test_return_with_deadline_and_mail_in_chinese(call, officer, django_capture_
     assert "请补充合作协议" in message.body and "M19：需要在 D01 领域至少 1 项已授权" in message.body
     told = Notification.objects.filter(kind="checks.decision")
     assert sorted(n.recipient.email for n in told) == sorted(m.to[0] for m in mail.outbox)
-    assert {(n.subject, n.target, n.url) for n in told} == {
+    assert {(prefixed(n.subject), n.target, n.url) for n in told} == {
         (message.subject, application.check_decisions.get(), f"/applications/{application.pk}/")}
     event = AuditEvent.objects.get(action="applications.application.check_return")
     assert event.clause == "M17" and event.reason == "请补充合作协议"

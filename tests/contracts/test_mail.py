@@ -10,6 +10,7 @@ from minsheng.contracts import services
 from minsheng.contracts.models import TaskBook, Tranche
 from minsheng.core.roles import Role
 from minsheng.notifications.models import Notification
+from minsheng.notifications.services import prefixed
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def test_a_returned_request_mails_the_officer_who_made_it_with_the_reason(projec
         services.request_tranche(first, by=officer)
     waiting = Notification.objects.get(kind="contracts.tranche_requested")   # finance hears a tranche waits
     assert (waiting.recipient, waiting.target, waiting.url) == (finance, first, "/contracts/finance/")
-    assert [m.to for m in mail.outbox if m.subject == waiting.subject] == [[finance.email]]
+    assert [m.to for m in mail.outbox if m.subject == prefixed(waiting.subject)] == [[finance.email]]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.return_tranche(first, by=finance, reason="请补充开户银行信息")

@@ -18,6 +18,7 @@ from minsheng.core.workflow import TransitionRefused
 from minsheng.funding import calendar, pdf, services
 from minsheng.funding.models import FundingPlan, Objection, Project, ProjectFunding
 from minsheng.notifications.models import Notification
+from minsheng.notifications.services import prefixed
 from minsheng.policy.models import Department, FundingSource, SupportType
 from minsheng.review.models import Panel
 from tests.factories import OrganisationFactory, user_for_role
@@ -299,7 +300,8 @@ def test_approval_of_projects_numbers_money_mail_and_pdf(django_capture_on_commi
     assert len(to_applicant) == 1 and first.number in to_applicant[0].subject
     assert not any(projects[1].number in m.subject for m in to_applicant)   # another organisation's project
     told = Notification.objects.get(recipient=applicant)
-    assert (told.kind, told.target, told.subject) == ("funding.project_approved", first, to_applicant[0].subject)
+    assert (told.kind, told.target) == ("funding.project_approved", first)
+    assert prefixed(told.subject) == to_applicant[0].subject
     assert told.url == f"/funding/projects/{first.pk}/"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.render(first))).pages)
     assert first.number in text and first.title in text

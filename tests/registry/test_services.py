@@ -118,7 +118,7 @@ def test_verify_changes_state_audits_and_mails_the_applicants_after_commit(offic
     assert mail.outbox[0].subject.endswith("] 贵单位已通过审核")
     told = Notification.objects.get()
     assert (told.recipient.email, told.kind, told.target, told.subject) == (
-        "lead@pending.cn", "registry.organisation_decision", organisation, mail.outbox[0].subject)
+        "lead@pending.cn", "registry.organisation_decision", organisation, "贵单位已通过审核")
     assert told.url == f"/registry/organisations/{organisation.pk}/"
 
 

@@ -123,8 +123,8 @@ def notify_decision(decision: CheckDecision) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         context = {"decision": decision, "application": application, "results": application_results(application),
                    "deadline": timezone.localtime(decision.deadline) if decision.deadline else None}
-        subject = notifications.prefixed(_("Formal check of %(number)s: %(decision)s") % {
-            "number": application.number, "decision": decision.get_decision_display()})
+        subject = _("Formal check of %(number)s: %(decision)s") % {
+            "number": application.number, "decision": decision.get_decision_display()}
         body = render_to_string("checks/decision_mail.txt", context)
     return notifications.notify(recipients, "checks.decision", subject, body, target=decision,
                   url=reverse("applications:detail", args=[application.pk]))

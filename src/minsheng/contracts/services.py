@@ -618,7 +618,6 @@ def reverse_expenditure(expenditure: Expenditure, *, by, reason: str) -> Expendi
 
 def _notify(recipients, kind: str, subject: str, template: str, context: dict, *, target, url: str) -> int:
     with translation.override(settings.LANGUAGE_CODE):
-        subject = notifications.prefixed(subject)
         body = render_to_string(template, context)
     return notifications.notify(recipients, kind, subject, body, target=target, url=url)
 

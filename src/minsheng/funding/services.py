@@ -273,7 +273,7 @@ def _notify_proposed(plan: FundingPlan, funded: list[PlanLine]) -> None:
     call = plan.call
     url = reverse("funding:plan", args=[call.pk])
     with translation.override(settings.LANGUAGE_CODE):
-        subject = notifications.prefixed(_("Funding plan to confirm: %(call)s") % {"call": call.title_zh})
+        subject = _("Funding plan to confirm: %(call)s") % {"call": call.title_zh}
         body = _("The funding plan of the call “%(call)s” was proposed. As a co-owning department, confirm your "
                  "part of it on the plan's page.") % {"call": call.title_zh}
     notifications.notify(users.filter(role=Role.DEPARTMENT_OFFICER, department__in=call.co_owners.all()),
@@ -281,8 +281,7 @@ def _notify_proposed(plan: FundingPlan, funded: list[PlanLine]) -> None:
     districts = set(Application.objects.filter(pk__in=[line.application_id for line in funded])
                     .values_list("organisation__district_id", flat=True))
     with translation.override(settings.LANGUAGE_CODE):
-        subject = notifications.prefixed(_("Funding plan proposed in your district: %(call)s")
-                                         % {"call": call.title_zh})
+        subject = _("Funding plan proposed in your district: %(call)s") % {"call": call.title_zh}
         body = _("The funding plan of the call “%(call)s” funds organisations of your district. District "
                  "co-funding can be committed on the plan's page until the plan is approved.") % {
             "call": call.title_zh}
@@ -512,7 +511,7 @@ def notify_decision(project: Project) -> int:
     """Tell the organisation's applicant users that their project was approved, with its number and grant."""
     recipients = project.organisation.users.filter(role=Role.APPLICANT, is_active=True)
     with translation.override(settings.LANGUAGE_CODE):
-        subject = notifications.prefixed(_("Project approved: %(number)s") % {"number": project.number})
+        subject = _("Project approved: %(number)s") % {"number": project.number}
         body = render_to_string("funding/decision_mail.txt",
                                 {"project": project, "grant": wan(project.grant, exact=True)})
     return notifications.notify(recipients, "funding.project_approved", subject, body, target=project,

@@ -51,10 +51,9 @@ def send(reminders: Iterable[Reminder]) -> int:
         with transaction.atomic():
             if not schedule.claim(KEY_PREFIX + reminder.key):
                 continue
-            subject = prefixed(reminder.subject)
-            notify(reminder.recipients, reminder.kind, subject, reminder.body, target=reminder.target,
+            notify(reminder.recipients, reminder.kind, reminder.subject, reminder.body, target=reminder.target,
                    url=reminder.url)
-            mail.send_later([(subject, reminder.body, [address]) for address in reminder.addresses])
+            mail.send_later([(prefixed(reminder.subject), reminder.body, [address]) for address in reminder.addresses])
         count += 1
     return count
 

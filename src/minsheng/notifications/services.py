@@ -8,8 +8,10 @@ Messages to an address without an account (a citizen's contact e-mail, a passwor
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext
 
 from minsheng.core import audit, clock, mail
@@ -26,7 +28,9 @@ def _mail_choices(users: list, kind: kinds.Kind) -> dict[int, bool]:
 @transaction.atomic
 def notify(recipients: Iterable, kind: str, subject, body, *, target=None, url: str = "", clause: str = "") -> int:
     """Tell each active recipient (users) of one event: a notification each, and a mail job each for those who
-    want this kind by mail and have an address. Returns the number of notifications written."""
+    want this kind by mail and have an address. Returns the number of notifications written. The mail's subject
+    names the platform (an inbox holds mail from everywhere); the notification, under the platform's own bell, does
+    not."""
     info = kinds.get(kind)
     users, seen = [], set()
     for user in recipients:
@@ -44,13 +48,15 @@ def notify(recipients: Iterable, kind: str, subject, body, *, target=None, url: 
                      clause=clause or info.clause, created_at=now)
         for user in users)
     wants_mail = _mail_choices(users, info)
-    mail.send_later((subject, body, [user.email]) for user in users if wants_mail[user.pk] and user.email)
+    mail_subject = prefixed(subject)
+    mail.send_later((mail_subject, body, [user.email]) for user in users if wants_mail[user.pk] and user.email)
     return len(users)
 
 
 def prefixed(subject) -> str:
-    """A subject as the platform's mails carry it: "[民生] …"."""
-    return "[" + gettext("Minsheng") + "] " + str(subject)
+    """A subject as the platform's mails carry it: "[民生科技平台] …", in the platform's language like the mails."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return "[" + gettext("Minsheng") + "] " + str(subject)
 
 
 def unread_count(user) -> int:

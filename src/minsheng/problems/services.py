@@ -298,8 +298,7 @@ def _notify(problem: Problem, state: str) -> None:
         return
     step = problem.steps.filter(state=state).last()
     with translation.override(settings.LANGUAGE_CODE):
-        subject = "[" + gettext("Minsheng") + "] " + gettext("Your livelihood problem %(code)s") % {
-            "code": problem.tracking_code}
+        subject = gettext("Your livelihood problem %(code)s") % {"code": problem.tracking_code}
         lines = [gettext("Problem: %(title)s") % {"title": problem.title}, "", public_step_text(state)]
         if step is not None and step.note:
             lines.append(gettext("Note: %(note)s") % {"note": step.note})
@@ -311,7 +310,7 @@ def _notify(problem: Problem, state: str) -> None:
                              url=reverse("problems:track") + "?" + urlencode({"code": problem.tracking_code}))
     if problem.contact_email and (submitter is None
                                   or problem.contact_email.casefold() != submitter.email.casefold()):
-        mail.send_later([(subject, body, [problem.contact_email])])
+        mail.send_later([(notifications.prefixed(subject), body, [problem.contact_email])])
 
 
 # --- Reads: scope and the triage list ------------------------------------------------------------

@@ -331,7 +331,7 @@ def _announce_recovery(recovery: Recovery) -> int:
     values = {"number": recovery.project.number, "amount": wan(recovery.amount, exact=True),
               "due": recovery.due_on.isoformat()}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = notifications.prefixed(_("Funds to recover: %(number)s") % values)
+        subject = _("Funds to recover: %(number)s") % values
         body = _("Project %(number)s was terminated; %(amount)s 万元 are to be paid back by %(due)s.") % values
     return notifications.notify(recipients, "projects.recovery_opened", subject, body, target=recovery,
                                 url=reverse("projects:recoveries"))

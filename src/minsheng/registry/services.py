@@ -144,7 +144,6 @@ def _notify_decision(organisation: Organisation) -> int:
                            "Reason: %(reason)s\nPlease correct the registration and contact the department.")
         body = body % {"name": organisation.name_zh, "code": organisation.credit_code,
                        "reason": organisation.state_reason}
-        subject = notifications.prefixed(subject)
     return notifications.notify(recipients, "registry.organisation_decision", subject, body, target=organisation,
                                 url=reverse("registry:organisation_detail", args=[organisation.pk]))
 
@@ -155,7 +154,7 @@ def announce_registration(organisation: Organisation) -> int:
     unless they choose it)."""
     recipients = get_user_model().objects.filter(role__in=[Role.OFFICER, Role.ADMIN], is_active=True)
     with translation.override(settings.LANGUAGE_CODE):
-        subject = notifications.prefixed(gettext("Organisation to verify: %(name)s") % {"name": organisation.name_zh})
+        subject = gettext("Organisation to verify: %(name)s") % {"name": organisation.name_zh}
         body = gettext("%(name)s (unified social credit code %(code)s) registered and waits for verification.") % {
             "name": organisation.name_zh, "code": organisation.credit_code}
     return notifications.notify(recipients, "registry.organisation_to_verify", subject, body, target=organisation,

@@ -345,7 +345,7 @@ def _notify(assignments) -> None:
     for items in by_expert.values():
         expert = items[0].expert
         with translation.override(settings.LANGUAGE_CODE):
-            subject = "[" + gettext("Minsheng") + "] " + gettext("Review invitation")
+            subject = gettext("Review invitation")
             lines = [gettext("You are invited to review these applications:")]
             for a in items:
                 due = timezone.localtime(a.due_at).strftime("%Y-%m-%d %H:%M") if a.due_at else ""
