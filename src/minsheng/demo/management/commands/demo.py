@@ -90,4 +90,3 @@ def _quiet(name: str):
         yield
     finally:
         logger.setLevel(level)
-
