@@ -47,7 +47,7 @@ def test_an_applicant_finds_only_its_own_organisation_and_projects(client, appli
     status, rows = _search(client, "/registry/carriers/new/", "host", "深圳市")
     assert status == 200 and [r["id"] for r in rows] == [own_org.pk]
     # Typed by the other organisation's name or code, it is still not offered (the own one may match a digit).
-    for typed in (other_org.name, other_org.credit_code, str(other_org.pk)):
+    for typed in (other_org.name_zh, other_org.credit_code, str(other_org.pk)):
         assert other_org.pk not in [r["id"] for r in _search(client, "/registry/carriers/new/", "host", typed)[1]]
     # The expert invitation is an officer's page: no search for anyone else.
     assert client.get("/review/experts/invite/", {"choose": "person", "q": "测试"}).status_code == 403
