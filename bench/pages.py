@@ -15,10 +15,14 @@ and times, for that role:
 Then adds a city's ten years on top (`minsheng demo --scale city`, bulk writes; ANALYZE on PostgreSQL) and times the
 same URLs again. Prints per URL and role the p50 and p95 over --rounds requests after one warm-up, the queries of
 one request, the growth city/demo of the p95 and the queries, the worst first, and flags those over the targets:
-every list p95 under 200 ms, no page over 500 ms. Never passes or fails on time.
+every list p95 under 200 ms, no page over 500 ms. The p95 of 5 requests is their slowest, so a page over a target
+at city scale is asked --confirm-rounds times more and judged on the p95 of those (nearest rank: the 19th of 20),
+both figures printed. Never passes or fails on time.
 """
 
 import argparse
+import gc
+import math
 import os
 import re
 import statistics
@@ -42,6 +46,8 @@ LISTS = {"list", "api", "search"}
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--confirm-rounds", type=int, default=20,
+                        help="requests again for a page over a target at city scale (0: judge on --rounds)")
     parser.add_argument("--city-factor", type=float, default=1.0, help="a fraction of the city (a quick run)")
     parser.add_argument("--database-url", help="PostgreSQL server and database name to start from "
                                                "(default: a scratch SQLite file)")
@@ -81,6 +87,7 @@ def main() -> None:
         print(f"{database}: demo built in {time.monotonic() - started:.0f} s", flush=True)
         analyse(connection)
         urls = {account.username: discover(account.username) for account in accounts}
+        settle()
         demo = {account.username: measure(account.username, urls[account.username], args.rounds)
                 for account in accounts}
         started = time.monotonic()
@@ -89,12 +96,24 @@ def main() -> None:
         print(f"{database}: city (factor {args.city_factor:g}) built in {time.monotonic() - started:.0f} s",
               flush=True)
         analyse(connection)
+        settle()
         city = {account.username: measure(account.username, urls[account.username], args.rounds)
                 for account in accounts}
+        if args.confirm_rounds:
+            for account in accounts:
+                confirm(account.username, city[account.username], args.confirm_rounds)
         report(database, demo, city, args.rounds)
         explain(connection, city)
     finally:
         creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+
+def settle() -> None:
+    """Leave what this process made so far out of the garbage collector's full passes, as minsheng/wsgi.py does for
+    a server's start-up: a server does not hold the builder's objects, and their scan would time a pause of this
+    process rather than the page."""
+    gc.collect()
+    gc.freeze()
 
 
 def analyse(connection) -> None:
@@ -208,26 +227,49 @@ def measure(username: str, urls: dict[str, str], rounds: int) -> dict[str, dict]
                 started = time.perf_counter()
                 response = client.get(path)
                 times.append((time.perf_counter() - started) * 1000)
-        times.sort()
         result[path] = {"kind": kind, "status": response.status_code, "queries": len(queries),
-                        "p50": statistics.median(times), "p95": times[min(len(times) - 1, round(0.95 * len(times)))],
+                        "p50": statistics.median(times), "p95": p95(times),
                         "slowest_query": max((float(q["time"]) * 1000 for q in queries.captured_queries), default=0),
                         "slowest_sql": max(queries.captured_queries, key=lambda q: float(q["time"]),
                                            default={"sql": ""})["sql"]}
     return result
 
 
+def p95(times: list[float]) -> float:
+    """Nearest-rank 95th percentile: the slowest of up to 19 requests, the 19th of 20."""
+    ordered = sorted(times)
+    return ordered[math.ceil(0.95 * len(ordered)) - 1]
+
+
+def over_targets(page: dict) -> list[str]:
+    over = []
+    if page["kind"] in LISTS and page["p95"] > LIST_TARGET_MS:
+        over.append(f"list p95>{LIST_TARGET_MS}")
+    if page["p95"] > PAGE_TARGET_MS:
+        over.append(f">{PAGE_TARGET_MS}")
+    return over
+
+
+def confirm(username: str, pages: dict[str, dict], rounds: int) -> None:
+    """Ask each page over a target `rounds` times more and judge it on the p95 of those; the first p95 is kept."""
+    client = client_for(username)
+    for path, page in pages.items():
+        if not over_targets(page):
+            continue
+        client.get(path)
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        page.update(screened_p95=page["p95"], p95=p95(times), p50=statistics.median(times), confirm_rounds=rounds)
+
+
 def report(database: str, demo: dict, city: dict, rounds: int) -> None:
     rows = []
     for username, pages in city.items():
         for path, at_city in pages.items():
-            at_demo = demo[username][path]
-            over = []
-            if at_city["kind"] in LISTS and at_city["p95"] > LIST_TARGET_MS:
-                over.append(f"list p95>{LIST_TARGET_MS}")
-            if at_city["p95"] > PAGE_TARGET_MS:
-                over.append(f">{PAGE_TARGET_MS}")
-            rows.append((at_city["p95"], username, path, at_demo, at_city, over))
+            rows.append((at_city["p95"], username, path, demo[username][path], at_city, over_targets(at_city)))
     rows.sort(key=lambda row: -row[0])
     print(f"\n{database}: {len(rows)} pages × roles, {rounds} requests each after a warm-up; ms; "
           f"targets at city scale: list p95 < {LIST_TARGET_MS}, every page < {PAGE_TARGET_MS}")
@@ -238,7 +280,13 @@ def report(database: str, demo: dict, city: dict, rounds: int) -> None:
               f"{at_demo['queries']:4d}   {at_city['p50']:8.0f} {at_city['p95']:6.0f} {at_city['queries']:4d} "
               f"{at_city['slowest_query']:9.0f}  {at_city['p95'] / max(at_demo['p95'], 0.1):5.1f} "
               f"{at_city['queries'] / max(at_demo['queries'], 1):4.1f}  "
-              f"{'MISSED ' + ', '.join(over) if over else 'met'}")
+              f"{'MISSED ' + ', '.join(over) if over else 'met'}"
+              + (f" (p95 of {rounds}: {at_city['screened_p95']:.0f}; of {at_city['confirm_rounds']} more: "
+                 f"{at_city['p95']:.0f})" if "screened_p95" in at_city else ""))
+    confirmed = [row for row in rows if "screened_p95" in row[4]]
+    if confirmed:
+        print(f"\n{database}: {len(confirmed)} over a target after {rounds} requests were asked again; "
+              f"{sum(1 for row in confirmed if row[5])} stay over on the p95 of the later requests")
     missed = [row for row in rows if row[5]]
     lists = [row for row in rows if row[4]["kind"] in LISTS]
     print(f"\n{database}: {len(missed)} of {len(rows)} over a target; worst list p95 "

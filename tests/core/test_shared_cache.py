@@ -238,6 +238,17 @@ def test_deploy_check_and_wsgi_fail_loudly_with_a_per_process_cache(tmp_path):
     assert started.returncode == 0, started.stderr
 
 
+
+def test_the_server_loads_every_view_at_start_and_leaves_them_out_of_full_garbage_collections(tmp_path):
+    """A full collection would otherwise scan start-up's objects in whichever request sets it off (bench/
+    server_pauses.py): the views are imported before the first request and frozen with the rest."""
+    probe = ("import gc, sys, minsheng.wsgi; "
+             "print(gc.get_freeze_count(), 'minsheng.review.views' in sys.modules, 'minsheng.api.urls' in sys.modules)")
+    started = _production("-c", probe, MINSHENG_VAR=str(tmp_path), DJANGO_SETTINGS_MODULE="minsheng.settings")
+    assert started.returncode == 0, started.stderr
+    frozen, views, api = started.stdout.split()
+    assert int(frozen) > 100_000 and views == api == "True"
+
 @pytest.mark.django_db
 def test_a_backup_leaves_the_counters_out(tmp_path):
     """The cache table is not a model: its minutes-long counters stay out of backups, and `migrate` makes an empty
