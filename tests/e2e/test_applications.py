@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from minsheng.applications.models import Application
+from tests.e2e.choices import pick
 from tests.e2e.test_foundation import sign_in
 from tests.factories import OrganisationFactory, PersonFactory, user_for_role
 from tests.factories.applications import ApplicationFactory
@@ -52,7 +53,7 @@ def test_applicant_fills_in_sees_a_rule_fail_fixes_it_and_submits(page):
     save_section(page, pk, "indicators", lambda p: p.fill("[name=expected_patents]", "2"))
 
     def team(p):
-        p.select_option("[name=team-0-person]", str(lead.pk))
+        pick(p, "team-0-person", "陈浏览")
         p.select_option("[name=team-0-role]", "lead")
 
     save_section(page, pk, "team", team)

@@ -11,9 +11,10 @@ from minsheng.contracts.models import TaskBook
 from minsheng.core.roles import Role
 from minsheng.projects.models import ChangeRequest
 from tests.e2e import page_checks
+from tests.e2e.choices import pick
 from tests.e2e.test_foundation import sign_in
 from tests.e2e.test_phone import assert_no_sideways_scroll
-from tests.factories import user_for_role
+from tests.factories import PersonFactory, user_for_role
 from tests.factories.calls import CallFactory
 from tests.factories.contracts import approved_project
 
@@ -85,3 +86,23 @@ def test_a_budget_change_is_requested_approved_by_two_officers_and_version_two_a
     new = TaskBook.objects.get(project=project, number=2)
     amounts = {line.category: line.amount for line in new.budget_lines.all()}
     assert amounts["equipment"] == 800000 and amounts["labour"] == 1200000
+
+
+def test_a_newcomer_is_found_by_typing_on_the_team_change(page, project):
+    """The team change's newcomer is chosen as a person does: the 人员变更 tab, part of the name typed, the
+    suggestion clicked. The search keeps the tab's ?kind=team, so it asks the team form."""
+    newcomer = PersonFactory(organisation=project.organisation, name="林新来")
+    PersonFactory(organisation=project.organisation, name="林另一位")
+    book = TaskBook.objects.filter(project=project).latest("number")
+    leaving = book.team[0]["name"]
+    sign_in(page, "e2e_applicant")
+    page.goto(f"/projects/{project.pk}/changes/new/")
+    page.click("[data-ms-change-kind='team']")
+    page.select_option("#id_replace", leaving)
+    pick(page, "person", "林新来")
+    page.fill("#id_reason", "原成员调离本单位")
+    page.click("[data-ms-change-submit]")
+    expect(page.locator("[data-ms-change-state]")).to_have_attribute("data-ms-change-state", "submitted")
+    change = ChangeRequest.objects.get(project=project)
+    assert (change.proposal["replace"], change.proposal["person"], change.proposal["name"]) == (
+        leaving, newcomer.pk, "林新来")

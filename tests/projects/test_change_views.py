@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from minsheng.core.roles import Role
 from minsheng.projects.models import ChangeRequest
-from tests.factories import user_for_role
+from tests.factories import OrganisationFactory, PartnerFactory, PersonFactory, user_for_role
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,19 @@ def test_a_rejection_needs_its_reason_and_a_second_officer_completes_four_eyes(c
 def test_an_unknown_kind_is_not_found(client, project, applicant):
     client.force_login(applicant)
     assert client.get(reverse("projects:change_new", args=[project.pk]) + "?kind=x").status_code == 404
+
+
+def test_the_newcomer_and_the_joining_partner_are_found_by_typing(client, project, applicant):
+    """The change form's search keeps its kind (?kind=team): the newcomer among the project organisation's own
+    people, the joining partner among the registry's partners."""
+    colleague = PersonFactory(organisation=project.organisation, name="林新人")
+    PersonFactory(organisation=OrganisationFactory(), name="林外人")
+    partner = PartnerFactory(name_zh="澳门某研究院")
+    client.force_login(applicant)
+    path = reverse("projects:change_new", args=[project.pk])
+    found = client.get(path, {"kind": "team", "choose": "person", "q": "林"}).json()["results"]
+    assert [row["id"] for row in found] == [colleague.pk]
+    found = client.get(path, {"kind": "partner", "choose": "add", "q": "澳门某"}).json()["results"]
+    assert [row["id"] for row in found] == [partner.pk]
+    assert client.get(path, {"kind": "budget", "choose": "person", "q": "林"}).status_code == 404
+    assert "林新人" not in client.get(path, {"kind": "team"}).content.decode()

@@ -14,6 +14,7 @@ from minsheng.applications.models import Application, Attachment, BudgetLine, IP
 from minsheng.core import uploads
 from minsheng.core.forms import DateInput
 from minsheng.core.money import WanField, too_large, wan
+from minsheng.core.widgets import PARTNER, PERSON, SearchSelect
 from minsheng.engines.keywords import join_keywords
 from minsheng.outcomes.models import IPAsset
 from minsheng.policy.models import FundingSource
@@ -108,7 +109,7 @@ class RowForm(StyledMixin, forms.Form):
 
 
 class TeamRowForm(RowForm):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none(), widget=SearchSelect(PERSON))
     role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices, initial=TeamMember.Role.MEMBER)
     task = forms.CharField(label=_("Task in the project"), max_length=200, required=False)
     time_share = forms.IntegerField(label=_("Time share (%)"), min_value=1, max_value=100, initial=20)
@@ -161,7 +162,8 @@ class IPPromisedRowForm(RowForm):
 
 
 class PartnerRowForm(RowForm):
-    partner = forms.ModelChoiceField(label=_("Cooperation partner"), queryset=CooperationPartner.objects.all())
+    partner = forms.ModelChoiceField(label=_("Cooperation partner"), queryset=CooperationPartner.objects.all(),
+                                     widget=SearchSelect(PARTNER))
     contribution = forms.CharField(label=_("Contribution"), max_length=300, required=False)
 
 

@@ -18,6 +18,7 @@ from minsheng.applications import forms, pdf, queries, rule_rounds, sections, se
 from minsheng.applications.models import Application, Attachment
 from minsheng.calls.models import Call
 from minsheng.core.permissions import allowed, require
+from minsheng.core.widgets import search_reply
 from minsheng.policy.models import RuleTemplate
 
 PAGE_SIZE = 25
@@ -166,8 +167,10 @@ def application_edit(request, pk: int, section: str):
             return redirect("applications:edit", pk=application.pk, section=section)
         return render(request, "applications/edit.html", _context(request, application, spec=spec, bundle=bundle),
                       status=422)
-    return render(request, "applications/edit.html",
-                  _context(request, application, spec=spec, bundle=spec.bind(application, None)))
+    bundle = spec.bind(application, None)
+    if (reply := search_reply(request, *bundle.parts.values())) is not None:  # a row's search-as-you-type choice
+        return reply
+    return render(request, "applications/edit.html", _context(request, application, spec=spec, bundle=bundle))
 
 
 def _listing(missing: list[str]) -> str:

@@ -7,6 +7,8 @@ what the search looks in and what the form accepts, so the search never offers a
 id typed or sent from outside it is refused as before. Without scripts, the box takes the id(s) directly.
 """
 
+import re
+
 from django import forms
 from django.db.models import Q
 from django.http import JsonResponse
@@ -17,6 +19,7 @@ MATCHES = 20
 # What the typed text is looked for in, by kind of row.
 ORGANISATION = ("name_zh", "name_en", "credit_code")
 PERSON = ("name", "name_en")
+PARTNER = ("name_zh", "name_en")
 PROJECT = ("number", "title")
 ACHIEVEMENT = ("title", "identifier")
 
@@ -84,13 +87,27 @@ def matches(field: forms.ModelChoiceField, text: str, limit: int = MATCHES) -> l
     return [{"id": obj.pk, "label": field.label_from_instance(obj)} for obj in rows]
 
 
-def search_reply(request, form: forms.BaseForm) -> JsonResponse | None:
+def _field_named(name: str, parts) -> forms.Field | None:
+    """The field behind an input's name: a form's own (`person`), or a formset row's (`team-0-person`, answered
+    by the formset's empty form, built with the same arguments as every row)."""
+    for part in parts:
+        if isinstance(part, forms.BaseFormSet):
+            row = re.fullmatch(rf"{re.escape(part.prefix)}-\d+-(\w+)", name)
+            if row and row[1] in part.empty_form.fields:
+                return part.empty_form.fields[row[1]]
+        elif name in part.fields:
+            return part.fields[name]
+    return None
+
+
+def search_reply(request, *parts: forms.BaseForm | forms.BaseFormSet) -> JsonResponse | None:
     """The answer to the form page's `?choose=<field>&q=<text>`, or None for the page itself. The view calls it
-    after its permission check, with the form built for this user: the matches are what the form would accept."""
+    after its permission check, with the forms (or row formsets) built for this user: the matches are what the
+    form would accept."""
     name = request.GET.get(SEARCH_PARAMETER)
     if request.method != "GET" or name is None:
         return None
-    field = form.fields.get(name)
+    field = _field_named(name, parts)
     if field is None or not isinstance(field.widget, SearchSelect) or field.disabled:
         return JsonResponse({"results": []}, status=404)
     results = matches(field, request.GET.get("q", "")[:100], MATCHES + 1)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.applications.models import BudgetLine
 from minsheng.core.forms import DateInput
 from minsheng.core.money import WanField, wan
+from minsheng.core.widgets import PARTNER, PERSON, SearchSelect
 from minsheng.outcomes.forms import AchievementsField
 from minsheng.projects.models import ChangeRequest, MidtermCheck, Termination
 from minsheng.registry.models import CooperationPartner, Person
@@ -95,7 +96,8 @@ class IndicatorChangeForm(_ChangeForm):
 
 class TeamChangeForm(_ChangeForm):
     replace = forms.ChoiceField(label=_("Team member leaving"))
-    person = forms.ModelChoiceField(label=_("Newcomer (from the registry)"), queryset=Person.objects.none())
+    person = forms.ModelChoiceField(label=_("Newcomer (from the registry)"), queryset=Person.objects.none(),
+                                    widget=SearchSelect(PERSON))
     field_order = ["replace", "person", "reason"]
 
     def __init__(self, *args, **kwargs):
@@ -112,7 +114,8 @@ class TeamChangeForm(_ChangeForm):
 class PartnerChangeForm(_ChangeForm):
     remove = forms.ChoiceField(label=_("Partner leaving"), required=False)
     add = forms.ModelChoiceField(label=_("Partner joining (from the registry)"), required=False,
-                                 queryset=CooperationPartner.objects.order_by("region", "name_zh"))
+                                 queryset=CooperationPartner.objects.order_by("region", "name_zh"),
+                                 widget=SearchSelect(PARTNER))
     contribution = forms.CharField(label=_("The joining partner's contribution"), required=False, max_length=300)
     field_order = ["remove", "add", "contribution", "reason"]
 

@@ -19,6 +19,7 @@ from minsheng.contracts import queries as contracts
 from minsheng.core import clock
 from minsheng.core.permissions import allowed, permission_required
 from minsheng.core.uploads import ACCEPT
+from minsheng.core.widgets import search_reply
 from minsheng.outcomes.queries import transfers_of
 from minsheng.projects import changes as change_rules
 from minsheng.projects import queries, services, states, timeline
@@ -284,6 +285,8 @@ def change_new(request, project):
             status = 400
     else:
         form = form_class(project=project, book=book)
+        if (reply := search_reply(request, form)) is not None:  # the matches of a SearchSelect field
+            return reply
     return render(request, "projects/change_form.html", {
         "project": project, "book": book, "kind": kind, "form": form, "rule": change_rules.RULES[kind],
         "kinds": ChangeRequest.Kind.choices, "waiting": queries.changes_for(request.user).filter(

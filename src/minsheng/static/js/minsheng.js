@@ -170,9 +170,11 @@
       var q = combo.value.trim();
       if (!q) { close(); return; }
       var mine = ++asked;
-      var url = window.location.pathname + "?" + encodeURIComponent(root.getAttribute("data-ms-search-parameter")) +
-        "=" + encodeURIComponent(name) + "&q=" + encodeURIComponent(q);
-      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      // the page's own query stays (e.g. ?kind=team picks the form the field belongs to)
+      var query = new URLSearchParams(window.location.search);
+      query.set(root.getAttribute("data-ms-search-parameter"), name);
+      query.set("q", q);
+      fetch(window.location.pathname + "?" + query.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : { results: [] }; })
         .then(function (data) { if (mine === asked) { show(data); } })
         .catch(function () { if (mine === asked) { close(); } });
