@@ -88,7 +88,7 @@ def test_old_slots_are_forgotten_but_reminders_sent_are_kept(settings, database_
         with clock.reading(at(1, 0, day=day)):
             schedule.tick()
     assert sorted(Occasion.objects.values_list("key", flat=True)) == [
-        "reminder:review.overdue:1:202601010000", "schedule:reminders:2026-12-09T01:00"]
+        "first-look:reminders", "reminder:review.overdue:1:202601010000", "schedule:reminders:2026-12-09T01:00"]
 
 
 def test_a_tick_sends_the_reminders_that_are_due(settings, django_capture_on_commit_callbacks):
@@ -132,3 +132,15 @@ def test_the_operations_page_shows_the_schedule_and_warns_when_no_scheduler_runs
     schedule.tick()
     page = client.get("/operations/jobs/").content.decode()
     assert "发送到期提醒" in page and "data-ms-schedule-stalled" not in page
+
+
+def test_the_first_scheduler_does_not_fire_a_nightly_entry_whose_time_had_passed(settings, database_queue):
+    """A newcomer's first start at noon writes no backup at once: the nightly entries start the next night; the
+    quarter-hourly ones at once. A scheduler restarted later still fires the day's slot it missed."""
+    settings.SCHEDULE = [EVERY_QUARTER, NIGHTLY]
+    assert schedule.tick(at(12, 0)) == ["reminders"]
+    assert schedule.tick(at(23, 59)) == ["reminders"]
+    assert schedule.tick(at(2, 31, day=4)) == ["reminders", "audit-verify"]
+    # Down from 02:00 to 09:00 on the 5th: started again, it fires the night's check it missed.
+    assert schedule.tick(at(9, 0, day=5)) == ["reminders", "audit-verify"]
+    assert not schedule.last_fired()["audit-verify"].key.endswith("12-03")

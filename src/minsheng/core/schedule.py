@@ -6,6 +6,8 @@ trail's check and the backup each night.
 and recorded as an Occasion in the same transaction as the job: a second scheduler, a restart or a clock read
 twice queues nothing twice. A scheduler that was stopped fires, once started again, the current slot only, not
 every slot it missed: reminders look at the state of things, not at the time they were due, so none is lost.
+A platform's very first scheduler does not fire a nightly entry whose time had already passed that day (a
+newcomer's first `make run` at noon writes no backup at once): nothing was missed, as nothing ran before.
 """
 
 import datetime
@@ -26,6 +28,7 @@ MINUTES_PER_DAY = 24 * 60
 # Slots of the schedule are kept this long (reminders' occasions are kept: they say who was told what).
 SLOTS_KEPT = datetime.timedelta(days=7)
 SLOT_PREFIX = "schedule:"
+FIRST_LOOK_PREFIX = "first-look:"            # when a scheduler first looked at an entry; kept
 
 
 @dataclass(frozen=True)
@@ -73,13 +76,31 @@ def claim(key: str) -> bool:
     return True
 
 
+def _first_looks(moment: datetime.datetime) -> dict[str, datetime.datetime]:
+    """When a scheduler first looked at each entry: recorded now for an entry no scheduler has looked at yet."""
+    seen = dict(Occasion.objects.filter(key__startswith=FIRST_LOOK_PREFIX).values_list("key", "created_at"))
+    for entry in entries():
+        key = FIRST_LOOK_PREFIX + entry.name
+        if key not in seen:
+            Occasion.objects.get_or_create(key=key, defaults={"created_at": moment})
+            seen[key] = moment
+    return {key.removeprefix(FIRST_LOOK_PREFIX): when for key, when in seen.items()}
+
+
+def _passed_before_first_look(entry: Entry, first_look: datetime.datetime, moment: datetime.datetime) -> bool:
+    """Whether today's time of a daily entry had passed when a scheduler first looked at it, that same day."""
+    first, now = timezone.localtime(first_look), timezone.localtime(moment)
+    return entry.at is not None and first.date() == now.date() and first.time() > entry.at
+
+
 def tick(moment: datetime.datetime | None = None) -> list[str]:
     """Queue every entry whose current slot has not fired yet; returns the names queued."""
     moment = moment or clock.now()
+    first_looks = _first_looks(moment)
     fired = []
     for entry in entries():
         slot = entry.slot(moment)
-        if slot is None:
+        if slot is None or _passed_before_first_look(entry, first_looks[entry.name], moment):
             continue
         with transaction.atomic():
             if claim(entry.key_prefix + slot):
