@@ -144,3 +144,9 @@ def test_the_first_scheduler_does_not_fire_a_nightly_entry_whose_time_had_passed
     # Down from 02:00 to 09:00 on the 5th: started again, it fires the night's check it missed.
     assert schedule.tick(at(9, 0, day=5)) == ["reminders", "audit-verify"]
     assert not schedule.last_fired()["audit-verify"].key.endswith("12-03")
+
+
+def test_a_scheduler_that_ran_before_first_looks_were_kept_still_fires_the_slot_it_missed(settings, database_queue):
+    settings.SCHEDULE = [NIGHTLY]
+    Occasion.objects.create(key="schedule:audit-verify:2026-12-02", created_at=at(2, 30, day=2))
+    assert schedule.tick(at(9, 0)) == ["audit-verify"]                # down over the night of the 3rd

@@ -77,13 +77,15 @@ def claim(key: str) -> bool:
 
 
 def _first_looks(moment: datetime.datetime) -> dict[str, datetime.datetime]:
-    """When a scheduler first looked at each entry: recorded now for an entry no scheduler has looked at yet."""
+    """When a scheduler first looked at each entry, recorded the first time: now, or when the entry first fired if
+    a scheduler ran it before first looks were recorded."""
     seen = dict(Occasion.objects.filter(key__startswith=FIRST_LOOK_PREFIX).values_list("key", "created_at"))
     for entry in entries():
         key = FIRST_LOOK_PREFIX + entry.name
         if key not in seen:
-            Occasion.objects.get_or_create(key=key, defaults={"created_at": moment})
-            seen[key] = moment
+            fired = (Occasion.objects.filter(key__startswith=entry.key_prefix).order_by("created_at")
+                     .values_list("created_at", flat=True).first())
+            seen[key] = Occasion.objects.get_or_create(key=key, defaults={"created_at": fired or moment})[0].created_at
     return {key.removeprefix(FIRST_LOOK_PREFIX): when for key, when in seen.items()}
 
 
