@@ -57,6 +57,7 @@ def test_applicant_fills_in_sees_a_rule_fail_fixes_it_and_submits(page):
         p.select_option("[name=team-0-role]", "lead")
 
     save_section(page, pk, "team", team)
+    assert Application.objects.get(pk=pk).lead == lead     # the person picked by typing, saved as the lead
 
     def budget(city, own):
         def fill(p):
