@@ -73,11 +73,12 @@ from minsheng.registry.models import Organisation, Person
 wanted = int(sys.argv[1])
 call = demo_call()
 taken = set(Application.objects.filter(call=call).values_list("organisation_id", flat=True))
-organisations = [o for o in Organisation.objects.filter(state="verified").order_by("pk")
-                 if o.pk not in taken and Person.objects.filter(organisation=o).count() >= 1][:wanted]
+free = [o for o in Organisation.objects.filter(state="verified").order_by("pk")
+        if o.pk not in taken and Person.objects.filter(organisation=o).count() >= 1]
+organisations = free[:wanted]
 # The demo has about forty applicant organisations: the others are copies of an enterprise the call admits, each with
 # its own credit code, name and project lead, written through the audited service like every registry row.
-template = next(o for o in organisations if o.kind == "enterprise")
+template = next(o for o in free if o.kind == "enterprise")
 lead = Person.objects.filter(organisation=template).order_by("pk").first()
 rng = random.Random(7)
 serial = 0
@@ -240,6 +241,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _create_if_missing(url: str) -> None:
+    """Create the PostgreSQL database the URL names when it does not exist yet (an existing one is used as it is,
+    never dropped)."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urllib.parse.urlunsplit(parts._replace(path="/postgres")), autocommit=True) as server:
+        if server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def _run(args: list[str], env: dict, what: str) -> str:
     result = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)
     if result.returncode:
@@ -285,6 +299,8 @@ def main() -> int:
            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
            "DATABASE_URL": args.database_url or f"sqlite:///{scratch / 'minsheng.sqlite3'}"}
     minsheng = str(BIN / "minsheng")
+    if args.database_url:
+        _create_if_missing(args.database_url)
     server = None
     try:
         with tqdm(total=5, desc="setup", unit="step") as bar:
