@@ -14,7 +14,6 @@ sorted and later pages. Prints per page the median and p95 time, the queries and
 """
 
 import argparse
-import gc
 import os
 import random
 import statistics
@@ -24,6 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+from pages import settle
 
 TARGET_MS = 300
 K = 3                      # reviewers per application
@@ -65,10 +65,7 @@ def main() -> None:
         if connection.vendor == "postgresql":     # planner statistics, as a database in use has them
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        # A server does not hold the builder's objects (and freezes its own start-up, minsheng/wsgi.py): leave them
-        # out of the collector's full passes, whose scan would otherwise land in some timed request.
-        gc.collect()
-        gc.freeze()
+        settle()    # the builder's objects out of the collector's full passes, as a server's start-up (pages.py)
         print(f"database: {connection.vendor} ({test_db}); one call, {args.applications} passed applications "
               f"(+{args.applications // 10} in other states); {args.requests} requests a page")
         measure(officer, call, args.requests)

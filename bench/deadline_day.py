@@ -51,6 +51,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from pages import percentile  # noqa: E402
+
 BIN = Path(sys.executable).parent
 PASSWORD = "Minsheng@2026"
 SAVES = 5
@@ -209,10 +212,13 @@ class Applicant:
             self.failures.append((step, f"{self.username} {path}: {status} {text[:200]}"))
         return status, text
 
-    def run(self, barrier: threading.Barrier | None = None) -> None:
+    def sign_in(self) -> None:
         self.request("sign-in page", "/accounts/login/")
         self.request("sign in", "/accounts/login/", [("csrfmiddlewaretoken", self._csrf()),
                                                     ("username", self.username), ("password", PASSWORD)])
+
+    def run(self, barrier: threading.Barrier | None = None) -> None:
+        self.sign_in()
         if barrier is not None:
             barrier.wait()
         _, page = self.request("open section", f"/applications/{self.pk}/edit/summary/")
@@ -239,6 +245,25 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_server(env: dict, log: Path, workers: int, threads: int,
+                 module: str = "minsheng.wsgi") -> tuple[subprocess.Popen, str]:
+    """gunicorn as the README runs it, on a free port, once it answers /healthz: the process and its address."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), module, "-b", f"127.0.0.1:{port}", "-w", str(workers), "--worker-class", "gthread",
+         "--threads", str(threads), "--timeout", "120", "--log-level", "warning"], env=env, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=log.open("a"))  # a file, not a pipe: a full pipe would stall its logging
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2)
+            return server, base
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit(f"the server did not start; see {log}")
 
 
 def _create_if_missing(url: str) -> None:
@@ -275,11 +300,6 @@ def _server_problems(log: Path, shown: int = 8) -> list[str]:
     return [f"{n}× {text}" for text, n in sorted(counts.items(), key=lambda item: -item[1])[:shown]]
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applicants", type=int, default=200, help="virtual applicants under load (default 200)")
@@ -314,21 +334,8 @@ def main() -> int:
             bar.update()
             if len(ready) < 2:
                 sys.exit("the demo has too few applicant organisations for a load run")
-            port, server_log = _free_port(), scratch / "server.log"
-            server = subprocess.Popen(
-                [str(BIN / "gunicorn"), "minsheng.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-                 "--worker-class", "gthread", "--threads", str(args.threads), "--timeout", "120",
-                 "--log-level", "warning"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                stderr=server_log.open("w"))  # a file, not a pipe: a full pipe would stall the server's logging
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            else:
-                sys.exit("the server did not start")
+            server_log = scratch / "server.log"
+            server, base = start_server(env, server_log, args.workers, args.threads)
             bar.update()
 
         alone: dict[str, list[float]] = defaultdict(list)
@@ -372,14 +379,14 @@ def main() -> int:
         errors_by_step[step] += 1
     for step in loaded:
         values, reference = loaded[step], alone.get(step) or [float("nan")]
-        p95, ref95 = _percentile(values, 0.95), _percentile(reference, 0.95)
+        p95, ref95 = percentile(values, 0.95), percentile(reference, 0.95)
         print(f"{step:<18}{len(values):>5}{errors_by_step.get(step, 0):>8}{ref95:>11.3f}"
               f"{statistics.median(values):>9.3f}{p95:>8.3f}{max(values):>8.3f}{p95 / ref95:>11.1f}")
     writes, reference = loaded["autosave"] + loaded["submit"], alone["autosave"] + alone["submit"]
-    print(f"saves and submissions: p95 {_percentile(writes, 0.95):.3f} s under load, {_percentile(reference, 0.95):.3f}"
+    print(f"saves and submissions: p95 {percentile(writes, 0.95):.3f} s under load, {percentile(reference, 0.95):.3f}"
           f" s alone (target under load: {TARGET_P95:.1f} s)")
-    print(f"sign-in (Argon2id {argon2}): p95 {_percentile(loaded['sign in'], 0.95):.3f} s under load, "
-          f"median {statistics.median(loaded['sign in']):.3f} s; {_percentile(alone['sign in'], 0.95):.3f} s alone")
+    print(f"sign-in (Argon2id {argon2}): p95 {percentile(loaded['sign in'], 0.95):.3f} s under load, "
+          f"median {statistics.median(loaded['sign in']):.3f} s; {percentile(alone['sign in'], 0.95):.3f} s alone")
     once = all(count == 1 for count in check["submit_events"].values()) and len(check["submit_events"]) == len(ready)
     print(f"submitted: {check['submitted']} of {len(ready)}; each submitted exactly once: {once}; "
           f"audit chain findings: {check['audit_findings']}")

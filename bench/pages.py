@@ -235,10 +235,14 @@ def measure(username: str, urls: dict[str, str], rounds: int) -> dict[str, dict]
     return result
 
 
+def percentile(values: list[float], share: float) -> float:
+    """Nearest rank: the 95th percentile is the slowest of up to 19 requests, the 19th of 20, the 190th of 200."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
 def p95(times: list[float]) -> float:
-    """Nearest-rank 95th percentile: the slowest of up to 19 requests, the 19th of 20."""
-    ordered = sorted(times)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]
+    return percentile(times, 0.95)
 
 
 def over_targets(page: dict) -> list[str]:

@@ -18,24 +18,17 @@ ratio of the slowest to the reference's. Never passes or fails on time.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
-import math
 import os
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.parse
-import urllib.request
+from collections import defaultdict
 from pathlib import Path
 
 from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PASSWORD = "Minsheng@2026"
 PAGES = ("/calls/", "/audit/", "/projects/")
 REFERENCE = '''import os
 from django.core.wsgi import get_wsgi_application
@@ -43,54 +36,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.settings")
 application = get_wsgi_application()
 '''
 sys.path.insert(0, str(ROOT / "bench"))
-from deadline_day import _free_port, _run  # noqa: E402
+from deadline_day import Applicant, _run, start_server  # noqa: E402
+from pages import percentile  # noqa: E402
 
 
-def start(module: str, env: dict, log: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), module, "-b", f"127.0.0.1:{port}", "-w", "1", "--worker-class", "gthread",
-         "--threads", "1", "--log-level", "warning"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-        stderr=log.open("a"))
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(base + "/livez", timeout=2)
-            return server, base
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    sys.exit(f"{module} did not start; see {log}")
-
-
-def signed_in(base: str) -> urllib.request.OpenerDirector:
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    page = opener.open(base + "/accounts/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "auditor", "password": PASSWORD})
-    opener.open(urllib.request.Request(base + "/accounts/login/", data=form.encode(),
-                                       headers={"Referer": base + "/accounts/login/"})).read()
-    return opener
-
-
-def timed(opener, url: str, count: int, bar) -> list[float]:
-    opener.open(url).read()                     # warm-up: templates, catalogues
-    times = []
+def timed(auditor: Applicant, page: str, count: int, bar) -> list[float]:
+    """`count` requests of the page after a warm-up (templates, catalogues), in ms."""
+    auditor.request(page, page)
     for _ in range(count):
-        started = time.perf_counter()
-        with opener.open(url) as response:
-            response.read()
-        times.append((time.perf_counter() - started) * 1000)
+        auditor.request(page, page)
         bar.update()
-    return times
+    return [seconds * 1000 for seconds in auditor.timings[page][1:]]
 
 
 def summary(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-    median = statistics.median(ordered)
-    return {"p50": median, "p95": ordered[math.ceil(0.95 * len(ordered)) - 1],
-            "p99": ordered[math.ceil(0.99 * len(ordered)) - 1], "max": ordered[-1],
-            "slow": sum(1 for t in ordered if t > 2 * median)}
+    median = statistics.median(times)
+    return {"p50": median, "p95": percentile(times, 0.95), "p99": percentile(times, 0.99), "max": max(times),
+            "slow": sum(1 for t in times if t > 2 * median)}
 
 
 def main() -> None:
@@ -111,18 +73,22 @@ def main() -> None:
 
     servers = {"minsheng.wsgi": "minsheng.wsgi (frozen start-up)", "reference_wsgi": "reference (Django's handler)"}
     times: dict[tuple[str, str], list[float]] = {(s, p): [] for s in servers for p in PAGES}
+    failures: list[tuple[str, str]] = []
     with tqdm(total=args.turns * len(servers) * len(PAGES) * args.requests, unit="request") as bar:
         for _turn in range(args.turns):
             for module in servers:
-                server, base = start(module, env, scratch / "server.log")
+                server, base = start_server(env, scratch / "server.log", workers=1, threads=1, module=module)
                 try:
-                    opener = signed_in(base)
+                    auditor = Applicant(base, "auditor", 0, "10.0.0.1", defaultdict(list), failures)
+                    auditor.sign_in()
                     for page in PAGES:
-                        times[module, page] += timed(opener, base + page, args.requests, bar)
+                        times[module, page] += timed(auditor, page, args.requests, bar)
                 finally:
                     server.terminate()
                     server.wait()
 
+    if failures:
+        sys.exit("requests failed:\n" + "\n".join(text for _step, text in failures[:10]))
     print(f"\n{args.turns} × {args.requests} requests per page and server, one at a time; ms")
     print(f"{'page':<12} {'server':<34} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>6} {'>2×p50':>7} {'max/ref':>8}")
     for page in PAGES:
